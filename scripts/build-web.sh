@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the web app into dist/: wasm (release) → wasm-bindgen → static files and model assets.
+source "$(dirname "$0")/lib.sh"
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+
+log "building the wasm app (release; a cold build takes ~10 min on 2 cores)"
+RUSTFLAGS="${RUSTFLAGS:-} --cfg getrandom_backend=\"wasm_js\"" \
+  cargo build --release --target wasm32-unknown-unknown --bin sesame
+rm -rf dist && mkdir -p dist/fixtures dist/assets
+wasm-bindgen --target web --no-typescript --out-dir dist "$TARGET_DIR/wasm32-unknown-unknown/release/sesame.wasm"
+cp index.html dist/
+cp -r web dist/web
+cp -r assets/models dist/assets/models
+cp tests/fixtures/minilm-golden.json dist/fixtures/
+log "dist/ ready: $(du -sh dist | cut -f1) ($(stat -c %s dist/sesame_bg.wasm) bytes of wasm)"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# README's test command (and CI's): native unit, golden and task tests, then the built app in
+# headless Chromium on WebGPU and on the CPU fallback. Installs what is missing first.
+source "$(dirname "$0")/lib.sh"
+start=$(date +%s)
+scripts/setup.sh --test
+scripts/prepare-assets.sh
+log "native tests"
+cargo test --release 2>&1 | tee "$CACHE/native-tests.log"
+scripts/build-web.sh
+log "browser tests (headless Chromium)"
+node --test --test-concurrency=1 tests/browser/
+log "all tests passed in $(( $(date +%s) - start )) s"

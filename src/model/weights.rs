@@ -1,0 +1,165 @@
+//! Named tensors from a safetensors file, turned into burn tensors on any device.
+//!
+//! Stored dtypes F32, F16 and BF16 are read (integer buffers such as `position_ids` are skipped); everything is computed in f32 (WebGPU adapters
+//! without `shader-f16`, such as the CPU adapter in headless Chromium, need that).
+
+use std::collections::HashMap;
+
+use burn::tensor::{Device, Tensor, TensorData};
+use safetensors::{Dtype, SafeTensors};
+
+/// Why weights could not be turned into a model. Every variant reads as a sentence for the user.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WeightError {
+    /// The bytes are not a safetensors file.
+    Format(String),
+    /// A tensor the model needs is absent.
+    Missing(String),
+    /// A tensor has the wrong shape.
+    Shape { name: String, expected: Vec<usize>, found: Vec<usize> },
+    /// A tensor is stored in a dtype this loader does not read.
+    Dtype { name: String, dtype: String },
+    /// The model config is inconsistent.
+    Config(String),
+}
+
+impl std::fmt::Display for WeightError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WeightError::Format(e) => write!(f, "the weights file is not valid safetensors ({e})"),
+            WeightError::Missing(n) => write!(f, "the weights file has no tensor named {n}"),
+            WeightError::Shape { name, expected, found } => {
+                write!(f, "tensor {name} has shape {found:?}, the model expects {expected:?}")
+            }
+            WeightError::Dtype { name, dtype } => write!(f, "tensor {name} is stored as {dtype}, which Sesame does not read"),
+            WeightError::Config(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for WeightError {}
+
+/// One tensor decoded to f32.
+#[derive(Debug, Clone)]
+pub struct HostTensor {
+    /// Dimensions, outermost first.
+    pub shape: Vec<usize>,
+    /// Row-major values.
+    pub values: Vec<f32>,
+}
+
+/// All tensors of a safetensors file, decoded to f32 on the host.
+#[derive(Debug, Clone, Default)]
+pub struct Weights {
+    tensors: HashMap<String, HostTensor>,
+}
+
+impl Weights {
+    /// Parses a safetensors file held in memory.
+    pub fn from_safetensors(bytes: &[u8]) -> Result<Self, WeightError> {
+        let st = SafeTensors::deserialize(bytes).map_err(|e| WeightError::Format(e.to_string()))?;
+        let mut tensors = HashMap::new();
+        for (name, view) in st.tensors() {
+            let data = view.data();
+            let values: Vec<f32> = match view.dtype() {
+                Dtype::F32 => data.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),
+                Dtype::F16 => data.chunks_exact(2).map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
+                Dtype::BF16 => data.chunks_exact(2).map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
+                // Integer buffers (HF's `embeddings.position_ids`) are not parameters.
+                Dtype::I64 | Dtype::I32 => continue,
+                other => return Err(WeightError::Dtype { name, dtype: format!("{other:?}") }),
+            };
+            tensors.insert(name, HostTensor { shape: view.shape().to_vec(), values });
+        }
+        Ok(Self { tensors })
+    }
+
+    /// Whether a tensor of that name exists.
+    pub fn contains(&self, name: &str) -> bool {
+        self.tensors.contains_key(name)
+    }
+
+    /// Names of all tensors, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.tensors.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// The host copy of a tensor, checked against the expected shape.
+    pub fn host(&self, name: &str, shape: &[usize]) -> Result<&HostTensor, WeightError> {
+        let t = self.tensors.get(name).ok_or_else(|| WeightError::Missing(name.to_string()))?;
+        if t.shape != shape {
+            return Err(WeightError::Shape { name: name.to_string(), expected: shape.to_vec(), found: t.shape.clone() });
+        }
+        Ok(t)
+    }
+
+    /// A rank-1 tensor of length `n` on `device`.
+    pub fn tensor1(&self, name: &str, n: usize, device: &Device) -> Result<Tensor<1>, WeightError> {
+        let t = self.host(name, &[n])?;
+        Ok(Tensor::from_data(TensorData::new(t.values.clone(), [n]), device))
+    }
+
+    /// A rank-2 tensor of shape `[rows, cols]` on `device`.
+    pub fn tensor2(&self, name: &str, shape: [usize; 2], device: &Device) -> Result<Tensor<2>, WeightError> {
+        let t = self.host(name, &shape)?;
+        Ok(Tensor::from_data(TensorData::new(t.values.clone(), shape), device))
+    }
+}
+
+/// Writes tensors as an f16 safetensors file (names sorted, so the bytes are reproducible).
+pub fn to_f16_safetensors(weights: &Weights) -> Result<Vec<u8>, WeightError> {
+    let mut buffers: Vec<(String, Vec<usize>, Vec<u8>)> = weights
+        .names()
+        .into_iter()
+        .map(|name| {
+            let t = &weights.tensors[name];
+            let bytes = t.values.iter().flat_map(|v| half::f16::from_f32(*v).to_le_bytes()).collect();
+            (name.to_string(), t.shape.clone(), bytes)
+        })
+        .collect();
+    buffers.sort_by(|a, b| a.0.cmp(&b.0));
+    let views: Vec<(String, safetensors::tensor::TensorView<'_>)> = buffers
+        .iter()
+        .map(|(n, s, b)| {
+            let view = safetensors::tensor::TensorView::new(Dtype::F16, s.clone(), b).map_err(|e| WeightError::Format(e.to_string()))?;
+            Ok((n.clone(), view))
+        })
+        .collect::<Result<_, WeightError>>()?;
+    safetensors::serialize(views, None).map_err(|e| WeightError::Format(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Weights {
+        let mut tensors = HashMap::new();
+        tensors.insert("a".into(), HostTensor { shape: vec![2, 2], values: vec![1.0, -2.5, 0.333, 65504.0] });
+        tensors.insert("b".into(), HostTensor { shape: vec![3], values: vec![0.0, 1e-3, -7.0] });
+        Weights { tensors }
+    }
+
+    #[test]
+    fn f16_round_trip_keeps_names_shapes_and_values() {
+        let bytes = to_f16_safetensors(&tiny()).unwrap();
+        let back = Weights::from_safetensors(&bytes).unwrap();
+        assert_eq!(back.names(), vec!["a", "b"]);
+        let a = back.host("a", &[2, 2]).unwrap();
+        assert_eq!(a.values[0], 1.0);
+        assert!((a.values[2] - 0.333).abs() < 1e-3);
+        assert_eq!(a.values[3], 65504.0);
+        // The same input gives the same bytes: shipped files are reproducible.
+        assert_eq!(bytes, to_f16_safetensors(&tiny()).unwrap());
+    }
+
+    #[test]
+    fn errors_name_the_problem() {
+        let w = tiny();
+        assert_eq!(w.host("zzz", &[1]).unwrap_err(), WeightError::Missing("zzz".into()));
+        assert!(matches!(w.host("b", &[4]), Err(WeightError::Shape { .. })));
+        let err = Weights::from_safetensors(b"not a safetensors file").unwrap_err();
+        assert!(err.to_string().contains("not valid safetensors"), "{err}");
+    }
+}

@@ -1,0 +1,6 @@
+//! Browser runtime: picking the compute device (WebGPU or the CPU fallback), downloading
+//! weights with progress into the Cache API, and the loaded models shared by all pages.
+
+pub mod compute;
+pub mod fetch;
+pub mod models;

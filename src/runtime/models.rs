@@ -1,0 +1,94 @@
+//! Loading shipped models into the browser, once per page, with progress reports.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::compute::Compute;
+use super::fetch::{fetch_text, fetch_verified, Source};
+use crate::assets::Manifest;
+use crate::task::{read_f32, Batch, LoadedBert};
+use crate::model::Keep;
+
+/// What is happening while a model loads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stage {
+    /// Reading the manifest.
+    Manifest,
+    /// Downloading (or reading from the cache) `done` of `total` bytes.
+    Download { done: u64, total: u64 },
+    /// Building the model on the device (uploading weights).
+    Build,
+    /// First run: the GPU compiles its shaders.
+    Shaders,
+}
+
+/// Id of the contextual-embeddings model in the manifest.
+pub const MINILM: &str = "minilm-l6-v2";
+
+thread_local! {
+    static LOADED: RefCell<Option<Rc<LoadedBert>>> = const { RefCell::new(None) };
+}
+
+/// Statistics of a finished load, shown on the page and read by the browser tests.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoadStats {
+    /// Bytes of model files.
+    pub bytes: u64,
+    /// Whether every file came from the Cache API (no download).
+    pub from_cache: bool,
+    /// Milliseconds spent on the first (shader-compiling) run.
+    pub warmup_ms: f64,
+}
+
+/// The MiniLM encoder, if already loaded.
+pub fn loaded_minilm() -> Option<Rc<LoadedBert>> {
+    LOADED.with(|l| l.borrow().clone())
+}
+
+/// Loads all-MiniLM-L6-v2 onto `compute`'s device: manifest → files (cache or network,
+/// sha256-checked) → model → one warm-up run that compiles the shaders.
+pub async fn load_minilm(compute: &Compute, progress: &dyn Fn(Stage)) -> Result<(Rc<LoadedBert>, LoadStats), String> {
+    progress(Stage::Manifest);
+    let manifest: Manifest = serde_json::from_str(&fetch_text("assets/models/manifest.json").await?).map_err(|e| format!("the model manifest is malformed: {e}"))?;
+    let entry = manifest.model(MINILM).ok_or("the manifest does not list the MiniLM model")?.clone();
+    let total = entry.total_bytes();
+    let mut done_before = 0u64;
+    let mut all_cached = true;
+    let mut files = Vec::new();
+    for name in ["config.json", "tokenizer.json", "model.f16.safetensors"] {
+        let file = entry.file(name).ok_or_else(|| format!("the manifest does not list {name}"))?;
+        let base = done_before;
+        let (bytes, source) = fetch_verified(&entry.path(name), file, &|d| progress(Stage::Download { done: base + d, total })).await?;
+        all_cached &= source == Source::Cache;
+        done_before += file.bytes;
+        files.push(bytes);
+    }
+    progress(Stage::Build);
+    yield_to_browser().await;
+    let bert = LoadedBert::from_bytes(&files[0], &files[1], &files[2], &compute.device)?;
+    progress(Stage::Shaders);
+    yield_to_browser().await;
+    let start = now_ms();
+    let enc = bert.tokenizer.encode("Sesame compiles its shaders.")?;
+    let (ids, types, mask) = Batch::pad(&[(&enc.ids[..], &enc.type_ids[..])], 0).tensors(&bert.device);
+    read_f32(bert.model.forward(ids, types, mask, Keep { hidden_states: true, attentions: false }).last_hidden).await?;
+    let warmup_ms = now_ms() - start;
+    let bert = Rc::new(bert);
+    LOADED.with(|l| *l.borrow_mut() = Some(bert.clone()));
+    Ok((bert, LoadStats { bytes: total, from_cache: all_cached, warmup_ms }))
+}
+
+/// Milliseconds since navigation started (`performance.now()`).
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// Lets the browser paint (a progress bar, say) before a long synchronous step.
+pub async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -1,0 +1,98 @@
+//! Task logic: text in, model run, numbers out. Usable natively (tests, tools) and in the
+//! browser (pages); nothing here touches the DOM.
+
+pub mod contextual;
+pub mod geometry;
+pub mod golden;
+
+use burn::tensor::{Device, Int, Tensor, TensorData};
+
+use crate::model::{BertConfig, BertModel, Weights};
+use crate::text::TextEncoder;
+
+/// A BERT encoder with its tokenizer and config, ready to run on one device.
+pub struct LoadedBert {
+    /// Hyper-parameters (from the model's `config.json`).
+    pub config: BertConfig,
+    /// The encoder on `device`.
+    pub model: BertModel,
+    /// Its tokenizer.
+    pub tokenizer: TextEncoder,
+    /// Where the model runs.
+    pub device: Device,
+}
+
+impl LoadedBert {
+    /// Builds the model from the bytes of `config.json`, `tokenizer.json` and a safetensors file.
+    pub fn from_bytes(config_json: &[u8], tokenizer_json: &[u8], safetensors: &[u8], device: &Device) -> Result<Self, String> {
+        let config: BertConfig = serde_json::from_slice(config_json).map_err(|e| format!("could not read config.json: {e}"))?;
+        let tokenizer = TextEncoder::from_json(tokenizer_json)?;
+        let weights = Weights::from_safetensors(safetensors).map_err(|e| e.to_string())?;
+        let model = config.load(&weights, device).map_err(|e| e.to_string())?;
+        Ok(Self { config, model, tokenizer, device: device.clone() })
+    }
+
+    /// The model window in tokens (special tokens included).
+    pub fn window(&self) -> usize {
+        self.config.max_position_embeddings
+    }
+}
+
+/// Token sequences padded into one `[B, T]` batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    /// Rows (`B`).
+    pub rows: usize,
+    /// Columns (`T`): the longest sequence.
+    pub cols: usize,
+    /// `[B·T]` token ids, padding with `pad_id`.
+    pub ids: Vec<i64>,
+    /// `[B·T]` segment ids.
+    pub type_ids: Vec<i64>,
+    /// `[B·T]` 1 for tokens, 0 for padding.
+    pub mask: Vec<i64>,
+}
+
+impl Batch {
+    /// Pads `(ids, type_ids)` sequences to the longest one.
+    pub fn pad(seqs: &[(&[u32], &[u32])], pad_id: u32) -> Self {
+        let rows = seqs.len();
+        let cols = seqs.iter().map(|s| s.0.len()).max().unwrap_or(0);
+        let mut batch = Batch { rows, cols, ids: vec![pad_id as i64; rows * cols], type_ids: vec![0; rows * cols], mask: vec![0; rows * cols] };
+        for (r, (ids, types)) in seqs.iter().enumerate() {
+            for (c, (&id, &ty)) in ids.iter().zip(types.iter()).enumerate() {
+                batch.ids[r * cols + c] = id as i64;
+                batch.type_ids[r * cols + c] = ty as i64;
+                batch.mask[r * cols + c] = 1;
+            }
+        }
+        batch
+    }
+
+    /// The three `[B, T]` integer tensors on `device`: ids, segment ids, mask.
+    pub fn tensors(&self, device: &Device) -> (Tensor<2, Int>, Tensor<2, Int>, Tensor<2, Int>) {
+        let shape = [self.rows, self.cols];
+        let t = |v: &Vec<i64>| Tensor::<2, Int>::from_data(TensorData::new(v.clone(), shape), device);
+        (t(&self.ids), t(&self.type_ids), t(&self.mask))
+    }
+}
+
+/// Reads a float tensor back to the host asynchronously (the only way that works on WebGPU in
+/// the browser) as a flat row-major vector.
+pub async fn read_f32<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>, String> {
+    let data = tensor.into_data_async().await.map_err(|e| format!("reading results from the device failed: {e:?}"))?;
+    data.convert::<f32>().try_into_vec::<f32>().map_err(|e| format!("unexpected result data: {e:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pads_to_longest_with_mask() {
+        let b = Batch::pad(&[(&[101, 7, 102], &[0, 0, 0]), (&[101, 102], &[0, 0])], 0);
+        assert_eq!((b.rows, b.cols), (2, 3));
+        assert_eq!(b.ids, vec![101, 7, 102, 101, 102, 0]);
+        assert_eq!(b.mask, vec![1, 1, 1, 1, 1, 0]);
+    }
+}

@@ -1,0 +1,148 @@
+//! Tokenization with the `tokenizers` crate, with offsets mapped back to characters of the
+//! user's text (what the pages highlight), and finding a target word in a sentence.
+//!
+//! The same build (`unstable_wasm`: fancy-regex instead of oniguruma) runs natively and in the
+//! browser, so native tests cover what the page does.
+
+use tokenizers::Tokenizer;
+
+/// A tokenizer loaded from a `tokenizer.json`, set to never truncate or pad (Sesame checks the
+/// window itself and says so, instead of silently cutting text).
+pub struct TextEncoder {
+    tokenizer: Tokenizer,
+}
+
+/// One encoded text: parallel vectors, one entry per token, `[CLS]` and `[SEP]` included.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Encoded {
+    /// Vocabulary ids.
+    pub ids: Vec<u32>,
+    /// Segment ids (0 for sentence A).
+    pub type_ids: Vec<u32>,
+    /// Token strings as the vocabulary spells them (`##` marks a word-piece continuation).
+    pub tokens: Vec<String>,
+    /// `[start, end)` in characters (not bytes) of the original text; `(0, 0)` for special tokens.
+    pub char_spans: Vec<(usize, usize)>,
+    /// Whether each token is a special token (`[CLS]`, `[SEP]`, ...).
+    pub special: Vec<bool>,
+}
+
+impl Encoded {
+    /// Number of tokens, special tokens included.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there are no tokens at all.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Indices of the non-special tokens whose characters overlap `[start, end)`.
+    pub fn tokens_overlapping(&self, start: usize, end: usize) -> Vec<usize> {
+        (0..self.len())
+            .filter(|&i| !self.special[i] && self.char_spans[i].0 < end && self.char_spans[i].1 > start)
+            .collect()
+    }
+}
+
+impl TextEncoder {
+    /// Loads a tokenizer from the bytes of a `tokenizer.json`.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, String> {
+        let mut tokenizer = Tokenizer::from_bytes(bytes).map_err(|e| format!("could not read tokenizer.json: {e}"))?;
+        tokenizer
+            .with_truncation(None)
+            .map_err(|e| format!("could not configure the tokenizer: {e}"))?;
+        tokenizer.with_padding(None);
+        Ok(Self { tokenizer })
+    }
+
+    /// Encodes one text with special tokens, keeping character offsets.
+    pub fn encode(&self, text: &str) -> Result<Encoded, String> {
+        let enc = self
+            .tokenizer
+            .encode_char_offsets(text, true)
+            .map_err(|e| format!("could not tokenize the text: {e}"))?;
+        let special: Vec<bool> = enc.get_special_tokens_mask().iter().map(|&m| m == 1).collect();
+        Ok(Encoded {
+            ids: enc.get_ids().to_vec(),
+            type_ids: enc.get_type_ids().to_vec(),
+            tokens: enc.get_tokens().to_vec(),
+            char_spans: enc.get_offsets().iter().zip(&special).map(|(&o, &s)| if s { (0, 0) } else { o }).collect(),
+            special,
+        })
+    }
+
+    /// The id of a token string, if it is in the vocabulary.
+    pub fn token_id(&self, token: &str) -> Option<u32> {
+        self.tokenizer.token_to_id(token)
+    }
+
+    /// Vocabulary size (added tokens included).
+    pub fn vocab_size(&self) -> usize {
+        self.tokenizer.get_vocab_size(true)
+    }
+}
+
+/// Finds `target` in `text`, ignoring case, and returns its `[start, end)` in characters.
+///
+/// A whole-word occurrence is preferred (so "apple" finds "Apple" in "Apple's", not the
+/// "apple" inside "pineapple" first); if there is none, the first occurrence anywhere counts,
+/// which is what Chinese text (no spaces) needs. Leading/trailing spaces of `target` are ignored.
+pub fn find_target(text: &str, target: &str) -> Option<(usize, usize)> {
+    let hay: Vec<char> = text.chars().collect();
+    let needle: Vec<char> = target.trim().chars().collect();
+    if needle.is_empty() || needle.len() > hay.len() {
+        return None;
+    }
+    let same = |a: char, b: char| a == b || a.to_lowercase().eq(b.to_lowercase());
+    let matches_at = |i: usize| needle.iter().enumerate().all(|(j, &c)| same(hay[i + j], c));
+    let is_word = |c: char| c.is_alphanumeric() && !is_cjk(c);
+    let bounded = |i: usize| {
+        let end = i + needle.len();
+        (i == 0 || !is_word(hay[i - 1]) || !is_word(needle[0])) && (end == hay.len() || !is_word(hay[end]) || !is_word(needle[needle.len() - 1]))
+    };
+    let starts: Vec<usize> = (0..=hay.len() - needle.len()).filter(|&i| matches_at(i)).collect();
+    let start = starts.iter().copied().find(|&i| bounded(i)).or_else(|| starts.first().copied())?;
+    Some((start, start + needle.len()))
+}
+
+/// Whether a character is a CJK ideograph (each one is a word of its own for BERT's tokenizer).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0x2A700..=0x2B73F |
+        0x2B740..=0x2B81F | 0x2B820..=0x2CEAF | 0xF900..=0xFAFF | 0x2F800..=0x2FA1F)
+}
+
+/// The characters `[start, end)` of `text` (character, not byte, indices).
+pub fn char_slice(text: &str, start: usize, end: usize) -> String {
+    text.chars().skip(start).take(end.saturating_sub(start)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_whole_words_before_substrings() {
+        assert_eq!(find_target("I like pineapple and apple pie", "apple"), Some((21, 26)));
+        assert_eq!(find_target("Apple's new phone", "apple"), Some((0, 5)));
+        assert_eq!(find_target("pineapple", "apple"), Some((4, 9)));
+        assert_eq!(find_target("I ate a pear", "apple"), None);
+        assert_eq!(find_target("anything", "   "), None);
+        assert_eq!(find_target("", "apple"), None);
+    }
+
+    #[test]
+    fn finds_chinese_characters_by_character_index() {
+        // 我喝了苹果汁: 果 is the 5th character (index 4), whatever its UTF-8 byte offset.
+        assert_eq!(find_target("我喝了苹果汁", "果"), Some((4, 5)));
+        assert_eq!(find_target("苹果电脑很贵", "苹果"), Some((0, 2)));
+        assert_eq!(char_slice("我喝了苹果汁", 3, 5), "苹果");
+    }
+
+    #[test]
+    fn case_insensitive_for_non_ascii() {
+        assert_eq!(find_target("ÉCOLE normale", "école"), Some((0, 5)));
+    }
+}

@@ -1,0 +1,138 @@
+//! Scatter plot and small line chart in SVG.
+
+use leptos::prelude::*;
+
+use super::group_color;
+
+/// Maps `[lo, hi]` onto `[a, b]` (a degenerate range maps to the middle).
+fn scale(v: f32, lo: f32, hi: f32, a: f64, b: f64) -> f64 {
+    if (hi - lo).abs() < 1e-12 {
+        (a + b) / 2.0
+    } else {
+        a + (b - a) * ((v - lo) / (hi - lo)) as f64
+    }
+}
+
+/// Numbered points coloured by group, with a legend; hovering a point shows its sentence.
+#[component]
+pub fn Scatter(
+    /// Caption.
+    title: String,
+    /// `[x, y]` per point.
+    points: Vec<[f32; 2]>,
+    /// Sentence per point.
+    labels: Vec<String>,
+    /// Group index per point.
+    groups: Vec<usize>,
+    /// Group names, by index.
+    group_names: Vec<String>,
+    /// Axis captions.
+    axes: [String; 2],
+) -> impl IntoView {
+    let (w, h, pad) = (420.0, 300.0, 28.0);
+    let (xs, ys): (Vec<f32>, Vec<f32>) = points.iter().map(|p| (p[0], p[1])).unzip();
+    let range = |v: &[f32]| (v.iter().cloned().fold(f32::INFINITY, f32::min), v.iter().cloned().fold(f32::NEG_INFINITY, f32::max));
+    let ((x0, x1), (y0, y1)) = (range(&xs), range(&ys));
+    let dots = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let cx = scale(p[0], x0, x1, pad, w - pad);
+            let cy = scale(p[1], y0, y1, h - pad, pad);
+            let color = group_color(groups[i]);
+            let hover = format!("{}. {}", i + 1, labels[i]);
+            view! {
+                <g class="dot">
+                    <circle cx=cx.to_string() cy=cy.to_string() r="9" fill=color fill-opacity="0.85"><title>{hover}</title></circle>
+                    <text x=cx.to_string() y=(cy + 3.5).to_string() class="dot-label">{(i + 1).to_string()}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    let legend = group_names
+        .iter()
+        .enumerate()
+        .map(|(g, name)| view! { <span class="legend-item"><span class="swatch" style:background=group_color(g)></span>{name.clone()}</span> })
+        .collect_view();
+    view! {
+        <figure class="chart">
+            <figcaption>{title}</figcaption>
+            <svg width=w.to_string() height=h.to_string() viewBox=format!("0 0 {w} {h}") role="img" data-testid="pca">
+                <line x1=pad.to_string() y1=(h - pad).to_string() x2=(w - pad).to_string() y2=(h - pad).to_string() class="axis" />
+                <line x1=pad.to_string() y1=pad.to_string() x2=pad.to_string() y2=(h - pad).to_string() class="axis" />
+                <text x=(w / 2.0).to_string() y=(h - 6.0).to_string() class="axis-caption">{axes[0].clone()}</text>
+                <text x="12" y=(h / 2.0).to_string() class="axis-caption" transform=format!("rotate(-90 12 {})", h / 2.0)>{axes[1].clone()}</text>
+                {dots}
+            </svg>
+            <div class="legend">{legend}</div>
+        </figure>
+    }
+}
+
+/// One named series for [`LineChart`].
+#[derive(Clone)]
+pub struct Series {
+    /// Legend name.
+    pub name: String,
+    /// Stroke colour.
+    pub color: &'static str,
+    /// One value per x position (`None` leaves a gap).
+    pub values: Vec<Option<f32>>,
+}
+
+/// A small line chart over categorical x positions, with a highlighted position.
+#[component]
+pub fn LineChart(
+    /// Caption.
+    title: String,
+    /// X labels.
+    x_labels: Vec<String>,
+    /// The lines.
+    series: Vec<Series>,
+    /// Index of the x position to highlight.
+    highlight: usize,
+) -> impl IntoView {
+    let (w, h, left, pad) = (420.0, 220.0, 40.0, 22.0);
+    let n = x_labels.len().max(2);
+    let x = move |i: usize| left + (w - left - pad) * i as f64 / (n - 1) as f64;
+    let y = move |v: f32| scale(v, 0.0, 1.0, h - pad - 14.0, pad);
+    let ticks = [0.0f32, 0.25, 0.5, 0.75, 1.0]
+        .into_iter()
+        .map(|t| view! {
+            <line x1=left.to_string() x2=(w - pad).to_string() y1=y(t).to_string() y2=y(t).to_string() class="grid" />
+            <text x=(left - 6.0).to_string() y=(y(t) + 4.0).to_string() class="tick" text-anchor="end">{format!("{t:.2}")}</text>
+        })
+        .collect_view();
+    let labels = x_labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| view! { <text x=x(i).to_string() y=(h - 8.0).to_string() class="tick" text-anchor="middle">{l.clone()}</text> })
+        .collect_view();
+    let lines = series
+        .iter()
+        .map(|s| {
+            let pts: Vec<String> = s.values.iter().enumerate().filter_map(|(i, v)| v.map(|v| format!("{:.1},{:.1}", x(i), y(v)))).collect();
+            let dots = s
+                .values
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| view! { <circle cx=x(i).to_string() cy=y(v).to_string() r="3" fill=s.color><title>{format!("{}: {v:.3}", s.name)}</title></circle> }))
+                .collect_view();
+            view! { <polyline points=pts.join(" ") fill="none" stroke=s.color stroke-width="2" />{dots} }
+        })
+        .collect_view();
+    let legend = series
+        .iter()
+        .map(|s| view! { <span class="legend-item"><span class="swatch" style:background=s.color></span>{s.name.clone()}</span> })
+        .collect_view();
+    view! {
+        <figure class="chart">
+            <figcaption>{title}</figcaption>
+            <svg width=w.to_string() height=h.to_string() viewBox=format!("0 0 {w} {h}") role="img" data-testid="by-layer">
+                <rect x=(x(highlight) - 9.0).to_string() y=pad.to_string() width="18" height=(h - 2.0 * pad - 14.0).to_string() class="highlight" />
+                {ticks}{labels}{lines}
+            </svg>
+            <div class="legend">{legend}</div>
+        </figure>
+    }
+}

@@ -1,0 +1,124 @@
+//! Diagnostics: which compute path runs, a golden check of the model against the HF
+//! transformers reference, and forward-pass timing. The browser tests read this page.
+
+use leptos::prelude::*;
+
+use crate::model::Keep;
+use crate::runtime::compute::Backend;
+use crate::runtime::fetch::fetch_text;
+use crate::runtime::models::{loaded_minilm, now_ms};
+use crate::task::golden::{check, CaseReport, Fixture};
+use crate::task::{read_f32, Batch};
+use crate::ui::i18n::T;
+use crate::ui::state::{AppState, ModelStatus};
+
+/// Max |difference| accepted for the shipped f16 weights computed in f32 on any device.
+/// (Native f32 weights match to 1e-4; see tests/golden_minilm.rs.)
+pub const BROWSER_TOLERANCE: f32 = 5e-3;
+
+/// Tokens in the timed sentence.
+const BENCH_TOKENS: usize = 128;
+/// Timed runs after one warm-up.
+const BENCH_RUNS: usize = 5;
+
+#[derive(Clone, Debug, PartialEq)]
+struct Report {
+    cases: Vec<CaseReport>,
+    forward_ms: Vec<f64>,
+}
+
+async fn run_checks() -> Result<Report, String> {
+    let bert = loaded_minilm().ok_or("the model is not loaded")?;
+    let fixture: Fixture = serde_json::from_str(&fetch_text("fixtures/minilm-golden.json").await?).map_err(|e| format!("fixture: {e}"))?;
+    let cases = check(&bert, &fixture).await?;
+    let ids: Vec<u32> = std::iter::once(101).chain(std::iter::repeat_n(2773, BENCH_TOKENS - 2)).chain(std::iter::once(102)).collect();
+    let types = vec![0u32; BENCH_TOKENS];
+    let batch = Batch::pad(&[(&ids[..], &types[..])], 0);
+    let mut forward_ms = Vec::new();
+    for i in 0..=BENCH_RUNS {
+        let (a, b, c) = batch.tensors(&bert.device);
+        let start = now_ms();
+        read_f32(bert.model.forward(a, b, c, Keep::default()).last_hidden).await?;
+        if i > 0 {
+            forward_ms.push(now_ms() - start);
+        }
+    }
+    forward_ms.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    Ok(Report { cases, forward_ms })
+}
+
+/// The diagnostics page.
+#[component]
+pub fn Diagnostics() -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let report = RwSignal::new(None::<Result<Report, String>>);
+    let running = RwSignal::new(false);
+    app.ensure_minilm();
+    let start = move || {
+        if running.get_untracked() {
+            return;
+        }
+        running.set(true);
+        leptos::task::spawn_local(async move {
+            report.set(Some(run_checks().await));
+            running.set(false);
+        });
+    };
+    Effect::new(move |_| {
+        if matches!(app.minilm.get(), ModelStatus::Ready(_)) && report.get_untracked().is_none() {
+            start();
+        }
+    });
+    let backend_text = move || match app.backend.get() {
+        None => app.t(T::BadgeProbing).to_string(),
+        Some(Backend::WebGpu { adapter, kind }) => format!("WebGPU · {adapter} · {kind}"),
+        Some(Backend::Cpu { reason }) => format!("{} · {reason}", app.t(T::BadgeCpu)),
+    };
+    view! {
+        <section class="page diagnostics" data-testid="page-diagnostics">
+            <h1>{move || app.t(T::DiagTitle)}</h1>
+            <p class="lede">{move || app.t(T::DiagLede)}</p>
+            <p><span class="label">{move || app.t(T::DiagBackend)}": "</span><span data-testid="diag-backend">{backend_text}</span></p>
+            {move || match app.minilm.get() {
+                ModelStatus::Ready(stats) => view! {
+                    <p data-testid="load-stats" data-bytes=stats.bytes.to_string() data-from-cache=stats.from_cache.to_string() data-warmup-ms=format!("{:.0}", stats.warmup_ms)>
+                        {format!("all-MiniLM-L6-v2: {:.1} MB", stats.bytes as f64 / 1e6)}
+                        {stats.from_cache.then(|| format!(" ({})", app.t(T::FromCache)))}
+                        {format!(" · {} {:.0} ms", app.t(T::LoadShaders).trim_end_matches('…'), stats.warmup_ms)}
+                    </p>
+                }.into_any(),
+                ModelStatus::Failed(e) => view! { <div class="message error" role="alert">{e}</div> }.into_any(),
+                _ => view! { <p>{app.t(T::LoadManifest)}</p> }.into_any(),
+            }}
+            <button class="primary" on:click=move |_| start() disabled=move || running.get() || !matches!(app.minilm.get(), ModelStatus::Ready(_))>
+                {move || app.t(T::DiagRun)}
+            </button>
+            {move || report.get().map(|r| match r {
+                Err(e) => view! { <div class="message error" role="alert" data-testid="diag-error">{e}</div> }.into_any(),
+                Ok(r) => {
+                    let worst = r.cases.iter().map(|c| c.max_abs_diff).fold(0.0, f32::max);
+                    let pass = worst <= BROWSER_TOLERANCE;
+                    let median = r.forward_ms.get(r.forward_ms.len() / 2).copied().unwrap_or(f64::NAN);
+                    view! {
+                        <h2>{app.t(T::DiagGolden)}</h2>
+                        <table class="golden" data-testid="golden" data-max-diff=format!("{worst:e}") data-pass=pass.to_string()>
+                            <thead><tr><th>{app.t(T::Sentence)}</th><th>{app.t(T::DiagMaxDiff)}</th><th></th></tr></thead>
+                            <tbody>
+                                {r.cases.iter().map(|c| view! {
+                                    <tr><td>{c.text.clone()}</td><td class="num">{format!("{:.2e}", c.max_abs_diff)}</td>
+                                        <td class=if c.max_abs_diff <= BROWSER_TOLERANCE { "pass" } else { "fail" }>
+                                            {if c.max_abs_diff <= BROWSER_TOLERANCE { app.t(T::DiagPass) } else { app.t(T::DiagFail) }}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <p class="note">{format!("{} ≤ {BROWSER_TOLERANCE:.0e} (f16 weights, f32 compute)", app.t(T::DiagTolerance))}</p>
+                        <h2>{app.t(T::DiagBench)}</h2>
+                        <p data-testid="bench" data-median-ms=format!("{median:.1}") data-runs=r.forward_ms.iter().map(|v| format!("{v:.1}")).collect::<Vec<_>>().join(",")>
+                            {format!("{} {median:.1} ms ({BENCH_RUNS} runs: {})", app.t(T::DiagMedian), r.forward_ms.iter().map(|v| format!("{v:.0}")).collect::<Vec<_>>().join(", "))}
+                        </p>
+                    }.into_any()
+                }
+            })}
+        </section>
+    }
+}

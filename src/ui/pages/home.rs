@@ -1,0 +1,32 @@
+//! Home: what Sesame is, the lecture it follows, and the pages.
+
+use leptos::prelude::*;
+
+use crate::ui::i18n::T;
+use crate::ui::state::{AppState, Route};
+
+/// The home page.
+#[component]
+pub fn Home() -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let upcoming = [T::PageMasking, T::PageNsp, T::PageQa, T::PageGpt, T::PageIcl, T::PageAutoencoder];
+    view! {
+        <section class="page home" data-testid="page-home">
+            <h1>{move || app.t(T::HomeTitle)}</h1>
+            <p class="lede">{move || app.t(T::HomeIntro)}</p>
+            <p>{move || app.t(T::HomeLecture)}</p>
+            <h2>{move || app.t(T::HomePages)}</h2>
+            <ul class="cards">
+                <li class="card live">
+                    <a href="?p=contextual" on:click=move |ev| { ev.prevent_default(); app.navigate(Route::Contextual); } data-testid="card-contextual">
+                        <h3>{move || app.t(T::CtxTitle)}</h3>
+                        <p>{move || app.t(T::PageContextualBlurb)}</p>
+                    </a>
+                </li>
+                {upcoming.into_iter().map(|p| view! {
+                    <li class="card soon"><h3>{move || app.t(p)}</h3><p class="soon-tag">{move || app.t(T::HomeSoon)}</p></li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per page.
+
+pub mod contextual;
+pub mod diagnostics;
+pub mod home;

@@ -1,0 +1,158 @@
+//! State shared by all pages: language, route, compute path and model status.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use super::i18n::{Lang, T};
+use crate::runtime::compute::{self, Backend};
+use crate::runtime::models::{self, LoadStats, Stage};
+
+/// The pages of the app, addressed as `?p=...`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// Home.
+    Home,
+    /// Contextual embeddings.
+    Contextual,
+    /// Diagnostics (golden check, timings).
+    Diagnostics,
+}
+
+impl Route {
+    /// URL value of `p`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Route::Home => "home",
+            Route::Contextual => "contextual",
+            Route::Diagnostics => "diagnostics",
+        }
+    }
+
+    /// Parses `p`; unknown values go home.
+    pub fn parse(slug: &str) -> Route {
+        match slug {
+            "contextual" => Route::Contextual,
+            "diagnostics" => Route::Diagnostics,
+            _ => Route::Home,
+        }
+    }
+
+    /// Navigation label.
+    pub fn title(self) -> T {
+        match self {
+            Route::Home => T::NavHome,
+            Route::Contextual => T::NavContextual,
+            Route::Diagnostics => T::NavDiagnostics,
+        }
+    }
+}
+
+/// Where a model is in its life.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelStatus {
+    /// Not asked for yet.
+    Idle,
+    /// Loading.
+    Loading(Stage),
+    /// Ready on the device.
+    Ready(LoadStats),
+    /// Failed, with the message.
+    Failed(String),
+}
+
+/// App-wide signals, provided as context.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// Interface language.
+    pub lang: RwSignal<Lang>,
+    /// Current page.
+    pub route: RwSignal<Route>,
+    /// Compute path, once probed.
+    pub backend: RwSignal<Option<Backend>>,
+    /// The MiniLM encoder's status.
+    pub minilm: RwSignal<ModelStatus>,
+}
+
+impl AppState {
+    /// Reads the initial state from the URL (`p`, `lang`) and the browser language.
+    pub fn from_url() -> Self {
+        let lang = url_param("lang")
+            .and_then(|l| Lang::parse(&l))
+            .or_else(|| web_sys::window().and_then(|w| w.navigator().language()).and_then(|l| Lang::parse(&l)))
+            .unwrap_or(Lang::En);
+        AppState {
+            lang: RwSignal::new(lang),
+            route: RwSignal::new(Route::parse(&url_param("p").unwrap_or_default())),
+            backend: RwSignal::new(None),
+            minilm: RwSignal::new(ModelStatus::Idle),
+        }
+    }
+
+    /// Translates a key in the current language (reactive).
+    pub fn t(&self, key: T) -> &'static str {
+        key.get(self.lang.get())
+    }
+
+    /// Goes to a page, keeping the other URL parameters (history entry, no reload).
+    pub fn navigate(&self, route: Route) {
+        set_url_param("p", Some(route.slug()), true);
+        self.route.set(route);
+        if let Some(w) = web_sys::window() {
+            w.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    }
+
+    /// Switches language and records it in the URL.
+    pub fn set_lang(&self, lang: Lang) {
+        set_url_param("lang", Some(lang.code()), false);
+        self.lang.set(lang);
+    }
+
+    /// Starts loading MiniLM unless it is loaded or loading; progress goes to `self.minilm`.
+    pub fn ensure_minilm(&self) {
+        if matches!(self.minilm.get_untracked(), ModelStatus::Loading(_) | ModelStatus::Ready(_)) {
+            return;
+        }
+        let status = self.minilm;
+        let backend = self.backend;
+        status.set(ModelStatus::Loading(Stage::Manifest));
+        leptos::task::spawn_local(async move {
+            let compute = compute::compute(force_cpu()).await;
+            backend.set(Some(compute.backend.clone()));
+            let progress = move |s: Stage| status.set(ModelStatus::Loading(s));
+            match models::load_minilm(&compute, &progress).await {
+                Ok((_, stats)) => status.set(ModelStatus::Ready(stats)),
+                Err(e) => status.set(ModelStatus::Failed(e)),
+            }
+        });
+    }
+}
+
+/// Whether the URL asks for the CPU backend (`backend=cpu`).
+pub fn force_cpu() -> bool {
+    url_param("backend").as_deref() == Some("cpu")
+}
+
+/// A query parameter of the current URL.
+pub fn url_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+}
+
+/// Sets (or removes, with `None`) a query parameter; `push` adds a history entry.
+pub fn set_url_param(name: &str, value: Option<&str>, push: bool) {
+    let Some(window) = web_sys::window() else { return };
+    let Ok(href) = window.location().href() else { return };
+    let Ok(url) = web_sys::Url::new(&href) else { return };
+    match value {
+        Some(v) => url.search_params().set(name, v),
+        None => url.search_params().delete(name),
+    }
+    let Ok(history) = window.history() else { return };
+    let href = url.href();
+    let _ = if push {
+        history.push_state_with_url(&JsValue::NULL, "", Some(&href))
+    } else {
+        history.replace_state_with_url(&JsValue::NULL, "", Some(&href))
+    };
+}

@@ -1,0 +1,156 @@
+// The built app in real headless Chromium: WebGPU (CPU adapter) and the CPU fallback give
+// the same, correct results; bad input gets messages; screenshots are saved to artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { serve, launch, watchErrors, figure, readMatrix, contrast, ARTIFACTS, SLOW } from './harness.mjs';
+
+// The default experiment: sentences 1–5 use "apple" the fruit, 6–10 the company.
+const GROUPS = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1];
+let server;
+const matrices = {};
+
+before(async () => { server = await serve(); });
+after(() => server?.stop());
+
+async function contextualRun(browser, label) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  const t0 = Date.now();
+  await page.goto(`${server.url}?p=contextual&lang=en`);
+  await page.getByTestId('matrix-contextual').waitFor({ timeout: SLOW });
+  const cold = Date.now() - t0;
+  const m = await readMatrix(page, 'matrix-contextual');
+  const s = await readMatrix(page, 'matrix-static');
+  await page.screenshot({ path: join(ARTIFACTS, `contextual-${label}.png`), fullPage: true });
+  // Warm: reload; weights come from the Cache API, shaders compile again.
+  const t1 = Date.now();
+  await page.reload();
+  await page.getByTestId('matrix-contextual').waitFor({ timeout: SLOW });
+  const warm = Date.now() - t1;
+  const cached = await page.evaluate(async () => (await (await caches.open('sesame-weights')).keys()).map((r) => r.url));
+  const forwardMs = Number(await page.getByTestId('results').getAttribute('data-forward-ms'));
+  const badge = await page.getByTestId('badge').getAttribute('data-backend');
+  await context.close();
+  return { m, s, cold, warm, cached, forwardMs, badge, errors };
+}
+
+for (const mode of [{ label: 'webgpu', webgpu: true }, { label: 'cpu', webgpu: false }]) {
+  test(`contextual page on ${mode.label}: same-sense pairs beat cross-sense, static is all ones`, { timeout: 3 * SLOW }, async () => {
+    const browser = await launch({ webgpu: mode.webgpu });
+    try {
+      const r = await contextualRun(browser, mode.label);
+      assert.equal(r.badge, mode.label, `badge should say ${mode.label}`);
+      assert.equal(r.m.length, 10);
+      const { same, cross } = contrast(r.m, GROUPS);
+      assert.ok(same > cross + 0.05, `same ${same} vs cross ${cross}`);
+      assert.ok(r.s.flat().every((v) => Math.abs(v - 1) < 1e-3), 'static embeddings are all 1.00');
+      assert.ok(r.cached.some((u) => u.endsWith('/model.f16.safetensors')), 'weights are in the Cache API');
+      assert.deepEqual(r.errors, []);
+      matrices[mode.label] = r.m;
+      figure(`${mode.label}.contextual.same_vs_cross`, `${same.toFixed(3)} vs ${cross.toFixed(3)}`);
+      figure(`${mode.label}.first_matrix_cold_ms`, r.cold);
+      figure(`${mode.label}.first_matrix_warm_ms`, r.warm);
+      figure(`${mode.label}.default_experiment_forward_ms`, r.forwardMs);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test(`diagnostics on ${mode.label}: hidden states match the PyTorch fixture`, { timeout: 2 * SLOW }, async () => {
+    const browser = await launch({ webgpu: mode.webgpu });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors = watchErrors(page);
+      await page.goto(`${server.url}?p=diagnostics&lang=en`);
+      const golden = page.getByTestId('golden');
+      await golden.waitFor({ timeout: SLOW });
+      await page.getByTestId('bench').waitFor({ timeout: SLOW });
+      const maxDiff = Number(await golden.getAttribute('data-max-diff'));
+      assert.equal(await golden.getAttribute('data-pass'), 'true', `max diff ${maxDiff}`);
+      assert.ok(maxDiff <= 5e-3, `max diff ${maxDiff}`);
+      assert.equal(await page.getByTestId('badge').getAttribute('data-backend'), mode.label);
+      figure(`${mode.label}.golden_max_abs_diff_f16`, maxDiff);
+      figure(`${mode.label}.forward_128_tokens_median_ms`, Number(await page.getByTestId('bench').getAttribute('data-median-ms')));
+      figure(`${mode.label}.adapter`, await page.getByTestId('diag-backend').textContent());
+      await page.screenshot({ path: join(ARTIFACTS, `diagnostics-${mode.label}.png`), fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+test('WebGPU and the CPU fallback give the same matrix', () => {
+  assert.ok(matrices.webgpu && matrices.cpu, 'both runs above must have passed');
+  let worst = 0;
+  matrices.webgpu.forEach((row, i) => row.forEach((v, j) => { worst = Math.max(worst, Math.abs(v - matrices.cpu[i][j])); }));
+  figure('webgpu_vs_cpu_matrix_max_abs_diff', worst);
+  assert.ok(worst < 1e-3, `max diff ${worst}`);
+});
+
+test('bad input gets clear messages and the page keeps working', { timeout: 2 * SLOW }, async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}?p=contextual&lang=en`);
+    await page.getByTestId('matrix-contextual').waitFor({ timeout: SLOW });
+    const rows = page.getByTestId('rows').locator('input.sentence');
+    await rows.nth(1).fill('No fruit in this one.');
+    await rows.nth(2).fill('apple '.repeat(600));
+    await page.getByTestId('run').click();
+    const problems = page.getByTestId('problems');
+    await problems.getByText('does not contain the target word').waitFor({ timeout: SLOW });
+    await problems.getByText('longer than the model window').waitFor({ timeout: SLOW });
+    await page.getByTestId('matrix-contextual').waitFor();
+    assert.equal((await readMatrix(page, 'matrix-contextual')).length, 8, 'the 8 good sentences still run');
+    await page.screenshot({ path: join(ARTIFACTS, 'contextual-bad-input.png'), fullPage: true });
+
+    await page.getByTestId('target').fill('');
+    await page.getByTestId('run').click();
+    await problems.getByText('Type a target word').waitFor({ timeout: SLOW });
+
+    await page.getByTestId('preset-guo').click();
+    await page.getByTestId('unknown-target').waitFor({ timeout: SLOW });
+    assert.match(await page.getByTestId('unknown-target').textContent(), /果/);
+    await page.screenshot({ path: join(ARTIFACTS, 'contextual-chinese.png'), fullPage: true });
+
+    await page.getByTestId('preset-bank').click();
+    await page.getByTestId('summary').waitFor({ timeout: SLOW });
+    await page.waitForFunction(() => document.querySelector('[data-testid=matrix-contextual]')?.getAttribute('data-matrix')?.split(';').length === 8, null, { timeout: SLOW });
+    const bank = await readMatrix(page, 'matrix-contextual');
+    const { same, cross } = contrast(bank, [0, 0, 0, 0, 1, 1, 1, 1]);
+    assert.ok(same > cross, `bank: same ${same} vs cross ${cross}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('home page in three languages, navigation to the page', { timeout: SLOW }, async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors = watchErrors(page);
+    await page.goto(server.url);
+    await page.getByTestId('page-home').waitFor({ timeout: SLOW });
+    await page.getByTestId('badge').and(page.locator('[data-backend=webgpu]')).waitFor({ timeout: SLOW });
+    await page.screenshot({ path: join(ARTIFACTS, 'home-en.png'), fullPage: true });
+    await page.getByTestId('lang').selectOption('zh-Hant');
+    await page.getByText('可以打開來看的').waitFor();
+    assert.match(page.url(), /lang=zh-Hant/);
+    await page.screenshot({ path: join(ARTIFACTS, 'home-zh-hant.png'), fullPage: true });
+    await page.getByTestId('lang').selectOption('zh-Hans');
+    await page.getByText('可以打开来看的').waitFor();
+    await page.getByTestId('card-contextual').click();
+    await page.getByTestId('page-contextual').waitFor();
+    assert.match(page.url(), /p=contextual/);
+    await page.goBack();
+    await page.getByTestId('page-home').waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,0 +1,25 @@
+//! Shared loading for the native model tests.
+
+use sesame::task::LoadedBert;
+
+/// Directory of the f32 original (written by `scripts/prepare-assets.sh`).
+#[allow(dead_code)]
+pub const F32_DIR: &str = ".cache/minilm-l6-v2";
+/// Directory of the shipped f16 files.
+pub const F16_DIR: &str = "assets/models/minilm-l6-v2/v1";
+
+fn read(path: String) -> Vec<u8> {
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}. Run scripts/prepare-assets.sh first (the test command does)."))
+}
+
+/// Loads MiniLM from `dir` (`weights` is the safetensors file name) onto the CPU backend.
+pub fn load(dir: &str, weights: &str) -> LoadedBert {
+    let device = burn::tensor::Device::flex();
+    LoadedBert::from_bytes(&read(format!("{dir}/config.json")), &read(format!("{dir}/tokenizer.json")), &read(format!("{dir}/{weights}")), &device)
+        .expect("MiniLM loads")
+}
+
+/// The golden fixture.
+pub fn fixture() -> sesame::task::golden::Fixture {
+    serde_json::from_str(include_str!("../fixtures/minilm-golden.json")).expect("fixture parses")
+}
