@@ -3,11 +3,11 @@
 source "$(dirname "$0")/lib.sh"
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 
-log "building the wasm app (release; a cold build takes ~10 min on 2 cores)"
-RUSTFLAGS="${RUSTFLAGS:-} --cfg getrandom_backend=\"wasm_js\"" \
-  cargo build --release --target wasm32-unknown-unknown --bin sesame
+log "building the wasm app (profile web; a cold build takes ~10 min on 2 cores)"
+
+cargo build --profile web --target wasm32-unknown-unknown --bin sesame
 rm -rf dist && mkdir -p dist/fixtures dist/assets
-wasm-bindgen --target web --no-typescript --out-dir dist "$TARGET_DIR/wasm32-unknown-unknown/release/sesame.wasm"
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir dist "$TARGET_DIR/wasm32-unknown-unknown/web/sesame.wasm"
 cp index.html dist/
 cp -r web dist/web
 cp -r assets/models dist/assets/models

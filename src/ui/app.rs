@@ -4,12 +4,16 @@ use leptos::prelude::*;
 
 use super::i18n::{Lang, T};
 use super::pages::{contextual::Contextual, diagnostics::Diagnostics, home::Home};
-use super::state::{force_cpu, url_param, AppState, Route};
+use super::state::{backend_preference, describe_backend, url_param, AppState, Route};
 use crate::runtime::compute::{self, Backend};
 
 /// Mounts the app on `<body>`.
 pub fn start() {
-    console_error_panic_hook::set_once();
+    // wasm cannot unwind: a panic stops the app. Say so on the page instead of freezing silently.
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        show_fatal(&info.to_string());
+    }));
     if let Some(splash) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("splash")) {
         splash.remove();
     }
@@ -23,7 +27,7 @@ fn App() -> impl IntoView {
     provide_context(app);
     // Probe the compute path at once, so the badge is right even before a model loads.
     leptos::task::spawn_local(async move {
-        let c = compute::compute(force_cpu()).await;
+        let c = compute::compute(backend_preference()).await;
         app.backend.set(Some(c.backend));
     });
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
@@ -46,7 +50,6 @@ fn App() -> impl IntoView {
             <a class="brand" href="?p=home" on:click=move |ev| { ev.prevent_default(); app.navigate(Route::Home); }>
                 <img src="web/icons/icon.svg" alt="" width="28" height="28" />
                 <span class="name">"Sesame"</span>
-                <span class="tagline">{move || app.t(T::AppTagline)}</span>
             </a>
             <nav>
                 {[Route::Home, Route::Contextual, Route::Diagnostics].into_iter().map(|r| view! {
@@ -58,7 +61,7 @@ fn App() -> impl IntoView {
                 <Badge />
                 <label class="lang">
                     <span class="sr-only">{move || app.t(T::Language)}</span>
-                    <select data-testid="lang" on:change=move |ev| if let Some(l) = Lang::parse(&event_target_value(&ev)) { app.set_lang(l) }>
+                    <select data-testid="lang" on:change=move |ev| { if let Some(l) = Lang::parse(&event_target_value(&ev)) { app.set_lang(l) } }>
                         {Lang::ALL.into_iter().map(|l| view! { <option value=l.code() selected=move || app.lang.get() == l>{l.label()}</option> }).collect_view()}
                     </select>
                 </label>
@@ -81,15 +84,28 @@ fn Badge() -> impl IntoView {
     let app = expect_context::<AppState>();
     move || match app.backend.get() {
         None => view! { <span class="badge probing" data-testid="badge" data-backend="probing">{app.t(T::BadgeProbing)}</span> }.into_any(),
-        Some(Backend::WebGpu { adapter, kind }) => view! {
-            <span class="badge gpu" data-testid="badge" data-backend="webgpu" title=format!("{adapter} ({kind})")>
-                <strong>{app.t(T::BadgeWebGpu)}</strong>" · "{adapter.clone()}" · "{kind.clone()}
-            </span>
-        }.into_any(),
-        Some(Backend::Cpu { reason }) => view! {
-            <span class="badge cpu" data-testid="badge" data-backend="cpu" title=reason.clone()>
-                <strong>{app.t(T::BadgeCpu)}</strong>" · "{reason.clone()}
-            </span>
-        }.into_any(),
+        Some(backend) => {
+            let (head, why) = describe_backend(&backend, app.lang.get());
+            let (class, key) = match backend { Backend::WebGpu { .. } => ("badge gpu", "webgpu"), Backend::Cpu { .. } => ("badge cpu", "cpu") };
+            view! {
+                <span class=class data-testid="badge" data-backend=key title=why.clone()>
+                    <strong>{head}</strong>" · "{why.clone()}
+                </span>
+            }.into_any()
+        }
+    }
+}
+
+/// Puts a banner over the page after an unrecoverable error (the wasm instance is gone).
+fn show_fatal(message: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(banner) = doc.create_element("div") else { return };
+    banner.set_class_name("fatal");
+    let _ = banner.set_attribute("role", "alert");
+    banner.set_text_content(Some(&format!(
+        "Sesame stopped after an internal error. Reload the page to start again. Details: {message}"
+    )));
+    if let Some(body) = doc.body() {
+        let _ = body.prepend_with_node_1(&banner);
     }
 }

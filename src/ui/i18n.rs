@@ -76,6 +76,11 @@ strings! {
     BadgeProbing => "Looking for WebGPU…", "尋找 WebGPU…", "寻找 WebGPU…";
     BadgeWebGpu => "WebGPU", "WebGPU", "WebGPU";
     BadgeCpu => "CPU fallback", "CPU 備援", "CPU 备用";
+    WhyRequested => "requested in the address (backend=cpu)", "網址指定使用 CPU（backend=cpu）", "网址指定使用 CPU（backend=cpu）";
+    WhyNoWebGpu => "this browser has no WebGPU", "這個瀏覽器沒有 WebGPU", "这个浏览器没有 WebGPU";
+    WhyNoAdapter => "WebGPU found no usable GPU", "WebGPU 找不到可用的 GPU", "WebGPU 找不到可用的 GPU";
+    WhySoftware => "the only WebGPU adapter is a software renderer, slower than Sesame's CPU backend (add backend=webgpu to the address to use it anyway)", "唯一的 WebGPU 介面卡是軟體模擬，比 Sesame 的 CPU 後端慢（網址加上 backend=webgpu 仍可使用）", "唯一的 WebGPU 适配器是软件模拟，比 Sesame 的 CPU 后端慢（网址加上 backend=webgpu 仍可使用）";
+    WhyFailed => "WebGPU failed", "WebGPU 發生錯誤", "WebGPU 发生错误";
     HomeTitle => "Sesame: BERT, GPT and auto-encoders you can open up", "Sesame：可以打開來看的 BERT、GPT 與自編碼器", "Sesame：可以打开来看的 BERT、GPT 与自编码器";
     HomeIntro => "Sesame turns the self-supervised learning lecture of Hung-yi Lee's Machine Learning course into pages you can poke at. Real models run on your own GPU through WebGPU (or on the CPU when there is none): nothing is sent to a server.",
                  "Sesame 把李宏毅老師「機器學習」課程中自督導式學習（Self-supervised Learning）的內容，變成可以動手操作的網頁。真正的模型透過 WebGPU 在你自己的 GPU 上執行（沒有 GPU 時改用 CPU），資料不會送到任何伺服器。",

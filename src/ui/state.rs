@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::i18n::{Lang, T};
-use crate::runtime::compute::{self, Backend};
+use crate::runtime::compute::{self, Backend, CpuReason, Preference};
 use crate::runtime::models::{self, LoadStats, Stage};
 
 /// The pages of the app, addressed as `?p=...`.
@@ -117,7 +117,7 @@ impl AppState {
         let backend = self.backend;
         status.set(ModelStatus::Loading(Stage::Manifest));
         leptos::task::spawn_local(async move {
-            let compute = compute::compute(force_cpu()).await;
+            let compute = compute::compute(backend_preference()).await;
             backend.set(Some(compute.backend.clone()));
             let progress = move |s: Stage| status.set(ModelStatus::Loading(s));
             match models::load_minilm(&compute, &progress).await {
@@ -128,9 +128,9 @@ impl AppState {
     }
 }
 
-/// Whether the URL asks for the CPU backend (`backend=cpu`).
-pub fn force_cpu() -> bool {
-    url_param("backend").as_deref() == Some("cpu")
+/// The compute path the URL asks for (`backend=cpu|webgpu`, default auto).
+pub fn backend_preference() -> Preference {
+    Preference::parse(url_param("backend").as_deref())
 }
 
 /// A query parameter of the current URL.
@@ -155,4 +155,21 @@ pub fn set_url_param(name: &str, value: Option<&str>, push: bool) {
     } else {
         history.replace_state_with_url(&JsValue::NULL, "", Some(&href))
     };
+}
+
+/// The compute path in words: (headline, detail), in `lang`.
+pub fn describe_backend(backend: &Backend, lang: Lang) -> (&'static str, String) {
+    match backend {
+        Backend::WebGpu { adapter, kind } => (T::BadgeWebGpu.get(lang), format!("{adapter} · {kind}")),
+        Backend::Cpu { reason } => {
+            let why = match reason {
+                CpuReason::Requested => T::WhyRequested.get(lang).to_string(),
+                CpuReason::NoWebGpu => T::WhyNoWebGpu.get(lang).to_string(),
+                CpuReason::NoAdapter => T::WhyNoAdapter.get(lang).to_string(),
+                CpuReason::SoftwareAdapter(adapter) => format!("{} [{adapter}]", T::WhySoftware.get(lang)),
+                CpuReason::Failed(detail) => format!("{}: {detail}", T::WhyFailed.get(lang)),
+            };
+            (T::BadgeCpu.get(lang), why)
+        }
+    }
 }

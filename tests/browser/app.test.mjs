@@ -13,12 +13,20 @@ const matrices = {};
 before(async () => { server = await serve(); });
 after(() => server?.stop());
 
-async function contextualRun(browser, label) {
+// WebGPU runs are forced with backend=webgpu: here the only adapter is SwiftShader, a software
+// renderer, which Sesame's automatic choice skips in favour of its faster CPU backend.
+const MODES = [
+  { label: 'webgpu', webgpu: true, query: '&backend=webgpu' },
+  { label: 'cpu', webgpu: false, query: '' },
+];
+
+async function contextualRun(browser, mode) {
+  const label = mode.label;
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
   const page = await context.newPage();
   const errors = watchErrors(page);
   const t0 = Date.now();
-  await page.goto(`${server.url}?p=contextual&lang=en`);
+  await page.goto(`${server.url}?p=contextual&lang=en${mode.query}`);
   await page.getByTestId('matrix-contextual').waitFor({ timeout: SLOW });
   const cold = Date.now() - t0;
   const m = await readMatrix(page, 'matrix-contextual');
@@ -36,11 +44,11 @@ async function contextualRun(browser, label) {
   return { m, s, cold, warm, cached, forwardMs, badge, errors };
 }
 
-for (const mode of [{ label: 'webgpu', webgpu: true }, { label: 'cpu', webgpu: false }]) {
+for (const mode of MODES) {
   test(`contextual page on ${mode.label}: same-sense pairs beat cross-sense, static is all ones`, { timeout: 3 * SLOW }, async () => {
     const browser = await launch({ webgpu: mode.webgpu });
     try {
-      const r = await contextualRun(browser, mode.label);
+      const r = await contextualRun(browser, mode);
       assert.equal(r.badge, mode.label, `badge should say ${mode.label}`);
       assert.equal(r.m.length, 10);
       const { same, cross } = contrast(r.m, GROUPS);
@@ -63,7 +71,7 @@ for (const mode of [{ label: 'webgpu', webgpu: true }, { label: 'cpu', webgpu: f
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors = watchErrors(page);
-      await page.goto(`${server.url}?p=diagnostics&lang=en`);
+      await page.goto(`${server.url}?p=diagnostics&lang=en${mode.query}`);
       const golden = page.getByTestId('golden');
       await golden.waitFor({ timeout: SLOW });
       await page.getByTestId('bench').waitFor({ timeout: SLOW });
@@ -71,6 +79,9 @@ for (const mode of [{ label: 'webgpu', webgpu: true }, { label: 'cpu', webgpu: f
       assert.equal(await golden.getAttribute('data-pass'), 'true', `max diff ${maxDiff}`);
       assert.ok(maxDiff <= 5e-3, `max diff ${maxDiff}`);
       assert.equal(await page.getByTestId('badge').getAttribute('data-backend'), mode.label);
+      // The model itself must sit on the device the badge names (not silently on the CPU).
+      const device = await page.getByTestId('diag-device').textContent();
+      assert.match(device, mode.webgpu ? /Wgpu|WebGpu/i : /Flex/, device);
       figure(`${mode.label}.golden_max_abs_diff_f16`, maxDiff);
       figure(`${mode.label}.forward_128_tokens_median_ms`, Number(await page.getByTestId('bench').getAttribute('data-median-ms')));
       figure(`${mode.label}.adapter`, await page.getByTestId('diag-backend').textContent());
@@ -91,7 +102,7 @@ test('WebGPU and the CPU fallback give the same matrix', () => {
 });
 
 test('bad input gets clear messages and the page keeps working', { timeout: 2 * SLOW }, async () => {
-  const browser = await launch({ webgpu: true });
+  const browser = await launch({ webgpu: false });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const errors = watchErrors(page);
@@ -129,14 +140,16 @@ test('bad input gets clear messages and the page keeps working', { timeout: 2 * 
   }
 });
 
-test('home page in three languages, navigation to the page', { timeout: SLOW }, async () => {
+test('home page in three languages; automatic backend choice skips a software adapter', { timeout: SLOW }, async () => {
   const browser = await launch({ webgpu: true });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
     await page.goto(server.url);
     await page.getByTestId('page-home').waitFor({ timeout: SLOW });
-    await page.getByTestId('badge').and(page.locator('[data-backend=webgpu]')).waitFor({ timeout: SLOW });
+    const badge = page.getByTestId('badge');
+    await badge.and(page.locator('[data-backend=cpu]')).waitFor({ timeout: SLOW });
+    assert.match(await badge.getAttribute('title'), /software renderer.*swiftshader/i);
     await page.screenshot({ path: join(ARTIFACTS, 'home-en.png'), fullPage: true });
     await page.getByTestId('lang').selectOption('zh-Hant');
     await page.getByText('可以打開來看的').waitFor();
@@ -150,6 +163,36 @@ test('home page in three languages, navigation to the page', { timeout: SLOW }, 
     await page.goBack();
     await page.getByTestId('page-home').waitFor();
     assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('missing or corrupt weights get a clear message and a retry that works', { timeout: 2 * SLOW }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    let mode = 'corrupt';
+    await page.route('**/model.f16.safetensors', (route) => {
+      if (mode === 'corrupt') return route.fulfill({ status: 200, body: 'not the weights' });
+      if (mode === 'missing') return route.fulfill({ status: 404, body: 'gone' });
+      return route.continue();
+    });
+    await page.goto(`${server.url}?p=contextual&lang=en`);
+    const error = page.getByTestId('load-error');
+    await error.waitFor({ timeout: SLOW });
+    assert.match(await error.textContent(), /incomplete or wrong file/);
+    await page.screenshot({ path: join(ARTIFACTS, 'contextual-corrupt-weights.png'), fullPage: true });
+    mode = 'missing';
+    await error.getByRole('button').click();
+    await page.getByText('HTTP 404').waitFor({ timeout: SLOW });
+    mode = 'ok';
+    await page.getByTestId('load-error').getByRole('button').click();
+    await page.getByTestId('matrix-contextual').waitFor({ timeout: SLOW });
+    // A corrupt copy is never cached.
+    const cached = await page.evaluate(async () => (await (await caches.open('sesame-weights')).keys()).length);
+    assert.equal(cached, 3);
   } finally {
     await browser.close();
   }

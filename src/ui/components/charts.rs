@@ -22,6 +22,8 @@ pub fn Scatter(
     points: Vec<[f32; 2]>,
     /// Sentence per point.
     labels: Vec<String>,
+    /// Number shown on each point (the sentence's number in the user's list).
+    numbers: Vec<usize>,
     /// Group index per point.
     groups: Vec<usize>,
     /// Group names, by index.
@@ -40,11 +42,11 @@ pub fn Scatter(
             let cx = scale(p[0], x0, x1, pad, w - pad);
             let cy = scale(p[1], y0, y1, h - pad, pad);
             let color = group_color(groups[i]);
-            let hover = format!("{}. {}", i + 1, labels[i]);
+            let hover = format!("{}. {}", numbers[i], labels[i]);
             view! {
                 <g class="dot">
                     <circle cx=cx.to_string() cy=cy.to_string() r="9" fill=color fill-opacity="0.85"><title>{hover}</title></circle>
-                    <text x=cx.to_string() y=(cy + 3.5).to_string() class="dot-label">{(i + 1).to_string()}</text>
+                    <text x=cx.to_string() y=(cy + 3.5).to_string() class="dot-label">{numbers[i].to_string()}</text>
                 </g>
             }
         })
@@ -95,9 +97,12 @@ pub fn LineChart(
     let (w, h, left, pad) = (420.0, 220.0, 40.0, 22.0);
     let n = x_labels.len().max(2);
     let x = move |i: usize| left + (w - left - pad) * i as f64 / (n - 1) as f64;
-    let y = move |v: f32| scale(v, 0.0, 1.0, h - pad - 14.0, pad);
-    let ticks = [0.0f32, 0.25, 0.5, 0.75, 1.0]
-        .into_iter()
+    // Y from a round value below the smallest point up to 1 (similarities), in 5 ticks.
+    let min = series.iter().flat_map(|s| s.values.iter().flatten()).cloned().fold(1.0f32, f32::min);
+    let lo = super::similarity_floor(min);
+    let y = move |v: f32| scale(v, lo, 1.0, h - pad - 14.0, pad);
+    let ticks = (0..5)
+        .map(|i| lo + (1.0 - lo) * i as f32 / 4.0)
         .map(|t| view! {
             <line x1=left.to_string() x2=(w - pad).to_string() y1=y(t).to_string() y2=y(t).to_string() class="grid" />
             <text x=(left - 6.0).to_string() y=(y(t) + 4.0).to_string() class="tick" text-anchor="end">{format!("{t:.2}")}</text>

@@ -22,3 +22,9 @@ pub fn heat_color(v: f32) -> (String, bool) {
     let c = |p: f32, q: f32| (p + (q - p) * f).round() as u8;
     (format!("rgb({},{},{})", c(a.0, b.0), c(a.1, b.1), c(a.2, b.2)), v > 0.55)
 }
+
+/// Lower end of a similarity axis: a round tenth a little below `min`, so nearby values
+/// still differ visibly (the upper end is 1).
+pub fn similarity_floor(min: f32) -> f32 {
+    ((min - 0.02) * 10.0).floor().clamp(-10.0, 9.0) / 10.0
+}

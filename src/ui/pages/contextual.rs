@@ -173,6 +173,17 @@ pub fn Contextual() -> impl IntoView {
             <h1>{move || app.t(T::CtxTitle)}</h1>
             <p class="lede">{move || app.t(T::CtxLede)}</p>
 
+            {move || match app.minilm.get() {
+                ModelStatus::Loading(_) => view! { <LoadProgress stage=Signal::derive(move || match app.minilm.get() { ModelStatus::Loading(s) => s, _ => Stage::Shaders }) /> }.into_any(),
+                ModelStatus::Failed(e) => view! {
+                    <div class="message error" role="alert" data-testid="load-error">
+                        <strong>{app.t(T::LoadFailed)}</strong>": "{e}
+                        <button on:click=move |_| { app.minilm.set(ModelStatus::Idle); pending.set(true); app.ensure_minilm(); }>{app.t(T::Retry)}</button>
+                    </div>
+                }.into_any(),
+                _ => ().into_any(),
+            }}
+
             <div class="panel controls">
                 <div class="presets">
                     <span class="label">{move || app.t(T::CtxPresets)}</span>
@@ -218,17 +229,6 @@ pub fn Contextual() -> impl IntoView {
                 </div>
             </div>
 
-            {move || match app.minilm.get() {
-                ModelStatus::Loading(_) => view! { <LoadProgress stage=Signal::derive(move || match app.minilm.get() { ModelStatus::Loading(s) => s, _ => Stage::Shaders }) /> }.into_any(),
-                ModelStatus::Failed(e) => view! {
-                    <div class="message error" role="alert" data-testid="load-error">
-                        <strong>{app.t(T::LoadFailed)}</strong>": "{e}
-                        <button on:click=move |_| { app.minilm.set(ModelStatus::Idle); pending.set(true); app.ensure_minilm(); }>{app.t(T::Retry)}</button>
-                    </div>
-                }.into_any(),
-                _ => ().into_any(),
-            }}
-
             <div class="messages" data-testid="problems">
                 {move || problems.get().iter().map(|(p, text)| view! { <div class="message warn" role="status">{problem_text(p, text)}</div> }).collect_view()}
                 {move || result.get().filter(|r| r.unknown_target).map(|r| view! {
@@ -240,12 +240,13 @@ pub fn Contextual() -> impl IntoView {
             {move || result.get().map(|r| {
                 let labels: Vec<String> = r.sentences.iter().map(|s| s.text.clone()).collect();
                 let groups: Vec<usize> = r.sentences.iter().map(|s| s.group).collect();
+                let numbers: Vec<usize> = r.sentences.iter().map(|s| s.number).collect();
                 let group_keys: Vec<String> = groups.iter().map(|g| g.to_string()).collect();
                 let n_layers = r.layers.len();
                 let by_layer: Vec<(Option<f32>, Option<f32>)> = r.layers.iter().map(|l| { let v = analyse(l, &group_keys); (v.same_group, v.cross_group) }).collect();
                 let stat = analyse(&r.layers[0], &group_keys);
                 let r2 = r.clone();
-                let (labels2, groups2, keys2) = (labels.clone(), groups.clone(), group_keys.clone());
+                let (labels2, groups2, keys2, numbers2) = (labels.clone(), groups.clone(), group_keys.clone(), numbers.clone());
                 view! {
                     <div class="results" data-testid="results" data-first-matrix-ms=move || first_matrix_ms.get().map(|v| format!("{v:.0}"))
                          data-forward-ms=format!("{:.1}", r.forward_ms)>
@@ -254,7 +255,7 @@ pub fn Contextual() -> impl IntoView {
                                 <span class="label">{move || app.t(T::CtxLayer)}</span>
                                 <input type="range" min="1" max=(n_layers - 1).to_string() step="1" data-testid="layer"
                                        prop:value=move || layer.get().to_string()
-                                       on:input=move |ev| if let Ok(v) = event_target_value(&ev).parse::<usize>() { layer.set(v.clamp(1, n_layers - 1)) } />
+                                       on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() { layer.set(v.clamp(1, n_layers - 1)) } } />
                                 <strong data-testid="layer-name">{move || layer_name(&app, layer.get())}</strong>
                             </label>
                             <span class="timing">{move || format!("{} {:.0} ms", app.t(T::CtxTime), r.forward_ms)}</span>
@@ -263,6 +264,9 @@ pub fn Contextual() -> impl IntoView {
                             let k = layer.get().min(n_layers - 1);
                             let view = analyse(&r2.layers[k], &keys2);
                             let fmt = |v: Option<f32>| v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into());
+                            // One colour scale for both maps, from a round value below the smallest similarity to 1.
+                            let min = view.matrix.iter().flatten().cloned().fold(1.0f32, f32::min);
+                            let range = (crate::ui::components::similarity_floor(min), 1.0);
                             view! {
                                 <p class="summary" data-testid="summary" data-same=fmt(view.same_group) data-cross=fmt(view.cross_group)>
                                     {app.t(T::CtxAvg)}": "
@@ -272,13 +276,13 @@ pub fn Contextual() -> impl IntoView {
                                 </p>
                                 <div class="matrices">
                                     <Heatmap title=format!("{} — {}", app.t(T::CtxContextual), layer_name(&app, k)) matrix=view.matrix.clone()
-                                             labels=labels2.clone() groups=groups2.clone() test_id="matrix-contextual" />
+                                             labels=labels2.clone() numbers=numbers2.clone() groups=groups2.clone() range=range test_id="matrix-contextual" />
                                     <Heatmap title=app.t(T::CtxStatic).to_string() matrix=stat.matrix.clone()
-                                             labels=labels2.clone() groups=groups2.clone() test_id="matrix-static" />
+                                             labels=labels2.clone() numbers=numbers2.clone() groups=groups2.clone() range=range test_id="matrix-static" />
                                 </div>
                                 <div class="charts">
                                     <Scatter title=format!("{} — {}", app.t(T::CtxPca), layer_name(&app, k)) points=view.projection.points.clone()
-                                             labels=labels2.clone() groups=groups2.clone() group_names=r2.group_names.clone()
+                                             labels=labels2.clone() numbers=numbers2.clone() groups=groups2.clone() group_names=r2.group_names.clone()
                                              axes=[format!("PC1 ({:.0}% {})", view.projection.explained[0] * 100.0, app.t(T::CtxExplained)),
                                                    format!("PC2 ({:.0}%)", view.projection.explained[1] * 100.0)] />
                                     <LineChart title=app.t(T::CtxByLayer).to_string()

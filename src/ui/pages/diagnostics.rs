@@ -4,13 +4,12 @@
 use leptos::prelude::*;
 
 use crate::model::Keep;
-use crate::runtime::compute::Backend;
 use crate::runtime::fetch::fetch_text;
 use crate::runtime::models::{loaded_minilm, now_ms};
 use crate::task::golden::{check, CaseReport, Fixture};
 use crate::task::{read_f32, Batch};
 use crate::ui::i18n::T;
-use crate::ui::state::{AppState, ModelStatus};
+use crate::ui::state::{describe_backend, AppState, ModelStatus};
 
 /// Max |difference| accepted for the shipped f16 weights computed in f32 on any device.
 /// (Native f32 weights match to 1e-4; see tests/golden_minilm.rs.)
@@ -71,14 +70,17 @@ pub fn Diagnostics() -> impl IntoView {
     });
     let backend_text = move || match app.backend.get() {
         None => app.t(T::BadgeProbing).to_string(),
-        Some(Backend::WebGpu { adapter, kind }) => format!("WebGPU · {adapter} · {kind}"),
-        Some(Backend::Cpu { reason }) => format!("{} · {reason}", app.t(T::BadgeCpu)),
+        Some(b) => {
+            let (head, why) = describe_backend(&b, app.lang.get());
+            format!("{head} · {why}")
+        }
     };
     view! {
         <section class="page diagnostics" data-testid="page-diagnostics">
             <h1>{move || app.t(T::DiagTitle)}</h1>
             <p class="lede">{move || app.t(T::DiagLede)}</p>
             <p><span class="label">{move || app.t(T::DiagBackend)}": "</span><span data-testid="diag-backend">{backend_text}</span></p>
+            <p class="note" data-testid="diag-device">{move || { app.minilm.get(); loaded_minilm().map(|b| format!("burn {:?}", b.device)).unwrap_or_default() }}</p>
             {move || match app.minilm.get() {
                 ModelStatus::Ready(stats) => view! {
                     <p data-testid="load-stats" data-bytes=stats.bytes.to_string() data-from-cache=stats.from_cache.to_string() data-warmup-ms=format!("{:.0}", stats.warmup_ms)>
@@ -99,6 +101,8 @@ pub fn Diagnostics() -> impl IntoView {
                     let worst = r.cases.iter().map(|c| c.max_abs_diff).fold(0.0, f32::max);
                     let pass = worst <= BROWSER_TOLERANCE;
                     let median = r.forward_ms.get(r.forward_ms.len() / 2).copied().unwrap_or(f64::NAN);
+                    let runs: Vec<String> = r.forward_ms.iter().map(|v| format!("{v:.1}")).collect();
+                    let runs = runs.join(", ");
                     view! {
                         <h2>{app.t(T::DiagGolden)}</h2>
                         <table class="golden" data-testid="golden" data-max-diff=format!("{worst:e}") data-pass=pass.to_string()>
@@ -106,15 +110,15 @@ pub fn Diagnostics() -> impl IntoView {
                             <tbody>
                                 {r.cases.iter().map(|c| view! {
                                     <tr><td>{c.text.clone()}</td><td class="num">{format!("{:.2e}", c.max_abs_diff)}</td>
-                                        <td class=if c.max_abs_diff <= BROWSER_TOLERANCE { "pass" } else { "fail" }>
+                                        <td class={if c.max_abs_diff <= BROWSER_TOLERANCE { "pass" } else { "fail" }}>
                                             {if c.max_abs_diff <= BROWSER_TOLERANCE { app.t(T::DiagPass) } else { app.t(T::DiagFail) }}</td></tr>
                                 }).collect_view()}
                             </tbody>
                         </table>
                         <p class="note">{format!("{} ≤ {BROWSER_TOLERANCE:.0e} (f16 weights, f32 compute)", app.t(T::DiagTolerance))}</p>
                         <h2>{app.t(T::DiagBench)}</h2>
-                        <p data-testid="bench" data-median-ms=format!("{median:.1}") data-runs=r.forward_ms.iter().map(|v| format!("{v:.1}")).collect::<Vec<_>>().join(",")>
-                            {format!("{} {median:.1} ms ({BENCH_RUNS} runs: {})", app.t(T::DiagMedian), r.forward_ms.iter().map(|v| format!("{v:.0}")).collect::<Vec<_>>().join(", "))}
+                        <p data-testid="bench" data-median-ms=format!("{median:.1}") data-runs=runs.clone()>
+                            {format!("{} {median:.1} ms ({BENCH_RUNS} runs: {runs} ms)", app.t(T::DiagMedian))}
                         </p>
                     }.into_any()
                 }

@@ -12,6 +12,7 @@ pub fn Home() -> impl IntoView {
     let upcoming = [T::PageMasking, T::PageNsp, T::PageQa, T::PageGpt, T::PageIcl, T::PageAutoencoder];
     view! {
         <section class="page home" data-testid="page-home">
+            <p class="kicker">{move || app.t(T::AppTagline)}</p>
             <h1>{move || app.t(T::HomeTitle)}</h1>
             <p class="lede">{move || app.t(T::HomeIntro)}</p>
             <p>{move || app.t(T::HomeLecture)}</p>
