@@ -24,10 +24,7 @@ fn main() {
     let bert = LoadedBert::from_bytes(&read("config.json"), &read("tokenizer.json"), &read("model.f16.safetensors"), &device).expect("model loads");
     println!("load: {:.0} ms", t0.elapsed().as_secs_f64() * 1e3);
 
-    // A sentence of exactly `tokens` tokens: [CLS] + (tokens - 2) × "word" + [SEP].
-    let ids: Vec<u32> = std::iter::once(101).chain(std::iter::repeat_n(2773, tokens - 2)).chain(std::iter::once(102)).collect();
-    let types = vec![0u32; tokens];
-    let batch = Batch::pad(&[(&ids[..], &types[..])], 0);
+    let batch = Batch::timing(tokens);
     let mut times = Vec::new();
     for i in 0..=runs {
         let (a, b, c) = batch.tensors(&device);
@@ -40,7 +37,7 @@ fn main() {
         }
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    println!("forward {tokens} tokens (native, flex CPU, {} threads): median {:.1} ms over {runs} runs", rayon_threads(), times[times.len() / 2]);
+    println!("forward {tokens} tokens (native, flex CPU, {} threads): median {:.1} ms over {runs} runs", threads(), times[times.len() / 2]);
 
     let (target, sentences) = default_english();
     let (prepared, problems) = prepare(&bert, &sentences, &target);
@@ -56,6 +53,7 @@ fn main() {
     }
 }
 
-fn rayon_threads() -> usize {
+/// Cores the CPU backend can use.
+fn threads() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }

@@ -7,17 +7,18 @@
 //!
 //! Shapes use `B` = batch, `T` = tokens, `H` = hidden size, `N` = heads, `D` = head size.
 
-use burn::config::Config;
 use burn::module::{Module, Param};
 use burn::nn::{Dropout, DropoutConfig, Embedding, EmbeddingConfig, LayerNorm, LayerNormConfig, Linear, LinearConfig};
 use burn::tensor::activation::{gelu, softmax};
 use burn::tensor::{Device, Int, Tensor};
+use serde::{Deserialize, Serialize};
 
 use super::weights::{WeightError, Weights};
 
 /// Hyper-parameters of a BERT encoder. Field names follow HF `config.json`, so an HF config
-/// deserialises into it directly (unknown fields are ignored).
-#[derive(Config, Debug, PartialEq)]
+/// deserialises into it directly (unknown fields are ignored, missing optional ones take
+/// BERT's defaults).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BertConfig {
     /// Number of rows of the word-embedding table (tokenizer vocabulary size).
     pub vocab_size: usize,
@@ -30,26 +31,59 @@ pub struct BertConfig {
     /// Width of the feed-forward layer inside each block.
     pub intermediate_size: usize,
     /// Longest input the position-embedding table covers: the model window, in tokens.
-    #[config(default = 512)]
+    #[serde(default = "defaults::window")]
     pub max_position_embeddings: usize,
     /// Number of segment (token-type) embeddings: 2 for sentence A / sentence B.
-    #[config(default = 2)]
+    #[serde(default = "defaults::segments")]
     pub type_vocab_size: usize,
     /// Epsilon of every LayerNorm.
-    #[config(default = 1e-12)]
+    #[serde(default = "defaults::eps")]
     pub layer_norm_eps: f64,
     /// Dropout on embeddings and block outputs (training only).
-    #[config(default = 0.1)]
+    #[serde(default = "defaults::dropout")]
     pub hidden_dropout_prob: f64,
     /// Dropout on attention probabilities (training only).
-    #[config(default = 0.1)]
+    #[serde(default = "defaults::dropout")]
     pub attention_probs_dropout_prob: f64,
     /// Id of the padding token.
-    #[config(default = 0)]
+    #[serde(default)]
     pub pad_token_id: usize,
 }
 
+/// BERT's defaults for the optional fields.
+mod defaults {
+    pub fn window() -> usize {
+        512
+    }
+    pub fn segments() -> usize {
+        2
+    }
+    pub fn eps() -> f64 {
+        1e-12
+    }
+    pub fn dropout() -> f64 {
+        0.1
+    }
+}
+
 impl BertConfig {
+    /// A config with the given sizes and BERT's defaults for the rest.
+    pub fn new(vocab_size: usize, hidden_size: usize, num_hidden_layers: usize, num_attention_heads: usize, intermediate_size: usize) -> Self {
+        Self {
+            vocab_size,
+            hidden_size,
+            num_hidden_layers,
+            num_attention_heads,
+            intermediate_size,
+            max_position_embeddings: defaults::window(),
+            type_vocab_size: defaults::segments(),
+            layer_norm_eps: defaults::eps(),
+            hidden_dropout_prob: defaults::dropout(),
+            attention_probs_dropout_prob: defaults::dropout(),
+            pad_token_id: 0,
+        }
+    }
+
     /// Size of one attention head (`D = H / N`).
     pub fn head_size(&self) -> usize {
         self.hidden_size / self.num_attention_heads
@@ -338,5 +372,63 @@ impl BertModel {
     /// Number of blocks.
     pub fn num_layers(&self) -> usize {
         self.layers.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::weights::Weights;
+    use burn::tensor::TensorData;
+
+    fn tiny() -> BertConfig {
+        BertConfig { max_position_embeddings: 12, ..BertConfig::new(50, 16, 2, 4, 32) }
+    }
+
+    fn ints(v: Vec<i64>, shape: [usize; 2], device: &Device) -> Tensor<2, Int> {
+        Tensor::from_data(TensorData::new(v, shape), device)
+    }
+
+    #[test]
+    fn forward_keeps_layers_and_attention_ignores_padding() {
+        let device = Device::flex();
+        let model = tiny().init(&device);
+        // Row 0 has 5 real tokens, row 1 has 3 and 2 padding positions.
+        let ids = ints(vec![2, 7, 9, 11, 3, 2, 8, 3, 0, 0], [2, 5], &device);
+        let types = ints(vec![0; 10], [2, 5], &device);
+        let mask = ints(vec![1, 1, 1, 1, 1, 1, 1, 1, 0, 0], [2, 5], &device);
+        let out = model.forward(ids, types, mask, Keep { hidden_states: true, attentions: true });
+        assert_eq!(out.last_hidden.dims(), [2, 5, 16]);
+        assert_eq!(out.hidden_states.len(), 3, "embedding output + one per block");
+        assert_eq!(out.attentions.len(), 2);
+        let probs = out.attentions[1].clone(); // [B, N, T, T]
+        assert_eq!(probs.dims(), [2, 4, 5, 5]);
+        let sums: Vec<f32> = probs.clone().sum_dim(3).into_data().convert::<f32>().try_into_vec().unwrap();
+        assert!(sums.iter().all(|s| (s - 1.0).abs() < 1e-5), "rows sum to 1: {sums:?}");
+        let padded: Vec<f32> = probs.narrow(0, 1, 1).narrow(3, 3, 2).into_data().convert::<f32>().try_into_vec().unwrap();
+        assert!(padded.iter().all(|p| *p < 1e-6), "no attention to padding: {padded:?}");
+        let last: Vec<f32> = out.hidden_states[2].clone().into_data().convert::<f32>().try_into_vec().unwrap();
+        let direct: Vec<f32> = out.last_hidden.into_data().convert::<f32>().try_into_vec().unwrap();
+        assert_eq!(last, direct, "the last kept hidden state is the output");
+    }
+
+    #[test]
+    fn bad_configs_and_weights_are_errors_not_panics() {
+        let mut c = tiny();
+        c.num_attention_heads = 5;
+        assert!(c.validate().unwrap_err().contains("multiple"));
+        c.num_attention_heads = 0;
+        assert!(c.validate().unwrap_err().contains("num_attention_heads"));
+        let err = tiny().load(&Weights::default(), &Device::flex()).unwrap_err();
+        assert!(matches!(err, WeightError::Missing(ref n) if n == "embeddings.word_embeddings.weight"), "{err}");
+    }
+
+    #[test]
+    fn hf_config_json_deserialises() {
+        let json = r#"{"architectures":["BertModel"],"hidden_size":384,"intermediate_size":1536,"num_attention_heads":12,
+                       "num_hidden_layers":6,"vocab_size":30522,"layer_norm_eps":1e-12,"max_position_embeddings":512}"#;
+        let c: BertConfig = serde_json::from_str(json).unwrap();
+        assert_eq!((c.hidden_size, c.head_size(), c.type_vocab_size, c.pad_token_id), (384, 32, 2, 0));
+        assert!(serde_json::from_str::<BertConfig>(r#"{"hidden_size":8}"#).is_err(), "sizes are required");
     }
 }

@@ -70,7 +70,7 @@ pub async fn load_minilm(compute: &Compute, progress: &dyn Fn(Stage)) -> Result<
     yield_to_browser().await;
     let start = now_ms();
     let enc = bert.tokenizer.encode("Sesame compiles its shaders.")?;
-    let (ids, types, mask) = Batch::pad(&[(&enc.ids[..], &enc.type_ids[..])], 0).tensors(&bert.device);
+    let (ids, types, mask) = Batch::single(&enc, bert.config.pad_token_id as u32).tensors(&bert.device);
     read_f32(bert.model.forward(ids, types, mask, Keep { hidden_states: true, attentions: false }).last_hidden).await?;
     let warmup_ms = now_ms() - start;
     let bert = Rc::new(bert);

@@ -51,8 +51,7 @@ pub async fn check(bert: &LoadedBert, fixture: &Fixture) -> Result<Vec<CaseRepor
         let enc = bert.tokenizer.encode(&case.text)?;
         let ids_match = enc.ids == case.ids;
         let max_abs_diff = if ids_match {
-            let batch = Batch::pad(&[(&enc.ids[..], &enc.type_ids[..])], bert.config.pad_token_id as u32);
-            let (ids, types, mask) = batch.tensors(&bert.device);
+            let (ids, types, mask) = Batch::single(&enc, bert.config.pad_token_id as u32).tensors(&bert.device);
             let out = bert.model.forward(ids, types, mask, Keep::default());
             let got = read_f32(out.last_hidden).await?; // [1, T, H] flattened
             if got.len() != case.last_hidden.len() {

@@ -69,6 +69,22 @@ impl Batch {
         batch
     }
 
+    /// A batch of one encoded text.
+    pub fn single(encoded: &crate::text::Encoded, pad_id: u32) -> Self {
+        Self::pad(&[(&encoded.ids[..], &encoded.type_ids[..])], pad_id)
+    }
+
+    /// The sentence used for forward-pass timings: `[CLS]`, `tokens - 2` copies of one word
+    /// piece, `[SEP]` (BERT-uncased ids), so every device times exactly the same work.
+    pub fn timing(tokens: usize) -> Self {
+        const CLS: u32 = 101;
+        const SEP: u32 = 102;
+        const WORD: u32 = 2773; // "word"
+        let ids: Vec<u32> = std::iter::once(CLS).chain(std::iter::repeat_n(WORD, tokens.saturating_sub(2))).chain(std::iter::once(SEP)).collect();
+        let types = vec![0u32; ids.len()];
+        Self::pad(&[(&ids[..], &types[..])], 0)
+    }
+
     /// The three `[B, T]` integer tensors on `device`: ids, segment ids, mask.
     pub fn tensors(&self, device: &Device) -> (Tensor<2, Int>, Tensor<2, Int>, Tensor<2, Int>) {
         let shape = [self.rows, self.cols];
@@ -87,6 +103,14 @@ pub async fn read_f32<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>, Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timing_sentence_has_the_asked_length() {
+        let b = Batch::timing(128);
+        assert_eq!((b.rows, b.cols), (1, 128));
+        assert_eq!((b.ids[0], b.ids[127]), (101, 102));
+        assert!(b.mask.iter().all(|&m| m == 1));
+    }
 
     #[test]
     fn pads_to_longest_with_mask() {
