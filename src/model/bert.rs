@@ -144,10 +144,10 @@ impl BertConfig {
         BertModel { embeddings, layers, pooler: Some(linear(h, h)) }
     }
 
-    /// An encoder whose parameters are read from HF `BertModel` tensor names
+    /// An encoder whose parameters are moved out of `weights` by HF `BertModel` tensor names
     /// (`embeddings.*`, `encoder.layer.N.*`, `pooler.dense.*`; an optional `bert.` prefix is
-    /// accepted). The pooler is loaded when present.
-    pub fn load(&self, weights: &Weights, device: &Device) -> Result<BertModel, WeightError> {
+    /// accepted). The pooler is loaded when present; other tensors (task heads) stay in `weights`.
+    pub fn load(&self, weights: &mut Weights, device: &Device) -> Result<BertModel, WeightError> {
         self.validate().map_err(WeightError::Config)?;
         let prefix = if weights.contains("bert.embeddings.word_embeddings.weight") { "bert." } else { "" };
         let name = |n: &str| format!("{prefix}{n}");
@@ -194,7 +194,7 @@ impl BertConfig {
 
 /// Replaces a [`Linear`]'s parameters with HF ones (`{prefix}.weight` is `[out, in]` in HF,
 /// `[in, out]` in burn, so it is transposed).
-fn load_linear(linear: &mut Linear, w: &Weights, prefix: &str, d_in: usize, d_out: usize, device: &Device) -> Result<(), WeightError> {
+fn load_linear(linear: &mut Linear, w: &mut Weights, prefix: &str, d_in: usize, d_out: usize, device: &Device) -> Result<(), WeightError> {
     let weight = w.tensor2(&format!("{prefix}.weight"), [d_out, d_in], device)?; // [out, in]
     linear.weight = Param::from_tensor(weight.transpose()); // [in, out]
     linear.bias = Some(Param::from_tensor(w.tensor1(&format!("{prefix}.bias"), d_out, device)?));
@@ -203,7 +203,7 @@ fn load_linear(linear: &mut Linear, w: &Weights, prefix: &str, d_in: usize, d_ou
 
 /// Replaces a [`LayerNorm`]'s scale and shift with HF's `{prefix}.weight` / `{prefix}.bias`
 /// (older checkpoints name them `gamma` / `beta`).
-fn load_layer_norm(norm: &mut LayerNorm, w: &Weights, prefix: &str, d: usize, device: &Device) -> Result<(), WeightError> {
+fn load_layer_norm(norm: &mut LayerNorm, w: &mut Weights, prefix: &str, d: usize, device: &Device) -> Result<(), WeightError> {
     let (g, b) = if w.contains(&format!("{prefix}.gamma")) { ("gamma", "beta") } else { ("weight", "bias") };
     norm.gamma = Param::from_tensor(w.tensor1(&format!("{prefix}.{g}"), d, device)?);
     norm.beta = Some(Param::from_tensor(w.tensor1(&format!("{prefix}.{b}"), d, device)?));
@@ -419,7 +419,7 @@ mod tests {
         assert!(c.validate().unwrap_err().contains("multiple"));
         c.num_attention_heads = 0;
         assert!(c.validate().unwrap_err().contains("num_attention_heads"));
-        let err = tiny().load(&Weights::default(), &Device::flex()).unwrap_err();
+        let err = tiny().load(&mut Weights::default(), &Device::flex()).unwrap_err();
         assert!(matches!(err, WeightError::Missing(ref n) if n == "embeddings.word_embeddings.weight"), "{err}");
     }
 

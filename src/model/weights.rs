@@ -95,16 +95,21 @@ impl Weights {
         Ok(t)
     }
 
-    /// A rank-1 tensor of length `n` on `device`.
-    pub fn tensor1(&self, name: &str, n: usize, device: &Device) -> Result<Tensor<1>, WeightError> {
-        let t = self.host(name, &[n])?;
-        Ok(Tensor::from_data(TensorData::new(t.values.clone(), [n]), device))
+    /// Moves a tensor out of the map (checked against `shape`), so its host buffer is not
+    /// kept twice while a model is built (a browser tab's memory is precious).
+    fn take(&mut self, name: &str, shape: &[usize]) -> Result<Vec<f32>, WeightError> {
+        self.host(name, shape)?;
+        Ok(self.tensors.remove(name).map(|t| t.values).unwrap_or_default())
     }
 
-    /// A rank-2 tensor of shape `[rows, cols]` on `device`.
-    pub fn tensor2(&self, name: &str, shape: [usize; 2], device: &Device) -> Result<Tensor<2>, WeightError> {
-        let t = self.host(name, &shape)?;
-        Ok(Tensor::from_data(TensorData::new(t.values.clone(), shape), device))
+    /// Moves out a rank-1 tensor of length `n`, onto `device`.
+    pub fn tensor1(&mut self, name: &str, n: usize, device: &Device) -> Result<Tensor<1>, WeightError> {
+        Ok(Tensor::from_data(TensorData::new(self.take(name, &[n])?, [n]), device))
+    }
+
+    /// Moves out a rank-2 tensor of shape `[rows, cols]`, onto `device`.
+    pub fn tensor2(&mut self, name: &str, shape: [usize; 2], device: &Device) -> Result<Tensor<2>, WeightError> {
+        Ok(Tensor::from_data(TensorData::new(self.take(name, &shape)?, shape), device))
     }
 }
 
@@ -159,6 +164,11 @@ mod tests {
         let w = tiny();
         assert_eq!(w.host("zzz", &[1]).unwrap_err(), WeightError::Missing("zzz".into()));
         assert!(matches!(w.host("b", &[4]), Err(WeightError::Shape { .. })));
+        let mut w = w;
+        let device = Device::flex();
+        assert!(matches!(w.tensor1("b", 4, &device), Err(WeightError::Shape { .. })), "a wrong shape is not taken");
+        assert_eq!(w.tensor1("b", 3, &device).unwrap().dims(), [3]);
+        assert!(!w.contains("b"), "taken tensors leave the map");
         let err = Weights::from_safetensors(b"not a safetensors file").unwrap_err();
         assert!(err.to_string().contains("not valid safetensors"), "{err}");
     }

@@ -27,8 +27,8 @@ impl LoadedBert {
     pub fn from_bytes(config_json: &[u8], tokenizer_json: &[u8], safetensors: &[u8], device: &Device) -> Result<Self, String> {
         let config: BertConfig = serde_json::from_slice(config_json).map_err(|e| format!("could not read config.json: {e}"))?;
         let tokenizer = TextEncoder::from_json(tokenizer_json)?;
-        let weights = Weights::from_safetensors(safetensors).map_err(|e| e.to_string())?;
-        let model = config.load(&weights, device).map_err(|e| e.to_string())?;
+        let mut weights = Weights::from_safetensors(safetensors).map_err(|e| e.to_string())?;
+        let model = config.load(&mut weights, device).map_err(|e| e.to_string())?;
         Ok(Self { config, model, tokenizer, device: device.clone() })
     }
 

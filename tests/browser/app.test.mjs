@@ -85,6 +85,7 @@ for (const mode of MODES) {
       figure(`${mode.label}.golden_max_abs_diff_f16`, maxDiff);
       figure(`${mode.label}.forward_128_tokens_median_ms`, Number(await page.getByTestId('bench').getAttribute('data-median-ms')));
       figure(`${mode.label}.adapter`, await page.getByTestId('diag-backend').textContent());
+      figure(`${mode.label}.wasm_memory_bytes_after_load`, Number(await page.getByTestId('wasm-memory').getAttribute('data-bytes')));
       await page.screenshot({ path: join(ARTIFACTS, `diagnostics-${mode.label}.png`), fullPage: true });
       assert.deepEqual(errors, []);
     } finally {

@@ -44,6 +44,17 @@ async fn run_checks() -> Result<Report, String> {
     Ok(Report { cases, forward_ms })
 }
 
+/// Bytes of the wasm linear memory (it never shrinks, so this is the peak so far).
+fn wasm_memory_bytes() -> f64 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .ok()
+        .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
+        .map(|b| b.byte_length() as f64)
+        .unwrap_or(0.0)
+}
+
 /// The diagnostics page.
 #[component]
 pub fn Diagnostics() -> impl IntoView {
@@ -85,6 +96,9 @@ pub fn Diagnostics() -> impl IntoView {
                         {format!("all-MiniLM-L6-v2: {:.1} MB", stats.bytes as f64 / 1e6)}
                         {stats.from_cache.then(|| format!(" ({})", app.t(T::FromCache)))}
                         {format!(" · {} {:.0} ms", app.t(T::LoadShaders).trim_end_matches('…'), stats.warmup_ms)}
+                    </p>
+                    <p class="note" data-testid="wasm-memory" data-bytes=format!("{:.0}", wasm_memory_bytes())>
+                        {format!("wasm memory: {:.0} MB", wasm_memory_bytes() / 1e6)}
                     </p>
                 }.into_any(),
                 ModelStatus::Failed(e) => view! { <div class="message error" role="alert">{e}</div> }.into_any(),
