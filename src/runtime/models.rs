@@ -36,6 +36,10 @@ pub struct LoadStats {
     pub bytes: u64,
     /// Whether every file came from the Cache API (no download).
     pub from_cache: bool,
+    /// Milliseconds spent getting the files (cache or network) and checking their sha256.
+    pub fetch_ms: f64,
+    /// Milliseconds spent decoding the weights and putting them on the device.
+    pub build_ms: f64,
     /// Milliseconds spent on the first (shader-compiling) run.
     pub warmup_ms: f64,
 }
@@ -52,6 +56,7 @@ pub async fn load_minilm(compute: &Compute, progress: &dyn Fn(Stage)) -> Result<
     let manifest: Manifest = serde_json::from_str(&fetch_text("assets/models/manifest.json").await?).map_err(|e| format!("the model manifest is malformed: {e}"))?;
     let entry = manifest.model(MINILM).ok_or("the manifest does not list the MiniLM model")?.clone();
     let total = entry.total_bytes();
+    let fetch_start = now_ms();
     let mut done_before = 0u64;
     let mut all_cached = true;
     let mut files = Vec::new();
@@ -63,9 +68,12 @@ pub async fn load_minilm(compute: &Compute, progress: &dyn Fn(Stage)) -> Result<
         done_before += file.bytes;
         files.push(bytes);
     }
+    let fetch_ms = now_ms() - fetch_start;
     progress(Stage::Build);
     yield_to_browser().await;
+    let build_start = now_ms();
     let bert = LoadedBert::from_bytes(&files[0], &files[1], &files[2], &compute.device)?;
+    let build_ms = now_ms() - build_start;
     progress(Stage::Shaders);
     yield_to_browser().await;
     let start = now_ms();
@@ -75,7 +83,7 @@ pub async fn load_minilm(compute: &Compute, progress: &dyn Fn(Stage)) -> Result<
     let warmup_ms = now_ms() - start;
     let bert = Rc::new(bert);
     LOADED.with(|l| *l.borrow_mut() = Some(bert.clone()));
-    Ok((bert, LoadStats { bytes: total, from_cache: all_cached, warmup_ms }))
+    Ok((bert, LoadStats { bytes: total, from_cache: all_cached, fetch_ms, build_ms, warmup_ms }))
 }
 
 /// Milliseconds since navigation started (`performance.now()`).
