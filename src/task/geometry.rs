@@ -125,7 +125,7 @@ mod tests {
         let (same, cross) = group_contrast(&m, &g);
         assert!((same.unwrap() - 0.9).abs() < 1e-6);
         assert!((cross.unwrap() - 0.15).abs() < 1e-6);
-        assert_eq!(group_contrast(&m[..1].to_vec(), &g[..1]), (None, None));
+        assert_eq!(group_contrast(&m[..1], &g[..1]), (None, None));
     }
 
     #[test]
