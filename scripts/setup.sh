@@ -14,7 +14,7 @@ if [ "${1:-}" = "--test" ]; then
     log "installing Debian chromium (browser tests)"
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null
   fi
   if ! [ -d tests/browser/node_modules/playwright-core ]; then
     log "installing playwright-core (npm; uses /usr/bin/chromium, downloads no browser)"
