@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::runtime::models::{loaded_minilm, now_ms, yield_to_browser, Stage};
-use crate::task::contextual::{self, analyse, default_bank, default_chinese, default_english, prepare, Problem, Sentence};
+use crate::task::contextual::{self, analyse, default_bank, default_chinese, default_english, prepare, LayerView, Problem, Sentence};
 use crate::text::char_slice;
 use crate::ui::components::charts::{LineChart, Scatter, Series};
 use crate::ui::components::heatmap::Heatmap;
@@ -242,11 +242,13 @@ pub fn Contextual() -> impl IntoView {
                 let groups: Vec<usize> = r.sentences.iter().map(|s| s.group).collect();
                 let numbers: Vec<usize> = r.sentences.iter().map(|s| s.number).collect();
                 let group_keys: Vec<String> = groups.iter().map(|g| g.to_string()).collect();
-                let n_layers = r.layers.len();
-                let by_layer: Vec<(Option<f32>, Option<f32>)> = r.layers.iter().map(|l| { let v = analyse(l, &group_keys); (v.same_group, v.cross_group) }).collect();
-                let stat = analyse(&r.layers[0], &group_keys);
-                let r2 = r.clone();
-                let (labels2, groups2, keys2, numbers2) = (labels.clone(), groups.clone(), group_keys.clone(), numbers.clone());
+                // Every layer analysed once per run; the slider only picks one.
+                let views: Vec<LayerView> = r.layers.iter().map(|l| analyse(l, &group_keys)).collect();
+                let n_layers = views.len();
+                let by_layer: Vec<(Option<f32>, Option<f32>)> = views.iter().map(|v| (v.same_group, v.cross_group)).collect();
+                let stat = views[0].clone();
+                let group_names = r.group_names.clone();
+                let (labels2, groups2, numbers2) = (labels.clone(), groups.clone(), numbers.clone());
                 view! {
                     <div class="results" data-testid="results" data-first-matrix-ms=move || first_matrix_ms.get().map(|v| format!("{v:.0}"))
                          data-forward-ms=format!("{:.1}", r.forward_ms)>
@@ -262,7 +264,7 @@ pub fn Contextual() -> impl IntoView {
                         </div>
                         {move || {
                             let k = layer.get().min(n_layers - 1);
-                            let view = analyse(&r2.layers[k], &keys2);
+                            let view = views[k].clone();
                             let fmt = |v: Option<f32>| v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into());
                             // One colour scale for both maps, from a round value below the smallest similarity to 1.
                             let min = view.matrix.iter().flatten().cloned().fold(1.0f32, f32::min);
@@ -282,7 +284,7 @@ pub fn Contextual() -> impl IntoView {
                                 </div>
                                 <div class="charts">
                                     <Scatter title=format!("{} — {}", app.t(T::CtxPca), layer_name(&app, k)) points=view.projection.points.clone()
-                                             labels=labels2.clone() numbers=numbers2.clone() groups=groups2.clone() group_names=r2.group_names.clone()
+                                             labels=labels2.clone() numbers=numbers2.clone() groups=groups2.clone() group_names=group_names.clone()
                                              axes=[format!("PC1 ({:.0}% {})", view.projection.explained[0] * 100.0, app.t(T::CtxExplained)),
                                                    format!("PC2 ({:.0}%)", view.projection.explained[1] * 100.0)] />
                                     <LineChart title=app.t(T::CtxByLayer).to_string()

@@ -91,16 +91,16 @@ pub fn Diagnostics() -> impl IntoView {
             <p><span class="label">{move || app.t(T::DiagBackend)}": "</span><span data-testid="diag-backend">{backend_text}</span></p>
             <p class="note" data-testid="diag-device">{move || { app.minilm.get(); loaded_minilm().map(|b| format!("burn {:?}", b.device)).unwrap_or_default() }}</p>
             {move || match app.minilm.get() {
-                ModelStatus::Ready(stats) => view! {
+                ModelStatus::Ready(stats) => { let memory = wasm_memory_bytes(); view! {
                     <p data-testid="load-stats" data-bytes=stats.bytes.to_string() data-from-cache=stats.from_cache.to_string() data-warmup-ms=format!("{:.0}", stats.warmup_ms) data-fetch-ms=format!("{:.0}", stats.fetch_ms) data-build-ms=format!("{:.0}", stats.build_ms)>
                         {format!("all-MiniLM-L6-v2: {:.1} MB", stats.bytes as f64 / 1e6)}
                         {stats.from_cache.then(|| format!(" ({})", app.t(T::FromCache)))}
                         {format!(" · files {:.0} ms · build {:.0} ms · first run {:.0} ms", stats.fetch_ms, stats.build_ms, stats.warmup_ms)}
                     </p>
-                    <p class="note" data-testid="wasm-memory" data-bytes=format!("{:.0}", wasm_memory_bytes())>
-                        {format!("wasm memory: {:.0} MB", wasm_memory_bytes() / 1e6)}
+                    <p class="note" data-testid="wasm-memory" data-bytes=format!("{memory:.0}")>
+                        {format!("wasm memory: {:.0} MB", memory / 1e6)}
                     </p>
-                }.into_any(),
+                }.into_any() }
                 ModelStatus::Failed(e) => view! { <div class="message error" role="alert">{e}</div> }.into_any(),
                 _ => view! { <p>{app.t(T::LoadManifest)}</p> }.into_any(),
             }}
