@@ -4,6 +4,7 @@
 //! - [`model`]: model definitions (one per file), written once for every burn device.
 //! - [`text`]: tokenization and character offsets.
 //! - [`task`]: tokenize → run → post-process, natively and in the browser.
+//! - `train` (native only): self-supervised pretraining, evaluation and export.
 //! - [`assets`]: the shipped-weights manifest and its sha256 checks.
 //! - `runtime`, `ui` (wasm only): device selection, downloads and cache, and the Leptos pages.
 
@@ -11,6 +12,9 @@ pub mod assets;
 pub mod model;
 pub mod task;
 pub mod text;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod train;
 
 #[cfg(target_arch = "wasm32")]
 pub mod runtime;

@@ -73,6 +73,34 @@ impl TextEncoder {
         })
     }
 
+    /// Encodes a sentence pair `[CLS] a [SEP] b [SEP]` (segment ids 0 then 1); character spans
+    /// refer to each sentence's own text.
+    pub fn encode_pair(&self, a: &str, b: &str) -> Result<Encoded, String> {
+        let enc = self
+            .tokenizer
+            .encode_char_offsets((a, b), true)
+            .map_err(|e| format!("could not tokenize the text: {e}"))?;
+        let special: Vec<bool> = enc.get_special_tokens_mask().iter().map(|&m| m == 1).collect();
+        Ok(Encoded {
+            ids: enc.get_ids().to_vec(),
+            type_ids: enc.get_type_ids().to_vec(),
+            tokens: enc.get_tokens().to_vec(),
+            char_spans: enc.get_offsets().iter().zip(&special).map(|(&o, &s)| if s { (0, 0) } else { o }).collect(),
+            special,
+        })
+    }
+
+    /// Token ids of a text without special tokens (training data).
+    pub fn ids(&self, text: &str) -> Result<Vec<u32>, String> {
+        let enc = self.tokenizer.encode(text, false).map_err(|e| format!("could not tokenize the text: {e}"))?;
+        Ok(enc.get_ids().to_vec())
+    }
+
+    /// The token string of an id.
+    pub fn token(&self, id: u32) -> Option<String> {
+        self.tokenizer.id_to_token(id)
+    }
+
     /// The id of a token string, if it is in the vocabulary.
     pub fn token_id(&self, token: &str) -> Option<u32> {
         self.tokenizer.token_to_id(token)

@@ -8,7 +8,7 @@
 //! Shapes use `B` = batch, `T` = tokens, `H` = hidden size, `N` = heads, `D` = head size.
 
 use burn::module::{Module, Param};
-use burn::nn::{Dropout, DropoutConfig, Embedding, EmbeddingConfig, LayerNorm, LayerNormConfig, Linear, LinearConfig};
+use burn::nn::{Dropout, Initializer, DropoutConfig, Embedding, EmbeddingConfig, LayerNorm, LayerNormConfig, Linear, LinearConfig};
 use burn::tensor::activation::{gelu, softmax};
 use burn::tensor::{Device, Int, Tensor};
 use serde::{Deserialize, Serialize};
@@ -48,6 +48,9 @@ pub struct BertConfig {
     /// Id of the padding token.
     #[serde(default)]
     pub pad_token_id: usize,
+    /// Standard deviation of the normal initialisation of weights (BERT: 0.02).
+    #[serde(default = "defaults::init_std")]
+    pub initializer_range: f64,
 }
 
 /// BERT's defaults for the optional fields.
@@ -63,6 +66,9 @@ mod defaults {
     }
     pub fn dropout() -> f64 {
         0.1
+    }
+    pub fn init_std() -> f64 {
+        0.02
     }
 }
 
@@ -81,6 +87,7 @@ impl BertConfig {
             hidden_dropout_prob: defaults::dropout(),
             attention_probs_dropout_prob: defaults::dropout(),
             pad_token_id: 0,
+            initializer_range: defaults::init_std(),
         }
     }
 
@@ -116,11 +123,14 @@ impl BertConfig {
     pub fn init(&self, device: &Device) -> BertModel {
         let h = self.hidden_size;
         let ln = || LayerNormConfig::new(h).with_epsilon(self.layer_norm_eps).init(device);
-        let linear = |i, o| LinearConfig::new(i, o).init(device);
+        // BERT's initialisation: weights ~ N(0, 0.02²), biases 0, LayerNorm (1, 0).
+        let normal = Initializer::Normal { mean: 0.0, std: self.initializer_range };
+        let linear = |i, o| LinearConfig::new(i, o).with_initializer(normal.clone()).init(device);
+        let embedding = |n| EmbeddingConfig::new(n, h).with_initializer(normal.clone()).init(device);
         let embeddings = BertEmbeddings {
-            word_embeddings: EmbeddingConfig::new(self.vocab_size, h).init(device),
-            position_embeddings: EmbeddingConfig::new(self.max_position_embeddings, h).init(device),
-            token_type_embeddings: EmbeddingConfig::new(self.type_vocab_size, h).init(device),
+            word_embeddings: embedding(self.vocab_size),
+            position_embeddings: embedding(self.max_position_embeddings),
+            token_type_embeddings: embedding(self.type_vocab_size),
             layer_norm: ln(),
             dropout: DropoutConfig::new(self.hidden_dropout_prob).init(),
         };

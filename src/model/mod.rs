@@ -1,6 +1,7 @@
 //! Model definitions. Each model is one file, written once for every burn device.
 
 pub mod bert;
+pub mod pretraining;
 pub mod weights;
 
 pub use bert::{BertConfig, BertModel, BertOutput, Keep};

@@ -107,20 +107,44 @@ impl Weights {
         Ok(Tensor::from_data(TensorData::new(self.take(name, &[n])?, [n]), device))
     }
 
+    /// Adds (or replaces) a tensor given by its host values (used when exporting a trained model).
+    pub fn insert(&mut self, name: &str, shape: Vec<usize>, values: Vec<f32>) {
+        debug_assert_eq!(shape.iter().product::<usize>(), values.len());
+        self.tensors.insert(name.to_string(), HostTensor { shape, values });
+    }
+
+    /// Adds a device tensor under `name`, reading it back synchronously (native tools only:
+    /// a browser must read GPU data asynchronously).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn insert_tensor<const D: usize>(&mut self, name: &str, tensor: Tensor<D>) {
+        let shape = tensor.dims().to_vec();
+        let values = tensor.into_data().convert::<f32>().try_to_vec::<f32>().expect("f32 data");
+        self.insert(name, shape, values);
+    }
+
     /// Moves out a rank-2 tensor of shape `[rows, cols]`, onto `device`.
     pub fn tensor2(&mut self, name: &str, shape: [usize; 2], device: &Device) -> Result<Tensor<2>, WeightError> {
         Ok(Tensor::from_data(TensorData::new(self.take(name, &shape)?, shape), device))
     }
 }
 
+/// Writes tensors as an f32 safetensors file (training checkpoints; names sorted).
+pub fn to_f32_safetensors(weights: &Weights) -> Result<Vec<u8>, WeightError> {
+    serialize(weights, Dtype::F32, |v| v.to_le_bytes().to_vec())
+}
+
 /// Writes tensors as an f16 safetensors file (names sorted, so the bytes are reproducible).
 pub fn to_f16_safetensors(weights: &Weights) -> Result<Vec<u8>, WeightError> {
+    serialize(weights, Dtype::F16, |v| half::f16::from_f32(v).to_le_bytes().to_vec())
+}
+
+fn serialize(weights: &Weights, dtype: Dtype, encode: impl Fn(f32) -> Vec<u8>) -> Result<Vec<u8>, WeightError> {
     let mut buffers: Vec<(String, Vec<usize>, Vec<u8>)> = weights
         .names()
         .into_iter()
         .map(|name| {
             let t = &weights.tensors[name];
-            let bytes = t.values.iter().flat_map(|v| half::f16::from_f32(*v).to_le_bytes()).collect();
+            let bytes = t.values.iter().flat_map(|v| encode(*v)).collect();
             (name.to_string(), t.shape.clone(), bytes)
         })
         .collect();
@@ -128,7 +152,7 @@ pub fn to_f16_safetensors(weights: &Weights) -> Result<Vec<u8>, WeightError> {
     let views: Vec<(String, safetensors::tensor::TensorView<'_>)> = buffers
         .iter()
         .map(|(n, s, b)| {
-            let view = safetensors::tensor::TensorView::new(Dtype::F16, s.clone(), b).map_err(|e| WeightError::Format(e.to_string()))?;
+            let view = safetensors::tensor::TensorView::new(dtype, s.clone(), b).map_err(|e| WeightError::Format(e.to_string()))?;
             Ok((n.clone(), view))
         })
         .collect::<Result<_, WeightError>>()?;

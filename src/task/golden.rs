@@ -65,3 +65,80 @@ pub async fn check(bert: &LoadedBert, fixture: &Fixture) -> Result<Vec<CaseRepor
     }
     Ok(reports)
 }
+
+/// A golden fixture of a model with pretraining heads (`tests/fixtures/<id>-golden.json`,
+/// written by `scripts/make_pretraining_golden.py` with HF `BertForPreTraining`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct PretrainingFixture {
+    /// Which model produced it.
+    pub model: String,
+    /// What produced it.
+    pub generator: String,
+    /// One entry per input.
+    pub cases: Vec<PretrainingCase>,
+}
+
+/// One reference input (a sentence, or a pair).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct PretrainingCase {
+    /// Sentence A.
+    pub text: String,
+    /// Sentence B, for pairs.
+    pub text_b: Option<String>,
+    /// Reference ids.
+    pub ids: Vec<u32>,
+    /// Reference segment ids.
+    pub type_ids: Vec<u32>,
+    /// Vocabulary ids whose logits are stored.
+    pub checked_ids: Vec<u32>,
+    /// `[T × checked]` masked-LM logits at those ids, row-major.
+    pub logits: Vec<f32>,
+    /// `[T]` log-sum-exp of each position's full logit row.
+    pub logsumexp: Vec<f32>,
+    /// `[2]` sentence-pair logits.
+    pub pair_logits: Vec<f32>,
+}
+
+/// Runs every pretraining case on `m`'s device and compares logits, log-sum-exps and pair logits.
+pub async fn check_pretraining(m: &super::fill_mask::LoadedPretraining, fixture: &PretrainingFixture) -> Result<Vec<CaseReport>, String> {
+    use burn::tensor::{Int, Tensor, TensorData};
+    let mut reports = Vec::new();
+    for case in &fixture.cases {
+        let enc = match &case.text_b {
+            Some(b) => m.tokenizer.encode_pair(&case.text, b)?,
+            None => m.tokenizer.encode(&case.text)?,
+        };
+        let ids_match = enc.ids == case.ids && enc.type_ids == case.type_ids;
+        let label = match &case.text_b {
+            Some(b) => format!("{} | {}", case.text, b),
+            None => case.text.clone(),
+        };
+        if !ids_match {
+            reports.push(CaseReport { text: label, ids_match, max_abs_diff: f32::INFINITY });
+            continue;
+        }
+        let t = enc.len();
+        let (ids, types, mask) = Batch::single(&enc, m.config.pad_token_id as u32).tensors(&m.device);
+        let out = m.model.bert.forward(ids, types, mask, Keep::default());
+        let all = Tensor::<1, Int>::from_data(TensorData::new((0..t as i64).collect::<Vec<_>>(), [t]), &m.device);
+        let logits = read_f32(m.model.mlm_logits(out.last_hidden.clone(), all)).await?; // [T, V]
+        let pair = read_f32(m.model.pair_logits(out.last_hidden)).await?; // [1, 2]
+        let v = m.config.vocab_size;
+        let k = case.checked_ids.len();
+        let mut diff = 0.0f32;
+        for row in 0..t {
+            let r = &logits[row * v..(row + 1) * v];
+            for (j, &id) in case.checked_ids.iter().enumerate() {
+                diff = diff.max((r[id as usize] - case.logits[row * k + j]).abs());
+            }
+            let max = r.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let lse = max + r.iter().map(|x| (x - max).exp()).sum::<f32>().ln();
+            diff = diff.max((lse - case.logsumexp[row]).abs());
+        }
+        for (a, b) in pair.iter().zip(&case.pair_logits) {
+            diff = diff.max((a - b).abs());
+        }
+        reports.push(CaseReport { text: label, ids_match, max_abs_diff: diff });
+    }
+    Ok(reports)
+}

@@ -2,8 +2,11 @@
 //! browser (pages); nothing here touches the DOM.
 
 pub mod contextual;
+pub mod fill_mask;
 pub mod geometry;
 pub mod golden;
+pub mod masking;
+pub mod pair;
 
 use burn::tensor::{Device, Int, Tensor, TensorData};
 

@@ -1,0 +1,192 @@
+//! `sesame-train`: Sesame's self-supervised pretraining, on the CPU.
+//!
+//! ```text
+//! sesame-train zh   --out runs/bert-zh  [--minutes M] [--steps N] [--pair sop|nsp] [--backend flex|ndarray] ...
+//! sesame-train en   --out runs/bert-en  [--minutes M] ...         (continued pretraining of all-MiniLM-L6-v2)
+//! sesame-train resume --out DIR [--minutes M]                      (settings come from DIR/run.json)
+//! sesame-train bench  zh|en [--steps N]                            (tokens/s of each CPU backend, same config)
+//! sesame-train eval   --model DIR [--corpus PATH]                  (top-1/top-5 and pair accuracy on the held-out split)
+//! sesame-train export --out RUN_DIR --to assets/models/NAME/vN     (f16 weights, config, tokenizer, card)
+//! ```
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use sesame::model::BertConfig;
+use sesame::train::run::{self, Backend, Init, RunConfig};
+
+fn main() {
+    if let Err(e) = real_main() {
+        eprintln!("sesame-train: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn flags(args: &[String]) -> Result<HashMap<String, String>, String> {
+    let mut out = HashMap::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let key = a.strip_prefix("--").ok_or_else(|| format!("unexpected argument {a}"))?;
+        let value = it.next().ok_or_else(|| format!("--{key} needs a value"))?;
+        out.insert(key.to_string(), value.clone());
+    }
+    Ok(out)
+}
+
+fn get<T: std::str::FromStr>(f: &HashMap<String, String>, key: &str, default: T) -> Result<T, String> {
+    match f.get(key) {
+        Some(v) => v.parse().map_err(|_| format!("--{key}: cannot read {v:?}")),
+        None => Ok(default),
+    }
+}
+
+/// The default settings of each shipped model (see the model cards for why).
+fn defaults(lang: &str, f: &HashMap<String, String>) -> Result<RunConfig, String> {
+    let shared = PathBuf::from(get(f, "shared", "../shared".to_string())?);
+    let backend = match get(f, "backend", "flex".to_string())?.as_str() {
+        "flex" => Backend::Flex,
+        "ndarray" => Backend::Ndarray,
+        other => return Err(format!("unknown backend {other}")),
+    };
+    let cfg = match lang {
+        "zh" => {
+            let mut c = BertConfig::new(21128, get(f, "hidden", 256)?, get(f, "layers", 4)?, get(f, "heads", 4)?, get(f, "ffn", 1024)?);
+            c.max_position_embeddings = get(f, "window", 128)?;
+            RunConfig {
+                language: "zh".into(),
+                corpus: shared.join("data/corpus/zh"),
+                tokenizer: shared.join("tokenizers/bert-base-chinese/tokenizer.json"),
+                t2s: Some(PathBuf::from(get(f, "t2s", "data/zh-t2s.tsv".to_string())?)),
+                poems: get(f, "poems", 20000)?,
+                init: Init::Scratch(c),
+                steps: get(f, "steps", 6000)?,
+                batch: get(f, "batch", 32)?,
+                seq: get(f, "seq", 128)?,
+                lr: get(f, "lr", 1e-3)?,
+                warmup: get(f, "warmup", 300)?,
+                pair: get(f, "pair", "sop".to_string())?,
+                freeze_layers: None,
+                seed: get(f, "seed", 42)?,
+                eval_every: get(f, "eval-every", 200)?,
+                eval_batches: get(f, "eval-batches", 8)?,
+                ckpt_every: get(f, "ckpt-every", 100)?,
+                backend,
+            }
+        }
+        "en" => RunConfig {
+            language: "en".into(),
+            corpus: shared.join("data/corpus/en"),
+            tokenizer: PathBuf::from(get(f, "tokenizer", ".cache/minilm-l6-v2/tokenizer.json".to_string())?),
+            t2s: None,
+            poems: 0,
+            init: Init::Encoder(PathBuf::from(get(f, "encoder", ".cache/minilm-l6-v2".to_string())?)),
+            steps: get(f, "steps", 3000)?,
+            batch: get(f, "batch", 32)?,
+            seq: get(f, "seq", 128)?,
+            lr: get(f, "lr", 5e-4)?,
+            warmup: get(f, "warmup", 100)?,
+            pair: get(f, "pair", "sop".to_string())?,
+            freeze_layers: match get(f, "freeze", 6i64)? {
+                n if n < 0 => None,
+                n => Some(n as usize),
+            },
+            seed: get(f, "seed", 42)?,
+            eval_every: get(f, "eval-every", 200)?,
+            eval_batches: get(f, "eval-batches", 8)?,
+            ckpt_every: get(f, "ckpt-every", 100)?,
+            backend,
+        },
+        other => return Err(format!("unknown language {other} (zh or en)")),
+    };
+    Ok(cfg)
+}
+
+fn real_main() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (cmd, rest) = args.split_first().ok_or("usage: sesame-train zh|en|resume|bench|eval|export ... (see the source header)")?;
+    match cmd.as_str() {
+        "zh" | "en" => {
+            let f = flags(rest)?;
+            let out = PathBuf::from(f.get("out").ok_or("--out DIR is required")?);
+            run::train(&out, Some(defaults(cmd, &f)?), get(&f, "minutes", 60.0)?)?;
+        }
+        "resume" => {
+            let f = flags(rest)?;
+            let out = PathBuf::from(f.get("out").ok_or("--out DIR is required")?);
+            run::train(&out, None, get(&f, "minutes", 60.0)?)?;
+        }
+        "bench" => {
+            let (lang, rest) = rest.split_first().ok_or("bench zh|en")?;
+            let f = flags(rest)?;
+            bench(lang, &f)?;
+        }
+        "eval" | "export" => sesame_train_extra(cmd, rest)?,
+        other => return Err(format!("unknown command {other}")),
+    }
+    Ok(())
+}
+
+/// Measures training tokens/s of each CPU backend on the same config and data.
+fn bench(lang: &str, f: &HashMap<String, String>) -> Result<(), String> {
+    use sesame::train::examples::{collate, Sampler};
+    let steps: usize = get(f, "steps", 5)?;
+    let mut rows = Vec::new();
+    for backend in [Backend::Flex, Backend::Ndarray] {
+        let mut cfg = defaults(lang, f)?;
+        cfg.backend = backend;
+        let data = run::load_data(&cfg)?;
+        let device = backend.device();
+        let (_, model) = run::build_model(&cfg, None, &device)?;
+        let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, cfg.pair_task()?, false);
+        let mut rng = sesame::task::masking::Rng::new(1);
+        let batches: Vec<_> = (0..=steps).map(|_| collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad())).collect();
+        let (mut tokens, mut secs) = (0usize, 0.0);
+        let mut model = model;
+        let mut optim = run::optimizer();
+        for (i, b) in batches.iter().enumerate() {
+            let t0 = Instant::now();
+            model = run::train_step(model, b, &device, cfg.lr, &mut optim).0;
+            // The first step (allocations, thread pools) is not timed.
+            if i > 0 {
+                tokens += b.tokens;
+                secs += t0.elapsed().as_secs_f64();
+            }
+        }
+        let tps = tokens as f64 / secs;
+        println!("{lang} {:?}: {steps} steps of {} x {} tokens: {:.0} tokens/s ({:.2} s/step)", backend, cfg.batch, cfg.seq, tps, secs / steps as f64);
+        rows.push((backend, tps));
+    }
+    println!("ratio flex / ndarray: {:.2}", rows[0].1 / rows[1].1);
+    Ok(())
+}
+
+fn sesame_train_extra(cmd: &str, rest: &[String]) -> Result<(), String> {
+    use sesame::train::export;
+    let f = flags(rest)?;
+    match cmd {
+        "eval" => {
+            let dir = PathBuf::from(f.get("model").ok_or("--model DIR is required")?);
+            let lang = get(&f, "lang", "zh".to_string())?;
+            let mut cfg = defaults(&lang, &f)?;
+            cfg.tokenizer = dir.join("tokenizer.json");
+            let batches = get(&f, "batches", 40)?;
+            let (_, model) = export::load_exported(&dir)?;
+            let t0 = Instant::now();
+            let e = export::evaluate_model(&model, &cfg, batches)?;
+            println!("{} on the held-out split of {} ({} examples, {} masked tokens, {:.0} s):", dir.display(), cfg.corpus.display(), batches * cfg.batch, e.targets, t0.elapsed().as_secs_f64());
+            println!("  masked-LM loss {:.3}   top-1 {:.1}%   top-5 {:.1}%", e.mlm_loss, 100.0 * e.top1, 100.0 * e.top5);
+            println!("  {} accuracy {:.1}% (loss {:.3})", cfg.pair.to_uppercase(), 100.0 * e.pair_acc, e.pair_loss);
+        }
+        _ => {
+            let out = PathBuf::from(f.get("out").ok_or("--out RUN_DIR is required")?);
+            let to = PathBuf::from(f.get("to").ok_or("--to assets/models/ID/VERSION is required")?);
+            let id = get(&f, "id", to.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).unwrap_or_default())?;
+            let name = get(&f, "name", id.clone())?;
+            let manifest = PathBuf::from(get(&f, "manifest", "assets/models/manifest.json".to_string())?);
+            let card = export::export(&out, &to, &id, &name, &manifest, get(&f, "batches", 40)?)?;
+            println!("exported {} → {}: {}", out.display(), to.display(), serde_json::to_string_pretty(&card["eval"]).unwrap_or_default());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! BERT with its two pretraining heads, laid out like HF `transformers`' `BertForPreTraining`
+//! so that Sesame's trained weights load there (and HF's here) by tensor name:
+//!
+//! - the **masked-LM head** (`cls.predictions.*`): dense + GELU + LayerNorm, then a decoder
+//!   whose weight is *tied* to the word embeddings (`[V, H]`, one row per token) plus a bias;
+//! - the **sentence-pair head** (`cls.seq_relationship.*`): a linear layer on the pooled
+//!   `[CLS]` vector with 2 outputs. As in HF, class 0 means "B follows A" (NSP: B is the real
+//!   next text; SOP: A and B are in their original order) and class 1 means it does not.
+//!
+//! Shapes: `B` batch, `T` tokens, `H` hidden, `V` vocabulary, `M` selected (masked) positions.
+
+use burn::module::{Module, Param};
+use burn::nn::{Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig};
+use burn::tensor::activation::gelu;
+use burn::tensor::{Device, Int, Tensor};
+
+use super::bert::{BertConfig, BertModel};
+use super::weights::{WeightError, Weights};
+
+/// The masked-LM and sentence-pair heads.
+#[derive(Module, Debug)]
+pub struct PretrainingHeads {
+    /// `[H, H]` `cls.predictions.transform.dense`.
+    pub transform: Linear,
+    /// `cls.predictions.transform.LayerNorm`.
+    pub transform_norm: LayerNorm,
+    /// `[V]` `cls.predictions.bias`: the decoder's per-token bias.
+    pub decoder_bias: Param<Tensor<1>>,
+    /// `[H, 2]` `cls.seq_relationship`.
+    pub pair: Linear,
+}
+
+/// An encoder with its pretraining heads: what Sesame trains and what the masking and
+/// sentence-pair pages run.
+#[derive(Module, Debug)]
+pub struct BertForPreTraining {
+    /// The encoder (`bert.*`); it always has a pooler here, since the pair head reads it.
+    pub bert: BertModel,
+    /// The heads (`cls.*`).
+    pub heads: PretrainingHeads,
+}
+
+impl PretrainingHeads {
+    /// Fresh heads for `config` (decoder bias zero, as in BERT's initialisation).
+    pub fn init(config: &BertConfig, device: &Device) -> Self {
+        let h = config.hidden_size;
+        let normal = Initializer::Normal { mean: 0.0, std: config.initializer_range };
+        Self {
+            transform: LinearConfig::new(h, h).with_initializer(normal.clone()).init(device),
+            transform_norm: LayerNormConfig::new(h).with_epsilon(config.layer_norm_eps).init(device),
+            decoder_bias: Param::from_tensor(Tensor::zeros([config.vocab_size], device)),
+            pair: LinearConfig::new(h, 2).with_initializer(normal).init(device),
+        }
+    }
+}
+
+impl BertForPreTraining {
+    /// A randomly initialised model (pretraining from scratch).
+    pub fn init(config: &BertConfig, device: &Device) -> Self {
+        Self { bert: config.init(device), heads: PretrainingHeads::init(config, device) }
+    }
+
+    /// Puts new heads on an existing encoder (continued pretraining of a model that came
+    /// without them). A missing pooler is created fresh.
+    pub fn with_new_heads(mut bert: BertModel, config: &BertConfig, device: &Device) -> Self {
+        if bert.pooler.is_none() {
+            bert.pooler = Some(LinearConfig::new(config.hidden_size, config.hidden_size).init(device));
+        }
+        Self { bert, heads: PretrainingHeads::init(config, device) }
+    }
+
+    /// Loads encoder and heads from HF `BertForPreTraining` tensor names. `cls.predictions.decoder.weight`
+    /// is not read: the decoder is tied to the word embeddings.
+    pub fn load(config: &BertConfig, weights: &mut Weights, device: &Device) -> Result<Self, WeightError> {
+        let bert = config.load(weights, device)?;
+        if bert.pooler.is_none() {
+            return Err(WeightError::Missing("bert.pooler.dense.weight".into()));
+        }
+        let h = config.hidden_size;
+        let mut heads = PretrainingHeads::init(config, device);
+        load_linear(&mut heads.transform, weights, "cls.predictions.transform.dense", h, h, device)?;
+        heads.transform_norm.gamma = Param::from_tensor(weights.tensor1("cls.predictions.transform.LayerNorm.weight", h, device)?);
+        heads.transform_norm.beta = Some(Param::from_tensor(weights.tensor1("cls.predictions.transform.LayerNorm.bias", h, device)?));
+        heads.decoder_bias = Param::from_tensor(weights.tensor1("cls.predictions.bias", config.vocab_size, device)?);
+        load_linear(&mut heads.pair, weights, "cls.seq_relationship", h, 2, device)?;
+        Ok(Self { bert, heads })
+    }
+
+    /// Masked-LM logits at selected positions.
+    ///
+    /// `hidden`: `[B, T, H]` encoder output; `positions`: `[M]` indices into the flattened
+    /// `B·T` tokens (`row·T + column`) → `[M, V]`. Only covered tokens are decoded, which
+    /// saves the `T·H·V` product for every other token.
+    pub fn mlm_logits(&self, hidden: Tensor<3>, positions: Tensor<1, Int>) -> Tensor<2> {
+        let [b, t, h] = hidden.dims();
+        let picked = hidden.reshape([b * t, h]).select(0, positions); // [M, H]
+        let x = self.heads.transform_norm.forward(gelu(self.heads.transform.forward(picked))); // [M, H]
+        let table = self.bert.embeddings.word_embeddings.weight.val(); // [V, H]
+        let [v, _] = table.dims();
+        x.matmul(table.transpose()) + self.heads.decoder_bias.val().reshape([1, v]) // [M, V]
+    }
+
+    /// Sentence-pair logits from the encoder output: `[B, T, H]` → `[B, 2]`
+    /// (class 0: B follows A; class 1: it does not).
+    pub fn pair_logits(&self, hidden: Tensor<3>) -> Tensor<2> {
+        let pooled = self.bert.pool(hidden).expect("BertForPreTraining always has a pooler"); // [B, H]
+        self.heads.pair.forward(pooled) // [B, 2]
+    }
+
+    /// Copies every parameter out under HF `BertForPreTraining` names (linear weights
+    /// transposed back to `[out, in]`), for checkpoints and shipping. Native tools only.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn export(&self) -> Weights {
+        let mut w = Weights::default();
+        let e = &self.bert.embeddings;
+        w.insert_tensor("bert.embeddings.word_embeddings.weight", e.word_embeddings.weight.val());
+        w.insert_tensor("bert.embeddings.position_embeddings.weight", e.position_embeddings.weight.val());
+        w.insert_tensor("bert.embeddings.token_type_embeddings.weight", e.token_type_embeddings.weight.val());
+        export_norm(&mut w, "bert.embeddings.LayerNorm", &e.layer_norm);
+        for (i, layer) in self.bert.layers.iter().enumerate() {
+            let p = format!("bert.encoder.layer.{i}");
+            export_linear(&mut w, &format!("{p}.attention.self.query"), &layer.attention.query);
+            export_linear(&mut w, &format!("{p}.attention.self.key"), &layer.attention.key);
+            export_linear(&mut w, &format!("{p}.attention.self.value"), &layer.attention.value);
+            export_linear(&mut w, &format!("{p}.attention.output.dense"), &layer.attention_output);
+            export_norm(&mut w, &format!("{p}.attention.output.LayerNorm"), &layer.attention_norm);
+            export_linear(&mut w, &format!("{p}.intermediate.dense"), &layer.intermediate);
+            export_linear(&mut w, &format!("{p}.output.dense"), &layer.output);
+            export_norm(&mut w, &format!("{p}.output.LayerNorm"), &layer.output_norm);
+        }
+        if let Some(pooler) = &self.bert.pooler {
+            export_linear(&mut w, "bert.pooler.dense", pooler);
+        }
+        export_linear(&mut w, "cls.predictions.transform.dense", &self.heads.transform);
+        export_norm(&mut w, "cls.predictions.transform.LayerNorm", &self.heads.transform_norm);
+        w.insert_tensor("cls.predictions.bias", self.heads.decoder_bias.val());
+        export_linear(&mut w, "cls.seq_relationship", &self.heads.pair);
+        w
+    }
+}
+
+/// HF `[out, in]` weight and `[out]` bias into a burn [`Linear`] (`[in, out]`).
+fn load_linear(linear: &mut Linear, w: &mut Weights, prefix: &str, d_in: usize, d_out: usize, device: &Device) -> Result<(), WeightError> {
+    let weight = w.tensor2(&format!("{prefix}.weight"), [d_out, d_in], device)?; // [out, in]
+    linear.weight = Param::from_tensor(weight.transpose()); // [in, out]
+    linear.bias = Some(Param::from_tensor(w.tensor1(&format!("{prefix}.bias"), d_out, device)?));
+    Ok(())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn export_linear(w: &mut Weights, prefix: &str, linear: &Linear) {
+    w.insert_tensor(&format!("{prefix}.weight"), linear.weight.val().transpose()); // [out, in]
+    if let Some(bias) = &linear.bias {
+        w.insert_tensor(&format!("{prefix}.bias"), bias.val());
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn export_norm(w: &mut Weights, prefix: &str, norm: &LayerNorm) {
+    w.insert_tensor(&format!("{prefix}.weight"), norm.gamma.val());
+    if let Some(beta) = &norm.beta {
+        w.insert_tensor(&format!("{prefix}.bias"), beta.val());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Keep;
+
+    fn tiny() -> BertConfig {
+        let mut c = BertConfig::new(50, 16, 2, 2, 32);
+        c.max_position_embeddings = 12;
+        c
+    }
+
+    #[test]
+    fn heads_have_the_documented_shapes() {
+        let device = Device::flex();
+        let config = tiny();
+        let model = BertForPreTraining::init(&config, &device);
+        let ids = Tensor::<2, Int>::from_ints([[2, 7, 9, 3], [2, 5, 3, 0]], &device);
+        let types = Tensor::<2, Int>::zeros([2, 4], &device);
+        let mask = Tensor::<2, Int>::from_ints([[1, 1, 1, 1], [1, 1, 1, 0]], &device);
+        let out = model.bert.forward(ids, types, mask, Keep::default());
+        let logits = model.mlm_logits(out.last_hidden.clone(), Tensor::from_ints([1, 6], &device));
+        assert_eq!(logits.dims(), [2, 50]);
+        assert_eq!(model.pair_logits(out.last_hidden).dims(), [2, 2]);
+    }
+
+    #[test]
+    fn export_then_load_gives_the_same_logits() {
+        let device = Device::flex();
+        let config = tiny();
+        let model = BertForPreTraining::init(&config, &device);
+        let mut weights = model.export();
+        assert!(weights.contains("cls.predictions.bias") && weights.contains("bert.pooler.dense.weight"));
+        let back = BertForPreTraining::load(&config, &mut weights, &device).unwrap();
+        let run = |m: &BertForPreTraining| {
+            let ids = Tensor::<2, Int>::from_ints([[2, 7, 9, 3]], &device);
+            let out = m.bert.forward(ids, Tensor::zeros([1, 4], &device), Tensor::ones([1, 4], &device), Keep::default());
+            let l = m.mlm_logits(out.last_hidden.clone(), Tensor::from_ints([2], &device));
+            let p = m.pair_logits(out.last_hidden);
+            (l.into_data().try_to_vec::<f32>().unwrap(), p.into_data().try_to_vec::<f32>().unwrap())
+        };
+        let (a, b) = (run(&model), run(&back));
+        let diff = a.0.iter().chain(&a.1).zip(b.0.iter().chain(&b.1)).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max);
+        assert!(diff < 1e-5, "max diff {diff}");
+    }
+}

@@ -1,0 +1,191 @@
+//! Masked-token prediction (the lecture's "Masking Input"): cover tokens of a sentence with
+//! `[MASK]` or a random token, run BERT, and read the masked-LM head's softmax over the whole
+//! vocabulary at every covered position.
+
+use burn::tensor::activation::softmax;
+use burn::tensor::{Device, Int, Tensor, TensorData};
+
+use super::masking::Cover;
+use super::{read_f32, Batch};
+use crate::model::pretraining::BertForPreTraining;
+use crate::model::{BertConfig, Keep, Weights};
+use crate::text::{Encoded, TextEncoder};
+
+/// A BERT with pretraining heads, its tokenizer and config, on one device.
+pub struct LoadedPretraining {
+    /// Hyper-parameters.
+    pub config: BertConfig,
+    /// Encoder and heads.
+    pub model: BertForPreTraining,
+    /// Tokenizer.
+    pub tokenizer: TextEncoder,
+    /// Where it runs.
+    pub device: Device,
+    /// `[MASK]` id.
+    pub mask_id: u32,
+    /// `[UNK]` id.
+    pub unk_id: u32,
+    /// First ordinary (non-special) id: random replacements are drawn from here on.
+    pub first_ordinary: u32,
+}
+
+impl LoadedPretraining {
+    /// Builds the model from `config.json`, `tokenizer.json` and safetensors bytes.
+    pub fn from_bytes(config_json: &[u8], tokenizer_json: &[u8], safetensors: &[u8], device: &Device) -> Result<Self, String> {
+        let config: BertConfig = serde_json::from_slice(config_json).map_err(|e| format!("could not read config.json: {e}"))?;
+        let tokenizer = TextEncoder::from_json(tokenizer_json)?;
+        let mut weights = Weights::from_safetensors(safetensors).map_err(|e| e.to_string())?;
+        let model = BertForPreTraining::load(&config, &mut weights, device).map_err(|e| e.to_string())?;
+        let id = |t: &str| tokenizer.token_id(t).ok_or_else(|| format!("the tokenizer has no {t}"));
+        let (mask_id, unk_id) = (id("[MASK]")?, id("[UNK]")?);
+        // bert-base-uncased keeps its ordinary tokens after the [unused*] block, bert-base-chinese after [MASK].
+        let first_ordinary = tokenizer.token_id("!").filter(|&i| i > mask_id).unwrap_or(mask_id + 1);
+        Ok(Self { config, model, tokenizer, device: device.clone(), mask_id, unk_id, first_ordinary })
+    }
+
+    /// The model window in tokens.
+    pub fn window(&self) -> usize {
+        self.config.max_position_embeddings
+    }
+}
+
+/// Why a sentence cannot be run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    /// Nothing typed.
+    Empty,
+    /// No token is covered and none is `[MASK]`: nothing to predict.
+    NothingCovered,
+    /// More tokens than the model window.
+    TooLong {
+        /// Tokens in the input (special tokens included).
+        tokens: usize,
+        /// The window.
+        window: usize,
+    },
+    /// The tokenizer failed.
+    Tokenizer(String),
+}
+
+/// A sentence with its covered positions, ready to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// The tokenized sentence as typed (a typed `[MASK]` is a token here).
+    pub encoded: Encoded,
+    /// Model input after covering.
+    pub input: Vec<u32>,
+    /// `(token index, how it is covered)` for every position to predict, in order. A `[MASK]`
+    /// typed into the text counts as [`Cover::Mask`].
+    pub covered: Vec<(usize, Cover)>,
+    /// Every ordinary token is covered: the model sees no context at all.
+    pub all_covered: bool,
+    /// Tokens the vocabulary does not know (`[UNK]`).
+    pub unknown: usize,
+}
+
+/// Tokenizes `text` and applies `covers` (`(token index, cover, replacement id)`; the id is
+/// used for [`Cover::Random`]). Indices outside the sentence or on special tokens are ignored.
+pub fn prepare(m: &LoadedPretraining, text: &str, covers: &[(usize, Cover, u32)]) -> Result<Prepared, Problem> {
+    if text.trim().is_empty() {
+        return Err(Problem::Empty);
+    }
+    let encoded = m.tokenizer.encode(text).map_err(Problem::Tokenizer)?;
+    if encoded.len() > m.window() {
+        return Err(Problem::TooLong { tokens: encoded.len(), window: m.window() });
+    }
+    let mut input = encoded.ids.clone();
+    let mut covered = Vec::new();
+    for i in 0..encoded.len() {
+        if encoded.ids[i] == m.mask_id {
+            covered.push((i, Cover::Mask));
+        } else if let Some(&(_, cover, replacement)) = covers.iter().find(|c| c.0 == i && !encoded.special[i]) {
+            match cover {
+                Cover::Mask => input[i] = m.mask_id,
+                Cover::Random => input[i] = replacement,
+                Cover::Unchanged => {}
+            }
+            covered.push((i, cover));
+        }
+    }
+    if covered.is_empty() {
+        return Err(Problem::NothingCovered);
+    }
+    let ordinary = (0..encoded.len()).filter(|&i| !encoded.special[i] && encoded.ids[i] != m.mask_id).count();
+    let all_covered = covered.iter().filter(|c| encoded.ids[c.0] != m.mask_id).count() >= ordinary;
+    let unknown = encoded.ids.iter().filter(|&&id| id == m.unk_id).count();
+    Ok(Prepared { encoded, input, covered, all_covered, unknown })
+}
+
+/// The model's answer at one covered position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    /// Token index in the sentence.
+    pub index: usize,
+    /// How the position was covered.
+    pub cover: Cover,
+    /// The token that was there (`[MASK]` when it was typed as such).
+    pub original: String,
+    /// The `k` most probable tokens with their probabilities, best first.
+    pub top: Vec<(String, f32)>,
+    /// Entropy of the whole distribution over the vocabulary, in bits.
+    pub entropy_bits: f32,
+    /// Probability the model gives the original token (absent for a typed `[MASK]`).
+    pub original_prob: Option<f32>,
+}
+
+/// Runs the model and returns the top-`k` predictions at every covered position, with one
+/// asynchronous read of the `[M, V]` probabilities (top-k and entropy are computed on the CPU).
+pub async fn run(m: &LoadedPretraining, p: &Prepared, k: usize) -> Result<Vec<Prediction>, String> {
+    let seq = Encoded { ids: p.input.clone(), ..p.encoded.clone() };
+    let (ids, types, mask) = Batch::single(&seq, m.config.pad_token_id as u32).tensors(&m.device);
+    let out = m.model.bert.forward(ids, types, mask, Keep::default());
+    let positions: Vec<i64> = p.covered.iter().map(|c| c.0 as i64).collect();
+    let n = positions.len();
+    let positions = Tensor::<1, Int>::from_data(TensorData::new(positions, [n]), &m.device);
+    let probs = softmax(m.model.mlm_logits(out.last_hidden, positions), 1); // [M, V]
+    let v = m.config.vocab_size;
+    let host = read_f32(probs).await?;
+    Ok(p.covered
+        .iter()
+        .enumerate()
+        .map(|(row, &(index, cover))| {
+            let r = &host[row * v..(row + 1) * v];
+            let top = top_k(r, k).into_iter().map(|(id, pr)| (m.tokenizer.token(id as u32).unwrap_or_else(|| format!("#{id}")), pr)).collect();
+            let entropy_bits = r.iter().filter(|&&x| x > 0.0).map(|&x| -x * x.log2()).sum();
+            let original_id = p.encoded.ids[index];
+            Prediction {
+                index,
+                cover,
+                original: p.encoded.tokens[index].clone(),
+                top,
+                entropy_bits,
+                original_prob: (original_id != m.mask_id).then(|| r[original_id as usize]),
+            }
+        })
+        .collect())
+}
+
+/// Indices and values of the `k` largest entries, largest first.
+pub fn top_k(values: &[f32], k: usize) -> Vec<(usize, f32)> {
+    let mut best: Vec<(usize, f32)> = Vec::with_capacity(k + 1);
+    for (i, &x) in values.iter().enumerate() {
+        if best.len() < k || x > best[best.len() - 1].1 {
+            let at = best.partition_point(|b| b.1 >= x);
+            best.insert(at, (i, x));
+            best.truncate(k);
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_k_is_sorted_and_complete() {
+        let v = [0.1, 0.5, 0.05, 0.3, 0.05];
+        assert_eq!(top_k(&v, 3), vec![(1, 0.5), (3, 0.3), (0, 0.1)]);
+        assert_eq!(top_k(&v, 10).len(), 5);
+    }
+}

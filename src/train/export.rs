@@ -1,0 +1,185 @@
+//! Turning a training run into a shipped model: f16 weights, an HF-compatible `config.json`,
+//! the tokenizer, a model card with the run's figures and loss curve, and a manifest entry.
+
+use std::path::Path;
+
+use burn::module::Module;
+use burn::tensor::Device;
+use serde_json::{json, Value};
+
+use crate::assets::{sha256_hex, FileEntry, Manifest, ModelEntry};
+use crate::model::pretraining::BertForPreTraining;
+use crate::model::weights::to_f16_safetensors;
+use crate::model::BertConfig;
+
+use super::run::{self, Eval, RunConfig, RunState};
+
+/// Evaluates a model on the held-out split of `cfg`'s corpus with `batches` fixed batches.
+pub fn evaluate_model(model: &BertForPreTraining, cfg: &RunConfig, batches: usize) -> Result<Eval, String> {
+    let data = run::load_data(cfg)?;
+    let mut cfg = cfg.clone();
+    cfg.eval_batches = batches;
+    let valid = run::validation_batches(&data, &cfg, cfg.pair_task()?);
+    Ok(run::evaluate(model, &valid, &Device::flex()))
+}
+
+/// Loads an exported model directory (`config.json` + `model.safetensors`) on the CPU.
+pub fn load_exported(dir: &Path) -> Result<(BertConfig, BertForPreTraining), String> {
+    let config = run::read_config(&dir.join("config.json"))?;
+    let mut w = run::read_weights(&dir.join("model.safetensors"))?;
+    let model = BertForPreTraining::load(&config, &mut w, &Device::flex()).map_err(|e| e.to_string())?;
+    Ok((config, model))
+}
+
+/// The `config.json` written next to shipped weights: Sesame's [`BertConfig`] plus the fields
+/// HF `transformers` needs to load it as `BertForPreTraining`.
+pub fn hf_config(config: &BertConfig) -> Value {
+    let mut v = serde_json::to_value(config).expect("config serialises");
+    let o = v.as_object_mut().expect("object");
+    o.insert("architectures".into(), json!(["BertForPreTraining"]));
+    o.insert("model_type".into(), json!("bert"));
+    o.insert("hidden_act".into(), json!("gelu"));
+    o.insert("position_embedding_type".into(), json!("absolute"));
+    o.insert("tie_word_embeddings".into(), json!(true));
+    v
+}
+
+/// Exports the last checkpoint of `run_dir` to `to` (e.g. `assets/models/bert-zh/v1`) and adds
+/// or replaces its entry in `manifest` (the `assets/models/manifest.json` path).
+pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, eval_batches: usize) -> Result<Value, String> {
+    let cfg: RunConfig = serde_json::from_slice(&std::fs::read(run_dir.join("run.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let state: RunState = serde_json::from_slice(&std::fs::read(run_dir.join("ckpt/state.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let device = Device::flex();
+    let (config, model) = run::build_model(&cfg, Some(&run_dir.join("ckpt/model.safetensors")), &device)?;
+    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
+    let weights = to_f16_safetensors(&model.export()).map_err(|e| e.to_string())?;
+    std::fs::write(to.join("model.safetensors"), &weights).map_err(|e| e.to_string())?;
+    std::fs::write(to.join("config.json"), serde_json::to_string_pretty(&hf_config(&config)).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;
+    std::fs::copy(&cfg.tokenizer, to.join("tokenizer.json")).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?;
+
+    // Figures of the shipped (f16) weights, not of the f32 checkpoint.
+    let (_, shipped) = load_exported(to)?;
+    let eval = evaluate_model(&shipped, &cfg, eval_batches)?;
+    let log = run::read_log(run_dir);
+    let train_lines: Vec<&run::LogLine> = log.iter().filter(|l| l.train_loss.is_some()).collect();
+    let tail = &train_lines[train_lines.len().saturating_sub(5)..];
+    let final_train = tail.iter().filter_map(|l| l.train_loss).sum::<f64>() / tail.len().max(1) as f64;
+    let final_train_mlm = tail.iter().filter_map(|l| l.train_mlm).sum::<f64>() / tail.len().max(1) as f64;
+    let curve: Vec<Value> = log
+        .iter()
+        .map(|l| match (&l.train_loss, &l.valid) {
+            (Some(t), _) => json!({"step": l.step, "tokens": l.tokens, "train_loss": round(*t), "train_mlm": round(l.train_mlm.unwrap_or(f64::NAN))}),
+            (None, Some(v)) => json!({"step": l.step, "tokens": l.tokens, "valid_mlm": round(v.mlm_loss), "valid_top1": round(v.top1), "valid_pair_acc": round(v.pair_acc)}),
+            _ => json!({"step": l.step}),
+        })
+        .collect();
+    let data = run::load_data(&cfg)?;
+    let mut sources = Vec::new();
+    for s in &data.sources {
+        let path = &s.path;
+        let sha = std::fs::read(&path).map(|b| sha256_hex(&b)).unwrap_or_default();
+        let tokens = |d: &Vec<Vec<Vec<u32>>>| d.iter().flatten().map(Vec::len).sum::<usize>();
+        sources.push(json!({
+            "name": s.name, "file": path.file_name().map(|f| f.to_string_lossy().to_string()), "sha256": sha, "weight": s.weight,
+            "train_docs": s.train.len(), "train_tokens": tokens(&s.train), "valid_docs": s.valid.len(), "valid_tokens": tokens(&s.valid),
+        }));
+    }
+    let card = json!({
+        "id": id,
+        "version": to.file_name().map(|f| f.to_string_lossy().to_string()),
+        "name": name,
+        "architecture": "BertForPreTraining (masked-LM head tied to the word embeddings + sentence-pair head)",
+        "language": cfg.language,
+        "config": config,
+        "parameters": model.num_params(),
+        "weights_bytes": weights.len(),
+        "weights_sha256": sha256_hex(&weights),
+        "init": cfg.init,
+        "data": sources,
+        "training": {
+            "objective": format!("masked LM (15% of tokens; 80% [MASK], 10% random, 10% unchanged) + {}", cfg.pair.to_uppercase()),
+            "pair_task": cfg.pair,
+            "steps": state.step,
+            "planned_steps": cfg.steps,
+            "batch": cfg.batch,
+            "seq": cfg.seq,
+            "lr": cfg.lr,
+            "warmup": cfg.warmup,
+            "schedule": "linear warm-up, then linear decay to 10% over planned_steps; AdamW (weight decay 0.01, eps 1e-6), gradient norm clipped at 1",
+            "frozen": cfg.freeze_layers.map(|n| format!("word/position/segment embeddings (so the tied decoder too) and blocks 0..{n}")),
+            "backend": cfg.backend,
+            "tokens_seen": state.tokens,
+            "seconds": state.seconds.round(),
+            "final_train_loss": round(final_train),
+            "final_train_mlm_loss": round(final_train_mlm),
+            "command": reproduce_command(&cfg),
+        },
+        "eval": {
+            "split": "held-out documents (every 20th of each source), fixed seed",
+            "examples": eval_batches * cfg.batch,
+            "masked_tokens": eval.targets,
+            "mlm_loss": round(eval.mlm_loss),
+            "mlm_top1": round(eval.top1),
+            "mlm_top5": round(eval.top5),
+            "pair_loss": round(eval.pair_loss),
+            "pair_accuracy": round(eval.pair_acc),
+            "command": format!("cargo run --release --bin sesame-train -- eval --model {} --lang {} --pair {}", to.display(), cfg.language, cfg.pair),
+        },
+        "curve": curve,
+    });
+    std::fs::write(to.join("card.json"), serde_json::to_string_pretty(&card).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;
+    update_manifest(manifest, to, id, name)?;
+    Ok(card)
+}
+
+fn round(x: f64) -> f64 {
+    (x * 10000.0).round() / 10000.0
+}
+
+/// The command line that re-creates a run from scratch.
+pub fn reproduce_command(cfg: &RunConfig) -> String {
+    let freeze = cfg.freeze_layers.map_or("-1".to_string(), |n| n.to_string());
+    let model = match &cfg.init {
+        run::Init::Scratch(c) => format!(" --hidden {} --layers {} --heads {} --ffn {} --window {} --poems {}", c.hidden_size, c.num_hidden_layers, c.num_attention_heads, c.intermediate_size, c.max_position_embeddings, cfg.poems),
+        run::Init::Encoder(_) => format!(" --freeze {freeze}"),
+    };
+    format!(
+        "cargo run --release --bin sesame-train -- {} --out runs/NAME --steps {} --batch {} --seq {} --lr {} --warmup {} --pair {} --seed {} --eval-every {} --eval-batches {} --ckpt-every {} --backend {}{model}  (then `sesame-train resume --out runs/NAME` until the steps are done)",
+        cfg.language,
+        cfg.steps,
+        cfg.batch,
+        cfg.seq,
+        cfg.lr,
+        cfg.warmup,
+        cfg.pair,
+        cfg.seed,
+        cfg.eval_every,
+        cfg.eval_batches,
+        cfg.ckpt_every,
+        serde_json::to_value(cfg.backend).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+    )
+}
+
+/// Adds or replaces the manifest entry for the files in `dir`.
+pub fn update_manifest(manifest: &Path, dir: &Path, id: &str, name: &str) -> Result<(), String> {
+    let mut m: Manifest = serde_json::from_slice(&std::fs::read(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?).map_err(|e| e.to_string())?;
+    let version = dir.file_name().map(|f| f.to_string_lossy().to_string()).ok_or("bad directory")?;
+    let mut files = Vec::new();
+    for file in ["model.safetensors", "tokenizer.json", "config.json", "card.json"] {
+        let bytes = std::fs::read(dir.join(file)).map_err(|e| e.to_string())?;
+        files.push(FileEntry { name: file.into(), bytes: bytes.len() as u64, sha256: sha256_hex(&bytes) });
+    }
+    let entry = ModelEntry {
+        id: id.into(),
+        version,
+        name: name.into(),
+        license: "Apache-2.0".into(),
+        source: "pretrained by Sesame (sesame-train); see card.json".into(),
+        files,
+    };
+    match m.models.iter_mut().find(|e| e.id == id) {
+        Some(e) => *e = entry,
+        None => m.models.push(entry),
+    }
+    std::fs::write(manifest, serde_json::to_string_pretty(&m).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())
+}

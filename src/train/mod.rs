@@ -1,0 +1,8 @@
+//! Native pretraining (never built for the browser): corpora → examples → the training loop,
+//! plus evaluation and export of shipped models. The model code is the same
+//! [`crate::model::pretraining`] the pages run.
+
+pub mod corpus;
+pub mod examples;
+pub mod export;
+pub mod run;

@@ -1,0 +1,459 @@
+//! The pretraining loop: masked-LM + sentence-pair loss, AdamW with warm-up and linear decay,
+//! a JSON-lines loss log, periodic validation, and checkpoints that a later run resumes from
+//! (a work session ends after 3 hours; a run picks up where the last checkpoint left it).
+//!
+//! A run directory holds `run.json` (the settings, written once), `log.jsonl` (one line per
+//! logged step or validation) and `ckpt/` (`model.safetensors` in f32 with HF names,
+//! `optim.bpk` with AdamW's moments, `state.json` with step, tokens and elapsed time).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use burn::module::{Module, ModuleMapper, Param, ParamId};
+use burn::optim::{AdamWConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::activation::log_softmax;
+use burn::tensor::{Device, Int, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use crate::model::pretraining::BertForPreTraining;
+use crate::model::{BertConfig, Keep, Weights};
+use crate::task::masking::Rng;
+use crate::text::TextEncoder;
+
+use super::corpus::{self, Language};
+use super::examples::{collate, tokenize, PairTask, Sampler, TokenizedSource, TrainBatch, Vocab};
+
+/// The CPU backend a run computes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// burn's `flex` backend (SIMD, rayon): the one the browser's CPU fallback uses too.
+    Flex,
+    /// burn's `ndarray` backend.
+    Ndarray,
+}
+
+impl Backend {
+    /// The autodiff training device on this backend.
+    #[allow(deprecated)] // burn-ndarray is deprecated in favour of flex; it is kept for the comparison.
+    pub fn device(self) -> Device {
+        match self {
+            Self::Flex => Device::flex().autodiff(),
+            Self::Ndarray => Device::ndarray().autodiff(),
+        }
+    }
+}
+
+/// Where a run's weights start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Init {
+    /// Random initialisation with this config (pretraining from scratch).
+    Scratch(BertConfig),
+    /// An existing encoder: a directory with `config.json` and f32 `model.safetensors`
+    /// (continued pretraining; new MLM and pair heads).
+    Encoder(PathBuf),
+}
+
+/// Everything that defines a run (saved as `run.json`; a resumed run reads it back).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunConfig {
+    /// `"zh"` or `"en"`.
+    pub language: String,
+    /// Corpus directory (`../shared/data/corpus/<lang>`).
+    pub corpus: PathBuf,
+    /// BERT `tokenizer.json`.
+    pub tokenizer: PathBuf,
+    /// Optional traditional → simplified table (Chinese).
+    pub t2s: Option<PathBuf>,
+    /// Poems read from each poetry file (Chinese).
+    pub poems: usize,
+    /// Initial weights.
+    pub init: Init,
+    /// Optimiser steps in total (the learning-rate schedule spans them).
+    pub steps: usize,
+    /// Examples per step.
+    pub batch: usize,
+    /// Longest example in tokens.
+    pub seq: usize,
+    /// Peak learning rate.
+    pub lr: f64,
+    /// Linear warm-up steps.
+    pub warmup: usize,
+    /// Sentence-pair objective.
+    pub pair: String,
+    /// Encoder blocks (counted from the bottom) kept frozen, with the embeddings; `None` trains everything.
+    pub freeze_layers: Option<usize>,
+    /// Seed of the data and initialisation.
+    pub seed: u64,
+    /// Validate every this many steps.
+    pub eval_every: usize,
+    /// Batches in the fixed validation set.
+    pub eval_batches: usize,
+    /// Checkpoint every this many steps.
+    pub ckpt_every: usize,
+    /// Compute backend.
+    pub backend: Backend,
+}
+
+impl RunConfig {
+    /// The language of the corpus.
+    pub fn lang(&self) -> Result<Language, String> {
+        match self.language.as_str() {
+            "zh" => Ok(Language::Chinese),
+            "en" => Ok(Language::English),
+            other => Err(format!("unknown language {other:?} (zh or en)")),
+        }
+    }
+
+    /// The sentence-pair objective.
+    pub fn pair_task(&self) -> Result<PairTask, String> {
+        match self.pair.as_str() {
+            "sop" => Ok(PairTask::Sop),
+            "nsp" => Ok(PairTask::Nsp),
+            other => Err(format!("unknown pair task {other:?} (sop or nsp)")),
+        }
+    }
+
+    /// Learning rate at `step`: linear warm-up, then linear decay to 10% of the peak.
+    pub fn lr_at(&self, step: usize) -> f64 {
+        if step < self.warmup {
+            return self.lr * (step + 1) as f64 / self.warmup as f64;
+        }
+        let rest = (self.steps.saturating_sub(self.warmup)).max(1) as f64;
+        let done = ((step - self.warmup) as f64 / rest).min(1.0);
+        self.lr * (1.0 - 0.9 * done)
+    }
+
+    /// First id of an ordinary (non-special) token for random replacements.
+    pub fn first_ordinary(&self) -> u32 {
+        match self.lang() {
+            Ok(Language::Chinese) => 104, // after [unused1..99] [UNK] [CLS] [SEP] [MASK]
+            _ => 999,                     // bert-base-uncased: after [unused*]
+        }
+    }
+}
+
+/// Progress saved with each checkpoint.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunState {
+    /// Optimiser steps done.
+    pub step: usize,
+    /// Real (non-padding) tokens seen.
+    pub tokens: u64,
+    /// Training seconds so far, over all sessions.
+    pub seconds: f64,
+}
+
+/// Validation figures on the fixed held-out batches.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Eval {
+    /// Mean masked-LM cross-entropy.
+    pub mlm_loss: f64,
+    /// Mean sentence-pair cross-entropy.
+    pub pair_loss: f64,
+    /// Share of masked tokens whose top prediction is right.
+    pub top1: f64,
+    /// Share whose original is among the top 5.
+    pub top5: f64,
+    /// Sentence-pair accuracy.
+    pub pair_acc: f64,
+    /// Masked tokens evaluated.
+    pub targets: usize,
+}
+
+/// Data and tokenizer for a run.
+pub struct Data {
+    /// Tokenized sources.
+    pub sources: Vec<TokenizedSource>,
+    /// Special ids.
+    pub vocab: Vocab,
+    /// The tokenizer.
+    pub tokenizer: TextEncoder,
+}
+
+/// Loads and tokenizes the corpus of a run.
+pub fn load_data(cfg: &RunConfig) -> Result<Data, String> {
+    let t0 = Instant::now();
+    let bytes = std::fs::read(&cfg.tokenizer).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?;
+    let tokenizer = TextEncoder::from_json(&bytes)?;
+    let t2s = cfg.t2s.as_deref().map(corpus::read_t2s).transpose()?;
+    let sources = corpus::load(cfg.lang()?, &cfg.corpus, t2s.as_ref(), cfg.poems)?;
+    let sources = tokenize(&sources, &tokenizer)?;
+    let vocab = Vocab::from_tokenizer(&tokenizer, cfg.first_ordinary())?;
+    for s in &sources {
+        let toks = |d: &Vec<Vec<Vec<u32>>>| d.iter().flatten().map(Vec::len).sum::<usize>();
+        eprintln!("  {:<22} weight {:.2}  train {:>6} docs {:>9} tokens  valid {:>5} docs {:>8} tokens", s.name, s.weight, s.train.len(), toks(&s.train), s.valid.len(), toks(&s.valid));
+    }
+    eprintln!("data ready in {:.1} s", t0.elapsed().as_secs_f64());
+    Ok(Data { sources, vocab, tokenizer })
+}
+
+/// Gives parameters ids 1, 2, 3… in module order, so a model rebuilt from a checkpoint matches
+/// the optimiser state saved with it (AdamW keys its moments by parameter id).
+struct Renumber(u64);
+
+impl ModuleMapper for Renumber {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        self.0 += 1;
+        let (_, value, mapper) = param.consume();
+        Param::from_mapped_value(ParamId::from(self.0), value, mapper)
+    }
+}
+
+/// Builds the model a run starts from (or resumes), on `device`.
+pub fn build_model(cfg: &RunConfig, checkpoint: Option<&Path>, device: &Device) -> Result<(BertConfig, BertForPreTraining), String> {
+    let config = match &cfg.init {
+        Init::Scratch(c) => c.clone(),
+        Init::Encoder(dir) => read_config(&dir.join("config.json"))?,
+    };
+    let model = if let Some(ckpt) = checkpoint {
+        let mut w = read_weights(ckpt)?;
+        BertForPreTraining::load(&config, &mut w, device).map_err(|e| e.to_string())?
+    } else {
+        match &cfg.init {
+            Init::Scratch(c) => BertForPreTraining::init(c, device),
+            Init::Encoder(dir) => {
+                let mut w = read_weights(&dir.join("model.safetensors"))?;
+                let bert = config.load(&mut w, device).map_err(|e| e.to_string())?;
+                BertForPreTraining::with_new_heads(bert, &config, device)
+            }
+        }
+    };
+    let mut model = model.map(&mut Renumber(0));
+    if let Some(n) = cfg.freeze_layers {
+        model.bert.embeddings = model.bert.embeddings.no_grad();
+        for layer in model.bert.layers.iter_mut().take(n) {
+            *layer = layer.clone().no_grad();
+        }
+    }
+    Ok((config, model))
+}
+
+/// Reads a `config.json`.
+pub fn read_config(path: &Path) -> Result<BertConfig, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Reads a safetensors file.
+pub fn read_weights(path: &Path) -> Result<Weights, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Weights::from_safetensors(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Batch tensors on a device.
+struct BatchTensors {
+    ids: Tensor<2, Int>,
+    types: Tensor<2, Int>,
+    mask: Tensor<2, Int>,
+    positions: Tensor<1, Int>,
+    targets: Tensor<1, Int>,
+    pair_labels: Tensor<1, Int>,
+}
+
+fn to_tensors(b: &TrainBatch, device: &Device) -> BatchTensors {
+    let int2 = |v: &Vec<i64>| Tensor::<2, Int>::from_data(TensorData::new(v.clone(), [b.rows, b.cols]), device);
+    let int1 = |v: &Vec<i64>| Tensor::<1, Int>::from_data(TensorData::new(v.clone(), [v.len()]), device);
+    BatchTensors { ids: int2(&b.ids), types: int2(&b.types), mask: int2(&b.mask), positions: int1(&b.positions), targets: int1(&b.targets), pair_labels: int1(&b.pair_labels) }
+}
+
+/// Mean cross-entropy of `logits` `[N, C]` against class ids `[N]` → `[1]`.
+fn cross_entropy(logits: Tensor<2>, targets: Tensor<1, Int>) -> Tensor<1> {
+    let [n, _] = logits.dims();
+    let lp = log_softmax(logits, 1); // [N, C]
+    lp.gather(1, targets.reshape([n, 1])).mean().neg() // [1]
+}
+
+/// Forward pass of one batch → (masked-LM logits `[M, V]`, pair logits `[B, 2]`, tensors).
+fn forward(model: &BertForPreTraining, b: &TrainBatch, device: &Device) -> (Tensor<2>, Tensor<2>, BatchTensors) {
+    let t = to_tensors(b, device);
+    let out = model.bert.forward(t.ids.clone(), t.types.clone(), t.mask.clone(), Keep::default());
+    let mlm = model.mlm_logits(out.last_hidden.clone(), t.positions.clone()); // [M, V]
+    let pair = model.pair_logits(out.last_hidden); // [B, 2]
+    (mlm, pair, t)
+}
+
+fn scalar(t: Tensor<1>) -> f64 {
+    t.into_data().convert::<f32>().try_to_vec::<f32>().map(|v| v[0] as f64).unwrap_or(f64::NAN)
+}
+
+/// Fixed validation batches (the same for every evaluation of a run).
+pub fn validation_batches(data: &Data, cfg: &RunConfig, task: PairTask) -> Vec<TrainBatch> {
+    let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, task, true);
+    let mut rng = Rng::new(cfg.seed ^ 0x5EED_0F_7A11);
+    (0..cfg.eval_batches).map(|_| collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad())).collect()
+}
+
+/// Evaluates masked-LM loss, top-1/top-5 and pair accuracy (no gradients kept).
+pub fn evaluate(model: &BertForPreTraining, batches: &[TrainBatch], device: &Device) -> Eval {
+    let model = model.valid();
+    let device = device.clone().inner();
+    let mut e = Eval::default();
+    let (mut pairs, mut pair_right) = (0usize, 0usize);
+    for b in batches {
+        let (mlm, pair, t) = forward(&model, b, &device);
+        let [m, v] = mlm.dims();
+        e.mlm_loss += scalar(cross_entropy(mlm.clone(), t.targets)) * m as f64;
+        e.pair_loss += scalar(cross_entropy(pair.clone(), t.pair_labels)) * b.rows as f64;
+        let logits = mlm.into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default();
+        for (row, &target) in b.targets.iter().enumerate() {
+            let r = &logits[row * v..(row + 1) * v];
+            let score = r[target as usize];
+            let rank = r.iter().filter(|&&x| x > score).count();
+            e.top1 += f64::from(u8::from(rank == 0));
+            e.top5 += f64::from(u8::from(rank < 5));
+        }
+        e.targets += m;
+        let p = pair.into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default();
+        for (row, &label) in b.pair_labels.iter().enumerate() {
+            let predicted = i64::from(p[row * 2 + 1] > p[row * 2]);
+            pair_right += usize::from(predicted == label);
+            pairs += 1;
+        }
+    }
+    let n = e.targets.max(1) as f64;
+    e.mlm_loss /= n;
+    e.top1 /= n;
+    e.top5 /= n;
+    e.pair_loss /= pairs.max(1) as f64;
+    e.pair_acc = pair_right as f64 / pairs.max(1) as f64;
+    e
+}
+
+/// AdamW (weight decay 0.01, gradient norm clipped at 1) as BERT uses it.
+pub fn optimizer() -> ModuleOptimizer {
+    AdamWConfig::new()
+        .with_weight_decay(0.01)
+        .with_epsilon(1e-6)
+        .with_grad_clipping(Some(burn::optim::grad_clipping::GradientClippingConfig::Norm(1.0)))
+        .init()
+}
+
+/// One optimiser step on `batch` → (updated model, total loss, masked-LM loss).
+pub fn train_step(model: BertForPreTraining, batch: &TrainBatch, device: &Device, lr: f64, optim: &mut ModuleOptimizer) -> (BertForPreTraining, f64, f64) {
+    let (mlm, pair, t) = forward(&model, batch, device);
+    let mlm_loss = cross_entropy(mlm, t.targets);
+    let loss = mlm_loss.clone() + cross_entropy(pair, t.pair_labels);
+    let grads = GradientsParams::from_grads(loss.backward(), &model);
+    let model = optim.step(lr, model, grads);
+    (model, scalar(loss), scalar(mlm_loss))
+}
+
+/// One line of `log.jsonl`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LogLine {
+    /// Steps done.
+    pub step: usize,
+    /// Tokens seen.
+    pub tokens: u64,
+    /// Training seconds so far.
+    pub seconds: f64,
+    /// Mean training loss (masked-LM + pair) since the last line; absent on validation lines.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub train_loss: Option<f64>,
+    /// Mean masked-LM part of it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub train_mlm: Option<f64>,
+    /// Learning rate at this step.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub lr: Option<f64>,
+    /// Validation figures (validation lines only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub valid: Option<Eval>,
+}
+
+fn append_log(path: &Path, line: &LogLine) -> Result<(), String> {
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(|e| e.to_string())?;
+    writeln!(f, "{}", serde_json::to_string(line).map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+}
+
+/// Reads every line of a run's log.
+pub fn read_log(dir: &Path) -> Vec<LogLine> {
+    std::fs::read_to_string(dir.join("log.jsonl")).unwrap_or_default().lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+}
+
+fn save_checkpoint(dir: &Path, model: &BertForPreTraining, optim: &ModuleOptimizer, state: &RunState) -> Result<(), String> {
+    let tmp = dir.join("ckpt.tmp");
+    std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
+    let bytes = crate::model::weights::to_f32_safetensors(&model.export()).map_err(|e| e.to_string())?;
+    std::fs::write(tmp.join("model.safetensors"), bytes).map_err(|e| e.to_string())?;
+    optim.save(tmp.join("optim.bpk")).map_err(|e| format!("saving optimiser state: {e:?}"))?;
+    std::fs::write(tmp.join("state.json"), serde_json::to_vec_pretty(state).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let ckpt = dir.join("ckpt");
+    let _ = std::fs::remove_dir_all(&ckpt);
+    std::fs::rename(&tmp, &ckpt).map_err(|e| e.to_string())
+}
+
+/// Trains (or resumes) the run in `dir` for at most `minutes` of wall time, or until the run's
+/// total steps are done. `fresh` supplies the settings when the directory has no `run.json` yet.
+pub fn train(dir: &Path, fresh: Option<RunConfig>, minutes: f64) -> Result<RunState, String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let run_json = dir.join("run.json");
+    let cfg: RunConfig = if run_json.exists() {
+        let c: RunConfig = serde_json::from_slice(&std::fs::read(&run_json).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        eprintln!("resuming {} (settings from run.json)", dir.display());
+        c
+    } else {
+        let c = fresh.ok_or("no run.json in the run directory and no settings given")?;
+        std::fs::write(&run_json, serde_json::to_vec_pretty(&c).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        c
+    };
+    let task = cfg.pair_task()?;
+    let device = cfg.backend.device();
+    let data = load_data(&cfg)?;
+    let ckpt = dir.join("ckpt");
+    let resume = ckpt.join("state.json").exists();
+    let (_, mut model) = build_model(&cfg, resume.then(|| ckpt.join("model.safetensors")).as_deref(), &device)?;
+    let mut optim = optimizer();
+    let mut state = RunState::default();
+    if resume {
+        optim = optim.load(ckpt.join("optim.bpk")).map_err(|e| format!("loading optimiser state: {e:?}"))?;
+        state = serde_json::from_slice(&std::fs::read(ckpt.join("state.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        eprintln!("resumed at step {} ({} tokens, {:.0} s)", state.step, state.tokens, state.seconds);
+    }
+    eprintln!("parameters: {} ({} trainable blocks)", model.num_params(), cfg.freeze_layers.map_or(model.bert.num_layers(), |n| model.bert.num_layers().saturating_sub(n)));
+    let valid = validation_batches(&data, &cfg, task);
+    let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, task, false);
+    let log = dir.join("log.jsonl");
+    if state.step == 0 {
+        let e = evaluate(&model, &valid, &device);
+        append_log(&log, &LogLine { step: 0, tokens: 0, seconds: 0.0, train_loss: None, train_mlm: None, lr: None, valid: Some(e) })?;
+    }
+    let started = Instant::now();
+    let base_seconds = state.seconds;
+    let (mut sum_loss, mut sum_mlm, mut n) = (0.0, 0.0, 0usize);
+    let log_every = 10;
+    while state.step < cfg.steps && started.elapsed().as_secs_f64() < minutes * 60.0 {
+        // Each step's data depends only on (seed, step): a resumed run continues the same stream.
+        let mut rng = Rng::new(cfg.seed.wrapping_mul(1_000_003).wrapping_add(state.step as u64));
+        let batch = collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad());
+        let lr = cfg.lr_at(state.step);
+        let (next, loss, mlm_loss) = train_step(model, &batch, &device, lr, &mut optim);
+        model = next;
+        sum_loss += loss;
+        sum_mlm += mlm_loss;
+        n += 1;
+        state.step += 1;
+        state.tokens += batch.tokens as u64;
+        state.seconds = base_seconds + started.elapsed().as_secs_f64();
+        if state.step % log_every == 0 {
+            let line = LogLine { step: state.step, tokens: state.tokens, seconds: state.seconds, train_loss: Some(sum_loss / n as f64), train_mlm: Some(sum_mlm / n as f64), lr: Some(lr), valid: None };
+            eprintln!("step {:>6}  loss {:.3} (mlm {:.3})  lr {:.2e}  {:.0} tok/s", state.step, sum_loss / n as f64, sum_mlm / n as f64, lr, state.tokens as f64 / state.seconds.max(1e-9));
+            append_log(&log, &line)?;
+            (sum_loss, sum_mlm, n) = (0.0, 0.0, 0);
+        }
+        if state.step % cfg.eval_every == 0 || state.step == cfg.steps {
+            let e = evaluate(&model, &valid, &device);
+            eprintln!("  valid: mlm {:.3}  top1 {:.3}  top5 {:.3}  pair acc {:.3}", e.mlm_loss, e.top1, e.top5, e.pair_acc);
+            append_log(&log, &LogLine { step: state.step, tokens: state.tokens, seconds: state.seconds, train_loss: None, train_mlm: None, lr: None, valid: Some(e) })?;
+        }
+        if state.step % cfg.ckpt_every == 0 {
+            save_checkpoint(dir, &model, &optim, &state)?;
+        }
+    }
+    save_checkpoint(dir, &model, &optim, &state)?;
+    eprintln!("stopped at step {} of {} ({} tokens, {:.0} s in all)", state.step, cfg.steps, state.tokens, state.seconds);
+    Ok(state)
+}
