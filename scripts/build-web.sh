@@ -11,5 +11,5 @@ wasm-bindgen --target web --no-typescript --remove-name-section --remove-produce
 cp index.html dist/
 cp -r web dist/web
 cp -r assets/models dist/assets/models
-cp tests/fixtures/minilm-golden.json dist/fixtures/
+cp tests/fixtures/*-golden.json dist/fixtures/
 log "dist/ ready: $(du -sh dist | cut -f1) ($(stat -c %s dist/sesame_bg.wasm) bytes of wasm)"

@@ -6,7 +6,9 @@
 //! sesame-train resume --out DIR [--minutes M]                      (settings come from DIR/run.json)
 //! sesame-train bench  zh|en [--steps N]                            (tokens/s of each CPU backend, same config)
 //! sesame-train eval   --model DIR [--corpus PATH]                  (top-1/top-5 and pair accuracy on the held-out split)
-//! sesame-train export --out RUN_DIR --to assets/models/NAME/vN     (f16 weights, config, tokenizer, card)
+//! sesame-train export --out RUN_DIR --to assets/models/NAME/vN [--base minilm-l6-v2/v1/model.f16.safetensors]
+//!                                                                   (f16 weights, config, tokenizer, card; with --base
+//!                                                                    only the trained tensors, laid over the base at load)
 //! ```
 
 use std::collections::HashMap;
@@ -53,6 +55,8 @@ fn defaults(lang: &str, f: &HashMap<String, String>) -> Result<RunConfig, String
         "zh" => {
             let mut c = BertConfig::new(21128, get(f, "hidden", 256)?, get(f, "layers", 4)?, get(f, "heads", 4)?, get(f, "ffn", 1024)?);
             c.max_position_embeddings = get(f, "window", 128)?;
+            c.hidden_dropout_prob = get(f, "dropout", 0.1)?;
+            c.attention_probs_dropout_prob = c.hidden_dropout_prob;
             RunConfig {
                 language: "zh".into(),
                 corpus: shared.join("data/corpus/zh"),
@@ -72,6 +76,7 @@ fn defaults(lang: &str, f: &HashMap<String, String>) -> Result<RunConfig, String
                 eval_batches: get(f, "eval-batches", 8)?,
                 ckpt_every: get(f, "ckpt-every", 100)?,
                 backend,
+                sinusoidal_positions: get(f, "sinusoidal", 0u8)? == 1,
             }
         }
         "en" => RunConfig {
@@ -96,6 +101,7 @@ fn defaults(lang: &str, f: &HashMap<String, String>) -> Result<RunConfig, String
             eval_batches: get(f, "eval-batches", 8)?,
             ckpt_every: get(f, "ckpt-every", 100)?,
             backend,
+            sinusoidal_positions: false,
         },
         other => return Err(format!("unknown language {other} (zh or en)")),
     };
@@ -184,7 +190,8 @@ fn sesame_train_extra(cmd: &str, rest: &[String]) -> Result<(), String> {
             let id = get(&f, "id", to.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).unwrap_or_default())?;
             let name = get(&f, "name", id.clone())?;
             let manifest = PathBuf::from(get(&f, "manifest", "assets/models/manifest.json".to_string())?);
-            let card = export::export(&out, &to, &id, &name, &manifest, get(&f, "batches", 40)?)?;
+            let base = f.get("base").cloned();
+            let card = export::export(&out, &to, &id, &name, &manifest, get(&f, "batches", 40)?, base.as_deref())?;
             println!("exported {} → {}: {}", out.display(), to.display(), serde_json::to_string_pretty(&card["eval"]).unwrap_or_default());
         }
     }

@@ -60,6 +60,26 @@ impl BertForPreTraining {
         Self { bert: config.init(device), heads: PretrainingHeads::init(config, device) }
     }
 
+    /// Replaces the position table with scaled sinusoids (Vaswani et al. 2017) of the same
+    /// standard deviation as the normal initialisation: relative offsets are then linear maps
+    /// of the table from the first step, which helps a small model from scratch find its
+    /// neighbours sooner. The table stays a trained parameter (HF's `position_embeddings`).
+    pub fn with_sinusoidal_positions(mut self, config: &BertConfig, device: &Device) -> Self {
+        let (n, h) = (config.max_position_embeddings, config.hidden_size);
+        let scale = config.initializer_range * std::f64::consts::SQRT_2;
+        let mut table = vec![0f32; n * h];
+        for pos in 0..n {
+            for i in 0..h / 2 {
+                let angle = pos as f64 / 10000f64.powf(2.0 * i as f64 / h as f64);
+                table[pos * h + 2 * i] = (angle.sin() * scale) as f32;
+                table[pos * h + 2 * i + 1] = (angle.cos() * scale) as f32;
+            }
+        }
+        let t = Tensor::<2>::from_data(burn::tensor::TensorData::new(table, [n, h]), device); // [window, H]
+        self.bert.embeddings.position_embeddings.weight = Param::from_tensor(t);
+        self
+    }
+
     /// Puts new heads on an existing encoder (continued pretraining of a model that came
     /// without them). A missing pooler is created fresh.
     pub fn with_new_heads(mut bert: BertModel, config: &BertConfig, device: &Device) -> Self {

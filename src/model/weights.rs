@@ -107,6 +107,24 @@ impl Weights {
         Ok(Tensor::from_data(TensorData::new(self.take(name, &[n])?, [n]), device))
     }
 
+    /// Lays `delta` over `self` (a delta's tensor replaces the base's of the same name). Names
+    /// without the `bert.` / `cls.` prefix in the base (an HF `BertModel` file) are prefixed
+    /// with `bert.` first, so a `BertModel` base and a `BertForPreTraining` delta line up.
+    pub fn overlay(mut self, delta: Weights) -> Weights {
+        let base = std::mem::take(&mut self.tensors);
+        for (name, t) in base {
+            let name = if name.starts_with("bert.") || name.starts_with("cls.") { name } else { format!("bert.{name}") };
+            self.tensors.insert(name, t);
+        }
+        self.tensors.extend(delta.tensors);
+        self
+    }
+
+    /// Keeps only the tensors whose name passes `keep` (a delta of the trained parts).
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        self.tensors.retain(|name, _| keep(name));
+    }
+
     /// Adds (or replaces) a tensor given by its host values (used when exporting a trained model).
     pub fn insert(&mut self, name: &str, shape: Vec<usize>, values: Vec<f32>) {
         debug_assert_eq!(shape.iter().product::<usize>(), values.len());

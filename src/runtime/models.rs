@@ -6,6 +6,8 @@ use std::rc::Rc;
 use super::compute::Compute;
 use super::fetch::{fetch_text, fetch_verified, Source};
 use crate::assets::Manifest;
+use crate::assets::ModelEntry;
+use crate::task::fill_mask::LoadedPretraining;
 use crate::task::{read_f32, Batch, LoadedBert};
 use crate::model::Keep;
 
@@ -27,6 +29,80 @@ pub const MINILM: &str = "minilm-l6-v2";
 
 thread_local! {
     static LOADED: RefCell<Option<Rc<LoadedBert>>> = const { RefCell::new(None) };
+    static PRETRAINED: RefCell<Vec<(String, Rc<LoadedPretraining>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Ids of Sesame's own pretrained BERTs in the manifest.
+pub const BERT_ZH: &str = "bert-zh";
+/// See [`BERT_ZH`].
+pub const BERT_EN: &str = "bert-en";
+
+/// A pretrained BERT (with MLM and pair heads), if already loaded.
+pub fn loaded_pretraining(id: &str) -> Option<Rc<LoadedPretraining>> {
+    PRETRAINED.with(|l| l.borrow().iter().find(|(i, _)| i == id).map(|(_, m)| m.clone()))
+}
+
+/// The manifest entry of a model.
+pub async fn manifest_entry(id: &str) -> Result<ModelEntry, String> {
+    let manifest: Manifest = serde_json::from_str(&fetch_text("assets/models/manifest.json").await?).map_err(|e| format!("the model manifest is malformed: {e}"))?;
+    manifest.model(id).cloned().ok_or_else(|| format!("the manifest does not list the model {id}"))
+}
+
+/// Fetches `names` of a model (cache or network, sha256-checked) with one progress bar over all.
+async fn fetch_files(entry: &ModelEntry, names: &[&str], progress: &dyn Fn(Stage)) -> Result<(Vec<Vec<u8>>, bool, u64), String> {
+    let total: u64 = names.iter().filter_map(|n| entry.file(n)).map(|f| f.bytes).sum();
+    let mut done_before = 0u64;
+    let mut all_cached = true;
+    let mut files = Vec::new();
+    for name in names {
+        let file = entry.file(name).ok_or_else(|| format!("the manifest does not list {name}"))?;
+        let base = done_before;
+        let (bytes, source) = fetch_verified(&entry.path(name), file, &|d| progress(Stage::Download { done: base + d, total })).await?;
+        all_cached &= source == Source::Cache;
+        done_before += file.bytes;
+        files.push(bytes);
+    }
+    Ok((files, all_cached, total))
+}
+
+/// Loads one of Sesame's pretrained BERTs (`bert-zh`, `bert-en`) onto `compute`'s device,
+/// like [`load_minilm`]: manifest → verified files → model → a warm-up run.
+pub async fn load_pretraining(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(Rc<LoadedPretraining>, LoadStats), String> {
+    progress(Stage::Manifest);
+    let entry = manifest_entry(id).await?;
+    let fetch_start = now_ms();
+    let (mut files, mut from_cache, mut bytes) = fetch_files(&entry, &["config.json", "tokenizer.json", "model.safetensors"], progress).await?;
+    // A delta model (English: MiniLM's frozen layers + what Sesame trained) also needs its base,
+    // shared with the contextual page through the Cache API.
+    let base = match crate::task::fill_mask::base_weights(&files[0]) {
+        Some(path) => {
+            let (base_id, rest) = path.split_once('/').ok_or("malformed sesame_base_weights")?;
+            let file_name = rest.rsplit('/').next().unwrap_or(rest);
+            let base_entry = manifest_entry(base_id).await?;
+            let (mut f, cached, b) = fetch_files(&base_entry, &[file_name], progress).await?;
+            from_cache &= cached;
+            bytes += b;
+            Some(f.remove(0))
+        }
+        None => None,
+    };
+    let fetch_ms = now_ms() - fetch_start;
+    progress(Stage::Build);
+    yield_to_browser().await;
+    let build_start = now_ms();
+    let weights = files.remove(2);
+    let m = LoadedPretraining::from_bytes(&files[0], &files[1], &weights, base.as_deref(), &compute.device)?;
+    drop(weights);
+    let build_ms = now_ms() - build_start;
+    progress(Stage::Shaders);
+    yield_to_browser().await;
+    let start = now_ms();
+    let p = crate::task::fill_mask::prepare(&m, "[MASK] [MASK]", &[]).map_err(|e| format!("{e:?}"))?;
+    crate::task::fill_mask::run(&m, &p, 5).await?;
+    let warmup_ms = now_ms() - start;
+    let m = Rc::new(m);
+    PRETRAINED.with(|l| l.borrow_mut().push((id.to_string(), m.clone())));
+    Ok((m, LoadStats { bytes, from_cache, fetch_ms, build_ms, warmup_ms }))
 }
 
 /// Statistics of a finished load, shown on the page and read by the browser tests.

@@ -30,11 +30,17 @@ pub struct LoadedPretraining {
 }
 
 impl LoadedPretraining {
-    /// Builds the model from `config.json`, `tokenizer.json` and safetensors bytes.
-    pub fn from_bytes(config_json: &[u8], tokenizer_json: &[u8], safetensors: &[u8], device: &Device) -> Result<Self, String> {
+    /// Builds the model from `config.json`, `tokenizer.json` and safetensors bytes. A model
+    /// shipped as a delta (see [`base_weights`]) also needs `base`: the safetensors it lays over.
+    pub fn from_bytes(config_json: &[u8], tokenizer_json: &[u8], safetensors: &[u8], base: Option<&[u8]>, device: &Device) -> Result<Self, String> {
         let config: BertConfig = serde_json::from_slice(config_json).map_err(|e| format!("could not read config.json: {e}"))?;
         let tokenizer = TextEncoder::from_json(tokenizer_json)?;
         let mut weights = Weights::from_safetensors(safetensors).map_err(|e| e.to_string())?;
+        if let Some(base) = base {
+            weights = Weights::from_safetensors(base).map_err(|e| format!("base weights: {e}"))?.overlay(weights);
+        } else if base_weights(config_json).is_some() {
+            return Err("this model is a delta over base weights, which were not given".into());
+        }
         let model = BertForPreTraining::load(&config, &mut weights, device).map_err(|e| e.to_string())?;
         let id = |t: &str| tokenizer.token_id(t).ok_or_else(|| format!("the tokenizer has no {t}"));
         let (mask_id, unk_id) = (id("[MASK]")?, id("[UNK]")?);
@@ -47,6 +53,14 @@ impl LoadedPretraining {
     pub fn window(&self) -> usize {
         self.config.max_position_embeddings
     }
+}
+
+/// The base weights a delta model lays over: `config.json`'s `sesame_base_weights`, a path
+/// relative to `assets/models/` (e.g. `minilm-l6-v2/v1/model.f16.safetensors`). `None` for a
+/// model shipped whole.
+pub fn base_weights(config_json: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(config_json).ok()?;
+    v.get("sesame_base_weights")?.as_str().map(String::from)
 }
 
 /// Why a sentence cannot be run.

@@ -23,10 +23,16 @@ pub fn evaluate_model(model: &BertForPreTraining, cfg: &RunConfig, batches: usiz
     Ok(run::evaluate(model, &valid, &Device::flex()))
 }
 
-/// Loads an exported model directory (`config.json` + `model.safetensors`) on the CPU.
+/// Loads an exported model directory (`config.json` + `model.safetensors`, laid over its base
+/// weights for a delta model) on the CPU.
 pub fn load_exported(dir: &Path) -> Result<(BertConfig, BertForPreTraining), String> {
     let config = run::read_config(&dir.join("config.json"))?;
     let mut w = run::read_weights(&dir.join("model.safetensors"))?;
+    let config_json = std::fs::read(dir.join("config.json")).map_err(|e| e.to_string())?;
+    if let Some(base) = crate::task::fill_mask::base_weights(&config_json) {
+        let models_root = dir.parent().and_then(Path::parent).ok_or("a delta model must live in assets/models/ID/VERSION")?;
+        w = run::read_weights(&models_root.join(base))?.overlay(w);
+    }
     let model = BertForPreTraining::load(&config, &mut w, &Device::flex()).map_err(|e| e.to_string())?;
     Ok((config, model))
 }
@@ -44,17 +50,37 @@ pub fn hf_config(config: &BertConfig) -> Value {
     v
 }
 
+/// Whether a tensor was trained when the embeddings and blocks `0..frozen` were frozen.
+pub fn trained_tensor(name: &str, frozen: usize) -> bool {
+    if name.starts_with("cls.") || name.starts_with("bert.pooler.") {
+        return true;
+    }
+    name.strip_prefix("bert.encoder.layer.")
+        .and_then(|rest| rest.split('.').next())
+        .and_then(|i| i.parse::<usize>().ok())
+        .is_some_and(|i| i >= frozen)
+}
+
 /// Exports the last checkpoint of `run_dir` to `to` (e.g. `assets/models/bert-zh/v1`) and adds
-/// or replaces its entry in `manifest` (the `assets/models/manifest.json` path).
-pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, eval_batches: usize) -> Result<Value, String> {
+/// or replaces its entry in `manifest`. With `base` (a path under `assets/models/`, for a run
+/// that froze the bottom of a pretrained encoder) only the trained tensors are written and the
+/// model loads over those base weights.
+pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, eval_batches: usize, base: Option<&str>) -> Result<Value, String> {
     let cfg: RunConfig = serde_json::from_slice(&std::fs::read(run_dir.join("run.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let state: RunState = serde_json::from_slice(&std::fs::read(run_dir.join("ckpt/state.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let device = Device::flex();
     let (config, model) = run::build_model(&cfg, Some(&run_dir.join("ckpt/model.safetensors")), &device)?;
     std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
-    let weights = to_f16_safetensors(&model.export()).map_err(|e| e.to_string())?;
+    let mut exported = model.export();
+    let mut config_json = hf_config(&config);
+    if let (Some(n), Some(base)) = (cfg.freeze_layers, base) {
+        // Ship only what was trained; the frozen tensors come from the base at load time.
+        exported.retain(|name| trained_tensor(name, n));
+        config_json["sesame_base_weights"] = json!(base);
+    }
+    let weights = to_f16_safetensors(&exported).map_err(|e| e.to_string())?;
     std::fs::write(to.join("model.safetensors"), &weights).map_err(|e| e.to_string())?;
-    std::fs::write(to.join("config.json"), serde_json::to_string_pretty(&hf_config(&config)).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;
+    std::fs::write(to.join("config.json"), serde_json::to_string_pretty(&config_json).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;
     std::fs::copy(&cfg.tokenizer, to.join("tokenizer.json")).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?;
 
     // Figures of the shipped (f16) weights, not of the f32 checkpoint.
@@ -93,6 +119,7 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
         "config": config,
         "parameters": model.num_params(),
         "weights_bytes": weights.len(),
+        "base_weights": base,
         "weights_sha256": sha256_hex(&weights),
         "init": cfg.init,
         "data": sources,
@@ -140,7 +167,7 @@ fn round(x: f64) -> f64 {
 pub fn reproduce_command(cfg: &RunConfig) -> String {
     let freeze = cfg.freeze_layers.map_or("-1".to_string(), |n| n.to_string());
     let model = match &cfg.init {
-        run::Init::Scratch(c) => format!(" --hidden {} --layers {} --heads {} --ffn {} --window {} --poems {}", c.hidden_size, c.num_hidden_layers, c.num_attention_heads, c.intermediate_size, c.max_position_embeddings, cfg.poems),
+        run::Init::Scratch(c) => format!(" --hidden {} --layers {} --heads {} --ffn {} --window {} --dropout {} --poems {} --sinusoidal {}", c.hidden_size, c.num_hidden_layers, c.num_attention_heads, c.intermediate_size, c.max_position_embeddings, c.hidden_dropout_prob, cfg.poems, u8::from(cfg.sinusoidal_positions)),
         run::Init::Encoder(_) => format!(" --freeze {freeze}"),
     };
     format!(

@@ -95,6 +95,9 @@ pub struct RunConfig {
     pub ckpt_every: usize,
     /// Compute backend.
     pub backend: Backend,
+    /// Start the position table from scaled sinusoids (scratch models only).
+    #[serde(default)]
+    pub sinusoidal_positions: bool,
 }
 
 impl RunConfig {
@@ -213,6 +216,7 @@ pub fn build_model(cfg: &RunConfig, checkpoint: Option<&Path>, device: &Device) 
         BertForPreTraining::load(&config, &mut w, device).map_err(|e| e.to_string())?
     } else {
         match &cfg.init {
+            Init::Scratch(c) if cfg.sinusoidal_positions => BertForPreTraining::init(c, device).with_sinusoidal_positions(c, device),
             Init::Scratch(c) => BertForPreTraining::init(c, device),
             Init::Encoder(dir) => {
                 let mut w = read_weights(&dir.join("model.safetensors"))?;

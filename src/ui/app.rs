@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::i18n::{Lang, T};
-use super::pages::{contextual::Contextual, diagnostics::Diagnostics, home::Home};
+use super::pages::{contextual::Contextual, diagnostics::Diagnostics, home::Home, masking::Masking, pair::Pair};
 use super::state::{backend_preference, describe_backend, url_param, AppState, Route};
 use crate::runtime::compute::{self, Backend};
 
@@ -52,7 +52,7 @@ fn App() -> impl IntoView {
                 <span class="name">"Sesame"</span>
             </a>
             <nav>
-                {[Route::Home, Route::Contextual, Route::Diagnostics].into_iter().map(|r| view! {
+                {[Route::Home, Route::Masking, Route::Pair, Route::Contextual, Route::Diagnostics].into_iter().map(|r| view! {
                     <a href=format!("?p={}", r.slug()) class:active=move || app.route.get() == r data-testid=format!("nav-{}", r.slug())
                        on:click=move |ev| { ev.prevent_default(); app.navigate(r); }>{move || app.t(r.title())}</a>
                 }).collect_view()}
@@ -71,6 +71,8 @@ fn App() -> impl IntoView {
             {move || match app.route.get() {
                 Route::Home => view! { <Home /> }.into_any(),
                 Route::Contextual => view! { <Contextual /> }.into_any(),
+                Route::Masking => view! { <Masking /> }.into_any(),
+                Route::Pair => view! { <Pair /> }.into_any(),
                 Route::Diagnostics => view! { <Diagnostics /> }.into_any(),
             }}
         </main>

@@ -14,6 +14,10 @@ pub enum Route {
     Home,
     /// Contextual embeddings.
     Contextual,
+    /// Masked-token prediction.
+    Masking,
+    /// Next-sentence / sentence-order prediction.
+    Pair,
     /// Diagnostics (golden check, timings).
     Diagnostics,
 }
@@ -24,6 +28,8 @@ impl Route {
         match self {
             Route::Home => "home",
             Route::Contextual => "contextual",
+            Route::Masking => "masking",
+            Route::Pair => "pair",
             Route::Diagnostics => "diagnostics",
         }
     }
@@ -32,6 +38,8 @@ impl Route {
     pub fn parse(slug: &str) -> Route {
         match slug {
             "contextual" => Route::Contextual,
+            "masking" => Route::Masking,
+            "pair" => Route::Pair,
             "diagnostics" => Route::Diagnostics,
             _ => Route::Home,
         }
@@ -42,6 +50,8 @@ impl Route {
         match self {
             Route::Home => T::NavHome,
             Route::Contextual => T::NavContextual,
+            Route::Masking => T::NavMasking,
+            Route::Pair => T::NavPair,
             Route::Diagnostics => T::NavDiagnostics,
         }
     }
@@ -71,6 +81,10 @@ pub struct AppState {
     pub backend: RwSignal<Option<Backend>>,
     /// The MiniLM encoder's status.
     pub minilm: RwSignal<ModelStatus>,
+    /// Sesame's Chinese BERT (MLM + SOP heads).
+    pub bert_zh: RwSignal<ModelStatus>,
+    /// Sesame's English BERT (MiniLM + MLM + SOP heads).
+    pub bert_en: RwSignal<ModelStatus>,
 }
 
 impl AppState {
@@ -85,6 +99,8 @@ impl AppState {
             route: RwSignal::new(Route::parse(&url_param("p").unwrap_or_default())),
             backend: RwSignal::new(None),
             minilm: RwSignal::new(ModelStatus::Idle),
+            bert_zh: RwSignal::new(ModelStatus::Idle),
+            bert_en: RwSignal::new(ModelStatus::Idle),
         }
     }
 
@@ -106,6 +122,34 @@ impl AppState {
     pub fn set_lang(&self, lang: Lang) {
         set_url_param("lang", Some(lang.code()), false);
         self.lang.set(lang);
+    }
+
+    /// The status signal of a pretrained BERT by manifest id.
+    pub fn pretrained_status(&self, id: &str) -> RwSignal<ModelStatus> {
+        if id == models::BERT_ZH {
+            self.bert_zh
+        } else {
+            self.bert_en
+        }
+    }
+
+    /// Starts loading a pretrained BERT (`bert-zh` / `bert-en`) unless it is loaded or loading.
+    pub fn ensure_pretraining(&self, id: &'static str) {
+        let status = self.pretrained_status(id);
+        if matches!(status.get_untracked(), ModelStatus::Loading(_) | ModelStatus::Ready(_)) {
+            return;
+        }
+        let backend = self.backend;
+        status.set(ModelStatus::Loading(Stage::Manifest));
+        leptos::task::spawn_local(async move {
+            let compute = compute::compute(backend_preference()).await;
+            backend.set(Some(compute.backend.clone()));
+            let progress = move |s: Stage| status.set(ModelStatus::Loading(s));
+            match models::load_pretraining(&compute, id, &progress).await {
+                Ok((_, stats)) => status.set(ModelStatus::Ready(stats)),
+                Err(e) => status.set(ModelStatus::Failed(e)),
+            }
+        });
     }
 
     /// Starts loading MiniLM unless it is loaded or loading; progress goes to `self.minilm`.

@@ -141,3 +141,66 @@ pub fn LineChart(
         </figure>
     }
 }
+
+/// A training loss curve: x = tokens seen, y = loss; the training loss as a line and the
+/// validation loss as dots.
+#[component]
+pub fn LossCurve(
+    /// `(tokens seen, training masked-LM loss, validation masked-LM loss)` per log line.
+    points: Vec<(f64, Option<f64>, Option<f64>)>,
+    /// Legend of the line.
+    train_label: String,
+    /// Legend of the dots.
+    valid_label: String,
+    /// X axis label.
+    x_label: String,
+) -> impl IntoView {
+    let (w, h, left, pad, bottom) = (560.0, 240.0, 44.0, 16.0, 36.0);
+    let xmax = points.iter().map(|p| p.0).fold(1.0, f64::max);
+    let ys: Vec<f64> = points.iter().flat_map(|p| [p.1, p.2]).flatten().filter(|v| v.is_finite()).collect();
+    let ymax = ys.iter().cloned().fold(0.0, f64::max).ceil().max(1.0);
+    let ymin = ys.iter().cloned().fold(ymax, f64::min).floor().min(ymax - 1.0).max(0.0);
+    let x = move |v: f64| left + (w - left - pad) * v / xmax;
+    let y = move |v: f64| pad + (h - pad - bottom) * (ymax - v) / (ymax - ymin);
+    let line: Vec<String> = points.iter().filter_map(|p| p.1.map(|v| format!("{:.1},{:.1}", x(p.0), y(v)))).collect();
+    let dots = points
+        .iter()
+        .filter_map(|p| p.2.map(|v| view! { <circle cx=format!("{:.1}", x(p.0)) cy=format!("{:.1}", y(v)) r="3.5" class="valid-dot"><title>{format!("{:.0}: {v:.3}", p.0)}</title></circle> }))
+        .collect_view();
+    let yticks = (0..=4)
+        .map(|i| ymin + (ymax - ymin) * i as f64 / 4.0)
+        .map(|t| view! {
+            <line x1=left.to_string() x2=(w - pad).to_string() y1=y(t).to_string() y2=y(t).to_string() class="grid" />
+            <text x=(left - 6.0).to_string() y=(y(t) + 4.0).to_string() class="tick" text-anchor="end">{format!("{t:.1}")}</text>
+        })
+        .collect_view();
+    let xticks = (0..=4)
+        .map(|i| xmax * i as f64 / 4.0)
+        .map(|t| view! { <text x=x(t).to_string() y=(h - bottom + 16.0).to_string() class="tick" text-anchor="middle">{format_count(t)}</text> })
+        .collect_view();
+    view! {
+        <figure class="chart loss-curve">
+            <svg width=w.to_string() height=h.to_string() viewBox=format!("0 0 {w} {h}") role="img" data-testid="loss-curve">
+                {yticks}{xticks}
+                <polyline points=line.join(" ") fill="none" class="train-line" stroke-width="1.6" />
+                {dots}
+                <text x=((left + w) / 2.0).to_string() y=(h - 4.0).to_string() class="tick" text-anchor="middle">{x_label}</text>
+            </svg>
+            <div class="legend">
+                <span class="legend-item"><span class="swatch train"></span>{train_label}</span>
+                <span class="legend-item"><span class="swatch valid"></span>{valid_label}</span>
+            </div>
+        </figure>
+    }
+}
+
+/// 1234567 → "1.2M", 45000 → "45k".
+pub fn format_count(v: f64) -> String {
+    if v >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if v >= 1e3 {
+        format!("{:.0}k", v / 1e3)
+    } else {
+        format!("{v:.0}")
+    }
+}

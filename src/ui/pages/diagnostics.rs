@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::model::Keep;
 use crate::runtime::fetch::fetch_text;
 use crate::runtime::models::{loaded_minilm, now_ms};
-use crate::task::golden::{check, CaseReport, Fixture};
+use crate::task::golden::{check, check_pretraining, CaseReport, Fixture, PretrainingFixture};
 use crate::task::{read_f32, Batch};
 use crate::ui::i18n::T;
 use crate::ui::state::{describe_backend, AppState, ModelStatus};
@@ -42,6 +42,68 @@ async fn run_checks() -> Result<Report, String> {
     }
     forward_ms.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     Ok(Report { cases, forward_ms })
+}
+
+/// Max |logit difference| accepted for Sesame's own BERTs: HF and Sesame read the same f16
+/// weights, so only the arithmetic differs (the bound).
+pub const PRETRAINED_TOLERANCE: f32 = 1e-3;
+
+/// Golden check of one pretrained BERT (`bert-zh` / `bert-en`) on the current device.
+async fn check_pretrained(id: &'static str) -> Result<Vec<CaseReport>, String> {
+    let m = crate::runtime::models::loaded_pretraining(id).ok_or("the model is not loaded")?;
+    let fixture: PretrainingFixture = serde_json::from_str(&fetch_text(&format!("fixtures/{id}-golden.json")).await?).map_err(|e| format!("fixture: {e}"))?;
+    check_pretraining(&m, &fixture).await
+}
+
+/// The golden check of Sesame's own BERTs (MLM and pair logits against HF `BertForPreTraining`).
+#[component]
+fn PretrainedGolden() -> impl IntoView {
+    use crate::runtime::models::{BERT_EN, BERT_ZH};
+    let app = expect_context::<AppState>();
+    let asked = RwSignal::new(false);
+    let results = RwSignal::new(Vec::<(&'static str, Result<Vec<CaseReport>, String>)>::new());
+    for id in [BERT_ZH, BERT_EN] {
+        Effect::new(move |_| {
+            if !asked.get() {
+                return;
+            }
+            match app.pretrained_status(id).get() {
+                ModelStatus::Ready(_) if !results.get_untracked().iter().any(|r| r.0 == id) => {
+                    results.update(|r| r.push((id, Err("running".into()))));
+                    leptos::task::spawn_local(async move {
+                        let out = check_pretrained(id).await;
+                        results.update(|r| r.retain(|x| x.0 != id));
+                        results.update(|r| r.push((id, out)));
+                    });
+                }
+                ModelStatus::Failed(e) => results.update(|r| if !r.iter().any(|x| x.0 == id) { r.push((id, Err(e))) }),
+                _ => {}
+            }
+        });
+    }
+    view! {
+        <h2>{move || app.t(T::DiagPretrained)}</h2>
+        <button data-testid="check-pretrained" on:click=move |_| { asked.set(true); app.ensure_pretraining(BERT_ZH); app.ensure_pretraining(BERT_EN); }>{move || app.t(T::DiagRun)}</button>
+        {move || results.get().into_iter().map(|(id, r)| match r {
+            Err(e) if e == "running" => view! { <p>{format!("{id}: …")}</p> }.into_any(),
+            Err(e) => view! { <div class="message error" role="alert" data-testid=format!("golden-{id}-error")>{format!("{id}: {e}")}</div> }.into_any(),
+            Ok(cases) => {
+                let worst = cases.iter().map(|c| c.max_abs_diff).fold(0.0, f32::max);
+                let pass = worst <= PRETRAINED_TOLERANCE;
+                view! {
+                    <table class="golden" data-testid=format!("golden-{id}") data-max-diff=format!("{worst:e}") data-pass=pass.to_string()>
+                        <thead><tr><th>{id}</th><th>{app.t(T::DiagMaxDiff)}</th><th></th></tr></thead>
+                        <tbody>{cases.iter().map(|c| view! {
+                            <tr><td>{c.text.clone()}</td><td class="num">{format!("{:.2e}", c.max_abs_diff)}</td>
+                                <td class={if c.max_abs_diff <= PRETRAINED_TOLERANCE { "pass" } else { "fail" }}>
+                                    {if c.max_abs_diff <= PRETRAINED_TOLERANCE { app.t(T::DiagPass) } else { app.t(T::DiagFail) }}</td></tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                }.into_any()
+            }
+        }).collect_view()}
+        <p class="note">{format!("≤ {PRETRAINED_TOLERANCE:.0e}: masked-LM and pair logits vs HF BertForPreTraining on the same f16 weights")}</p>
+    }
 }
 
 /// Bytes of the wasm linear memory (it never shrinks, so this is the peak so far).
@@ -135,6 +197,7 @@ pub fn Diagnostics() -> impl IntoView {
                     }.into_any()
                 }
             })}
+            <PretrainedGolden />
         </section>
     }
 }

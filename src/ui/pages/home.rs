@@ -9,7 +9,7 @@ use crate::ui::state::{AppState, Route};
 #[component]
 pub fn Home() -> impl IntoView {
     let app = expect_context::<AppState>();
-    let upcoming = [T::PageMasking, T::PageNsp, T::PageQa, T::PageGpt, T::PageIcl, T::PageAutoencoder];
+    let upcoming = [T::PageQa, T::PageGpt, T::PageIcl, T::PageAutoencoder];
     view! {
         <section class="page home" data-testid="page-home">
             <p class="kicker">{move || app.t(T::AppTagline)}</p>
@@ -18,6 +18,18 @@ pub fn Home() -> impl IntoView {
             <p>{move || app.t(T::HomeLecture)}</p>
             <h2>{move || app.t(T::HomePages)}</h2>
             <ul class="cards">
+                <li class="card live">
+                    <a href="?p=masking" on:click=move |ev| { ev.prevent_default(); app.navigate(Route::Masking); } data-testid="card-masking">
+                        <h3>{move || app.t(T::PageMasking)}</h3>
+                        <p>{move || app.t(T::PageMaskingBlurb)}</p>
+                    </a>
+                </li>
+                <li class="card live">
+                    <a href="?p=pair" on:click=move |ev| { ev.prevent_default(); app.navigate(Route::Pair); } data-testid="card-pair">
+                        <h3>{move || app.t(T::PageNsp)}</h3>
+                        <p>{move || app.t(T::PagePairBlurb)}</p>
+                    </a>
+                </li>
                 <li class="card live">
                     <a href="?p=contextual" on:click=move |ev| { ev.prevent_default(); app.navigate(Route::Contextual); } data-testid="card-contextual">
                         <h3>{move || app.t(T::CtxTitle)}</h3>

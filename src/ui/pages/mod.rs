@@ -3,3 +3,5 @@
 pub mod contextual;
 pub mod diagnostics;
 pub mod home;
+pub mod masking;
+pub mod pair;

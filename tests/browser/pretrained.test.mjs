@@ -1,0 +1,151 @@
+// Sesame's own pretrained BERTs in real headless Chromium: the masking page fills in the
+// lecture's examples on WebGPU (CPU adapter) and on the CPU fallback, the golden check passes
+// on both, the sentence-pair page works, and bad input gets messages. Screenshots go to artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { serve, launch, watchErrors, figure, ARTIFACTS, SLOW } from './harness.mjs';
+
+let server;
+before(async () => { server = await serve(); });
+after(() => server?.stop());
+
+const MODES = [
+  { label: 'webgpu', webgpu: true, query: '&backend=webgpu' },
+  { label: 'cpu', webgpu: false, query: '' },
+];
+
+/** Opens the masking page on a sentence and returns the first prediction card's tokens and the run time. */
+async function fill(page, model, text, query, lang = 'en') {
+  await page.goto(`${server.url}?p=masking&lang=${lang}&m=${model}&text=${encodeURIComponent(text)}${query}`);
+  const card = page.getByTestId('prediction-card').first();
+  await card.waitFor({ timeout: SLOW });
+  const tokens = await card.locator('.bar-label').allTextContents();
+  const ms = Number((await page.getByTestId('fill-ms').textContent()).match(/([\d.]+) ms/)[1]);
+  return { tokens, ms };
+}
+
+for (const mode of MODES) {
+  test(`masking page on ${mode.label}: 台湾大[MASK] → 学 and "capital of France" → paris in the top 5`, { timeout: 3 * SLOW }, async () => {
+    const browser = await launch({ webgpu: mode.webgpu });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+      const errors = watchErrors(page);
+      const zh = await fill(page, 'bert-zh', '台湾大[MASK]。', mode.query, 'zh-Hant');
+      assert.ok(zh.tokens.slice(0, 5).includes('学'), `zh top 5: ${zh.tokens}`);
+      await page.getByTestId('loss-curve').waitFor({ timeout: SLOW });
+      await page.screenshot({ path: join(ARTIFACTS, `masking-zh-${mode.label}.png`), fullPage: true });
+      // A second run of the same page is the warm latency of one fill-mask.
+      await page.getByTestId('preset-1').click();
+      await page.getByTestId('chip-5').click(); // 臺灣大學是一所很好的大學。 → cover 一
+      await page.getByTestId('prediction-card').first().waitFor();
+      figure(`${mode.label}.fill_mask_zh_ms`, Number((await page.getByTestId('fill-ms').textContent()).match(/([\d.]+) ms/)[1]));
+      const en = await fill(page, 'bert-en', 'The capital of France is [MASK].', mode.query);
+      assert.ok(en.tokens.slice(0, 5).includes('paris'), `en top 5: ${en.tokens}`);
+      figure(`${mode.label}.fill_mask_en_ms`, en.ms);
+      figure(`${mode.label}.top5_zh`, zh.tokens.slice(0, 5).join(' '));
+      figure(`${mode.label}.top5_en`, en.tokens.slice(0, 5).join(' '));
+      // Clicking a chip cycles keep → [MASK] → random token → keep.
+      const chip = page.getByTestId('chip-2'); // "capital"
+      await chip.click();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=prediction-card]').length === 2);
+      assert.match(await chip.getAttribute('class'), /mask/);
+      await chip.click();
+      await page.waitForFunction(() => document.querySelector('[data-testid=chip-2]').className.includes('random'));
+      await chip.click();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=prediction-card]').length === 1);
+      assert.match(page.url(), /m=bert-en/);
+      await page.screenshot({ path: join(ARTIFACTS, `masking-en-${mode.label}.png`), fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test(`diagnostics on ${mode.label}: Sesame's BERTs match HF BertForPreTraining`, { timeout: 3 * SLOW }, async () => {
+    const browser = await launch({ webgpu: mode.webgpu });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+      const errors = watchErrors(page);
+      await page.goto(`${server.url}?p=diagnostics&lang=en${mode.query}`);
+      await page.getByTestId('check-pretrained').click();
+      for (const id of ['bert-zh', 'bert-en']) {
+        const table = page.getByTestId(`golden-${id}`);
+        await table.waitFor({ timeout: 2 * SLOW });
+        const diff = Number(await table.getAttribute('data-max-diff'));
+        assert.equal(await table.getAttribute('data-pass'), 'true', `${id}: ${diff}`);
+        assert.ok(diff <= 1e-3, `${id}: ${diff}`);
+        figure(`${mode.label}.golden_${id}_max_abs_diff`, diff);
+      }
+      await page.screenshot({ path: join(ARTIFACTS, `diagnostics-pretrained-${mode.label}.png`), fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+test('sentence-pair page: consecutive, swapped and random pairs; empty input gets a message', { timeout: 2 * SLOW }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}?p=pair&lang=zh-Hant&m=bert-zh`);
+    const prob = async () => {
+      const r = page.getByTestId('pair-result');
+      await r.waitFor({ timeout: SLOW });
+      return Number(await r.getAttribute('data-prob'));
+    };
+    const probs = {};
+    for (const kind of ['consecutive', 'swapped', 'random']) {
+      const before = await page.getByTestId('pair-b').inputValue();
+      await page.getByTestId(`pair-${kind}`).click();
+      if (kind !== 'consecutive') await page.waitForFunction((b) => document.querySelector('[data-testid=pair-b]').value !== b, before);
+      await page.waitForTimeout(300);
+      probs[kind] = await prob();
+      assert.ok(probs[kind] >= 0 && probs[kind] <= 1, `${kind}: ${probs[kind]}`);
+    }
+    figure('pair.zh.consecutive_swapped_random', `${probs.consecutive.toFixed(3)} / ${probs.swapped.toFixed(3)} / ${probs.random.toFixed(3)}`);
+    await page.getByTestId('pair-consecutive').click();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(ARTIFACTS, 'pair-zh.png'), fullPage: true });
+    await page.getByTestId('pair-b').fill('');
+    await page.getByTestId('pair-b').press('Enter');
+    await page.getByTestId('pair-problem').waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('masking page: no mask, only masks, too long and unknown characters get clear messages', { timeout: 2 * SLOW }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}?p=masking&lang=en&m=bert-zh&text=${encodeURIComponent('今天天氣很好。')}`);
+    await page.getByTestId('mask-problem').waitFor({ timeout: SLOW });
+    assert.match(await page.getByTestId('mask-problem').textContent(), /Nothing to predict/);
+    const input = page.getByTestId('mask-text');
+    await input.fill('[MASK][MASK][MASK]');
+    await input.press('Enter');
+    await page.getByTestId('all-covered').waitFor();
+    await input.fill('好'.repeat(200) + '[MASK]');
+    await input.press('Enter');
+    await page.waitForFunction(() => /window/.test(document.querySelector('[data-testid=mask-problem]')?.textContent ?? ''));
+    await input.fill('我愛🦜和[MASK]');
+    await input.press('Enter');
+    await page.getByTestId('unknown').waitFor();
+    await input.fill('');
+    await input.press('Enter');
+    await page.waitForFunction(() => /Type a sentence/.test(document.querySelector('[data-testid=mask-problem]')?.textContent ?? ''));
+    // The page still works after all that.
+    await input.fill('台湾大[MASK]。');
+    await input.press('Enter');
+    await page.getByTestId('prediction-card').first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'masking-bad-input.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,0 +1,103 @@
+//! Sesame's own pretrained BERTs as shipped (assets/models/bert-zh/v1, bert-en/v1): golden
+//! logits against HF `BertForPreTraining`, the lecture's fill-mask examples, and bad input.
+
+use burn::tensor::Device;
+use sesame::block_on;
+use sesame::task::fill_mask::{self, base_weights, LoadedPretraining, Problem};
+use sesame::task::golden::{check_pretraining, PretrainingFixture};
+use sesame::task::masking::Cover;
+use sesame::task::pair;
+
+/// HF and Sesame read the same f16 weights; only the arithmetic differs (the bound).
+const TOLERANCE: f32 = 1e-3;
+
+fn read(path: &str) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}. Run scripts/prepare-assets.sh first (the test command does)."))
+}
+
+fn load(id: &str) -> LoadedPretraining {
+    let dir = format!("assets/models/{id}/v1");
+    let config = read(&format!("{dir}/config.json"));
+    let base = base_weights(&config).map(|b| read(&format!("assets/models/{b}")));
+    LoadedPretraining::from_bytes(&config, &read(&format!("{dir}/tokenizer.json")), &read(&format!("{dir}/model.safetensors")), base.as_deref(), &Device::flex()).unwrap()
+}
+
+fn fixture(id: &str) -> PretrainingFixture {
+    serde_json::from_slice(&read(&format!("tests/fixtures/{id}-golden.json"))).unwrap()
+}
+
+fn top5(m: &LoadedPretraining, text: &str) -> Vec<String> {
+    let p = fill_mask::prepare(m, text, &[]).unwrap();
+    let out = block_on(fill_mask::run(m, &p, 5)).unwrap();
+    out[0].top.iter().map(|t| t.0.clone()).collect()
+}
+
+#[test]
+fn golden_logits_match_hf_bert_for_pretraining() {
+    for id in ["bert-zh", "bert-en"] {
+        let m = load(id);
+        for r in block_on(check_pretraining(&m, &fixture(id))).unwrap() {
+            println!("{id} {:?}: max |diff| = {:.3e}", r.text, r.max_abs_diff);
+            assert!(r.ids_match, "{id}: tokenizer ids differ for {:?}", r.text);
+            assert!(r.max_abs_diff <= TOLERANCE, "{id} {:?}: {} > {TOLERANCE}", r.text, r.max_abs_diff);
+        }
+    }
+}
+
+#[test]
+fn chinese_model_fills_in_taiwan_university() {
+    let m = load("bert-zh");
+    let top = top5(&m, "台湾大[MASK]。");
+    println!("台湾大[MASK]。 → {top:?}");
+    assert!(top.iter().any(|t| t == "学"), "{top:?}");
+}
+
+#[test]
+fn english_model_knows_the_capital_of_france() {
+    let m = load("bert-en");
+    let top = top5(&m, "The capital of France is [MASK].");
+    println!("The capital of France is [MASK]. → {top:?}");
+    assert!(top.iter().any(|t| t == "paris"), "{top:?}");
+}
+
+#[test]
+fn covering_by_click_equals_typing_mask() {
+    let m = load("bert-en");
+    // "the capital of france is paris ." → token 6 is "paris".
+    let clicked = fill_mask::prepare(&m, "The capital of France is Paris.", &[(6, Cover::Mask, 0)]).unwrap();
+    let typed = fill_mask::prepare(&m, "The capital of France is [MASK].", &[]).unwrap();
+    assert_eq!(clicked.input, typed.input);
+    let a = block_on(fill_mask::run(&m, &clicked, 5)).unwrap();
+    let b = block_on(fill_mask::run(&m, &typed, 5)).unwrap();
+    assert_eq!(a[0].top, b[0].top);
+    assert!(a[0].original_prob.is_some() && b[0].original_prob.is_none());
+    assert!(a[0].entropy_bits > 0.0 && a[0].entropy_bits < 15.0);
+}
+
+#[test]
+fn bad_input_gets_a_problem_not_a_panic() {
+    let m = load("bert-zh");
+    assert_eq!(fill_mask::prepare(&m, "   ", &[]).unwrap_err(), Problem::Empty);
+    assert_eq!(fill_mask::prepare(&m, "今天天氣很好。", &[]).unwrap_err(), Problem::NothingCovered);
+    let long = "好".repeat(300) + "[MASK]";
+    assert!(matches!(fill_mask::prepare(&m, &long, &[]).unwrap_err(), Problem::TooLong { window: 128, .. }));
+    let only = fill_mask::prepare(&m, "[MASK][MASK][MASK]", &[]).unwrap();
+    assert!(only.all_covered);
+    assert_eq!(block_on(fill_mask::run(&m, &only, 5)).unwrap().len(), 3);
+    let odd = fill_mask::prepare(&m, "我愛🦜和[MASK]", &[]).unwrap();
+    assert!(odd.unknown >= 1);
+    // Covers on special tokens or past the end are ignored.
+    let p = fill_mask::prepare(&m, "台[MASK]", &[(0, Cover::Mask, 0), (99, Cover::Mask, 0)]).unwrap();
+    assert_eq!(p.covered.len(), 1);
+    assert!(matches!(pair::prepare(&m, "好", " "), Err(pair::Problem::Empty)));
+    assert!(matches!(pair::prepare(&m, &"好".repeat(100), &"好".repeat(100)), Err(pair::Problem::TooLong { .. })));
+}
+
+#[test]
+fn pair_head_gives_a_probability() {
+    let m = load("bert-en");
+    let enc = pair::prepare(&m, "She opened the door.", "Then she walked into the room.").unwrap();
+    assert_eq!(enc.type_ids.iter().filter(|&&t| t == 1).count(), 8); // "then she walked into the room ." [SEP]
+    let p = block_on(pair::run(&m, &enc)).unwrap();
+    assert!((0.0..=1.0).contains(&p));
+}
