@@ -45,7 +45,7 @@ pub fn loaded_pretraining(id: &str) -> Option<Rc<LoadedPretraining>> {
 /// The manifest entry of a model.
 pub async fn manifest_entry(id: &str) -> Result<ModelEntry, String> {
     let manifest: Manifest = serde_json::from_str(&fetch_text("assets/models/manifest.json").await?).map_err(|e| format!("the model manifest is malformed: {e}"))?;
-    manifest.model(id).cloned().ok_or_else(|| format!("the manifest does not list the model {id}"))
+    manifest.model(id).cloned().ok_or_else(|| format!("the model {id} is not in this build yet (assets/models/manifest.json does not list it)"))
 }
 
 /// Fetches `names` of a model (cache or network, sha256-checked) with one progress bar over all.

@@ -99,6 +99,7 @@ pub struct Prepared {
 
 /// Tokenizes `text` and applies `covers` (`(token index, cover, replacement id)`; the id is
 /// used for [`Cover::Random`]). Indices outside the sentence or on special tokens are ignored.
+#[allow(clippy::needless_range_loop)] // `i` indexes several parallel vectors
 pub fn prepare(m: &LoadedPretraining, text: &str, covers: &[(usize, Cover, u32)]) -> Result<Prepared, Problem> {
     if text.trim().is_empty() {
         return Err(Problem::Empty);

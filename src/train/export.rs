@@ -103,7 +103,7 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
     let mut sources = Vec::new();
     for s in &data.sources {
         let path = &s.path;
-        let sha = std::fs::read(&path).map(|b| sha256_hex(&b)).unwrap_or_default();
+        let sha = std::fs::read(path).map(|b| sha256_hex(&b)).unwrap_or_default();
         let tokens = |d: &Vec<Vec<Vec<u32>>>| d.iter().flatten().map(Vec::len).sum::<usize>();
         sources.push(json!({
             "name": s.name, "file": path.file_name().map(|f| f.to_string_lossy().to_string()), "sha256": sha, "weight": s.weight,

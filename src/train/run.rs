@@ -286,7 +286,7 @@ fn scalar(t: Tensor<1>) -> f64 {
 /// Fixed validation batches (the same for every evaluation of a run).
 pub fn validation_batches(data: &Data, cfg: &RunConfig, task: PairTask) -> Vec<TrainBatch> {
     let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, task, true);
-    let mut rng = Rng::new(cfg.seed ^ 0x5EED_0F_7A11);
+    let mut rng = Rng::new(cfg.seed ^ 0x005E_ED0F_7A11);
     (0..cfg.eval_batches).map(|_| collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad())).collect()
 }
 

@@ -4,7 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serve, launch, watchErrors, figure, ARTIFACTS, SLOW } from './harness.mjs';
+import { existsSync } from 'node:fs';
+import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW } from './harness.mjs';
+
+// The models are committed when their pretraining is finished (issue 3); until then these tests
+// are reported as skipped, with the reason.
+const SHIPPED = ['bert-zh', 'bert-en'].every((id) => existsSync(join(ROOT, 'dist', 'assets', 'models', id, 'v1', 'model.safetensors')));
+const SKIP = SHIPPED ? false : "Sesame's pretrained BERTs are not shipped yet (assets/models/bert-*/v1)";
 
 let server;
 before(async () => { server = await serve(); });
@@ -26,7 +32,7 @@ async function fill(page, model, text, query, lang = 'en') {
 }
 
 for (const mode of MODES) {
-  test(`masking page on ${mode.label}: 台湾大[MASK] → 学 and "capital of France" → paris in the top 5`, { timeout: 3 * SLOW }, async () => {
+  test(`masking page on ${mode.label}: 台湾大[MASK] → 学 and "capital of France" → paris in the top 5`, { timeout: 3 * SLOW, skip: SKIP }, async () => {
     const browser = await launch({ webgpu: mode.webgpu });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
@@ -62,7 +68,7 @@ for (const mode of MODES) {
     }
   });
 
-  test(`diagnostics on ${mode.label}: Sesame's BERTs match HF BertForPreTraining`, { timeout: 3 * SLOW }, async () => {
+  test(`diagnostics on ${mode.label}: Sesame's BERTs match HF BertForPreTraining`, { timeout: 3 * SLOW, skip: SKIP }, async () => {
     const browser = await launch({ webgpu: mode.webgpu });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
@@ -85,7 +91,7 @@ for (const mode of MODES) {
   });
 }
 
-test('sentence-pair page: consecutive, swapped and random pairs; empty input gets a message', { timeout: 2 * SLOW }, async () => {
+test('sentence-pair page: consecutive, swapped and random pairs; empty input gets a message', { timeout: 2 * SLOW, skip: SKIP }, async () => {
   const browser = await launch({ webgpu: false });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
@@ -118,7 +124,7 @@ test('sentence-pair page: consecutive, swapped and random pairs; empty input get
   }
 });
 
-test('masking page: no mask, only masks, too long and unknown characters get clear messages', { timeout: 2 * SLOW }, async () => {
+test('masking page: no mask, only masks, too long and unknown characters get clear messages', { timeout: 2 * SLOW, skip: SKIP }, async () => {
   const browser = await launch({ webgpu: false });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
@@ -145,6 +151,26 @@ test('masking page: no mask, only masks, too long and unknown characters get cle
     await page.getByTestId('prediction-card').first().waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'masking-bad-input.png'), fullPage: true });
     assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('masking and pair pages say plainly when their model is missing, and the app goes on', { timeout: SLOW, skip: SHIPPED ? 'the models are shipped' : false }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors = watchErrors(page);
+    for (const p of ['masking', 'pair']) {
+      await page.goto(`${server.url}?p=${p}&lang=en`);
+      const msg = page.getByTestId('load-error');
+      await msg.waitFor({ timeout: SLOW });
+      assert.match(await msg.textContent(), /not in this build yet/);
+      await page.screenshot({ path: join(ARTIFACTS, `${p}-no-model.png`), fullPage: true });
+    }
+    await page.getByRole('link', { name: 'Home' }).click();
+    await page.getByTestId('page-home').waitFor();
+    assert.deepEqual(errors.filter((e) => !/404|Failed to load resource/.test(e)), []);
   } finally {
     await browser.close();
   }

@@ -330,7 +330,7 @@ pub fn Masking() -> impl IntoView {
                 <button data-testid="use-example" on:click=move |_| {
                     if let Some((_, t)) = corrupted.get_untracked() {
                         text.set(text.get_untracked().replace("[MASK]", ""));
-                        covers.set(t.into_iter().filter(|c| c.1 != Cover::Unchanged).map(|(i, c, id)| (i, c, id)).collect());
+                        covers.set(t.into_iter().filter(|c| c.1 != Cover::Unchanged).collect());
                     }
                 }>{move || app.t(T::MaskUseExample)}</button>
             </div>
