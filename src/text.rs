@@ -59,26 +59,19 @@ impl TextEncoder {
 
     /// Encodes one text with special tokens, keeping character offsets.
     pub fn encode(&self, text: &str) -> Result<Encoded, String> {
-        let enc = self
-            .tokenizer
-            .encode_char_offsets(text, true)
-            .map_err(|e| format!("could not tokenize the text: {e}"))?;
-        let special: Vec<bool> = enc.get_special_tokens_mask().iter().map(|&m| m == 1).collect();
-        Ok(Encoded {
-            ids: enc.get_ids().to_vec(),
-            type_ids: enc.get_type_ids().to_vec(),
-            tokens: enc.get_tokens().to_vec(),
-            char_spans: enc.get_offsets().iter().zip(&special).map(|(&o, &s)| if s { (0, 0) } else { o }).collect(),
-            special,
-        })
+        self.encode_input(text)
     }
 
     /// Encodes a sentence pair `[CLS] a [SEP] b [SEP]` (segment ids 0 then 1); character spans
     /// refer to each sentence's own text.
     pub fn encode_pair(&self, a: &str, b: &str) -> Result<Encoded, String> {
+        self.encode_input((a, b))
+    }
+
+    fn encode_input<'s>(&self, input: impl Into<tokenizers::EncodeInput<'s>>) -> Result<Encoded, String> {
         let enc = self
             .tokenizer
-            .encode_char_offsets((a, b), true)
+            .encode_char_offsets(input, true)
             .map_err(|e| format!("could not tokenize the text: {e}"))?;
         let special: Vec<bool> = enc.get_special_tokens_mask().iter().map(|&m| m == 1).collect();
         Ok(Encoded {

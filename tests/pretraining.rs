@@ -1,5 +1,6 @@
 //! Pretraining in miniature: a tiny BERT on a tiny corpus must learn (loss falls) and be
-//! deterministic for a seed. Runs in CI time (a few seconds).
+//! deterministic for a seed, and must learn to use context (counting sequences). Runs in CI
+//! time (about 15 s).
 
 use burn::tensor::Device;
 use sesame::model::pretraining::BertForPreTraining;
@@ -57,5 +58,55 @@ fn loss_falls_on_a_tiny_corpus_and_a_seed_gives_the_same_run() {
     println!("loss: first 5 steps {first:.3}, last 5 steps {last:.3}");
     assert!(first > 9.0, "a fresh model is near ln(V) ≈ 10: {first}");
     assert!(last < first - 3.0, "loss must fall: {first} → {last}");
+
+    // The same task in PyTorch/HF `BertForPreTraining` (same sizes, AdamW, warm-up, clipping)
+    // reaches 77% top-1 after 1500 steps; Sesame's trainer reached 72% when this was written.
+    let top1 = counting_top1(1500);
+    println!("counting sequences: held-out top-1 {:.1}% after 1500 steps", 100.0 * top1);
+    assert!(top1 > 0.5, "attention must carry context: top-1 {top1}");
 }
 
+
+/// Counting sequences `[CLS] s s+1 … [SEP] … [SEP]`: every masked token is fixed by its
+/// neighbours, so a model whose attention works learns them; one that only learns token
+/// frequencies stays near chance (1 / 150).
+fn counting_batch(rng: &mut Rng, rows: usize) -> sesame::train::examples::TrainBatch {
+    use sesame::task::masking::{corrupt, MaskingRule};
+    use sesame::train::examples::Example;
+    let examples: Vec<Example> = (0..rows)
+        .map(|_| {
+            let start = 110 + rng.below(150) as u32;
+            let len = 12 + rng.below(12);
+            let cut = 1 + rng.below(len - 1);
+            let mut ids = vec![101];
+            ids.extend((0..cut as u32).map(|i| start + i));
+            ids.push(102);
+            ids.extend((cut as u32..len as u32).map(|i| start + i));
+            ids.push(102);
+            let types = (0..ids.len()).map(|i| u32::from(i > cut + 1)).collect();
+            let special: Vec<bool> = ids.iter().map(|&t| t == 101 || t == 102).collect();
+            let c = corrupt(&ids, &special, 103, 110..300, MaskingRule::default(), rng);
+            Example { input: c.input, types, targets: c.targets.iter().map(|&(p, id, _)| (p, id)).collect(), pair_label: 0 }
+        })
+        .collect();
+    collate(&examples, 0)
+}
+
+/// Trains a 2-block, 64-wide BERT on counting sequences and returns held-out top-1 accuracy.
+fn counting_top1(steps: usize) -> f64 {
+    let mut config = BertConfig::new(300, 64, 2, 2, 128);
+    config.max_position_embeddings = 32;
+    config.hidden_dropout_prob = 0.0;
+    config.attention_probs_dropout_prob = 0.0;
+    let device = Device::flex().autodiff();
+    device.seed(2);
+    let mut model = BertForPreTraining::init(&config, &device);
+    let mut optim = optimizer();
+    for step in 0..steps {
+        let batch = counting_batch(&mut Rng::new(7 + step as u64), 16);
+        let lr = 2e-3 * (step as f64 / 20.0).min(1.0);
+        model = train_step(model, &batch, &device, lr, &mut optim).0;
+    }
+    let valid: Vec<_> = (0..4).map(|i| counting_batch(&mut Rng::new(1_000_000 + i), 16)).collect();
+    sesame::train::run::evaluate(&model, &valid, &device).top1
+}

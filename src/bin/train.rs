@@ -51,59 +51,57 @@ fn defaults(lang: &str, f: &HashMap<String, String>) -> Result<RunConfig, String
         "ndarray" => Backend::Ndarray,
         other => return Err(format!("unknown backend {other}")),
     };
-    let cfg = match lang {
+    // What differs between the two models: data, starting point and default schedule.
+    let (corpus, tokenizer, t2s, poems, init, freeze_layers, (steps, lr, warmup)) = match lang {
         "zh" => {
             let mut c = BertConfig::new(21128, get(f, "hidden", 256)?, get(f, "layers", 4)?, get(f, "heads", 4)?, get(f, "ffn", 1024)?);
             c.max_position_embeddings = get(f, "window", 128)?;
             c.hidden_dropout_prob = get(f, "dropout", 0.1)?;
             c.attention_probs_dropout_prob = c.hidden_dropout_prob;
-            RunConfig {
-                language: "zh".into(),
-                corpus: shared.join("data/corpus/zh"),
-                tokenizer: shared.join("tokenizers/bert-base-chinese/tokenizer.json"),
-                t2s: Some(PathBuf::from(get(f, "t2s", "data/zh-t2s.tsv".to_string())?)),
-                poems: get(f, "poems", 20000)?,
-                init: Init::Scratch(c),
-                steps: get(f, "steps", 6000)?,
-                batch: get(f, "batch", 32)?,
-                seq: get(f, "seq", 128)?,
-                lr: get(f, "lr", 1e-3)?,
-                warmup: get(f, "warmup", 300)?,
-                pair: get(f, "pair", "sop".to_string())?,
-                freeze_layers: None,
-                seed: get(f, "seed", 42)?,
-                eval_every: get(f, "eval-every", 200)?,
-                eval_batches: get(f, "eval-batches", 8)?,
-                ckpt_every: get(f, "ckpt-every", 100)?,
-                backend,
-                sinusoidal_positions: get(f, "sinusoidal", 0u8)? == 1,
-            }
+            (
+                shared.join("data/corpus/zh"),
+                shared.join("tokenizers/bert-base-chinese/tokenizer.json"),
+                Some(PathBuf::from(get(f, "t2s", "data/zh-t2s.tsv".to_string())?)),
+                get(f, "poems", 20000)?,
+                Init::Scratch(c),
+                None,
+                (6000, 1e-3, 300),
+            )
         }
-        "en" => RunConfig {
-            language: "en".into(),
-            corpus: shared.join("data/corpus/en"),
-            tokenizer: PathBuf::from(get(f, "tokenizer", ".cache/minilm-l6-v2/tokenizer.json".to_string())?),
-            t2s: None,
-            poems: 0,
-            init: Init::Encoder(PathBuf::from(get(f, "encoder", ".cache/minilm-l6-v2".to_string())?)),
-            steps: get(f, "steps", 3000)?,
-            batch: get(f, "batch", 32)?,
-            seq: get(f, "seq", 128)?,
-            lr: get(f, "lr", 5e-4)?,
-            warmup: get(f, "warmup", 100)?,
-            pair: get(f, "pair", "sop".to_string())?,
-            freeze_layers: match get(f, "freeze", 6i64)? {
+        "en" => (
+            shared.join("data/corpus/en"),
+            PathBuf::from(get(f, "tokenizer", ".cache/minilm-l6-v2/tokenizer.json".to_string())?),
+            None,
+            0,
+            Init::Encoder(PathBuf::from(get(f, "encoder", ".cache/minilm-l6-v2".to_string())?)),
+            match get(f, "freeze", 6i64)? {
                 n if n < 0 => None,
                 n => Some(n as usize),
             },
-            seed: get(f, "seed", 42)?,
-            eval_every: get(f, "eval-every", 200)?,
-            eval_batches: get(f, "eval-batches", 8)?,
-            ckpt_every: get(f, "ckpt-every", 100)?,
-            backend,
-            sinusoidal_positions: false,
-        },
+            (3000, 5e-4, 100),
+        ),
         other => return Err(format!("unknown language {other} (zh or en)")),
+    };
+    let cfg = RunConfig {
+        language: lang.into(),
+        corpus,
+        tokenizer,
+        t2s,
+        poems,
+        init,
+        steps: get(f, "steps", steps)?,
+        batch: get(f, "batch", 32)?,
+        seq: get(f, "seq", 128)?,
+        lr: get(f, "lr", lr)?,
+        warmup: get(f, "warmup", warmup)?,
+        pair: get(f, "pair", "sop".to_string())?,
+        freeze_layers,
+        seed: get(f, "seed", 42)?,
+        eval_every: get(f, "eval-every", 200)?,
+        eval_batches: get(f, "eval-batches", 8)?,
+        ckpt_every: get(f, "ckpt-every", 100)?,
+        backend,
+        sinusoidal_positions: lang == "zh" && get(f, "sinusoidal", 0u8)? == 1,
     };
     Ok(cfg)
 }
@@ -128,6 +126,7 @@ fn real_main() -> Result<(), String> {
             bench(lang, &f)?;
         }
         "eval" | "export" => sesame_train_extra(cmd, rest)?,
+        "probe" => probe(&flags(rest)?)?,
         other => return Err(format!("unknown command {other}")),
     }
     Ok(())
@@ -167,6 +166,29 @@ fn bench(lang: &str, f: &HashMap<String, String>) -> Result<(), String> {
     Ok(())
 }
 
+/// Prints the top-5 fill-ins of a run's latest checkpoint for the lecture's sentences (or
+/// `--text "a|b"`), so a run can be watched while it trains.
+fn probe(f: &HashMap<String, String>) -> Result<(), String> {
+    use sesame::task::fill_mask::{self, LoadedPretraining};
+    let dir = PathBuf::from(f.get("out").ok_or("--out RUN_DIR is required")?);
+    let cfg: RunConfig = serde_json::from_slice(&std::fs::read(dir.join("run.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let device = Backend::Flex.device();
+    let (config, model) = run::build_model(&cfg, Some(&dir.join("ckpt/model.safetensors")), &device)?;
+    let tokenizer = sesame::text::TextEncoder::from_json(&std::fs::read(&cfg.tokenizer).map_err(|e| e.to_string())?)?;
+    let id = |t: &str| tokenizer.token_id(t).ok_or_else(|| format!("the tokenizer has no {t}"));
+    let (mask_id, unk_id) = (id("[MASK]")?, id("[UNK]")?);
+    let m = LoadedPretraining { config, model, tokenizer, device, mask_id, unk_id, first_ordinary: cfg.first_ordinary() };
+    let defaults = if cfg.language == "zh" { "台湾大[MASK]|台湾大[MASK]。|我在台湾大[MASK]读书。|今天天[MASK]很好。|床前明月[MASK]" } else { "The capital of France is [MASK].|Paris is the capital of [MASK].|I went to the [MASK] to buy some bread." };
+    for text in get(f, "text", defaults.to_string())?.split('|') {
+        let p = fill_mask::prepare(&m, text, &[]).map_err(|e| format!("{e:?}"))?;
+        for pred in sesame::block_on(fill_mask::run(&m, &p, 5))? {
+            let top: Vec<String> = pred.top.iter().map(|(t, p)| format!("{t} {:.1}%", 100.0 * p)).collect();
+            println!("{text}  →  {}", top.join(" · "));
+        }
+    }
+    Ok(())
+}
+
 fn sesame_train_extra(cmd: &str, rest: &[String]) -> Result<(), String> {
     use sesame::train::export;
     let f = flags(rest)?;
@@ -179,7 +201,8 @@ fn sesame_train_extra(cmd: &str, rest: &[String]) -> Result<(), String> {
             let batches = get(&f, "batches", 40)?;
             let (_, model) = export::load_exported(&dir)?;
             let t0 = Instant::now();
-            let e = export::evaluate_model(&model, &cfg, batches)?;
+            let data = run::load_data(&cfg)?;
+            let e = export::evaluate_model(&model, &data, &cfg, batches)?;
             println!("{} on the held-out split of {} ({} examples, {} masked tokens, {:.0} s):", dir.display(), cfg.corpus.display(), batches * cfg.batch, e.targets, t0.elapsed().as_secs_f64());
             println!("  masked-LM loss {:.3}   top-1 {:.1}%   top-5 {:.1}%", e.mlm_loss, 100.0 * e.top1, 100.0 * e.top5);
             println!("  {} accuracy {:.1}% (loss {:.3})", cfg.pair.to_uppercase(), 100.0 * e.pair_acc, e.pair_loss);

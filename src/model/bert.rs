@@ -204,7 +204,7 @@ impl BertConfig {
 
 /// Replaces a [`Linear`]'s parameters with HF ones (`{prefix}.weight` is `[out, in]` in HF,
 /// `[in, out]` in burn, so it is transposed).
-fn load_linear(linear: &mut Linear, w: &mut Weights, prefix: &str, d_in: usize, d_out: usize, device: &Device) -> Result<(), WeightError> {
+pub(super) fn load_linear(linear: &mut Linear, w: &mut Weights, prefix: &str, d_in: usize, d_out: usize, device: &Device) -> Result<(), WeightError> {
     let weight = w.tensor2(&format!("{prefix}.weight"), [d_out, d_in], device)?; // [out, in]
     linear.weight = Param::from_tensor(weight.transpose()); // [in, out]
     linear.bias = Some(Param::from_tensor(w.tensor1(&format!("{prefix}.bias"), d_out, device)?));
@@ -213,7 +213,7 @@ fn load_linear(linear: &mut Linear, w: &mut Weights, prefix: &str, d_in: usize, 
 
 /// Replaces a [`LayerNorm`]'s scale and shift with HF's `{prefix}.weight` / `{prefix}.bias`
 /// (older checkpoints name them `gamma` / `beta`).
-fn load_layer_norm(norm: &mut LayerNorm, w: &mut Weights, prefix: &str, d: usize, device: &Device) -> Result<(), WeightError> {
+pub(super) fn load_layer_norm(norm: &mut LayerNorm, w: &mut Weights, prefix: &str, d: usize, device: &Device) -> Result<(), WeightError> {
     let (g, b) = if w.contains(&format!("{prefix}.gamma")) { ("gamma", "beta") } else { ("weight", "bias") };
     norm.gamma = Param::from_tensor(w.tensor1(&format!("{prefix}.{g}"), d, device)?);
     norm.beta = Some(Param::from_tensor(w.tensor1(&format!("{prefix}.{b}"), d, device)?));

@@ -14,7 +14,7 @@ use burn::nn::{Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig};
 use burn::tensor::activation::gelu;
 use burn::tensor::{Device, Int, Tensor};
 
-use super::bert::{BertConfig, BertModel};
+use super::bert::{load_layer_norm, load_linear, BertConfig, BertModel};
 use super::weights::{WeightError, Weights};
 
 /// The masked-LM and sentence-pair heads.
@@ -99,8 +99,7 @@ impl BertForPreTraining {
         let h = config.hidden_size;
         let mut heads = PretrainingHeads::init(config, device);
         load_linear(&mut heads.transform, weights, "cls.predictions.transform.dense", h, h, device)?;
-        heads.transform_norm.gamma = Param::from_tensor(weights.tensor1("cls.predictions.transform.LayerNorm.weight", h, device)?);
-        heads.transform_norm.beta = Some(Param::from_tensor(weights.tensor1("cls.predictions.transform.LayerNorm.bias", h, device)?));
+        load_layer_norm(&mut heads.transform_norm, weights, "cls.predictions.transform.LayerNorm", h, device)?;
         heads.decoder_bias = Param::from_tensor(weights.tensor1("cls.predictions.bias", config.vocab_size, device)?);
         load_linear(&mut heads.pair, weights, "cls.seq_relationship", h, 2, device)?;
         Ok(Self { bert, heads })
@@ -157,14 +156,6 @@ impl BertForPreTraining {
         export_linear(&mut w, "cls.seq_relationship", &self.heads.pair);
         w
     }
-}
-
-/// HF `[out, in]` weight and `[out]` bias into a burn [`Linear`] (`[in, out]`).
-fn load_linear(linear: &mut Linear, w: &mut Weights, prefix: &str, d_in: usize, d_out: usize, device: &Device) -> Result<(), WeightError> {
-    let weight = w.tensor2(&format!("{prefix}.weight"), [d_out, d_in], device)?; // [out, in]
-    linear.weight = Param::from_tensor(weight.transpose()); // [in, out]
-    linear.bias = Some(Param::from_tensor(w.tensor1(&format!("{prefix}.bias"), d_out, device)?));
-    Ok(())
 }
 
 #[cfg(not(target_arch = "wasm32"))]

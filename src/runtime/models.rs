@@ -129,21 +129,9 @@ pub fn loaded_minilm() -> Option<Rc<LoadedBert>> {
 /// sha256-checked) → model → one warm-up run that compiles the shaders.
 pub async fn load_minilm(compute: &Compute, progress: &dyn Fn(Stage)) -> Result<(Rc<LoadedBert>, LoadStats), String> {
     progress(Stage::Manifest);
-    let manifest: Manifest = serde_json::from_str(&fetch_text("assets/models/manifest.json").await?).map_err(|e| format!("the model manifest is malformed: {e}"))?;
-    let entry = manifest.model(MINILM).ok_or("the manifest does not list the MiniLM model")?.clone();
-    let total = entry.total_bytes();
+    let entry = manifest_entry(MINILM).await?;
     let fetch_start = now_ms();
-    let mut done_before = 0u64;
-    let mut all_cached = true;
-    let mut files = Vec::new();
-    for name in ["config.json", "tokenizer.json", "model.f16.safetensors"] {
-        let file = entry.file(name).ok_or_else(|| format!("the manifest does not list {name}"))?;
-        let base = done_before;
-        let (bytes, source) = fetch_verified(&entry.path(name), file, &|d| progress(Stage::Download { done: base + d, total })).await?;
-        all_cached &= source == Source::Cache;
-        done_before += file.bytes;
-        files.push(bytes);
-    }
+    let (files, all_cached, total) = fetch_files(&entry, &["config.json", "tokenizer.json", "model.f16.safetensors"], progress).await?;
     let fetch_ms = now_ms() - fetch_start;
     progress(Stage::Build);
     yield_to_browser().await;

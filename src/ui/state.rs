@@ -135,7 +135,23 @@ impl AppState {
 
     /// Starts loading a pretrained BERT (`bert-zh` / `bert-en`) unless it is loaded or loading.
     pub fn ensure_pretraining(&self, id: &'static str) {
-        let status = self.pretrained_status(id);
+        self.ensure(self.pretrained_status(id), move |compute, progress| async move {
+            models::load_pretraining(&compute, id, &progress).await.map(|(_, stats)| stats)
+        });
+    }
+
+    /// Starts loading MiniLM unless it is loaded or loading; progress goes to `self.minilm`.
+    pub fn ensure_minilm(&self) {
+        self.ensure(self.minilm, |compute, progress| async move { models::load_minilm(&compute, &progress).await.map(|(_, stats)| stats) });
+    }
+
+    /// Runs `load` on the chosen compute path unless `status` says the model is loaded or
+    /// loading; its progress and outcome go to `status`.
+    fn ensure<F, Fut>(&self, status: RwSignal<ModelStatus>, load: F)
+    where
+        F: FnOnce(compute::Compute, Box<dyn Fn(Stage)>) -> Fut + 'static,
+        Fut: std::future::Future<Output = Result<LoadStats, String>> + 'static,
+    {
         if matches!(status.get_untracked(), ModelStatus::Loading(_) | ModelStatus::Ready(_)) {
             return;
         }
@@ -144,28 +160,9 @@ impl AppState {
         leptos::task::spawn_local(async move {
             let compute = compute::compute(backend_preference()).await;
             backend.set(Some(compute.backend.clone()));
-            let progress = move |s: Stage| status.set(ModelStatus::Loading(s));
-            match models::load_pretraining(&compute, id, &progress).await {
-                Ok((_, stats)) => status.set(ModelStatus::Ready(stats)),
-                Err(e) => status.set(ModelStatus::Failed(e)),
-            }
-        });
-    }
-
-    /// Starts loading MiniLM unless it is loaded or loading; progress goes to `self.minilm`.
-    pub fn ensure_minilm(&self) {
-        if matches!(self.minilm.get_untracked(), ModelStatus::Loading(_) | ModelStatus::Ready(_)) {
-            return;
-        }
-        let status = self.minilm;
-        let backend = self.backend;
-        status.set(ModelStatus::Loading(Stage::Manifest));
-        leptos::task::spawn_local(async move {
-            let compute = compute::compute(backend_preference()).await;
-            backend.set(Some(compute.backend.clone()));
-            let progress = move |s: Stage| status.set(ModelStatus::Loading(s));
-            match models::load_minilm(&compute, &progress).await {
-                Ok((_, stats)) => status.set(ModelStatus::Ready(stats)),
+            let progress: Box<dyn Fn(Stage)> = Box::new(move |s: Stage| status.set(ModelStatus::Loading(s)));
+            match load(compute, progress).await {
+                Ok(stats) => status.set(ModelStatus::Ready(stats)),
                 Err(e) => status.set(ModelStatus::Failed(e)),
             }
         });

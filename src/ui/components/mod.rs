@@ -2,6 +2,7 @@
 
 pub mod charts;
 pub mod heatmap;
+pub mod pretrained;
 pub mod progress;
 
 /// Colour of group `i` (colour-blind-friendly Okabe–Ito palette).

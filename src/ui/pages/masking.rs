@@ -7,12 +7,12 @@
 
 use leptos::prelude::*;
 
-use crate::runtime::models::{loaded_pretraining, now_ms, BERT_EN, BERT_ZH};
+use crate::runtime::models::{loaded_pretraining, now_ms, BERT_ZH};
 use crate::task::fill_mask::{self, Prediction, Problem};
 use crate::task::masking::{corrupt, Cover, MaskingRule, Rng};
 use crate::ui::components::charts::LossCurve;
-use crate::ui::components::progress::LoadProgress;
-use crate::ui::i18n::{Lang, T};
+use crate::ui::components::pretrained::{initial_model, ModelLoadState, ModelPicker};
+use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, url_param, AppState, ModelStatus};
 
 /// Example sentences per model.
@@ -74,12 +74,7 @@ struct Outcome {
 #[component]
 pub fn Masking() -> impl IntoView {
     let app = expect_context::<AppState>();
-    let default_model = if app.lang.get_untracked() == Lang::En { BERT_EN } else { BERT_ZH };
-    let model = RwSignal::new(match url_param("m").as_deref() {
-        Some("bert-zh") => BERT_ZH,
-        Some("bert-en") => BERT_EN,
-        _ => default_model,
-    });
+    let model = RwSignal::new(initial_model(&app));
     let text = RwSignal::new(url_param("text").unwrap_or_else(|| presets(model.get_untracked())[0].to_string()));
     let covers = RwSignal::new(url_param("cover").map(|c| parse_covers(&c)).unwrap_or_default());
     let outcome = RwSignal::new(None::<Outcome>);
@@ -214,11 +209,7 @@ pub fn Masking() -> impl IntoView {
             <p class="lede">{move || app.t(T::MaskLede)}</p>
 
             <div class="panel controls">
-                <div class="presets">
-                    <span class="label">{move || app.t(T::ModelLabel)}</span>
-                    <button class:active=move || model.get() == BERT_ZH data-testid="model-zh" on:click=move |_| set_model(BERT_ZH)>{move || app.t(T::ModelZh)}</button>
-                    <button class:active=move || model.get() == BERT_EN data-testid="model-en" on:click=move |_| set_model(BERT_EN)>{move || app.t(T::ModelEn)}</button>
-                </div>
+                <ModelPicker model=model on_pick=Callback::new(set_model) />
                 <div class="presets">
                     <span class="label">{move || app.t(T::CtxPresets)}</span>
                     {move || presets(model.get()).iter().enumerate().map(|(i, p)| {
@@ -235,16 +226,7 @@ pub fn Masking() -> impl IntoView {
                 <p class="hint">{move || app.t(T::MaskHint)}</p>
             </div>
 
-            {move || match status() {
-                ModelStatus::Loading(s) => view! { <LoadProgress stage=Signal::derive(move || s) /> }.into_any(),
-                ModelStatus::Failed(e) => view! {
-                    <div class="message error" role="alert" data-testid="load-error">
-                        <strong>{app.t(T::LoadFailed)}</strong>": "{e}
-                        <button on:click=move |_| { app.pretrained_status(model.get_untracked()).set(ModelStatus::Idle); app.ensure_pretraining(model.get_untracked()); }>{app.t(T::Retry)}</button>
-                    </div>
-                }.into_any(),
-                _ => ().into_any(),
-            }}
+            <ModelLoadState model=model />
 
             <div class="chips" data-testid="chips">
                 {move || chips.get().unwrap_or_default().into_iter().map(|c| {

@@ -5,10 +5,10 @@
 
 use leptos::prelude::*;
 
-use crate::runtime::models::{loaded_pretraining, now_ms, BERT_EN, BERT_ZH};
+use crate::runtime::models::{loaded_pretraining, now_ms, BERT_ZH};
 use crate::task::pair::{self, Problem};
-use crate::ui::components::progress::LoadProgress;
-use crate::ui::i18n::{Lang, T};
+use crate::ui::components::pretrained::{initial_model, ModelLoadState, ModelPicker};
+use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, url_param, AppState, ModelStatus};
 
 /// Consecutive sentence pairs per model (none of them from the training corpus).
@@ -43,12 +43,7 @@ enum Kind {
 #[component]
 pub fn Pair() -> impl IntoView {
     let app = expect_context::<AppState>();
-    let default_model = if app.lang.get_untracked() == Lang::En { BERT_EN } else { BERT_ZH };
-    let model = RwSignal::new(match url_param("m").as_deref() {
-        Some("bert-zh") => BERT_ZH,
-        Some("bert-en") => BERT_EN,
-        _ => default_model,
-    });
+    let model = RwSignal::new(initial_model(&app));
     let first = pairs(model.get_untracked())[0];
     let a = RwSignal::new(url_param("a").unwrap_or_else(|| first.0.to_string()));
     let b = RwSignal::new(url_param("b").unwrap_or_else(|| first.1.to_string()));
@@ -128,11 +123,7 @@ pub fn Pair() -> impl IntoView {
             <h1>{move || app.t(T::PairTitle)}</h1>
             <p class="lede">{move || app.t(T::PairLede)}</p>
             <div class="panel controls">
-                <div class="presets">
-                    <span class="label">{move || app.t(T::ModelLabel)}</span>
-                    <button class:active=move || model.get() == BERT_ZH data-testid="model-zh" on:click=move |_| set_model(BERT_ZH)>{move || app.t(T::ModelZh)}</button>
-                    <button class:active=move || model.get() == BERT_EN data-testid="model-en" on:click=move |_| set_model(BERT_EN)>{move || app.t(T::ModelEn)}</button>
-                </div>
+                <ModelPicker model=model on_pick=Callback::new(set_model) />
                 <div class="presets">
                     <span class="label">{move || app.t(T::CtxPresets)}</span>
                     <button class:active=move || kind.get() == Kind::Consecutive data-testid="pair-consecutive" on:click=move |_| load(Kind::Consecutive)>{move || app.t(T::PairConsecutive)}</button>
@@ -148,11 +139,7 @@ pub fn Pair() -> impl IntoView {
                 </label>
             </div>
 
-            {move || match status() {
-                ModelStatus::Loading(s) => view! { <LoadProgress stage=Signal::derive(move || s) /> }.into_any(),
-                ModelStatus::Failed(e) => view! { <div class="message error" role="alert" data-testid="load-error"><strong>{app.t(T::LoadFailed)}</strong>": "{e}</div> }.into_any(),
-                _ => ().into_any(),
-            }}
+            <ModelLoadState model=model />
             {move || problem.get().map(|p| view! { <div class="message warn" role="status" data-testid="pair-problem">{problem_text(&p)}</div> })}
             {move || error.get().map(|e| view! { <div class="message error" role="alert">{e}</div> })}
 

@@ -1,0 +1,56 @@
+//! Pieces shared by the pages that run Sesame's own BERTs (masking, sentence pairs): which
+//! model, the model switch, and the model's loading state.
+
+use leptos::prelude::*;
+
+use super::progress::LoadProgress;
+use crate::runtime::models::{BERT_EN, BERT_ZH};
+use crate::ui::i18n::{Lang, T};
+use crate::ui::state::{url_param, AppState, ModelStatus};
+
+/// The model a page starts with: the URL's `m`, else the one matching the interface language.
+pub fn initial_model(app: &AppState) -> &'static str {
+    match url_param("m").as_deref() {
+        Some("bert-zh") => BERT_ZH,
+        Some("bert-en") => BERT_EN,
+        _ if app.lang.get_untracked() == Lang::En => BERT_EN,
+        _ => BERT_ZH,
+    }
+}
+
+/// The Chinese / English model switch.
+#[component]
+pub fn ModelPicker(
+    /// The chosen model id.
+    model: RwSignal<&'static str>,
+    /// Called with the id of the model clicked.
+    on_pick: Callback<&'static str>,
+) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    view! {
+        <div class="presets">
+            <span class="label">{move || app.t(T::ModelLabel)}</span>
+            <button class:active=move || model.get() == BERT_ZH data-testid="model-zh" on:click=move |_| on_pick.run(BERT_ZH)>{move || app.t(T::ModelZh)}</button>
+            <button class:active=move || model.get() == BERT_EN data-testid="model-en" on:click=move |_| on_pick.run(BERT_EN)>{move || app.t(T::ModelEn)}</button>
+        </div>
+    }
+}
+
+/// The chosen model's loading bar, or its load error with a retry; nothing once it is ready.
+#[component]
+pub fn ModelLoadState(
+    /// The chosen model id.
+    model: RwSignal<&'static str>,
+) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    move || match app.pretrained_status(model.get()).get() {
+        ModelStatus::Loading(s) => view! { <LoadProgress stage=Signal::derive(move || s) /> }.into_any(),
+        ModelStatus::Failed(e) => view! {
+            <div class="message error" role="alert" data-testid="load-error">
+                <strong>{app.t(T::LoadFailed)}</strong>": "{e}
+                <button on:click=move |_| { app.pretrained_status(model.get_untracked()).set(ModelStatus::Idle); app.ensure_pretraining(model.get_untracked()); }>{app.t(T::Retry)}</button>
+            </div>
+        }.into_any(),
+        _ => ().into_any(),
+    }
+}
