@@ -3,9 +3,10 @@
 //! ```text
 //! sesame-train zh   --out runs/bert-zh  [--minutes M] [--steps N] [--pair sop|nsp] [--backend flex|ndarray] ...
 //! sesame-train en   --out runs/bert-en  [--minutes M] ...         (continued pretraining of all-MiniLM-L6-v2)
-//! sesame-train resume --out DIR [--minutes M]                      (settings come from DIR/run.json)
+//! sesame-train resume --out DIR [--minutes M] [--steps N [--lr X] [--warmup W]]   (settings from DIR/run.json; --steps extends a finished run)
 //! sesame-train bench  zh|en [--steps N]                            (tokens/s of each CPU backend, same config)
 //! sesame-train eval   --model DIR [--corpus PATH]                  (top-1/top-5 and pair accuracy on the held-out split)
+//! sesame-train probe  --out RUN_DIR [--text "…[MASK]…|…"]         (top-5 fill-ins of the latest checkpoint)
 //! sesame-train export --out RUN_DIR --to assets/models/NAME/vN [--base minilm-l6-v2/v1/model.f16.safetensors]
 //!                                                                   (f16 weights, config, tokenizer, card; with --base
 //!                                                                    only the trained tensors, laid over the base at load)
@@ -102,6 +103,7 @@ fn defaults(lang: &str, f: &HashMap<String, String>) -> Result<RunConfig, String
         ckpt_every: get(f, "ckpt-every", 100)?,
         backend,
         sinusoidal_positions: lang == "zh" && get(f, "sinusoidal", 0u8)? == 1,
+        extensions: Vec::new(),
     };
     Ok(cfg)
 }
@@ -118,6 +120,11 @@ fn real_main() -> Result<(), String> {
         "resume" => {
             let f = flags(rest)?;
             let out = PathBuf::from(f.get("out").ok_or("--out DIR is required")?);
+            if let Some(steps) = f.get("steps") {
+                let steps = steps.parse().map_err(|_| format!("--steps: not a number: {steps}"))?;
+                let lr = f.get("lr").map(|v| v.parse::<f64>().map_err(|_| format!("--lr: not a number: {v}"))).transpose()?;
+                run::extend(&out, steps, lr, get(&f, "warmup", 50)?)?;
+            }
             run::train(&out, None, get(&f, "minutes", 60.0)?)?;
         }
         "bench" => {

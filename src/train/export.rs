@@ -14,12 +14,11 @@ use crate::model::BertConfig;
 
 use super::run::{self, Eval, RunConfig, RunState};
 
-/// Evaluates a model on the held-out split of `cfg`'s corpus with `batches` fixed batches.
-pub fn evaluate_model(model: &BertForPreTraining, cfg: &RunConfig, batches: usize) -> Result<Eval, String> {
-    let data = run::load_data(cfg)?;
+/// Evaluates a model on the held-out split of `data` (`cfg`'s corpus) with `batches` fixed batches.
+pub fn evaluate_model(model: &BertForPreTraining, data: &run::Data, cfg: &RunConfig, batches: usize) -> Result<Eval, String> {
     let mut cfg = cfg.clone();
     cfg.eval_batches = batches;
-    let valid = run::validation_batches(&data, &cfg, cfg.pair_task()?);
+    let valid = run::validation_batches(data, &cfg, cfg.pair_task()?);
     Ok(run::evaluate(model, &valid, &Device::flex()))
 }
 
@@ -85,7 +84,8 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
 
     // Figures of the shipped (f16) weights, not of the f32 checkpoint.
     let (_, shipped) = load_exported(to)?;
-    let eval = evaluate_model(&shipped, &cfg, eval_batches)?;
+    let data = run::load_data(&cfg)?;
+    let eval = evaluate_model(&shipped, &data, &cfg, eval_batches)?;
     let log = run::read_log(run_dir);
     let train_lines: Vec<&run::LogLine> = log.iter().filter(|l| l.train_loss.is_some()).collect();
     let tail = &train_lines[train_lines.len().saturating_sub(5)..];
@@ -99,7 +99,6 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
             _ => json!({"step": l.step}),
         })
         .collect();
-    let data = run::load_data(&cfg)?;
     let mut sources = Vec::new();
     for s in &data.sources {
         let path = &s.path;
@@ -127,7 +126,8 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
             "objective": format!("masked LM (15% of tokens; 80% [MASK], 10% random, 10% unchanged) + {}", cfg.pair.to_uppercase()),
             "pair_task": cfg.pair,
             "steps": state.step,
-            "planned_steps": cfg.steps,
+            "planned_steps": cfg.total_steps(),
+            "extensions": cfg.extensions,
             "batch": cfg.batch,
             "seq": cfg.seq,
             "lr": cfg.lr,
@@ -170,8 +170,13 @@ pub fn reproduce_command(cfg: &RunConfig) -> String {
         run::Init::Scratch(c) => format!(" --hidden {} --layers {} --heads {} --ffn {} --window {} --dropout {} --poems {} --sinusoidal {}", c.hidden_size, c.num_hidden_layers, c.num_attention_heads, c.intermediate_size, c.max_position_embeddings, c.hidden_dropout_prob, cfg.poems, u8::from(cfg.sinusoidal_positions)),
         run::Init::Encoder(_) => format!(" --freeze {freeze}"),
     };
+    let extensions: String = cfg
+        .extensions
+        .iter()
+        .map(|e| format!(", then `sesame-train resume --out runs/NAME --steps {} --lr {} --warmup {}` until those are done", e.steps, e.lr, e.warmup))
+        .collect();
     format!(
-        "cargo run --release --bin sesame-train -- {} --out runs/NAME --steps {} --batch {} --seq {} --lr {} --warmup {} --pair {} --seed {} --eval-every {} --eval-batches {} --ckpt-every {} --backend {}{model}  (then `sesame-train resume --out runs/NAME` until the steps are done)",
+        "cargo run --release --bin sesame-train -- {} --out runs/NAME --steps {} --batch {} --seq {} --lr {} --warmup {} --pair {} --seed {} --eval-every {} --eval-batches {} --ckpt-every {} --backend {}{model}  (then `sesame-train resume --out runs/NAME` until the steps are done{extensions})",
         cfg.language,
         cfg.steps,
         cfg.batch,

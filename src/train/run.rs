@@ -98,9 +98,31 @@ pub struct RunConfig {
     /// Start the position table from scaled sinusoids (scratch models only).
     #[serde(default)]
     pub sinusoidal_positions: bool,
+    /// Stretches added after the planned steps were done (`resume --steps`), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<Extension>,
+}
+
+/// More steps added to a finished run (`sesame-train resume --steps N`): from `from_step` to
+/// `steps`, with its own warm-up and peak learning rate, then the same linear decay.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Extension {
+    /// The step the run had finished when it was extended.
+    pub from_step: usize,
+    /// The new total number of steps.
+    pub steps: usize,
+    /// Peak learning rate of the stretch.
+    pub lr: f64,
+    /// Warm-up steps at the start of the stretch.
+    pub warmup: usize,
 }
 
 impl RunConfig {
+    /// All the steps the run is to take, extensions included.
+    pub fn total_steps(&self) -> usize {
+        self.extensions.last().map_or(self.steps, |e| e.steps)
+    }
+
     /// The language of the corpus.
     pub fn lang(&self) -> Result<Language, String> {
         match self.language.as_str() {
@@ -119,14 +141,20 @@ impl RunConfig {
         }
     }
 
-    /// Learning rate at `step`: linear warm-up, then linear decay to 10% of the peak.
+    /// Learning rate at `step`: linear warm-up, then linear decay to 10% of the peak (within
+    /// the extension `step` falls in, if any).
     pub fn lr_at(&self, step: usize) -> f64 {
-        if step < self.warmup {
-            return self.lr * (step + 1) as f64 / self.warmup as f64;
+        let (start, end, lr, warmup) = match self.extensions.iter().rev().find(|e| step >= e.from_step) {
+            Some(e) => (e.from_step, e.steps, e.lr, e.warmup),
+            None => (0, self.steps, self.lr, self.warmup),
+        };
+        let step = step - start;
+        if step < warmup {
+            return lr * (step + 1) as f64 / warmup as f64;
         }
-        let rest = (self.steps.saturating_sub(self.warmup)).max(1) as f64;
-        let done = ((step - self.warmup) as f64 / rest).min(1.0);
-        self.lr * (1.0 - 0.9 * done)
+        let rest = (end - start).saturating_sub(warmup).max(1) as f64;
+        let done = ((step - warmup) as f64 / rest).min(1.0);
+        lr * (1.0 - 0.9 * done)
     }
 
     /// First id of an ordinary (non-special) token for random replacements.
@@ -390,6 +418,24 @@ fn save_checkpoint(dir: &Path, model: &BertForPreTraining, optim: &ModuleOptimiz
     std::fs::rename(&tmp, &ckpt).map_err(|e| e.to_string())
 }
 
+/// Adds `steps - done` more steps to the finished run in `dir` (peak rate `lr`, `warmup`
+/// warm-up steps), recording the extension in `run.json` so the run stays reproducible.
+pub fn extend(dir: &Path, steps: usize, lr: Option<f64>, warmup: usize) -> Result<(), String> {
+    let run_json = dir.join("run.json");
+    let mut cfg: RunConfig = serde_json::from_slice(&std::fs::read(&run_json).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let state: RunState = serde_json::from_slice(&std::fs::read(dir.join("ckpt/state.json")).map_err(|e| format!("the run has no checkpoint: {e}"))?).map_err(|e| e.to_string())?;
+    if state.step < cfg.total_steps() {
+        return Err(format!("the run is at step {} of {}: resume it to the end before extending it", state.step, cfg.total_steps()));
+    }
+    if steps <= state.step {
+        return Err(format!("--steps {steps} is not beyond the {} steps done", state.step));
+    }
+    let lr = lr.unwrap_or(cfg.lr);
+    cfg.extensions.push(Extension { from_step: state.step, steps, lr, warmup });
+    eprintln!("extending {} from step {} to {steps} (peak lr {lr}, warm-up {warmup})", dir.display(), state.step);
+    std::fs::write(&run_json, serde_json::to_vec_pretty(&cfg).map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+}
+
 /// Trains (or resumes) the run in `dir` for at most `minutes` of wall time, or until the run's
 /// total steps are done. `fresh` supplies the settings when the directory has no `run.json` yet.
 pub fn train(dir: &Path, fresh: Option<RunConfig>, minutes: f64) -> Result<RunState, String> {
@@ -429,7 +475,7 @@ pub fn train(dir: &Path, fresh: Option<RunConfig>, minutes: f64) -> Result<RunSt
     let base_seconds = state.seconds;
     let (mut sum_loss, mut sum_mlm, mut n) = (0.0, 0.0, 0usize);
     let log_every = 10;
-    while state.step < cfg.steps && started.elapsed().as_secs_f64() < minutes * 60.0 {
+    while state.step < cfg.total_steps() && started.elapsed().as_secs_f64() < minutes * 60.0 {
         // Each step's data depends only on (seed, step): a resumed run continues the same stream.
         let mut rng = Rng::new(cfg.seed.wrapping_mul(1_000_003).wrapping_add(state.step as u64));
         let batch = collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad());
@@ -448,7 +494,7 @@ pub fn train(dir: &Path, fresh: Option<RunConfig>, minutes: f64) -> Result<RunSt
             append_log(&log, &line)?;
             (sum_loss, sum_mlm, n) = (0.0, 0.0, 0);
         }
-        if state.step % cfg.eval_every == 0 || state.step == cfg.steps {
+        if state.step % cfg.eval_every == 0 || state.step == cfg.total_steps() {
             let e = evaluate(&model, &valid, &device);
             eprintln!("  valid: mlm {:.3}  top1 {:.3}  top5 {:.3}  pair acc {:.3}", e.mlm_loss, e.top1, e.top5, e.pair_acc);
             append_log(&log, &LogLine { step: state.step, tokens: state.tokens, seconds: state.seconds, train_loss: None, train_mlm: None, lr: None, valid: Some(e) })?;
@@ -458,6 +504,52 @@ pub fn train(dir: &Path, fresh: Option<RunConfig>, minutes: f64) -> Result<RunSt
         }
     }
     save_checkpoint(dir, &model, &optim, &state)?;
-    eprintln!("stopped at step {} of {} ({} tokens, {:.0} s in all)", state.step, cfg.steps, state.tokens, state.seconds);
+    eprintln!("stopped at step {} of {} ({} tokens, {:.0} s in all)", state.step, cfg.total_steps(), state.tokens, state.seconds);
     Ok(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> RunConfig {
+        RunConfig {
+            language: "zh".into(),
+            corpus: "c".into(),
+            tokenizer: "t".into(),
+            t2s: None,
+            poems: 0,
+            init: Init::Encoder("e".into()),
+            steps: 1000,
+            batch: 16,
+            seq: 128,
+            lr: 1e-3,
+            warmup: 100,
+            pair: "sop".into(),
+            freeze_layers: None,
+            seed: 1,
+            eval_every: 100,
+            eval_batches: 1,
+            ckpt_every: 100,
+            backend: Backend::Flex,
+            sinusoidal_positions: false,
+            extensions: vec![],
+        }
+    }
+
+    #[test]
+    fn schedule_warms_up_decays_and_restarts_in_an_extension() {
+        let mut c = config();
+        assert!((c.lr_at(0) - 1e-5).abs() < 1e-12);
+        assert!((c.lr_at(99) - 1e-3).abs() < 1e-12);
+        assert!((c.lr_at(1000) - 1e-4).abs() < 1e-12);
+        c.extensions.push(Extension { from_step: 1000, steps: 3000, lr: 5e-4, warmup: 50 });
+        assert_eq!(c.total_steps(), 3000);
+        assert_eq!(c.lr_at(999), config().lr_at(999), "the first stretch is unchanged");
+        assert!((c.lr_at(1049) - 5e-4).abs() < 1e-12);
+        assert!((c.lr_at(3000) - 5e-5).abs() < 1e-12);
+        // An extension leaves run.json readable by older runs' field set and back.
+        let back: RunConfig = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+        assert_eq!(back, c);
+    }
 }
