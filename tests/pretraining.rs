@@ -19,16 +19,22 @@ fn sources(tok: &TextEncoder) -> Vec<TokenizedSource> {
     vec![TokenizedSource { name: "poems".into(), path: "inline".into(), weight: 1.0, train: docs.clone(), valid: docs }]
 }
 
+/// A BERT of `layers` blocks, `hidden` wide with 2 heads, a 32-token window and no dropout.
+fn tiny_config(vocab: usize, hidden: usize, layers: usize, ffn: usize) -> BertConfig {
+    let mut config = BertConfig::new(vocab, hidden, layers, 2, ffn);
+    config.max_position_embeddings = 32;
+    config.hidden_dropout_prob = 0.0;
+    config.attention_probs_dropout_prob = 0.0;
+    config
+}
+
 /// Trains a 1-block, 32-wide BERT for `steps` steps and returns the losses.
 fn losses(steps: usize) -> Vec<f64> {
     let tok = TextEncoder::from_json(&std::fs::read("../shared/tokenizers/bert-base-chinese/tokenizer.json").or_else(|_| std::fs::read("assets/models/bert-zh/v1/tokenizer.json")).unwrap()).unwrap();
     let src = sources(&tok);
     let vocab = Vocab::from_tokenizer(&tok, 104).unwrap();
     let sampler = Sampler::new(&src, vocab, 32, PairTask::Sop, false);
-    let mut config = BertConfig::new(tok.vocab_size(), 32, 1, 2, 64);
-    config.max_position_embeddings = 32;
-    config.hidden_dropout_prob = 0.0;
-    config.attention_probs_dropout_prob = 0.0;
+    let config = tiny_config(tok.vocab_size(), 32, 1, 64);
     let device = Device::flex().autodiff();
     device.seed(1);
     let mut model = BertForPreTraining::init(&config, &device);
@@ -94,10 +100,7 @@ fn counting_batch(rng: &mut Rng, rows: usize) -> sesame::train::examples::TrainB
 
 /// Trains a 2-block, 64-wide BERT on counting sequences and returns held-out top-1 accuracy.
 fn counting_top1(steps: usize) -> f64 {
-    let mut config = BertConfig::new(300, 64, 2, 2, 128);
-    config.max_position_embeddings = 32;
-    config.hidden_dropout_prob = 0.0;
-    config.attention_probs_dropout_prob = 0.0;
+    let config = tiny_config(300, 64, 2, 128);
     let device = Device::flex().autodiff();
     device.seed(2);
     let mut model = BertForPreTraining::init(&config, &device);

@@ -182,9 +182,7 @@ fn probe(f: &HashMap<String, String>) -> Result<(), String> {
     let device = Backend::Flex.device();
     let (config, model) = run::build_model(&cfg, Some(&dir.join("ckpt/model.safetensors")), &device)?;
     let tokenizer = sesame::text::TextEncoder::from_json(&std::fs::read(&cfg.tokenizer).map_err(|e| e.to_string())?)?;
-    let id = |t: &str| tokenizer.token_id(t).ok_or_else(|| format!("the tokenizer has no {t}"));
-    let (mask_id, unk_id) = (id("[MASK]")?, id("[UNK]")?);
-    let m = LoadedPretraining { config, model, tokenizer, device, mask_id, unk_id, first_ordinary: cfg.first_ordinary() };
+    let m = LoadedPretraining::new(config, model, tokenizer, &device)?;
     let defaults = if cfg.language == "zh" { "台湾大[MASK]|台湾大[MASK]。|我在台湾大[MASK]读书。|今天天[MASK]很好。|床前明月[MASK]" } else { "The capital of France is [MASK].|Paris is the capital of [MASK].|I went to the [MASK] to buy some bread." };
     for text in get(f, "text", defaults.to_string())?.split('|') {
         let p = fill_mask::prepare(&m, text, &[]).map_err(|e| format!("{e:?}"))?;

@@ -42,6 +42,12 @@ impl LoadedPretraining {
             return Err("this model is a delta over base weights, which were not given".into());
         }
         let model = BertForPreTraining::load(&config, &mut weights, device).map_err(|e| e.to_string())?;
+        Self::new(config, model, tokenizer, device)
+    }
+
+    /// Wraps a model already built (e.g. a training checkpoint), reading the special ids from
+    /// its tokenizer.
+    pub fn new(config: BertConfig, model: BertForPreTraining, tokenizer: TextEncoder, device: &Device) -> Result<Self, String> {
         let id = |t: &str| tokenizer.token_id(t).ok_or_else(|| format!("the tokenizer has no {t}"));
         let (mask_id, unk_id) = (id("[MASK]")?, id("[UNK]")?);
         // bert-base-uncased keeps its ordinary tokens after the [unused*] block, bert-base-chinese after [MASK].
