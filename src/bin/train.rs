@@ -3,9 +3,12 @@
 //! ```text
 //! sesame-train zh   --out runs/bert-zh  [--minutes M] [--steps N] [--pair sop|nsp] [--backend flex|ndarray] ...
 //! sesame-train en   --out runs/bert-en  [--minutes M] ...         (continued pretraining of all-MiniLM-L6-v2)
-//! sesame-train resume --out DIR [--minutes M] [--steps N [--lr X] [--warmup W]]   (settings from DIR/run.json; --steps extends a finished run)
+//! sesame-train resume --out DIR [--minutes M] [--steps N [--lr X] [--warmup W] [--freeze F]]
+//!                                                                   (settings from DIR/run.json; --steps extends a finished run,
+//!                                                                    --freeze changes what the new stretch trains: -1 all)
 //! sesame-train bench  zh|en [--steps N]                            (tokens/s of each CPU backend, same config)
 //! sesame-train eval   --model DIR [--corpus PATH]                  (top-1/top-5 and pair accuracy on the held-out split)
+//! sesame-train dump   --out RUN_DIR --to FILE.jsonl [--from S] [--to-step E]  (a run's exact training batches, for a reference run)
 //! sesame-train probe  --out RUN_DIR [--text "…[MASK]…|…"]         (top-5 fill-ins of the latest checkpoint)
 //! sesame-train export --out RUN_DIR --to assets/models/NAME/vN [--base minilm-l6-v2/v1/model.f16.safetensors]
 //!                                                                   (f16 weights, config, tokenizer, card; with --base
@@ -59,6 +62,7 @@ fn defaults(lang: &str, f: &HashMap<String, String>) -> Result<RunConfig, String
             c.max_position_embeddings = get(f, "window", 128)?;
             c.hidden_dropout_prob = get(f, "dropout", 0.1)?;
             c.attention_probs_dropout_prob = c.hidden_dropout_prob;
+            c.initializer_range = get(f, "init-std", c.initializer_range)?;
             (
                 shared.join("data/corpus/zh"),
                 shared.join("tokenizers/bert-base-chinese/tokenizer.json"),
@@ -103,6 +107,9 @@ fn defaults(lang: &str, f: &HashMap<String, String>) -> Result<RunConfig, String
         ckpt_every: get(f, "ckpt-every", 100)?,
         backend,
         sinusoidal_positions: lang == "zh" && get(f, "sinusoidal", 0u8)? == 1,
+        mimetic_attention: lang == "zh" && get(f, "mimetic", 0u8)? == 1,
+        prior_head: get(f, "prior-head", 0u8)? == 1,
+        local_attention: lang == "zh" && get(f, "local-attention", 0u8)? == 1,
         extensions: Vec::new(),
     };
     Ok(cfg)
@@ -123,7 +130,8 @@ fn real_main() -> Result<(), String> {
             if let Some(steps) = f.get("steps") {
                 let steps = steps.parse().map_err(|_| format!("--steps: not a number: {steps}"))?;
                 let lr = f.get("lr").map(|v| v.parse::<f64>().map_err(|_| format!("--lr: not a number: {v}"))).transpose()?;
-                run::extend(&out, steps, lr, get(&f, "warmup", 50)?)?;
+                let freeze = f.get("freeze").map(|v| v.parse::<i64>().map_err(|_| format!("--freeze: not a number: {v}"))).transpose()?;
+                run::extend(&out, steps, lr, get(&f, "warmup", 50)?, freeze)?;
             }
             run::train(&out, None, get(&f, "minutes", 60.0)?)?;
         }
@@ -134,6 +142,7 @@ fn real_main() -> Result<(), String> {
         }
         "eval" | "export" => sesame_train_extra(cmd, rest)?,
         "probe" => probe(&flags(rest)?)?,
+        "dump" => dump(&flags(rest)?)?,
         other => return Err(format!("unknown command {other}")),
     }
     Ok(())
@@ -150,6 +159,7 @@ fn bench(lang: &str, f: &HashMap<String, String>) -> Result<(), String> {
         let data = run::load_data(&cfg)?;
         let device = backend.device();
         let (_, model) = run::build_model(&cfg, None, &device)?;
+        let model = run::freeze(model, cfg.freeze_layers);
         let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, cfg.pair_task()?, false);
         let mut rng = sesame::task::masking::Rng::new(1);
         let batches: Vec<_> = (0..=steps).map(|_| collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad())).collect();
@@ -170,6 +180,27 @@ fn bench(lang: &str, f: &HashMap<String, String>) -> Result<(), String> {
         rows.push((backend, tps));
     }
     println!("ratio flex / ndarray: {:.2}", rows[0].1 / rows[1].1);
+    Ok(())
+}
+
+/// Writes the training batches of steps `--from`..`--to` of a run (exactly those `train` feeds
+/// it, with their learning rates) as JSON lines, so another implementation can train on the same
+/// data (`scripts/pytorch_reference_run.py` compares the loss curves).
+fn dump(f: &HashMap<String, String>) -> Result<(), String> {
+    use sesame::train::examples::{collate, Sampler};
+    use std::io::Write;
+    let dir = PathBuf::from(f.get("out").ok_or("--out RUN_DIR is required")?);
+    let to_file = PathBuf::from(f.get("to").ok_or("--to FILE.jsonl is required")?);
+    let cfg: RunConfig = serde_json::from_slice(&std::fs::read(dir.join("run.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let data = run::load_data(&cfg)?;
+    let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, cfg.pair_task()?, false);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&to_file).map_err(|e| e.to_string())?);
+    for step in get(f, "from", 0usize)?..get(f, "to-step", 500usize)? {
+        let mut rng = sesame::task::masking::Rng::new(cfg.seed.wrapping_mul(1_000_003).wrapping_add(step as u64));
+        let b = collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad());
+        let line = serde_json::json!({"step": step, "lr": cfg.lr_at(step), "rows": b.rows, "cols": b.cols, "ids": b.ids, "types": b.types, "mask": b.mask, "positions": b.positions, "targets": b.targets, "pair_labels": b.pair_labels});
+        writeln!(out, "{line}").map_err(|e| e.to_string())?;
+    }
     Ok(())
 }
 

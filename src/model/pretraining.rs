@@ -80,6 +80,96 @@ impl BertForPreTraining {
         self
     }
 
+    /// Offsets the heads of the first block attend to at step 0 (see [`Self::with_local_attention`]).
+    pub const LOCAL_OFFSETS: [i64; 4] = [-1, 1, -2, 2];
+
+    /// Starts the first block's heads as fixed-offset "neighbour" heads: head `h` attends to the
+    /// token at `LOCAL_OFFSETS[h % 4]` from each position. Call after
+    /// [`Self::with_sinusoidal_positions`]: the sinusoid table turns a shift by `δ` positions into
+    /// a rotation of each (sin, cos) pair by `ω·δ`, so a query projection `R_δ` and an identity key
+    /// projection on the first head-size dimensions give scores `∝ Σ_k cos(ω_k (i + δ − j))`,
+    /// which peak at `j = i + δ`. The word and segment embeddings start at zero in those
+    /// dimensions, or every token would score itself highest. Uniform attention at
+    /// initialisation averages the whole sequence away, and a small model from scratch then
+    /// spends thousands of steps predicting unigram frequencies before it finds its neighbours;
+    /// starting from neighbour heads skips that plateau. Every tensor stays an ordinary trained
+    /// parameter in HF's layout: only the starting point differs.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn with_local_attention(mut self, config: &BertConfig, device: &Device) -> Self {
+        let (h, n) = (config.hidden_size, config.num_attention_heads);
+        let d = h / n;
+        // Zero the first `d` columns, which the neighbour heads read. Rebuilt from host data:
+        // on an autodiff device the result of a tensor op cannot become a parameter.
+        let clear = |t: Tensor<2>| {
+            let [rows, cols] = t.dims();
+            let mut v = t.into_data().convert::<f32>().try_to_vec::<f32>().expect("f32 weights");
+            v.chunks_mut(cols).for_each(|row| row[..d].fill(0.0));
+            Param::from_tensor(Tensor::<2>::from_data(burn::tensor::TensorData::new(v, [rows, cols]), device))
+        };
+        let e = &mut self.bert.embeddings;
+        e.word_embeddings.weight = clear(e.word_embeddings.weight.val()); // [V, H]
+        e.token_type_embeddings.weight = clear(e.token_type_embeddings.weight.val()); // [2, H]
+        // Query/key gain: ~0.8 of each head's attention on its offset at the start (H = 256).
+        let gain = 2.5f64;
+        let (mut wq, mut wk) = (vec![0f32; h * h], vec![0f32; h * h]); // [in H, out H] as burn's Linear stores them
+        for head in 0..n {
+            let delta = Self::LOCAL_OFFSETS[head % Self::LOCAL_OFFSETS.len()] as f64;
+            for k in 0..d / 2 {
+                let omega = 1.0 / 10000f64.powf(2.0 * k as f64 / h as f64);
+                let (sin, cos) = (omega * delta).sin_cos();
+                let (i0, i1, o0, o1) = (2 * k, 2 * k + 1, head * d + 2 * k, head * d + 2 * k + 1);
+                wq[i0 * h + o0] = (gain * cos) as f32;
+                wq[i1 * h + o0] = (gain * sin) as f32;
+                wq[i0 * h + o1] = (-gain * sin) as f32;
+                wq[i1 * h + o1] = (gain * cos) as f32;
+                wk[i0 * h + o0] = gain as f32;
+                wk[i1 * h + o1] = gain as f32;
+            }
+        }
+        let matrix = |w: Vec<f32>| Param::from_tensor(Tensor::<2>::from_data(burn::tensor::TensorData::new(w, [h, h]), device)); // [H, H]
+        if let Some(first) = self.bert.layers.first_mut() {
+            first.attention.query.weight = matrix(wq);
+            first.attention.key.weight = matrix(wk);
+            first.attention.query.bias = Some(Param::from_tensor(Tensor::zeros([h], device)));
+            first.attention.key.bias = Some(Param::from_tensor(Tensor::zeros([h], device)));
+        }
+        self
+    }
+
+    /// "Mimetic" attention initialisation (Trockman & Kolter 2023): each block's key projection
+    /// starts as a copy of its query projection, so that at step 0 every head scores a pair of
+    /// tokens by how similar their inputs are. With sinusoidal positions, neighbours have similar
+    /// inputs, so attention starts out local instead of uniform; a model from scratch then learns
+    /// neighbour statistics (the bigrams a fill-in needs) far sooner. Only the starting point
+    /// changes: both projections stay separate trained parameters in HF's layout.
+    pub fn with_mimetic_attention(mut self) -> Self {
+        for layer in &mut self.bert.layers {
+            let q = &layer.attention.query;
+            layer.attention.key.weight = Param::from_tensor(q.weight.val()); // [H, H], same values, new parameter
+            if let (Some(qb), Some(_)) = (&q.bias, &layer.attention.key.bias) {
+                layer.attention.key.bias = Some(Param::from_tensor(qb.val()));
+            }
+        }
+        self
+    }
+
+    /// Sets the masked-LM decoder bias `[V]` (for instance to log unigram frequencies, so that
+    /// a fresh model starts at the unigram prediction; see `train::examples::log_unigram_prior`).
+    pub fn with_decoder_bias(mut self, bias: Vec<f32>, device: &Device) -> Self {
+        let v = bias.len();
+        self.heads.decoder_bias = Param::from_tensor(Tensor::from_data(burn::tensor::TensorData::new(bias, [v]), device)); // [V]
+        self
+    }
+
+    /// Starts the masked-LM transform at the identity (zero bias), so new heads on a pretrained
+    /// encoder first decode its last hidden state straight through the tied word embeddings.
+    pub fn with_identity_transform(mut self, device: &Device) -> Self {
+        let [h, _] = self.heads.transform.weight.dims();
+        self.heads.transform.weight = Param::from_tensor(Tensor::eye(h, device)); // [H, H]
+        self.heads.transform.bias = Some(Param::from_tensor(Tensor::zeros([h], device))); // [H]
+        self
+    }
+
     /// Puts new heads on an existing encoder (continued pretraining of a model that came
     /// without them). A missing pooler is created fresh.
     pub fn with_new_heads(mut bert: BertModel, config: &BertConfig, device: &Device) -> Self {
@@ -197,6 +287,34 @@ mod tests {
         let logits = model.mlm_logits(out.last_hidden.clone(), Tensor::from_ints([1, 6], &device));
         assert_eq!(logits.dims(), [2, 50]);
         assert_eq!(model.pair_logits(out.last_hidden).dims(), [2, 2]);
+    }
+
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn local_attention_starts_on_the_neighbours() {
+        let device = Device::flex();
+        // The shipped Chinese model's width: 4 heads of 64, so 32 frequency pairs per head.
+        let mut config = BertConfig::new(200, 256, 1, 4, 256);
+        config.max_position_embeddings = 48;
+        config.initializer_range = 0.0625;
+        let model = BertForPreTraining::init(&config, &device).with_sinusoidal_positions(&config, &device).with_local_attention(&config, &device);
+        let mut rng = crate::task::masking::Rng::new(7);
+        let t = 40;
+        let ids: Vec<i64> = (0..t).map(|_| 5 + rng.below(190) as i64).collect();
+        let out = model.bert.forward(
+            Tensor::<2, Int>::from_data(burn::tensor::TensorData::new(ids, [1, t]), &device),
+            Tensor::zeros([1, t], &device),
+            Tensor::ones([1, t], &device),
+            Keep { hidden_states: false, attentions: true },
+        );
+        let probs = out.attentions[0].clone().into_data().try_to_vec::<f32>().unwrap(); // [1, N, T, T]
+        for (head, delta) in BertForPreTraining::LOCAL_OFFSETS.iter().enumerate() {
+            let rows: Vec<usize> = (2..t - 2).collect();
+            let mass = rows.iter().map(|&i| probs[head * t * t + i * t + (i as i64 + delta) as usize]).sum::<f32>() / rows.len() as f32;
+            let near = rows.iter().map(|&i| (-1..=1).map(|e| probs[head * t * t + i * t + (i as i64 + delta + e) as usize]).sum::<f32>()).sum::<f32>() / rows.len() as f32;
+            println!("head {head} (offset {delta}): {mass:.2} on the neighbour, {near:.2} within one of it (uniform: {:.3})", 1.0 / t as f32);
+            assert!(mass > 0.6 && near > 0.9, "head {head} (offset {delta}) puts only {mass:.2} on its neighbour");
+        }
     }
 
     #[test]

@@ -62,6 +62,26 @@ pub struct TokenizedSource {
     pub valid: Vec<Vec<Vec<u32>>>,
 }
 
+/// Log unigram probabilities of the tokens a [`Sampler`] draws for training (each source counted
+/// with its sampling weight), `[V]`, for starting the masked-LM decoder bias at the prior: a fresh
+/// model then begins at the unigram loss instead of learning it first. Tokens outside
+/// `ordinary` (never targets) and unseen ones get the probability of a half occurrence.
+pub fn log_unigram_prior(sources: &[TokenizedSource], vocab_size: usize, ordinary: &std::ops::Range<u32>) -> Vec<f32> {
+    let mut p = vec![0f64; vocab_size];
+    for s in sources {
+        let tokens: Vec<u32> = s.train.iter().flatten().flatten().copied().filter(|id| ordinary.contains(id)).collect();
+        let share = s.weight / tokens.len().max(1) as f64;
+        for id in tokens {
+            p[id as usize] += share;
+        }
+    }
+    let total: f64 = p.iter().sum();
+    let floor = 0.5 * p.iter().copied().filter(|&x| x > 0.0).fold(f64::INFINITY, f64::min).min(1.0);
+    let logs: Vec<f64> = p.iter().map(|&x| (x.max(floor) / total).ln()).collect();
+    let mean = logs.iter().sum::<f64>() / logs.len().max(1) as f64;
+    logs.iter().map(|&x| (x - mean) as f32).collect()
+}
+
 /// Tokenizes every sentence of every source.
 pub fn tokenize(sources: &[Source], tok: &TextEncoder) -> Result<Vec<TokenizedSource>, String> {
     let docs = |d: &[super::corpus::Document]| -> Result<Vec<Vec<Vec<u32>>>, String> {
@@ -190,7 +210,9 @@ impl<'a> Sampler<'a> {
         ids.extend(&b);
         ids.push(self.vocab.sep);
         let types: Vec<u32> = (0..ids.len()).map(|i| u32::from(i >= len_a)).collect();
-        let special: Vec<bool> = ids.iter().enumerate().map(|(i, _)| i == 0 || i == len_a - 1 || i == ids.len() - 1).collect();
+        // Never a target: [CLS], the two [SEP]s, and anything outside the ordinary tokens
+        // ([UNK] where the source text had an unknown word, [unused*]).
+        let special: Vec<bool> = ids.iter().enumerate().map(|(i, id)| i == 0 || i == len_a - 1 || i == ids.len() - 1 || !self.vocab.ordinary.contains(id)).collect();
         let c = corrupt(&ids, &special, self.vocab.mask, self.vocab.ordinary.clone(), MaskingRule::default(), rng);
         Example { input: c.input, types, targets: c.targets.iter().map(|&(p, id, _)| (p, id)).collect(), pair_label: label }
     }

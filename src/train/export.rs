@@ -72,7 +72,7 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
     std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
     let mut exported = model.export();
     let mut config_json = hf_config(&config);
-    if let (Some(n), Some(base)) = (cfg.freeze_layers, base) {
+    if let (Some(n), Some(base)) = (cfg.least_frozen(), base) {
         // Ship only what was trained; the frozen tensors come from the base at load time.
         exported.retain(|name| trained_tensor(name, n));
         config_json["sesame_base_weights"] = json!(base);
@@ -133,7 +133,7 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
             "lr": cfg.lr,
             "warmup": cfg.warmup,
             "schedule": "linear warm-up, then linear decay to 10% over planned_steps; AdamW (weight decay 0.01, eps 1e-6), gradient norm clipped at 1",
-            "frozen": cfg.freeze_layers.map(|n| format!("word/position/segment embeddings (so the tied decoder too) and blocks 0..{n}")),
+            "frozen": cfg.least_frozen().map(|n| format!("word/position/segment embeddings (so the tied decoder too) and blocks 0..{n}")),
             "backend": cfg.backend,
             "tokens_seen": state.tokens,
             "seconds": state.seconds.round(),
@@ -167,16 +167,16 @@ fn round(x: f64) -> f64 {
 pub fn reproduce_command(cfg: &RunConfig) -> String {
     let freeze = cfg.freeze_layers.map_or("-1".to_string(), |n| n.to_string());
     let model = match &cfg.init {
-        run::Init::Scratch(c) => format!(" --hidden {} --layers {} --heads {} --ffn {} --window {} --dropout {} --poems {} --sinusoidal {}", c.hidden_size, c.num_hidden_layers, c.num_attention_heads, c.intermediate_size, c.max_position_embeddings, c.hidden_dropout_prob, cfg.poems, u8::from(cfg.sinusoidal_positions)),
+        run::Init::Scratch(c) => format!(" --hidden {} --layers {} --heads {} --ffn {} --window {} --dropout {} --poems {} --sinusoidal {} --init-std {} --mimetic {} --local-attention {}", c.hidden_size, c.num_hidden_layers, c.num_attention_heads, c.intermediate_size, c.max_position_embeddings, c.hidden_dropout_prob, cfg.poems, u8::from(cfg.sinusoidal_positions), c.initializer_range, u8::from(cfg.mimetic_attention), u8::from(cfg.local_attention)),
         run::Init::Encoder(_) => format!(" --freeze {freeze}"),
     };
     let extensions: String = cfg
         .extensions
         .iter()
-        .map(|e| format!(", then `sesame-train resume --out runs/NAME --steps {} --lr {} --warmup {}` until those are done", e.steps, e.lr, e.warmup))
+        .map(|e| format!(", then `sesame-train resume --out runs/NAME --steps {} --lr {} --warmup {}{}` until those are done", e.steps, e.lr, e.warmup, e.freeze.map(|n| format!(" --freeze {n}")).unwrap_or_default()))
         .collect();
     format!(
-        "cargo run --release --bin sesame-train -- {} --out runs/NAME --steps {} --batch {} --seq {} --lr {} --warmup {} --pair {} --seed {} --eval-every {} --eval-batches {} --ckpt-every {} --backend {}{model}  (then `sesame-train resume --out runs/NAME` until the steps are done{extensions})",
+        "cargo run --release --bin sesame-train -- {} --out runs/NAME --steps {} --batch {} --seq {} --lr {} --warmup {} --pair {} --seed {} --eval-every {} --eval-batches {} --ckpt-every {} --backend {} --prior-head {}{model}  (then `sesame-train resume --out runs/NAME` until the steps are done{extensions})",
         cfg.language,
         cfg.steps,
         cfg.batch,
@@ -188,7 +188,8 @@ pub fn reproduce_command(cfg: &RunConfig) -> String {
         cfg.eval_every,
         cfg.eval_batches,
         cfg.ckpt_every,
-        serde_json::to_value(cfg.backend).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+        serde_json::to_value(cfg.backend).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+        u8::from(cfg.prior_head)
     )
 }
 

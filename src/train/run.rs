@@ -22,7 +22,7 @@ use crate::task::masking::Rng;
 use crate::text::TextEncoder;
 
 use super::corpus::{self, Language};
-use super::examples::{collate, tokenize, PairTask, Sampler, TokenizedSource, TrainBatch, Vocab};
+use super::examples::{collate, log_unigram_prior, tokenize, PairTask, Sampler, TokenizedSource, TrainBatch, Vocab};
 
 /// The CPU backend a run computes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +98,19 @@ pub struct RunConfig {
     /// Start the position table from scaled sinusoids (scratch models only).
     #[serde(default)]
     pub sinusoidal_positions: bool,
+    /// Start each block's key projection as a copy of its query projection (scratch models
+    /// only; see `BertForPreTraining::with_mimetic_attention`).
+    #[serde(default)]
+    pub mimetic_attention: bool,
+    /// Start the masked-LM decoder bias at the log unigram prior of the training data, and new
+    /// heads on an existing encoder with the identity transform (`with_decoder_bias`,
+    /// `with_identity_transform`).
+    #[serde(default)]
+    pub prior_head: bool,
+    /// Start the first block's heads as fixed-offset neighbour heads (scratch models with
+    /// sinusoidal positions; see `BertForPreTraining::with_local_attention`).
+    #[serde(default)]
+    pub local_attention: bool,
     /// Stretches added after the planned steps were done (`resume --steps`), in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extensions: Vec<Extension>,
@@ -115,6 +128,11 @@ pub struct Extension {
     pub lr: f64,
     /// Warm-up steps at the start of the stretch.
     pub warmup: usize,
+    /// What the stretch keeps frozen, if it changes it: `-1` trains everything, `n` freezes
+    /// the embeddings and blocks `0..n` (so a run can train new heads on a frozen encoder first,
+    /// then unfreeze its upper blocks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freeze: Option<i64>,
 }
 
 impl RunConfig {
@@ -155,6 +173,30 @@ impl RunConfig {
         let rest = (end - start).saturating_sub(warmup).max(1) as f64;
         let done = ((step - warmup) as f64 / rest).min(1.0);
         lr * (1.0 - 0.9 * done)
+    }
+
+    /// What is frozen at `step`: the embeddings and blocks `0..n` for `Some(n)`, nothing for `None`.
+    pub fn freeze_at(&self, step: usize) -> Option<usize> {
+        let set = self.extensions.iter().rev().filter(|e| step >= e.from_step).find_map(|e| e.freeze);
+        match set {
+            Some(n) if n < 0 => None,
+            Some(n) => Some(n as usize),
+            None => self.freeze_layers,
+        }
+    }
+
+    /// The fewest blocks frozen in any stretch of the run (`None`: some stretch trained everything),
+    /// which decides what an export over the base weights must ship.
+    pub fn least_frozen(&self) -> Option<usize> {
+        let mut least = self.freeze_layers?;
+        for e in &self.extensions {
+            match e.freeze {
+                Some(n) if n < 0 => return None,
+                Some(n) => least = least.min(n as usize),
+                None => {}
+            }
+        }
+        Some(least)
     }
 
     /// First id of an ordinary (non-special) token for random replacements.
@@ -244,8 +286,19 @@ pub fn build_model(cfg: &RunConfig, checkpoint: Option<&Path>, device: &Device) 
         BertForPreTraining::load(&config, &mut w, device).map_err(|e| e.to_string())?
     } else {
         match &cfg.init {
-            Init::Scratch(c) if cfg.sinusoidal_positions => BertForPreTraining::init(c, device).with_sinusoidal_positions(c, device),
-            Init::Scratch(c) => BertForPreTraining::init(c, device),
+            Init::Scratch(c) => {
+                let mut m = BertForPreTraining::init(c, device);
+                if cfg.sinusoidal_positions {
+                    m = m.with_sinusoidal_positions(c, device);
+                }
+                if cfg.mimetic_attention {
+                    m = m.with_mimetic_attention();
+                }
+                if cfg.sinusoidal_positions && cfg.local_attention {
+                    m = m.with_local_attention(c, device);
+                }
+                m
+            }
             Init::Encoder(dir) => {
                 let mut w = read_weights(&dir.join("model.safetensors"))?;
                 let bert = config.load(&mut w, device).map_err(|e| e.to_string())?;
@@ -253,14 +306,30 @@ pub fn build_model(cfg: &RunConfig, checkpoint: Option<&Path>, device: &Device) 
             }
         }
     };
-    let mut model = model.map(&mut Renumber(0));
-    if let Some(n) = cfg.freeze_layers {
+    Ok((config, model.map(&mut Renumber(0))))
+}
+
+/// A fresh model's masked-LM head started from the data: decoder bias at the log unigram prior;
+/// for new heads on a pretrained encoder, also the identity transform. Parameter ids are
+/// renumbered again, as a resumed run numbers them.
+fn informed_head(model: BertForPreTraining, cfg: &RunConfig, data: &Data, device: &Device) -> BertForPreTraining {
+    let v = model.heads.decoder_bias.dims()[0];
+    let mut model = model.with_decoder_bias(log_unigram_prior(&data.sources, v, &data.vocab.ordinary), device);
+    if matches!(cfg.init, Init::Encoder(_)) {
+        model = model.with_identity_transform(device);
+    }
+    model.map(&mut Renumber(0))
+}
+
+/// Freezes the embeddings and blocks `0..n` of `model` (no gradients, no optimiser state).
+pub fn freeze(mut model: BertForPreTraining, n: Option<usize>) -> BertForPreTraining {
+    if let Some(n) = n {
         model.bert.embeddings = model.bert.embeddings.no_grad();
         for layer in model.bert.layers.iter_mut().take(n) {
             *layer = layer.clone().no_grad();
         }
     }
-    Ok((config, model))
+    model
 }
 
 /// Reads a `config.json`.
@@ -420,7 +489,7 @@ fn save_checkpoint(dir: &Path, model: &BertForPreTraining, optim: &ModuleOptimiz
 
 /// Adds `steps - done` more steps to the finished run in `dir` (peak rate `lr`, `warmup`
 /// warm-up steps), recording the extension in `run.json` so the run stays reproducible.
-pub fn extend(dir: &Path, steps: usize, lr: Option<f64>, warmup: usize) -> Result<(), String> {
+pub fn extend(dir: &Path, steps: usize, lr: Option<f64>, warmup: usize, freeze: Option<i64>) -> Result<(), String> {
     let run_json = dir.join("run.json");
     let mut cfg: RunConfig = serde_json::from_slice(&std::fs::read(&run_json).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let state: RunState = serde_json::from_slice(&std::fs::read(dir.join("ckpt/state.json")).map_err(|e| format!("the run has no checkpoint: {e}"))?).map_err(|e| e.to_string())?;
@@ -431,7 +500,7 @@ pub fn extend(dir: &Path, steps: usize, lr: Option<f64>, warmup: usize) -> Resul
         return Err(format!("--steps {steps} is not beyond the {} steps done", state.step));
     }
     let lr = lr.unwrap_or(cfg.lr);
-    cfg.extensions.push(Extension { from_step: state.step, steps, lr, warmup });
+    cfg.extensions.push(Extension { from_step: state.step, steps, lr, warmup, freeze });
     eprintln!("extending {} from step {} to {steps} (peak lr {lr}, warm-up {warmup})", dir.display(), state.step);
     std::fs::write(&run_json, serde_json::to_vec_pretty(&cfg).map_err(|e| e.to_string())?).map_err(|e| e.to_string())
 }
@@ -455,7 +524,7 @@ pub fn train(dir: &Path, fresh: Option<RunConfig>, minutes: f64) -> Result<RunSt
     let data = load_data(&cfg)?;
     let ckpt = dir.join("ckpt");
     let resume = ckpt.join("state.json").exists();
-    let (_, mut model) = build_model(&cfg, resume.then(|| ckpt.join("model.safetensors")).as_deref(), &device)?;
+    let (_, model) = build_model(&cfg, resume.then(|| ckpt.join("model.safetensors")).as_deref(), &device)?;
     let mut optim = optimizer();
     let mut state = RunState::default();
     if resume {
@@ -463,7 +532,10 @@ pub fn train(dir: &Path, fresh: Option<RunConfig>, minutes: f64) -> Result<RunSt
         state = serde_json::from_slice(&std::fs::read(ckpt.join("state.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
         eprintln!("resumed at step {} ({} tokens, {:.0} s)", state.step, state.tokens, state.seconds);
     }
-    eprintln!("parameters: {} ({} trainable blocks)", model.num_params(), cfg.freeze_layers.map_or(model.bert.num_layers(), |n| model.bert.num_layers().saturating_sub(n)));
+    let model = if !resume && cfg.prior_head { informed_head(model, &cfg, &data, &device) } else { model };
+    let frozen = cfg.freeze_at(state.step);
+    let mut model = freeze(model, frozen);
+    eprintln!("parameters: {} ({} trainable blocks)", model.num_params(), frozen.map_or(model.bert.num_layers(), |n| model.bert.num_layers().saturating_sub(n)));
     let valid = validation_batches(&data, &cfg, task);
     let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, task, false);
     let log = dir.join("log.jsonl");
@@ -475,7 +547,8 @@ pub fn train(dir: &Path, fresh: Option<RunConfig>, minutes: f64) -> Result<RunSt
     let base_seconds = state.seconds;
     let (mut sum_loss, mut sum_mlm, mut n) = (0.0, 0.0, 0usize);
     let log_every = 10;
-    while state.step < cfg.total_steps() && started.elapsed().as_secs_f64() < minutes * 60.0 {
+    // A stretch that freezes differently starts from a checkpoint (see the end of this function).
+    while state.step < cfg.total_steps() && cfg.freeze_at(state.step) == frozen && started.elapsed().as_secs_f64() < minutes * 60.0 {
         // Each step's data depends only on (seed, step): a resumed run continues the same stream.
         let mut rng = Rng::new(cfg.seed.wrapping_mul(1_000_003).wrapping_add(state.step as u64));
         let batch = collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad());
@@ -504,6 +577,11 @@ pub fn train(dir: &Path, fresh: Option<RunConfig>, minutes: f64) -> Result<RunSt
         }
     }
     save_checkpoint(dir, &model, &optim, &state)?;
+    let left = minutes - started.elapsed().as_secs_f64() / 60.0;
+    if state.step < cfg.total_steps() && cfg.freeze_at(state.step) != frozen && left > 0.0 {
+        eprintln!("step {}: the next stretch freezes {:?} blocks; continuing from the checkpoint", state.step, cfg.freeze_at(state.step));
+        return train(dir, None, left);
+    }
     eprintln!("stopped at step {} of {} ({} tokens, {:.0} s in all)", state.step, cfg.total_steps(), state.tokens, state.seconds);
     Ok(state)
 }
@@ -533,6 +611,9 @@ mod tests {
             ckpt_every: 100,
             backend: Backend::Flex,
             sinusoidal_positions: false,
+            mimetic_attention: false,
+            prior_head: false,
+            local_attention: false,
             extensions: vec![],
         }
     }
@@ -543,7 +624,7 @@ mod tests {
         assert!((c.lr_at(0) - 1e-5).abs() < 1e-12);
         assert!((c.lr_at(99) - 1e-3).abs() < 1e-12);
         assert!((c.lr_at(1000) - 1e-4).abs() < 1e-12);
-        c.extensions.push(Extension { from_step: 1000, steps: 3000, lr: 5e-4, warmup: 50 });
+        c.extensions.push(Extension { from_step: 1000, steps: 3000, lr: 5e-4, warmup: 50, freeze: None });
         assert_eq!(c.total_steps(), 3000);
         assert_eq!(c.lr_at(999), config().lr_at(999), "the first stretch is unchanged");
         assert!((c.lr_at(1049) - 5e-4).abs() < 1e-12);
@@ -551,5 +632,18 @@ mod tests {
         // An extension leaves run.json readable by older runs' field set and back.
         let back: RunConfig = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
         assert_eq!(back, c);
+    }
+
+    #[test]
+    fn an_extension_can_change_what_is_frozen() {
+        let mut c = config();
+        c.freeze_layers = Some(6);
+        assert_eq!((c.freeze_at(0), c.least_frozen()), (Some(6), Some(6)));
+        c.extensions.push(Extension { from_step: 1000, steps: 2000, lr: 1e-4, warmup: 50, freeze: Some(2) });
+        c.extensions.push(Extension { from_step: 2000, steps: 3000, lr: 1e-4, warmup: 50, freeze: None });
+        assert_eq!((c.freeze_at(999), c.freeze_at(1000), c.freeze_at(2500)), (Some(6), Some(2), Some(2)));
+        assert_eq!(c.least_frozen(), Some(2), "the export ships the blocks trained in any stretch");
+        c.extensions.push(Extension { from_step: 3000, steps: 4000, lr: 1e-4, warmup: 50, freeze: Some(-1) });
+        assert_eq!((c.freeze_at(3000), c.least_frozen()), (None, None));
     }
 }
