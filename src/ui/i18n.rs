@@ -101,6 +101,7 @@ strings! {
     MaskNewExample => "Corrupt again", "重新抽一次", "重新抽一次";
     MaskUseExample => "Use these covers above", "把這些遮蓋用在上面", "把这些遮盖用在上面";
     MaskCurveTitle => "This model's pretraining run", "這個模型的預訓練過程", "这个模型的预训练过程";
+    MaskNoCard => "No pretraining run to show: this model is not in this build yet.", "沒有可顯示的預訓練過程：這個模型還不在這個版本裡。", "没有可显示的预训练过程：这个模型还不在这个版本里。";
     MaskTrainLoss => "training masked-LM loss", "訓練集 MLM 損失", "训练集 MLM 损失";
     MaskValidLoss => "validation masked-LM loss", "驗證集 MLM 損失", "验证集 MLM 损失";
     MaskTokensSeen => "tokens seen", "看過的詞元數", "看过的词元数";

@@ -83,6 +83,8 @@ pub fn Masking() -> impl IntoView {
     let clicks = StoredValue::new(0u64);
     let example_seed = RwSignal::new(1u64);
     let card = RwSignal::new(None::<serde_json::Value>);
+    // The model has no card to fetch (not in this build, or the card is unreadable).
+    let card_missing = RwSignal::new(false);
 
     let status = move || app.pretrained_status(model.get()).get();
     Effect::new(move |_| app.ensure_pretraining(model.get()));
@@ -91,12 +93,16 @@ pub fn Masking() -> impl IntoView {
     Effect::new(move |_| {
         let id = model.get();
         card.set(None);
+        card_missing.set(false);
         leptos::task::spawn_local(async move {
+            let mut found = None;
             if let Ok(entry) = crate::runtime::models::manifest_entry(id).await {
                 if let Ok(text) = crate::runtime::fetch::fetch_text(&entry.path("card.json")).await {
-                    card.set(serde_json::from_str(&text).ok());
+                    found = serde_json::from_str(&text).ok();
                 }
             }
+            card_missing.set(found.is_none());
+            card.set(found);
         });
     });
 
@@ -319,6 +325,7 @@ pub fn Masking() -> impl IntoView {
 
             <div class="panel">
                 <h2>{move || app.t(T::MaskCurveTitle)}</h2>
+                {move || card_missing.get().then(|| view! { <p class="hint" data-testid="card-missing">{app.t(T::MaskNoCard)}</p> })}
                 {move || card.get().map(|c| {
                     let eval = &c["eval"];
                     let training = &c["training"];
