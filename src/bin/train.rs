@@ -242,6 +242,11 @@ fn sesame_train_extra(cmd: &str, rest: &[String]) -> Result<(), String> {
             println!("{} on the held-out split of {} ({} examples, {} masked tokens, {:.0} s):", dir.display(), cfg.corpus.display(), batches * cfg.batch, e.targets, t0.elapsed().as_secs_f64());
             println!("  masked-LM loss {:.3}   top-1 {:.1}%   top-5 {:.1}%", e.mlm_loss, 100.0 * e.top1, 100.0 * e.top5);
             println!("  {} accuracy {:.1}% (loss {:.3})", cfg.pair.to_uppercase(), 100.0 * e.pair_acc, e.pair_loss);
+            println!("each validation split ({} batches of {} each):", batches.div_ceil(2), cfg.batch);
+            println!("  {:<22} {:>8} {:>9} {:>7} {:>7} {:>7}", "split", "targets", "MLM loss", "top-1", "top-5", cfg.pair.to_uppercase());
+            for (name, e) in export::evaluate_by_source(&model, &data, &cfg, batches.div_ceil(2))? {
+                println!("  {:<22} {:>8} {:>9.3} {:>6.1}% {:>6.1}% {:>6.1}%", name, e.targets, e.mlm_loss, 100.0 * e.top1, 100.0 * e.top5, 100.0 * e.pair_acc);
+            }
         }
         _ => {
             let out = PathBuf::from(f.get("out").ok_or("--out RUN_DIR is required")?);

@@ -22,6 +22,20 @@ pub fn evaluate_model(model: &BertForPreTraining, data: &run::Data, cfg: &RunCon
     Ok(run::evaluate(model, &valid, &Device::flex()))
 }
 
+/// Evaluates a model on the held-out split of each source of `data` separately, `batches`
+/// fixed batches per source: `(source name, figures)` in the corpus's order.
+pub fn evaluate_by_source(model: &BertForPreTraining, data: &run::Data, cfg: &RunConfig, batches: usize) -> Result<Vec<(String, Eval)>, String> {
+    let mut cfg = cfg.clone();
+    cfg.eval_batches = batches;
+    let task = cfg.pair_task()?;
+    let mut out = Vec::new();
+    for source in data.sources.iter().filter(|s| !s.valid.is_empty()) {
+        let valid = run::validation_batches_of(std::slice::from_ref(source), data, &cfg, task);
+        out.push((source.name.clone(), run::evaluate(model, &valid, &Device::flex())));
+    }
+    Ok(out)
+}
+
 /// Loads an exported model directory (`config.json` + `model.safetensors`, laid over its base
 /// weights for a delta model) on the CPU.
 pub fn load_exported(dir: &Path) -> Result<(BertConfig, BertForPreTraining), String> {
@@ -86,6 +100,10 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
     let (_, shipped) = load_exported(to)?;
     let data = run::load_data(&cfg)?;
     let eval = evaluate_model(&shipped, &data, &cfg, eval_batches)?;
+    let by_source: Vec<Value> = evaluate_by_source(&shipped, &data, &cfg, eval_batches.div_ceil(2).max(1))?
+        .into_iter()
+        .map(|(name, e)| json!({"source": name, "masked_tokens": e.targets, "mlm_loss": round(e.mlm_loss), "mlm_top1": round(e.top1), "mlm_top5": round(e.top5), "pair_accuracy": round(e.pair_acc)}))
+        .collect();
     let log = run::read_log(run_dir);
     let train_lines: Vec<&run::LogLine> = log.iter().filter(|l| l.train_loss.is_some()).collect();
     let tail = &train_lines[train_lines.len().saturating_sub(5)..];
@@ -151,6 +169,7 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
             "pair_loss": round(eval.pair_loss),
             "pair_accuracy": round(eval.pair_acc),
             "command": format!("cargo run --release --bin sesame-train -- eval --model {} --lang {} --pair {}", to.display(), cfg.language, cfg.pair),
+            "by_source": by_source,
         },
         "curve": curve,
     });

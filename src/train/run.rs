@@ -382,7 +382,12 @@ fn scalar(t: Tensor<1>) -> f64 {
 
 /// Fixed validation batches (the same for every evaluation of a run).
 pub fn validation_batches(data: &Data, cfg: &RunConfig, task: PairTask) -> Vec<TrainBatch> {
-    let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, task, true);
+    validation_batches_of(&data.sources, data, cfg, task)
+}
+
+/// Held-out batches drawn from `sources` only (one source of `data`, for a per-split figure).
+pub fn validation_batches_of(sources: &[TokenizedSource], data: &Data, cfg: &RunConfig, task: PairTask) -> Vec<TrainBatch> {
+    let sampler = Sampler::new(sources, data.vocab.clone(), cfg.seq, task, true);
     let mut rng = Rng::new(cfg.seed ^ 0x005E_ED0F_7A11);
     (0..cfg.eval_batches).map(|_| collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad())).collect()
 }
