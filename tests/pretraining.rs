@@ -113,3 +113,84 @@ fn counting_top1(steps: usize) -> f64 {
     let valid: Vec<_> = (0..4).map(|i| counting_batch(&mut Rng::new(1_000_000 + i), 16)).collect();
     sesame::train::run::evaluate(&model, &valid, &device).top1
 }
+
+/// Knowledge masking (English): names are marked at tokenization (a capital letter not at the
+/// start of a sentence or quotation; not "I"), and with a name share the sampler masks them
+/// first, as whole words.
+#[test]
+fn names_are_marked_and_masked_first_as_whole_words() {
+    use sesame::train::corpus::{Document, Source};
+    use sesame::train::examples::{name_marks, token_id, tokenize, ExampleMix, NAME};
+    let tok = TextEncoder::from_json(&std::fs::read("assets/models/minilm-l6-v2/v1/tokenizer.json").unwrap()).unwrap();
+    let text = "Yesterday I flew to Paris with Anna. She said: \"Rome is nicer.\"";
+    let enc = tok.encode(text).unwrap();
+    let named: Vec<&str> = enc.tokens.iter().zip(name_marks(text, &enc)).filter(|(_, n)| *n).map(|(t, _)| t.as_str()).collect();
+    assert_eq!(named, ["paris", "anna"]);
+
+    let sentences = ["The company moved from Manchester to Kuala Lumpur in the spring.", "Then it hired Esperanza Okonkwo as its chief engineer."];
+    let doc = Document { sentences: sentences.iter().map(|s| s.to_string()).collect() };
+    let source = Source { name: "t".into(), path: "t".into(), weight: 1.0, train: vec![doc.clone()], valid: vec![doc] };
+    let src = tokenize(&[source], &tok, true).unwrap();
+    let plain: Vec<u32> = src[0].train[0].iter().flatten().map(|&t| token_id(t)).collect();
+    assert_eq!(plain, [tok.ids(sentences[0]).unwrap(), tok.ids(sentences[1]).unwrap()].concat(), "marks do not change the ids");
+    let name_ids: Vec<u32> = src[0].train[0].iter().flatten().filter(|&&t| t & NAME != 0).map(|&t| token_id(t)).collect();
+    assert_eq!(name_ids.len(), 5, "manchester kuala lumpur esperanza okonkwo: {name_ids:?}");
+
+    let vocab = Vocab::from_tokenizer(&tok, 999).unwrap();
+    let sampler = Sampler::new(&src, vocab.clone(), 64, PairTask::Sop, false);
+    let (mut name_targets, mut targets) = (0usize, 0usize);
+    for seed in 0..200 {
+        let e = sampler.example_with(&mut Rng::new(seed), ExampleMix { names: 0.5, fragments: 0.0 });
+        let covered: Vec<usize> = e.targets.iter().map(|t| t.0).collect();
+        for &(p, id) in &e.targets {
+            targets += 1;
+            name_targets += usize::from(name_ids.contains(&id));
+            // Whole words: a covered `##` piece's word start is covered too.
+            if !vocab.starts_word(id) {
+                assert!(covered.contains(&(p - 1)), "seed {seed}: piece at {p} without its word start");
+            }
+        }
+    }
+    let share = name_targets as f64 / targets as f64;
+    assert!(share > 0.3, "names are {share:.2} of the masked tokens (about 5/30 of all tokens)");
+    let plain_share = {
+        let (mut n, mut t) = (0usize, 0usize);
+        for seed in 0..200 {
+            for &(_, id) in &sampler.example_with(&mut Rng::new(seed), ExampleMix::default()).targets {
+                t += 1;
+                n += usize::from(name_ids.contains(&id));
+            }
+        }
+        n as f64 / t as f64
+    };
+    assert!(plain_share < 0.3 && share > 1.5 * plain_share, "BERT's rule {plain_share:.2} vs knowledge masking {share:.2}");
+}
+
+/// Fragments: a share of examples are `[CLS] 2-16 tokens [SEP]` cut anywhere (one segment,
+/// pair label 0); the rest are sentence pairs as before.
+#[test]
+fn fragments_are_short_single_segments() {
+    use sesame::train::examples::ExampleMix;
+    let tok = TextEncoder::from_json(&std::fs::read("../shared/tokenizers/bert-base-chinese/tokenizer.json").or_else(|_| std::fs::read("assets/models/bert-zh/v1/tokenizer.json")).unwrap()).unwrap();
+    let src = sources(&tok);
+    let sampler = Sampler::new(&src, Vocab::from_tokenizer(&tok, 104).unwrap(), 64, PairTask::Sop, false);
+    let sep = tok.token_id("[SEP]").unwrap();
+    let mut fragments = 0;
+    for seed in 0..300 {
+        let e = sampler.example_with(&mut Rng::new(seed), ExampleMix { names: 0.0, fragments: 0.3 });
+        let seps = e.input.iter().filter(|&&t| t == sep).count() + e.targets.iter().filter(|t| t.1 == sep).count();
+        if seps == 1 {
+            fragments += 1;
+            assert!((4..=18).contains(&e.input.len()), "{} tokens", e.input.len());
+            assert!(e.types.iter().all(|&t| t == 0) && e.pair_label == 0 && !e.targets.is_empty());
+        } else {
+            assert_eq!(seps, 2);
+        }
+    }
+    assert!((60..120).contains(&fragments), "{fragments} of 300");
+    // Without fragments every example is a pair.
+    for seed in 0..100 {
+        let e = sampler.example_with(&mut Rng::new(seed), ExampleMix::default());
+        assert_eq!(e.input.iter().filter(|&&t| t == sep).count() + e.targets.iter().filter(|t| t.1 == sep).count(), 2);
+    }
+}

@@ -3,9 +3,12 @@
 //! ```text
 //! sesame-train zh   --out runs/bert-zh  [--minutes M] [--steps N] [--pair sop|nsp] [--backend flex|ndarray] ...
 //! sesame-train en   --out runs/bert-en  [--minutes M] ...         (continued pretraining of all-MiniLM-L6-v2)
-//! sesame-train resume --out DIR [--minutes M] [--steps N [--lr X] [--warmup W] [--freeze F]]
+//! sesame-train resume --out DIR [--minutes M] [--steps N [--lr X] [--warmup W] [--freeze F] [--name-masking S]]
 //!                                                                   (settings from DIR/run.json; --steps extends a finished run,
-//!                                                                    --freeze changes what the new stretch trains: -1 all)
+//!                                                                    --freeze changes what the new stretch trains: -1 all,
+//!                                                                    --name-masking gives names share S of the masked tokens,
+//!                                                                    whole words; 0 = BERT's rule; --fragments F makes a share F
+//!                                                                    of examples a 2-16 token fragment cut anywhere)
 //! sesame-train bench  zh|en [--steps N]                            (tokens/s of each CPU backend, same config)
 //! sesame-train eval   --model DIR [--corpus PATH]                  (top-1/top-5 and pair accuracy on the held-out split)
 //! sesame-train dump   --out RUN_DIR --to FILE.jsonl [--from S] [--to-step E]  (a run's exact training batches, for a reference run)
@@ -110,6 +113,8 @@ fn defaults(lang: &str, f: &HashMap<String, String>) -> Result<RunConfig, String
         mimetic_attention: lang == "zh" && get(f, "mimetic", 0u8)? == 1,
         prior_head: get(f, "prior-head", 0u8)? == 1,
         local_attention: lang == "zh" && get(f, "local-attention", 0u8)? == 1,
+        name_masking: if lang == "en" { get(f, "name-masking", 0.0)? } else { 0.0 },
+        fragments: get(f, "fragments", 0.0)?,
         extensions: Vec::new(),
     };
     Ok(cfg)
@@ -131,7 +136,15 @@ fn real_main() -> Result<(), String> {
                 let steps = steps.parse().map_err(|_| format!("--steps: not a number: {steps}"))?;
                 let lr = f.get("lr").map(|v| v.parse::<f64>().map_err(|_| format!("--lr: not a number: {v}"))).transpose()?;
                 let freeze = f.get("freeze").map(|v| v.parse::<i64>().map_err(|_| format!("--freeze: not a number: {v}"))).transpose()?;
-                run::extend(&out, steps, lr, get(&f, "warmup", 50)?, freeze)?;
+                let names = f.get("name-masking").map(|v| v.parse::<f64>().map_err(|_| format!("--name-masking: not a number: {v}"))).transpose()?;
+                if names.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
+                    return Err("--name-masking is a share between 0 and 1".into());
+                }
+                let fragments = f.get("fragments").map(|v| v.parse::<f64>().map_err(|_| format!("--fragments: not a number: {v}"))).transpose()?;
+                if fragments.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
+                    return Err("--fragments is a share between 0 and 1".into());
+                }
+                run::extend(&out, steps, lr, get(&f, "warmup", 50)?, freeze, (names, fragments))?;
             }
             run::train(&out, None, get(&f, "minutes", 60.0)?)?;
         }
@@ -197,7 +210,8 @@ fn dump(f: &HashMap<String, String>) -> Result<(), String> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(&to_file).map_err(|e| e.to_string())?);
     for step in get(f, "from", 0usize)?..get(f, "to-step", 500usize)? {
         let mut rng = sesame::task::masking::Rng::new(cfg.seed.wrapping_mul(1_000_003).wrapping_add(step as u64));
-        let b = collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad());
+        let mix = cfg.mix_at(step);
+        let b = collate(&(0..cfg.batch).map(|_| sampler.example_with(&mut rng, mix)).collect::<Vec<_>>(), sampler.pad());
         let line = serde_json::json!({"step": step, "lr": cfg.lr_at(step), "rows": b.rows, "cols": b.cols, "ids": b.ids, "types": b.types, "mask": b.mask, "positions": b.positions, "targets": b.targets, "pair_labels": b.pair_labels});
         writeln!(out, "{line}").map_err(|e| e.to_string())?;
     }
@@ -210,7 +224,8 @@ fn probe(f: &HashMap<String, String>) -> Result<(), String> {
     use sesame::task::fill_mask::{self, LoadedPretraining};
     let dir = PathBuf::from(f.get("out").ok_or("--out RUN_DIR is required")?);
     let cfg: RunConfig = serde_json::from_slice(&std::fs::read(dir.join("run.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    let device = Backend::Flex.device();
+    // The inference device (no autodiff): dropout is off, as on the page.
+    let device = burn::tensor::Device::flex();
     let (config, model) = run::build_model(&cfg, Some(&dir.join("ckpt/model.safetensors")), &device)?;
     let tokenizer = sesame::text::TextEncoder::from_json(&std::fs::read(&cfg.tokenizer).map_err(|e| e.to_string())?)?;
     let m = LoadedPretraining::new(config, model, tokenizer, &device)?;

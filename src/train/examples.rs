@@ -1,7 +1,7 @@
 //! Pretraining examples: `[CLS] A [SEP] B [SEP]` built from a document, with a sentence-pair
 //! label (NSP or SOP) and BERT's 15% / 80-10-10 token corruption.
 
-use crate::task::masking::{corrupt, MaskingRule, Rng};
+use crate::task::masking::{corrupt, corrupt_words, MaskingRule, Rng};
 use crate::text::TextEncoder;
 
 use super::corpus::Source;
@@ -38,17 +38,36 @@ pub struct Vocab {
     pub pad: u32,
     /// Ordinary tokens (random replacements).
     pub ordinary: std::ops::Range<u32>,
+    /// By id: whether the token continues a word (`##` pieces), for whole-word masking.
+    pub continuation: Vec<bool>,
 }
 
 impl Vocab {
     /// Reads the special ids from a BERT tokenizer; ordinary tokens start at `first_ordinary`.
     pub fn from_tokenizer(tok: &TextEncoder, first_ordinary: u32) -> Result<Self, String> {
         let id = |t: &str| tok.token_id(t).ok_or_else(|| format!("tokenizer has no {t}"));
-        Ok(Self { cls: id("[CLS]")?, sep: id("[SEP]")?, mask: id("[MASK]")?, pad: id("[PAD]")?, ordinary: first_ordinary..tok.vocab_size() as u32 })
+        let continuation = (0..tok.vocab_size() as u32).map(|i| tok.token(i).is_some_and(|t| t.starts_with("##"))).collect();
+        Ok(Self { cls: id("[CLS]")?, sep: id("[SEP]")?, mask: id("[MASK]")?, pad: id("[PAD]")?, ordinary: first_ordinary..tok.vocab_size() as u32, continuation })
+    }
+
+    /// Whether `id` starts a word (anything but a `##` piece).
+    pub fn starts_word(&self, id: u32) -> bool {
+        !self.continuation.get(id as usize).copied().unwrap_or(false)
     }
 }
 
-/// A source's documents as token ids (one `Vec` per sentence, no special tokens).
+/// Set on a token id in a [`TokenizedSource`] sentence when the token starts a name: a word
+/// written with a capital letter that does not begin its sentence (English only). Names are
+/// what knowledge masking (`Sampler::example_with`) covers first. [`token_id`] clears it.
+pub const NAME: u32 = 1 << 31;
+
+/// The vocabulary id of a token of a [`TokenizedSource`] sentence (without the [`NAME`] mark).
+pub fn token_id(t: u32) -> u32 {
+    t & !NAME
+}
+
+/// A source's documents as token ids (one `Vec` per sentence, no special tokens; names carry
+/// the [`NAME`] mark).
 pub struct TokenizedSource {
     /// Source name.
     pub name: String,
@@ -69,7 +88,7 @@ pub struct TokenizedSource {
 pub fn log_unigram_prior(sources: &[TokenizedSource], vocab_size: usize, ordinary: &std::ops::Range<u32>) -> Vec<f32> {
     let mut p = vec![0f64; vocab_size];
     for s in sources {
-        let tokens: Vec<u32> = s.train.iter().flatten().flatten().copied().filter(|id| ordinary.contains(id)).collect();
+        let tokens: Vec<u32> = s.train.iter().flatten().flatten().map(|&t| token_id(t)).filter(|id| ordinary.contains(id)).collect();
         let share = s.weight / tokens.len().max(1) as f64;
         for id in tokens {
             p[id as usize] += share;
@@ -82,15 +101,44 @@ pub fn log_unigram_prior(sources: &[TokenizedSource], vocab_size: usize, ordinar
     logs.iter().map(|&x| (x - mean) as f32).collect()
 }
 
-/// Tokenizes every sentence of every source.
-pub fn tokenize(sources: &[Source], tok: &TextEncoder) -> Result<Vec<TokenizedSource>, String> {
+/// Tokenizes every sentence of every source; with `mark_names`, tokens that start a name get
+/// the [`NAME`] mark (see [`name_marks`]).
+pub fn tokenize(sources: &[Source], tok: &TextEncoder, mark_names: bool) -> Result<Vec<TokenizedSource>, String> {
+    let sentence = |s: &str| -> Result<Vec<u32>, String> {
+        if !mark_names {
+            return tok.ids(s);
+        }
+        let enc = tok.encode(s)?;
+        let marks = name_marks(s, &enc);
+        Ok(enc.ids.iter().zip(&marks).zip(&enc.special).filter(|(_, &special)| !special).map(|((&id, &name), _)| if name { id | NAME } else { id }).collect())
+    };
     let docs = |d: &[super::corpus::Document]| -> Result<Vec<Vec<Vec<u32>>>, String> {
         d.iter()
-            .map(|doc| doc.sentences.iter().map(|s| tok.ids(s)).filter(|r| r.as_ref().map_or(true, |v| !v.is_empty())).collect::<Result<Vec<_>, _>>())
+            .map(|doc| doc.sentences.iter().map(|s| sentence(s)).filter(|r| r.as_ref().map_or(true, |v| !v.is_empty())).collect::<Result<Vec<_>, _>>())
             .filter(|r| r.as_ref().map_or(true, |s| s.iter().map(Vec::len).sum::<usize>() >= 4))
             .collect()
     };
     sources.iter().map(|s| Ok(TokenizedSource { name: s.name.clone(), path: s.path.clone(), weight: s.weight, train: docs(&s.train)?, valid: docs(&s.valid)? })).collect()
+}
+
+/// For each token of `enc` (the encoding of `text`), whether it starts a name: the first piece
+/// of a word whose first character is a capital letter and which is not the first word of the
+/// sentence or of a quotation (`"` `'` `:` before it). The pronoun "I" is not a name.
+pub fn name_marks(text: &str, enc: &crate::text::Encoded) -> Vec<bool> {
+    let chars: Vec<char> = text.chars().collect();
+    (0..enc.len())
+        .map(|i| {
+            let (start, end) = enc.char_spans[i];
+            if enc.special[i] || enc.tokens[i].starts_with("##") || start >= chars.len() || !chars[start].is_uppercase() {
+                return false;
+            }
+            if end == start + 1 && chars[start] == 'I' {
+                return false;
+            }
+            let before = chars[..start].iter().rev().find(|c| !c.is_whitespace());
+            before.is_some_and(|c| !matches!(c, '.' | '!' | '?' | ':' | '"' | '\'' | '“' | '‘' | '「' | '『'))
+        })
+        .collect()
 }
 
 /// One example before batching.
@@ -104,6 +152,16 @@ pub struct Example {
     pub targets: Vec<(usize, u32)>,
     /// 0: B follows A; 1: it does not (random B for NSP, swapped for SOP).
     pub pair_label: u32,
+}
+
+/// What kinds of examples a [`Sampler`] draws (the default is BERT's).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ExampleMix {
+    /// Knowledge masking: share of the masked-token budget given to names (whole words); 0 is
+    /// BERT's token-by-token rule.
+    pub names: f64,
+    /// Share of examples that are a single short fragment instead of a sentence pair.
+    pub fragments: f64,
 }
 
 /// Draws examples from tokenized sources.
@@ -178,9 +236,35 @@ impl<'a> Sampler<'a> {
         (a, b)
     }
 
-    /// One corrupted example.
+    /// A fragment: 2 to 16 consecutive tokens cut anywhere from a random document, sentence
+    /// boundaries ignored (a phrase such as a reader types on the masking page: "台湾大[MASK]").
+    fn fragment(&self, rng: &mut Rng) -> Vec<u32> {
+        let docs = self.docs(self.pick_source(rng));
+        let doc = &docs[rng.below(docs.len())];
+        let start = rng.below(doc.len());
+        let tokens: Vec<u32> = doc[start..].iter().flatten().copied().take(64).collect();
+        let len = (2 + rng.below(15)).min(tokens.len());
+        let from = rng.below(tokens.len() - len + 1);
+        tokens[from..from + len].to_vec()
+    }
+
+    /// One corrupted example with BERT's rule (each token chosen on its own).
     pub fn example(&self, rng: &mut Rng) -> Example {
+        self.example_with(rng, ExampleMix::default())
+    }
+
+    /// One corrupted example. With `mix.names` 0 the targets follow BERT's rule, each token
+    /// chosen on its own; above 0, whole words are masked and names come first, taking up to
+    /// that share of the 15% budget (knowledge masking, see `corrupt_words`). A share
+    /// `mix.fragments` of the examples are a single fragment (`[CLS] fragment [SEP]`, pair
+    /// label 0) instead of a sentence pair.
+    pub fn example_with(&self, rng: &mut Rng, mix: ExampleMix) -> Example {
         let budget = self.seq - 3;
+        if mix.fragments > 0.0 && rng.unit() < mix.fragments {
+            let mut fragment = self.fragment(rng);
+            fragment.truncate(budget);
+            return self.finish(fragment, None, 0, mix.names, rng);
+        }
         let source = self.pick_source(rng);
         let (mut a, mut b) = self.segments(source, budget, rng);
         let mut label = 0;
@@ -203,17 +287,31 @@ impl<'a> Sampler<'a> {
             }
         }
         truncate_pair(&mut a, &mut b, budget, rng);
-        let mut ids = vec![self.vocab.cls];
-        ids.extend(&a);
-        ids.push(self.vocab.sep);
-        let len_a = ids.len();
-        ids.extend(&b);
-        ids.push(self.vocab.sep);
+        self.finish(a, Some(b), label, mix.names, rng)
+    }
+
+    /// `[CLS] a [SEP] b [SEP]` (`[CLS] a [SEP]` without `b`), corrupted.
+    fn finish(&self, a: Vec<u32>, b: Option<Vec<u32>>, label: u32, name_share: f64, rng: &mut Rng) -> Example {
+        let mut marked = vec![self.vocab.cls];
+        marked.extend(&a);
+        marked.push(self.vocab.sep);
+        let len_a = marked.len();
+        if let Some(b) = b {
+            marked.extend(&b);
+            marked.push(self.vocab.sep);
+        }
+        let ids: Vec<u32> = marked.iter().map(|&t| token_id(t)).collect();
         let types: Vec<u32> = (0..ids.len()).map(|i| u32::from(i >= len_a)).collect();
         // Never a target: [CLS], the two [SEP]s, and anything outside the ordinary tokens
         // ([UNK] where the source text had an unknown word, [unused*]).
         let special: Vec<bool> = ids.iter().enumerate().map(|(i, id)| i == 0 || i == len_a - 1 || i == ids.len() - 1 || !self.vocab.ordinary.contains(id)).collect();
-        let c = corrupt(&ids, &special, self.vocab.mask, self.vocab.ordinary.clone(), MaskingRule::default(), rng);
+        let c = if name_share > 0.0 {
+            let word_start: Vec<bool> = ids.iter().map(|&id| self.vocab.starts_word(id)).collect();
+            let names: Vec<bool> = marked.iter().map(|&t| t & NAME != 0).collect();
+            corrupt_words(&ids, &special, &word_start, &names, name_share, self.vocab.mask, self.vocab.ordinary.clone(), MaskingRule::default(), rng)
+        } else {
+            corrupt(&ids, &special, self.vocab.mask, self.vocab.ordinary.clone(), MaskingRule::default(), rng)
+        };
         Example { input: c.input, types, targets: c.targets.iter().map(|&(p, id, _)| (p, id)).collect(), pair_label: label }
     }
 
@@ -289,7 +387,7 @@ mod tests {
     }
 
     fn vocab() -> Vocab {
-        Vocab { cls: 101, sep: 102, mask: 103, pad: 0, ordinary: 999..5000 }
+        Vocab { cls: 101, sep: 102, mask: 103, pad: 0, ordinary: 999..5000, continuation: vec![] }
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::task::masking::Rng;
 use crate::text::TextEncoder;
 
 use super::corpus::{self, Language};
-use super::examples::{collate, log_unigram_prior, tokenize, PairTask, Sampler, TokenizedSource, TrainBatch, Vocab};
+use super::examples::{collate, log_unigram_prior, tokenize, ExampleMix, PairTask, Sampler, TokenizedSource, TrainBatch, Vocab};
 
 /// The CPU backend a run computes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +111,13 @@ pub struct RunConfig {
     /// sinusoidal positions; see `BertForPreTraining::with_local_attention`).
     #[serde(default)]
     pub local_attention: bool,
+    /// Knowledge masking: the share of the masked-LM budget given to names, with whole-word
+    /// masking (`Sampler::example_with`); 0 is BERT's token-by-token rule.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub name_masking: f64,
+    /// Share of examples that are a short fragment cut anywhere (`ExampleMix::fragments`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub fragments: f64,
     /// Stretches added after the planned steps were done (`resume --steps`), in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extensions: Vec<Extension>,
@@ -133,6 +140,16 @@ pub struct Extension {
     /// then unfreeze its upper blocks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub freeze: Option<i64>,
+    /// The stretch's knowledge-masking share, if it changes it (see `RunConfig::name_masking`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_masking: Option<f64>,
+    /// The stretch's fragment share, if it changes it (see `RunConfig::fragments`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fragments: Option<f64>,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 impl RunConfig {
@@ -183,6 +200,17 @@ impl RunConfig {
             Some(n) => Some(n as usize),
             None => self.freeze_layers,
         }
+    }
+
+    /// The knowledge-masking share at `step` (0: BERT's rule).
+    pub fn name_masking_at(&self, step: usize) -> f64 {
+        self.extensions.iter().rev().filter(|e| step >= e.from_step).find_map(|e| e.name_masking).unwrap_or(self.name_masking)
+    }
+
+    /// The kinds of examples drawn at `step`.
+    pub fn mix_at(&self, step: usize) -> ExampleMix {
+        let fragments = self.extensions.iter().rev().filter(|e| step >= e.from_step).find_map(|e| e.fragments).unwrap_or(self.fragments);
+        ExampleMix { names: self.name_masking_at(step), fragments }
     }
 
     /// The fewest blocks frozen in any stretch of the run (`None`: some stretch trained everything),
@@ -253,7 +281,7 @@ pub fn load_data(cfg: &RunConfig) -> Result<Data, String> {
     let tokenizer = TextEncoder::from_json(&bytes)?;
     let t2s = cfg.t2s.as_deref().map(corpus::read_t2s).transpose()?;
     let sources = corpus::load(cfg.lang()?, &cfg.corpus, t2s.as_ref(), cfg.poems)?;
-    let sources = tokenize(&sources, &tokenizer)?;
+    let sources = tokenize(&sources, &tokenizer, cfg.lang()? == Language::English)?;
     let vocab = Vocab::from_tokenizer(&tokenizer, cfg.first_ordinary())?;
     for s in &sources {
         let toks = |d: &Vec<Vec<Vec<u32>>>| d.iter().flatten().map(Vec::len).sum::<usize>();
@@ -494,7 +522,7 @@ fn save_checkpoint(dir: &Path, model: &BertForPreTraining, optim: &ModuleOptimiz
 
 /// Adds `steps - done` more steps to the finished run in `dir` (peak rate `lr`, `warmup`
 /// warm-up steps), recording the extension in `run.json` so the run stays reproducible.
-pub fn extend(dir: &Path, steps: usize, lr: Option<f64>, warmup: usize, freeze: Option<i64>) -> Result<(), String> {
+pub fn extend(dir: &Path, steps: usize, lr: Option<f64>, warmup: usize, freeze: Option<i64>, mix: (Option<f64>, Option<f64>)) -> Result<(), String> {
     let run_json = dir.join("run.json");
     let mut cfg: RunConfig = serde_json::from_slice(&std::fs::read(&run_json).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let state: RunState = serde_json::from_slice(&std::fs::read(dir.join("ckpt/state.json")).map_err(|e| format!("the run has no checkpoint: {e}"))?).map_err(|e| e.to_string())?;
@@ -505,7 +533,8 @@ pub fn extend(dir: &Path, steps: usize, lr: Option<f64>, warmup: usize, freeze: 
         return Err(format!("--steps {steps} is not beyond the {} steps done", state.step));
     }
     let lr = lr.unwrap_or(cfg.lr);
-    cfg.extensions.push(Extension { from_step: state.step, steps, lr, warmup, freeze });
+    let (name_masking, fragments) = mix;
+    cfg.extensions.push(Extension { from_step: state.step, steps, lr, warmup, freeze, name_masking, fragments });
     eprintln!("extending {} from step {} to {steps} (peak lr {lr}, warm-up {warmup})", dir.display(), state.step);
     std::fs::write(&run_json, serde_json::to_vec_pretty(&cfg).map_err(|e| e.to_string())?).map_err(|e| e.to_string())
 }
@@ -556,7 +585,8 @@ pub fn train(dir: &Path, fresh: Option<RunConfig>, minutes: f64) -> Result<RunSt
     while state.step < cfg.total_steps() && cfg.freeze_at(state.step) == frozen && started.elapsed().as_secs_f64() < minutes * 60.0 {
         // Each step's data depends only on (seed, step): a resumed run continues the same stream.
         let mut rng = Rng::new(cfg.seed.wrapping_mul(1_000_003).wrapping_add(state.step as u64));
-        let batch = collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad());
+        let mix = cfg.mix_at(state.step);
+        let batch = collate(&(0..cfg.batch).map(|_| sampler.example_with(&mut rng, mix)).collect::<Vec<_>>(), sampler.pad());
         let lr = cfg.lr_at(state.step);
         let (next, loss, mlm_loss) = train_step(model, &batch, &device, lr, &mut optim);
         model = next;
@@ -619,6 +649,8 @@ mod tests {
             mimetic_attention: false,
             prior_head: false,
             local_attention: false,
+            name_masking: 0.0,
+            fragments: 0.0,
             extensions: vec![],
         }
     }
@@ -629,7 +661,7 @@ mod tests {
         assert!((c.lr_at(0) - 1e-5).abs() < 1e-12);
         assert!((c.lr_at(99) - 1e-3).abs() < 1e-12);
         assert!((c.lr_at(1000) - 1e-4).abs() < 1e-12);
-        c.extensions.push(Extension { from_step: 1000, steps: 3000, lr: 5e-4, warmup: 50, freeze: None });
+        c.extensions.push(Extension { from_step: 1000, steps: 3000, lr: 5e-4, warmup: 50, freeze: None, name_masking: None, fragments: None });
         assert_eq!(c.total_steps(), 3000);
         assert_eq!(c.lr_at(999), config().lr_at(999), "the first stretch is unchanged");
         assert!((c.lr_at(1049) - 5e-4).abs() < 1e-12);
@@ -644,11 +676,13 @@ mod tests {
         let mut c = config();
         c.freeze_layers = Some(6);
         assert_eq!((c.freeze_at(0), c.least_frozen()), (Some(6), Some(6)));
-        c.extensions.push(Extension { from_step: 1000, steps: 2000, lr: 1e-4, warmup: 50, freeze: Some(2) });
-        c.extensions.push(Extension { from_step: 2000, steps: 3000, lr: 1e-4, warmup: 50, freeze: None });
+        c.extensions.push(Extension { from_step: 1000, steps: 2000, lr: 1e-4, warmup: 50, freeze: Some(2), name_masking: None, fragments: None });
+        c.extensions.push(Extension { from_step: 2000, steps: 3000, lr: 1e-4, warmup: 50, freeze: None, name_masking: None, fragments: None });
         assert_eq!((c.freeze_at(999), c.freeze_at(1000), c.freeze_at(2500)), (Some(6), Some(2), Some(2)));
         assert_eq!(c.least_frozen(), Some(2), "the export ships the blocks trained in any stretch");
-        c.extensions.push(Extension { from_step: 3000, steps: 4000, lr: 1e-4, warmup: 50, freeze: Some(-1) });
+        c.extensions.push(Extension { from_step: 3000, steps: 4000, lr: 1e-4, warmup: 50, freeze: Some(-1), name_masking: Some(0.5), fragments: Some(0.2) });
         assert_eq!((c.freeze_at(3000), c.least_frozen()), (None, None));
+        assert_eq!((c.name_masking_at(2999), c.name_masking_at(3000), c.name_masking_at(3999)), (0.0, 0.5, 0.5));
+        assert_eq!((c.mix_at(2999), c.mix_at(3000)), (ExampleMix::default(), ExampleMix { names: 0.5, fragments: 0.2 }));
     }
 }

@@ -7,10 +7,12 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW } from './harness.mjs';
 
-// The models are committed when their pretraining is finished (issue 3); until then these tests
-// are reported as skipped, with the reason.
-const SHIPPED = ['bert-zh', 'bert-en'].every((id) => existsSync(join(ROOT, 'dist', 'assets', 'models', id, 'v1', 'model.safetensors')));
-const SKIP = SHIPPED ? false : "Sesame's pretrained BERTs are not shipped yet (assets/models/bert-*/v1)";
+// Each model is committed when its pretraining meets the issue's proof (issue 3); until then its
+// tests are reported as skipped, with the reason.
+const shipped = (id) => existsSync(join(ROOT, 'dist', 'assets', 'models', id, 'v1', 'model.safetensors'));
+const skip = (id) => (shipped(id) ? false : `Sesame's pretrained ${id} is not shipped yet (assets/models/${id}/v1)`);
+const SHIPPED = ['bert-zh', 'bert-en'].filter(shipped);
+const SKIP = SHIPPED.length ? false : "Sesame's pretrained BERTs are not shipped yet (assets/models/bert-*/v1)";
 
 let server;
 before(async () => { server = await serve(); });
@@ -32,13 +34,14 @@ async function fill(page, model, text, query, lang = 'en') {
 }
 
 for (const mode of MODES) {
-  test(`masking page on ${mode.label}: 台湾大[MASK] → 学 and "capital of France" → paris in the top 5`, { timeout: 3 * SLOW, skip: SKIP }, async () => {
+  test(`masking page on ${mode.label}: 台湾大[MASK] → 学 in the top 5`, { timeout: 3 * SLOW, skip: skip('bert-zh') }, async () => {
     const browser = await launch({ webgpu: mode.webgpu });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
       const errors = watchErrors(page);
-      const zh = await fill(page, 'bert-zh', '台湾大[MASK]。', mode.query, 'zh-Hant');
+      const zh = await fill(page, 'bert-zh', '台湾大[MASK]', mode.query, 'zh-Hant');
       assert.ok(zh.tokens.slice(0, 5).includes('学'), `zh top 5: ${zh.tokens}`);
+      figure(`${mode.label}.top5_zh`, zh.tokens.slice(0, 5).join(' '));
       await page.getByTestId('loss-curve').waitFor({ timeout: SLOW });
       await page.screenshot({ path: join(ARTIFACTS, `masking-zh-${mode.label}.png`), fullPage: true });
       // A second run of the same page is the warm latency of one fill-mask.
@@ -46,11 +49,25 @@ for (const mode of MODES) {
       await page.getByTestId('chip-5').click(); // 臺灣大學是一所很好的大學。 → cover 一
       await page.getByTestId('prediction-card').first().waitFor();
       figure(`${mode.label}.fill_mask_zh_ms`, Number((await page.getByTestId('fill-ms').textContent()).match(/([\d.]+) ms/)[1]));
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test(`masking page on ${mode.label}: "The capital of France is [MASK]." → paris in the top 5; chips cycle`, { timeout: 3 * SLOW, skip: skip('bert-en') }, async () => {
+    const browser = await launch({ webgpu: mode.webgpu });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+      const errors = watchErrors(page);
+      // Warm-up run, then the measured one (the first includes loading and shader compilation).
+      await fill(page, 'bert-en', 'The capital of Japan is [MASK].', mode.query);
       const en = await fill(page, 'bert-en', 'The capital of France is [MASK].', mode.query);
       assert.ok(en.tokens.slice(0, 5).includes('paris'), `en top 5: ${en.tokens}`);
       figure(`${mode.label}.fill_mask_en_ms`, en.ms);
-      figure(`${mode.label}.top5_zh`, zh.tokens.slice(0, 5).join(' '));
       figure(`${mode.label}.top5_en`, en.tokens.slice(0, 5).join(' '));
+      await page.getByTestId('loss-curve').waitFor({ timeout: SLOW });
+      await page.screenshot({ path: join(ARTIFACTS, `masking-en-paris-${mode.label}.png`), fullPage: true });
       // Clicking a chip cycles keep → [MASK] → random token → keep.
       const chip = page.getByTestId('chip-2'); // "capital"
       await chip.click();
@@ -75,7 +92,7 @@ for (const mode of MODES) {
       const errors = watchErrors(page);
       await page.goto(`${server.url}?p=diagnostics&lang=en${mode.query}`);
       await page.getByTestId('check-pretrained').click();
-      for (const id of ['bert-zh', 'bert-en']) {
+      for (const id of SHIPPED) {
         const table = page.getByTestId(`golden-${id}`);
         await table.waitFor({ timeout: 2 * SLOW });
         const diff = Number(await table.getAttribute('data-max-diff'));
@@ -91,78 +108,92 @@ for (const mode of MODES) {
   });
 }
 
-test('sentence-pair page: consecutive, swapped and random pairs; empty input gets a message', { timeout: 2 * SLOW, skip: SKIP }, async () => {
-  const browser = await launch({ webgpu: false });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    const errors = watchErrors(page);
-    await page.goto(`${server.url}?p=pair&lang=zh-Hant&m=bert-zh`);
-    const prob = async () => {
-      const r = page.getByTestId('pair-result');
-      await r.waitFor({ timeout: SLOW });
-      return Number(await r.getAttribute('data-prob'));
-    };
-    const probs = {};
-    for (const kind of ['consecutive', 'swapped', 'random']) {
-      const before = await page.getByTestId('pair-b').inputValue();
-      await page.getByTestId(`pair-${kind}`).click();
-      if (kind !== 'consecutive') await page.waitForFunction((b) => document.querySelector('[data-testid=pair-b]').value !== b, before);
+const LANGS = { 'bert-zh': 'zh-Hant', 'bert-en': 'en' };
+
+for (const id of ['bert-zh', 'bert-en']) {
+  test(`sentence-pair page on ${id}: consecutive, swapped and random pairs; empty input gets a message`, { timeout: 2 * SLOW, skip: skip(id) }, async () => {
+    const browser = await launch({ webgpu: false });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      const errors = watchErrors(page);
+      await page.goto(`${server.url}?p=pair&lang=${LANGS[id]}&m=${id}`);
+      const prob = async () => {
+        const r = page.getByTestId('pair-result');
+        await r.waitFor({ timeout: SLOW });
+        return Number(await r.getAttribute('data-prob'));
+      };
+      const probs = {};
+      for (const kind of ['consecutive', 'swapped', 'random']) {
+        const before = await page.getByTestId('pair-b').inputValue();
+        await page.getByTestId(`pair-${kind}`).click();
+        if (kind !== 'consecutive') await page.waitForFunction((b) => document.querySelector('[data-testid=pair-b]').value !== b, before);
+        await page.waitForTimeout(300);
+        probs[kind] = await prob();
+        assert.ok(probs[kind] >= 0 && probs[kind] <= 1, `${kind}: ${probs[kind]}`);
+      }
+      figure(`pair.${id}.consecutive_swapped_random`, `${probs.consecutive.toFixed(3)} / ${probs.swapped.toFixed(3)} / ${probs.random.toFixed(3)}`);
+      await page.getByTestId('pair-consecutive').click();
       await page.waitForTimeout(300);
-      probs[kind] = await prob();
-      assert.ok(probs[kind] >= 0 && probs[kind] <= 1, `${kind}: ${probs[kind]}`);
+      await page.screenshot({ path: join(ARTIFACTS, `pair-${id}.png`), fullPage: true });
+      await page.getByTestId('pair-b').fill('');
+      await page.getByTestId('pair-b').press('Enter');
+      await page.getByTestId('pair-problem').waitFor();
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
     }
-    figure('pair.zh.consecutive_swapped_random', `${probs.consecutive.toFixed(3)} / ${probs.swapped.toFixed(3)} / ${probs.random.toFixed(3)}`);
-    await page.getByTestId('pair-consecutive').click();
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: join(ARTIFACTS, 'pair-zh.png'), fullPage: true });
-    await page.getByTestId('pair-b').fill('');
-    await page.getByTestId('pair-b').press('Enter');
-    await page.getByTestId('pair-problem').waitFor();
-    assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-  }
-});
+  });
+}
 
-test('masking page: no mask, only masks, too long and unknown characters get clear messages', { timeout: 2 * SLOW, skip: SKIP }, async () => {
-  const browser = await launch({ webgpu: false });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    const errors = watchErrors(page);
-    await page.goto(`${server.url}?p=masking&lang=en&m=bert-zh&text=${encodeURIComponent('今天天氣很好。')}`);
-    await page.getByTestId('mask-problem').waitFor({ timeout: SLOW });
-    assert.match(await page.getByTestId('mask-problem').textContent(), /Nothing to predict/);
-    const input = page.getByTestId('mask-text');
-    await input.fill('[MASK][MASK][MASK]');
-    await input.press('Enter');
-    await page.getByTestId('all-covered').waitFor();
-    await input.fill('好'.repeat(200) + '[MASK]');
-    await input.press('Enter');
-    await page.waitForFunction(() => /window/.test(document.querySelector('[data-testid=mask-problem]')?.textContent ?? ''));
-    await input.fill('我愛🦜和[MASK]');
-    await input.press('Enter');
-    await page.getByTestId('unknown').waitFor();
-    await input.fill('');
-    await input.press('Enter');
-    await page.waitForFunction(() => /Type a sentence/.test(document.querySelector('[data-testid=mask-problem]')?.textContent ?? ''));
-    // The page still works after all that.
-    await input.fill('台湾大[MASK]。');
-    await input.press('Enter');
-    await page.getByTestId('prediction-card').first().waitFor();
-    await page.screenshot({ path: join(ARTIFACTS, 'masking-bad-input.png'), fullPage: true });
-    assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-  }
-});
+const BAD = {
+  'bert-zh': { plain: '今天天氣很好。', long: '好'.repeat(200) + '[MASK]', odd: '我愛🦜和[MASK]', ok: '台湾大[MASK]。' },
+  'bert-en': { plain: 'The sky is blue today.', long: 'word '.repeat(200) + '[MASK]', odd: 'I love 🦜 and [MASK]', ok: 'The capital of France is [MASK].' },
+};
 
-test('masking and pair pages say plainly when their model is missing, and the app goes on', { timeout: SLOW, skip: SHIPPED ? 'the models are shipped' : false }, async () => {
+for (const id of ['bert-zh', 'bert-en']) {
+  test(`masking page on ${id}: no mask, only masks, too long and unknown characters get clear messages`, { timeout: 2 * SLOW, skip: skip(id) }, async () => {
+    const bad = BAD[id];
+    const browser = await launch({ webgpu: false });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      const errors = watchErrors(page);
+      await page.goto(`${server.url}?p=masking&lang=en&m=${id}&text=${encodeURIComponent(bad.plain)}`);
+      await page.getByTestId('mask-problem').waitFor({ timeout: SLOW });
+      assert.match(await page.getByTestId('mask-problem').textContent(), /Nothing to predict/);
+      const input = page.getByTestId('mask-text');
+      await input.fill('[MASK][MASK][MASK]');
+      await input.press('Enter');
+      await page.getByTestId('all-covered').waitFor();
+      await input.fill(bad.long);
+      await input.press('Enter');
+      await page.waitForFunction(() => /window/.test(document.querySelector('[data-testid=mask-problem]')?.textContent ?? ''));
+      await input.fill(bad.odd);
+      await input.press('Enter');
+      await page.getByTestId('unknown').waitFor();
+      await input.fill('');
+      await input.press('Enter');
+      await page.waitForFunction(() => /Type a sentence/.test(document.querySelector('[data-testid=mask-problem]')?.textContent ?? ''));
+      // The page still works after all that.
+      await input.fill(bad.ok);
+      await input.press('Enter');
+      await page.getByTestId('prediction-card').first().waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, `masking-bad-input-${id}.png`), fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+const MISSING = ['bert-zh', 'bert-en'].find((id) => !shipped(id));
+
+test('masking and pair pages say plainly when their model is missing, and the app goes on', { timeout: SLOW, skip: MISSING ? false : 'both models are shipped' }, async () => {
   const browser = await launch({ webgpu: false });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
     for (const p of ['masking', 'pair']) {
-      await page.goto(`${server.url}?p=${p}&lang=en`);
+      await page.goto(`${server.url}?p=${p}&lang=en&m=${MISSING}`);
       const msg = page.getByTestId('load-error');
       await msg.waitFor({ timeout: SLOW });
       assert.match(await msg.textContent(), /not in this build yet/);
