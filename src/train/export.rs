@@ -189,13 +189,17 @@ pub fn reproduce_command(cfg: &RunConfig) -> String {
         run::Init::Scratch(c) => format!(" --hidden {} --layers {} --heads {} --ffn {} --window {} --dropout {} --poems {} --sinusoidal {} --init-std {} --mimetic {} --local-attention {}", c.hidden_size, c.num_hidden_layers, c.num_attention_heads, c.intermediate_size, c.max_position_embeddings, c.hidden_dropout_prob, cfg.poems, u8::from(cfg.sinusoidal_positions), c.initializer_range, u8::from(cfg.mimetic_attention), u8::from(cfg.local_attention)),
         run::Init::Encoder(_) => format!(" --freeze {freeze}"),
     };
+    let mix = [(cfg.name_masking, "name-masking"), (cfg.fragments, "fragments")].iter().filter(|(s, _)| *s != 0.0).map(|(s, flag)| format!(" --{flag} {s}")).collect::<String>();
     let extensions: String = cfg
         .extensions
         .iter()
-        .map(|e| format!(", then `sesame-train resume --out runs/NAME --steps {} --lr {} --warmup {}{}` until those are done", e.steps, e.lr, e.warmup, e.freeze.map(|n| format!(" --freeze {n}")).unwrap_or_default()))
+        .map(|e| {
+            let options = [e.freeze.map(|n| format!(" --freeze {n}")), e.name_masking.map(|s| format!(" --name-masking {s}")), e.fragments.map(|s| format!(" --fragments {s}"))];
+            format!(", then `sesame-train resume --out runs/NAME --steps {} --lr {} --warmup {}{}` until those are done", e.steps, e.lr, e.warmup, options.into_iter().flatten().collect::<String>())
+        })
         .collect();
     format!(
-        "cargo run --release --bin sesame-train -- {} --out runs/NAME --steps {} --batch {} --seq {} --lr {} --warmup {} --pair {} --seed {} --eval-every {} --eval-batches {} --ckpt-every {} --backend {} --prior-head {}{model}  (then `sesame-train resume --out runs/NAME` until the steps are done{extensions})",
+        "cargo run --release --bin sesame-train -- {} --out runs/NAME --steps {} --batch {} --seq {} --lr {} --warmup {} --pair {} --seed {} --eval-every {} --eval-batches {} --ckpt-every {} --backend {} --prior-head {}{model}{mix}  (then `sesame-train resume --out runs/NAME` until the steps are done{extensions})",
         cfg.language,
         cfg.steps,
         cfg.batch,

@@ -71,12 +71,12 @@ for (const mode of MODES) {
       // Clicking a chip cycles keep → [MASK] → random token → keep.
       const chip = page.getByTestId('chip-2'); // "capital"
       await chip.click();
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid=prediction-card]').length === 2);
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=prediction-card]').length === 2, null, { timeout: SLOW });
       assert.match(await chip.getAttribute('class'), /mask/);
       await chip.click();
-      await page.waitForFunction(() => document.querySelector('[data-testid=chip-2]').className.includes('random'));
+      await page.waitForFunction(() => document.querySelector('[data-testid=chip-2]').className.includes('random'), null, { timeout: SLOW });
       await chip.click();
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid=prediction-card]').length === 1);
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=prediction-card]').length === 1, null, { timeout: SLOW });
       assert.match(page.url(), /m=bert-en/);
       await page.screenshot({ path: join(ARTIFACTS, `masking-en-${mode.label}.png`), fullPage: true });
       assert.deepEqual(errors, []);
@@ -147,7 +147,7 @@ for (const id of ['bert-zh', 'bert-en']) {
 
 const BAD = {
   'bert-zh': { plain: '今天天氣很好。', long: '好'.repeat(200) + '[MASK]', odd: '我愛🦜和[MASK]', ok: '台湾大[MASK]。' },
-  'bert-en': { plain: 'The sky is blue today.', long: 'word '.repeat(200) + '[MASK]', odd: 'I love 🦜 and [MASK]', ok: 'The capital of France is [MASK].' },
+  'bert-en': { plain: 'The sky is blue today.', long: 'word '.repeat(600) + '[MASK]', odd: 'I love 🦜 and [MASK]', ok: 'The capital of France is [MASK].' },
 };
 
 for (const id of ['bert-zh', 'bert-en']) {
