@@ -115,6 +115,8 @@ strings! {
     PairNext => "Another example", "換一組", "换一组";
     PairErrEmpty => "Both sentences are needed.", "兩個句子都要填。", "两个句子都要填。";
     PairProb => "P(B follows A)", "P(B 接在 A 後面)", "P(B 接在 A 后面)";
+    PairHeldOut => "This head on held-out pairs", "這個頭在驗證集句子對上的準確率", "这个头在验证集句子对上的准确率";
+    PairChance => "guessing gives 50%", "亂猜是 50%", "乱猜是 50%";
     PairVerdictYes => "The model thinks B follows A.", "模型認為 B 接在 A 後面。", "模型认为 B 接在 A 后面。";
     PairVerdictNo => "The model thinks B does not follow A.", "模型認為 B 不是接在 A 後面。", "模型认为 B 不是接在 A 后面。";
     PairExplain => "Sesame's models were trained with sentence-order prediction (SOP, from ALBERT): the negative examples were the same two segments swapped, so the head learned order, not topic. Next-sentence prediction (NSP, the original BERT) takes B from another document, which a model can spot from the topic alone; that is why the lecture says SOP works better. A random pair is neither: watch what the head makes of it.", "Sesame 的模型是用句序預測（SOP，來自 ALBERT）訓練的：負例是同樣兩段話順序對調，所以這個頭學的是順序，不是主題。原始 BERT 的下一句預測（NSP）把 B 換成別篇文章的句子，模型光看主題就能分辨，這就是課堂上說 SOP 比較有用的原因。隨機句子對兩者都不是：看看這個頭怎麼判斷。", "Sesame 的模型是用句序预测（SOP，来自 ALBERT）训练的：负例是同样两段话顺序对调，所以这个头学的是顺序，不是主题。原始 BERT 的下一句预测（NSP）把 B 换成别篇文章的句子，模型光看主题就能分辨，这就是课堂上说 SOP 比较有用的原因。随机句子对两者都不是：看看这个头怎么判断。";

@@ -18,6 +18,32 @@ pub fn initial_model(app: &AppState) -> &'static str {
     }
 }
 
+/// The chosen model's card (`card.json`: loss curve, figures), fetched whenever the model
+/// changes. The second signal is set when the model has no readable card (not in this build).
+pub fn model_card(model: RwSignal<&'static str>) -> (RwSignal<Option<serde_json::Value>>, RwSignal<bool>) {
+    let card = RwSignal::new(None::<serde_json::Value>);
+    let missing = RwSignal::new(false);
+    Effect::new(move |_| {
+        let id = model.get();
+        card.set(None);
+        missing.set(false);
+        leptos::task::spawn_local(async move {
+            let mut found = None;
+            if let Ok(entry) = crate::runtime::models::manifest_entry(id).await {
+                if let Ok(text) = crate::runtime::fetch::fetch_text(&entry.path("card.json")).await {
+                    found = serde_json::from_str(&text).ok();
+                }
+            }
+            // The answer for a model the reader has since switched away from is dropped.
+            if model.get_untracked() == id {
+                missing.set(found.is_none());
+                card.set(found);
+            }
+        });
+    });
+    (card, missing)
+}
+
 /// The Chinese / English model switch.
 #[component]
 pub fn ModelPicker(

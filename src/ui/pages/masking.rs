@@ -11,7 +11,7 @@ use crate::runtime::models::{loaded_pretraining, now_ms, BERT_ZH};
 use crate::task::fill_mask::{self, Prediction, Problem};
 use crate::task::masking::{corrupt, Cover, MaskingRule, Rng};
 use crate::ui::components::charts::LossCurve;
-use crate::ui::components::pretrained::{initial_model, ModelLoadState, ModelPicker};
+use crate::ui::components::pretrained::{initial_model, model_card, ModelLoadState, ModelPicker};
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, url_param, AppState, ModelStatus};
 
@@ -82,29 +82,11 @@ pub fn Masking() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let clicks = StoredValue::new(0u64);
     let example_seed = RwSignal::new(1u64);
-    let card = RwSignal::new(None::<serde_json::Value>);
-    // The model has no card to fetch (not in this build, or the card is unreadable).
-    let card_missing = RwSignal::new(false);
+    // The model card (loss curve, figures); `card_missing`: not in this build, or unreadable.
+    let (card, card_missing) = model_card(model);
 
     let status = move || app.pretrained_status(model.get()).get();
     Effect::new(move |_| app.ensure_pretraining(model.get()));
-
-    // Fetch the model card (loss curve, figures) whenever the model changes.
-    Effect::new(move |_| {
-        let id = model.get();
-        card.set(None);
-        card_missing.set(false);
-        leptos::task::spawn_local(async move {
-            let mut found = None;
-            if let Ok(entry) = crate::runtime::models::manifest_entry(id).await {
-                if let Ok(text) = crate::runtime::fetch::fetch_text(&entry.path("card.json")).await {
-                    found = serde_json::from_str(&text).ok();
-                }
-            }
-            card_missing.set(found.is_none());
-            card.set(found);
-        });
-    });
 
     // Chips: the tokenized sentence with its covers (needs the tokenizer, so the loaded model).
     let chips = Memo::new(move |_| {
@@ -226,7 +208,7 @@ pub fn Masking() -> impl IntoView {
                 </div>
                 <label class="target wide">
                     <span class="label">{move || app.t(T::MaskInput)}</span>
-                    <input type="text" maxlength="400" data-testid="mask-text" prop:value=move || text.get()
+                    <input type="text" maxlength="4000" data-testid="mask-text" prop:value=move || text.get()
                            on:change=move |ev| { covers.set(vec![]); text.set(event_target_value(&ev)); } />
                 </label>
                 <p class="hint">{move || app.t(T::MaskHint)}</p>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::runtime::models::{loaded_pretraining, now_ms, BERT_ZH};
 use crate::task::pair::{self, Problem};
-use crate::ui::components::pretrained::{initial_model, ModelLoadState, ModelPicker};
+use crate::ui::components::pretrained::{initial_model, model_card, ModelLoadState, ModelPicker};
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, url_param, AppState, ModelStatus};
 
@@ -54,6 +54,15 @@ pub fn Pair() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let status = move || app.pretrained_status(model.get()).get();
     Effect::new(move |_| app.ensure_pretraining(model.get()));
+    // The card says which pair task the head learned and how well it does on held-out pairs.
+    let (card, _) = model_card(model);
+    let head_accuracy = move || {
+        card.get().and_then(|c| {
+            let task = c["training"]["pair_task"].as_str()?.to_uppercase();
+            let acc = c["eval"]["pair_accuracy"].as_f64()?;
+            Some(format!("{}: {task} {:.1}% ({})", app.t(T::PairHeldOut), acc * 100.0, app.t(T::PairChance)))
+        })
+    };
 
     Effect::new(move |_| {
         let (id, ta, tb) = (model.get(), a.get(), b.get());
@@ -132,10 +141,10 @@ pub fn Pair() -> impl IntoView {
                     <button data-testid="pair-next" on:click=move |_| { which.update_value(|w| *w += 1); load(kind.get_untracked()); }>{move || app.t(T::PairNext)}</button>
                 </div>
                 <label class="target wide"><span class="label">"A"</span>
-                    <input type="text" maxlength="300" data-testid="pair-a" prop:value=move || a.get() on:change=move |ev| { kind.set(Kind::Typed); a.set(event_target_value(&ev)); } />
+                    <input type="text" maxlength="2000" data-testid="pair-a" prop:value=move || a.get() on:change=move |ev| { kind.set(Kind::Typed); a.set(event_target_value(&ev)); } />
                 </label>
                 <label class="target wide"><span class="label">"B"</span>
-                    <input type="text" maxlength="300" data-testid="pair-b" prop:value=move || b.get() on:change=move |ev| { kind.set(Kind::Typed); b.set(event_target_value(&ev)); } />
+                    <input type="text" maxlength="2000" data-testid="pair-b" prop:value=move || b.get() on:change=move |ev| { kind.set(Kind::Typed); b.set(event_target_value(&ev)); } />
                 </label>
             </div>
 
@@ -162,7 +171,10 @@ pub fn Pair() -> impl IntoView {
                     </div>
                 }
             })}
-            <div class="panel explain"><p>{move || app.t(T::PairExplain)}</p></div>
+            <div class="panel explain">
+                <p>{move || app.t(T::PairExplain)}</p>
+                {move || head_accuracy().map(|line| view! { <p class="figure" data-testid="pair-head-accuracy">{line}</p> })}
+            </div>
         </section>
     }
 }
