@@ -10,7 +10,8 @@
 //!                                                                    whole words; 0 = BERT's rule; --fragments F makes a share F
 //!                                                                    of examples a 2-16 token fragment cut anywhere)
 //! sesame-train bench  zh|en [--steps N]                            (tokens/s of each CPU backend, same config)
-//! sesame-train eval   --model DIR [--corpus PATH]                  (top-1/top-5 and pair accuracy on the held-out split)
+//! sesame-train eval   --model DIR [--lang L] [--seq S] [--pair P]   (top-1/top-5 and pair accuracy on the held-out split;
+//!                                                                    language, window and pair task default to the card's)
 //! sesame-train dump   --out RUN_DIR --to FILE.jsonl [--from S] [--to-step E]  (a run's exact training batches, for a reference run)
 //! sesame-train probe  --out RUN_DIR [--text "…[MASK]…|…"]         (top-5 fill-ins of the latest checkpoint)
 //! sesame-train export --out RUN_DIR --to assets/models/NAME/vN [--base minilm-l6-v2/v1/model.f16.safetensors]
@@ -246,6 +247,18 @@ fn sesame_train_extra(cmd: &str, rest: &[String]) -> Result<(), String> {
     match cmd {
         "eval" => {
             let dir = PathBuf::from(f.get("model").ok_or("--model DIR is required")?);
+            // Language, window and pair task default to the model card's, so the card's own
+            // eval command reproduces its figures.
+            let mut f = f.clone();
+            if let Ok(bytes) = std::fs::read(dir.join("card.json")) {
+                let card: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", dir.join("card.json").display()))?;
+                for (flag, value) in [("lang", &card["language"]), ("seq", &card["training"]["seq"]), ("pair", &card["training"]["pair_task"])] {
+                    let value = value.as_str().map(str::to_string).or_else(|| value.as_u64().map(|n| n.to_string()));
+                    if let (false, Some(v)) = (f.contains_key(flag), value) {
+                        f.insert(flag.to_string(), v);
+                    }
+                }
+            }
             let lang = get(&f, "lang", "zh".to_string())?;
             let mut cfg = defaults(&lang, &f)?;
             cfg.tokenizer = dir.join("tokenizer.json");
