@@ -12,4 +12,15 @@ cp index.html dist/
 cp -r web dist/web
 cp -r assets/models dist/assets/models
 cp tests/fixtures/*-golden.json dist/fixtures/
-log "dist/ ready: $(du -sh dist | cut -f1) ($(stat -c %s dist/sesame_bg.wasm) bytes of wasm)"
+# The release's id: a hash of everything the app shell holds (so a new build is a new service
+# worker, which installs beside the old one and waits for the reader's "reload").
+rm dist/web/sw.js
+shell=$(cd dist && find . -type f ! -path './assets/models/*/*/*' ! -name sw.js | sed 's|^\./||' | LC_ALL=C sort)
+build=$( (cd dist && sha256sum $shell; sha256sum ../web/sw.js) | sha256sum | cut -c1-12)
+sed -i "s|<meta name=\"sesame-build\" content=\"[^\"]*\">|<meta name=\"sesame-build\" content=\"$build\">|" dist/index.html
+{
+  echo "const BUILD = \"$build\";"
+  echo "const SHELL = [$(printf '"%s",' $shell | sed 's/,$//')];"
+  cat web/sw.js
+} > dist/sw.js
+log "dist/ ready: build $build, $(du -sh dist | cut -f1) ($(stat -c %s dist/sesame_bg.wasm) bytes of wasm)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Serves dist/ on localhost with the right MIME types, gzip for text and wasm, and
-cache headers: versioned model files are immutable; everything else is revalidated.
+"""Serves dist/ on localhost with the right MIME types, gzip for text and wasm, the Content
+Security Policy, and cache headers: versioned model files are immutable; everything else
+(the service worker included) is revalidated.
 
     python3 scripts/serve.py [--port 8080] [--dir dist]
 """
@@ -8,12 +9,16 @@ import argparse
 import gzip
 import http.server
 import os
+import sys
 import threading
 
 TYPES = {".wasm": "application/wasm", ".js": "text/javascript", ".json": "application/json",
          ".webmanifest": "application/manifest+json", ".svg": "image/svg+xml", ".css": "text/css",
          ".html": "text/html; charset=utf-8", ".png": "image/png", ".safetensors": "application/octet-stream"}
 COMPRESS = {".wasm", ".js", ".json", ".css", ".html", ".svg", ".webmanifest"}
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; font-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors *")
 _gz_cache: dict = {}
 _lock = threading.Lock()
 
@@ -31,6 +36,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         else:
             self.send_header("Cache-Control", "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
+        # The same policy as index.html's <meta>, plus what only a header can say: any site may
+        # embed Sesame in an iframe (course material).
+        self.send_header("Content-Security-Policy", CSP)
         super().end_headers()
 
     def do_GET(self):
@@ -55,13 +63,21 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         super().do_GET()
 
 
+class Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A reader who navigates away mid-download resets the connection: not an error.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=8080)
     ap.add_argument("--dir", default="dist")
     a = ap.parse_args()
     handler = lambda *args, **kw: Handler(*args, directory=a.dir, **kw)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", a.port), handler)
+    server = Server(("127.0.0.1", a.port), handler)
     print(f"Sesame is served at http://localhost:{a.port}/ (Ctrl-C to stop)", flush=True)
     server.serve_forever()
 

@@ -106,3 +106,37 @@ async fn read_all(resp: &Response, progress: &dyn Fn(u64)) -> Result<Vec<u8>, St
     }
     Ok(out)
 }
+
+/// Whether the model cache holds a copy of `url` (not checked: [`fetch_verified`] checks on use).
+pub async fn is_cached(url: &str) -> bool {
+    let Some(cache) = open_cache().await else { return false };
+    let Some(window) = web_sys::window() else { return false };
+    // Keys are absolute URLs; resolve `url` against the page as fetch() does.
+    let Ok(absolute) = web_sys::Url::new_with_base(url, &window.location().href().unwrap_or_default()) else { return false };
+    JsFuture::from(cache.match_with_str(&absolute.href())).await.map(|r| !r.is_undefined()).unwrap_or(false)
+}
+
+/// Deletes every downloaded model file (the app shell stays; models download again when used).
+pub async fn clear_model_cache() -> Result<(), String> {
+    let caches = web_sys::window().ok_or("no window")?.caches().map_err(|e| js_err("the Cache API is not available", e))?;
+    JsFuture::from(caches.delete(WEIGHTS_CACHE)).await.map_err(|e| js_err("could not clear the model cache", e))?;
+    Ok(())
+}
+
+/// Bytes this site stores and may store (`navigator.storage.estimate()`), where the browser says.
+pub async fn storage_estimate() -> Option<(f64, f64)> {
+    let storage = Reflect::get(&web_sys::window()?.navigator(), &"storage".into()).ok().filter(|s| s.is_object())?;
+    let estimate: js_sys::Function = Reflect::get(&storage, &"estimate".into()).ok()?.dyn_into().ok()?;
+    let promise: js_sys::Promise = estimate.call0(&storage).ok()?.dyn_into().ok()?;
+    let e = JsFuture::from(promise).await.ok()?;
+    let num = |k: &str| Reflect::get(&e, &k.into()).ok().and_then(|v| v.as_f64());
+    Some((num("usage")?, num("quota")?))
+}
+
+/// Asks the browser to keep this site's storage under pressure (`navigator.storage.persist()`).
+pub async fn request_persistence() -> bool {
+    let Some(storage) = web_sys::window().and_then(|w| Reflect::get(&w.navigator(), &"storage".into()).ok()).filter(|s| s.is_object()) else { return false };
+    let Some(persist) = Reflect::get(&storage, &"persist".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()) else { return false };
+    let Some(promise) = persist.call0(&storage).ok().and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) else { return false };
+    JsFuture::from(promise).await.map(|v| v.is_truthy()).unwrap_or(false)
+}

@@ -42,9 +42,14 @@ pub fn loaded_pretraining(id: &str) -> Option<Rc<LoadedPretraining>> {
     PRETRAINED.with(|l| l.borrow().iter().find(|(i, _)| i == id).map(|(_, m)| m.clone()))
 }
 
+/// This release's model manifest.
+pub async fn manifest() -> Result<Manifest, String> {
+    serde_json::from_str(&fetch_text("assets/models/manifest.json").await?).map_err(|e| format!("the model manifest is malformed: {e}"))
+}
+
 /// The manifest entry of a model.
 pub async fn manifest_entry(id: &str) -> Result<ModelEntry, String> {
-    let manifest: Manifest = serde_json::from_str(&fetch_text("assets/models/manifest.json").await?).map_err(|e| format!("the model manifest is malformed: {e}"))?;
+    let manifest = manifest().await?;
     manifest.model(id).cloned().ok_or_else(|| format!("the model {id} is not in this build yet (assets/models/manifest.json does not list it)"))
 }
 

@@ -122,7 +122,9 @@ pub fn prepare(m: &LoadedPretraining, text: &str, covers: &[(usize, Cover, u32)]
         } else if let Some(&(_, cover, replacement)) = covers.iter().find(|c| c.0 == i && !encoded.special[i]) {
             match cover {
                 Cover::Mask => input[i] = m.mask_id,
-                Cover::Random => input[i] = replacement,
+                Cover::Random if m.tokenizer.token(replacement).is_some() => input[i] = replacement,
+                // An id the vocabulary lacks (only a hand-edited address can carry one): cover with [MASK].
+                Cover::Random => input[i] = m.mask_id,
                 Cover::Unchanged => {}
             }
             covered.push((i, cover));

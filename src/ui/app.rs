@@ -2,9 +2,12 @@
 
 use leptos::prelude::*;
 
+use super::embed::{EmbedButton, HideStyle, OpenFull};
 use super::i18n::{Lang, T};
-use super::pages::{contextual::Contextual, diagnostics::Diagnostics, home::Home, masking::Masking, pair::Pair};
+use super::pages::{contextual::Contextual, diagnostics::Diagnostics, home::Home, masking::Masking, offline::Offline, pair::Pair};
+use super::pwa::{build_id, UpdateBanner};
 use super::state::{backend_preference, describe_backend, url_param, AppState, Route};
+use super::url::Rejected;
 use crate::runtime::compute::{self, Backend};
 
 /// Mounts the app on `<body>`.
@@ -31,7 +34,7 @@ fn App() -> impl IntoView {
         app.backend.set(Some(c.backend));
     });
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
-        app.route.set(Route::parse(&url_param("p").unwrap_or_default()));
+        app.route.set(app.url_route());
         if let Some(l) = url_param("lang").and_then(|l| Lang::parse(&l)) {
             app.lang.set(l);
         }
@@ -45,6 +48,48 @@ fn App() -> impl IntoView {
             doc.set_title(&format!("{} · Sesame", app.route.get().title().get(lang)));
         }
     });
+    if app.embed {
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.class_list().add_1("embed");
+        }
+    }
+    view! {
+        <HideStyle />
+        {(!app.embed).then(|| view! { <Header /> })}
+        {app.embed.then(|| view! { <OpenFull /> })}
+        <UpdateBanner />
+        <Notices />
+        <main>
+            {move || {
+                let route = app.route.get();
+                let page = match route {
+                    Route::Home => view! { <Home /> }.into_any(),
+                    Route::Contextual => view! { <Contextual /> }.into_any(),
+                    Route::Masking => view! { <Masking /> }.into_any(),
+                    Route::Pair => view! { <Pair /> }.into_any(),
+                    Route::Diagnostics => view! { <Diagnostics /> }.into_any(),
+                    Route::Offline => view! { <Offline /> }.into_any(),
+                };
+                let embeddable = !app.embed && !matches!(route, Route::Home | Route::Offline);
+                view! { {embeddable.then(|| view! { <EmbedButton route=route /> })} {page} }
+            }}
+        </main>
+        {(!app.embed).then(|| view! {
+            <footer>
+                <p>{move || app.t(T::Footer)}</p>
+                <p class="muted">
+                    {move || app.t(T::FooterRelease)}" "<code data-testid="footer-build">{build_id()}</code>" · "
+                    <a href="?p=offline" on:click=move |ev| { ev.prevent_default(); app.navigate(Route::Offline); }>{move || app.t(T::NavOffline)}</a>
+                </p>
+            </footer>
+        })}
+    }
+}
+
+/// The site's header: brand, navigation, compute badge, language switch.
+#[component]
+fn Header() -> impl IntoView {
+    let app = expect_context::<AppState>();
     view! {
         <header class="top">
             <a class="brand" href="?p=home" on:click=move |ev| { ev.prevent_default(); app.navigate(Route::Home); }>
@@ -52,7 +97,7 @@ fn App() -> impl IntoView {
                 <span class="name">"Sesame"</span>
             </a>
             <nav>
-                {[Route::Home, Route::Masking, Route::Pair, Route::Contextual, Route::Diagnostics].into_iter().map(|r| view! {
+                {Route::ALL.into_iter().map(|r| view! {
                     <a href=format!("?p={}", r.slug()) class:active=move || app.route.get() == r data-testid=format!("nav-{}", r.slug())
                        on:click=move |ev| { ev.prevent_default(); app.navigate(r); }>{move || app.t(r.title())}</a>
                 }).collect_view()}
@@ -67,16 +112,30 @@ fn App() -> impl IntoView {
                 </label>
             </div>
         </header>
-        <main>
-            {move || match app.route.get() {
-                Route::Home => view! { <Home /> }.into_any(),
-                Route::Contextual => view! { <Contextual /> }.into_any(),
-                Route::Masking => view! { <Masking /> }.into_any(),
-                Route::Pair => view! { <Pair /> }.into_any(),
-                Route::Diagnostics => view! { <Diagnostics /> }.into_any(),
-            }}
-        </main>
-        <footer>{move || app.t(T::Footer)}</footer>
+    }
+}
+
+/// Values from the address that were replaced by defaults, until dismissed.
+#[component]
+fn Notices() -> impl IntoView {
+    let app = expect_context::<AppState>();
+    move || {
+        let notices = app.notices.get();
+        (!notices.is_empty()).then(|| view! {
+            <div class="message warn url-notice" role="status" data-testid="url-notice">
+                <strong>{app.t(T::UrlNotice)}</strong>
+                <ul>
+                    {notices.into_iter().map(|n| {
+                        let why = match n.why {
+                            Rejected::TooLong { chars, max } => format!("{} ({chars} > {max})", app.t(T::UrlTooLong)),
+                            Rejected::Unknown(v) => format!("{} «{v}»", app.t(T::UrlUnknown)),
+                        };
+                        view! { <li><code>{n.param}</code>": "{why}</li> }
+                    }).collect_view()}
+                </ul>
+                <button class="secondary small" data-testid="url-notice-close" on:click=move |_| app.notices.set(Vec::new())>{app.t(T::UrlDismiss)}</button>
+            </div>
+        })
     }
 }
 

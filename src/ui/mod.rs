@@ -1,13 +1,18 @@
-//! The Leptos interface. [`i18n`] is plain Rust (tested natively); the rest is browser-only.
+//! The Leptos interface. [`i18n`] and [`url`] are plain Rust (tested natively); the rest is browser-only.
 
 pub mod i18n;
+pub mod url;
 
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
 mod components;
 #[cfg(target_arch = "wasm32")]
+mod embed;
+#[cfg(target_arch = "wasm32")]
 mod pages;
+#[cfg(target_arch = "wasm32")]
+mod pwa;
 #[cfg(target_arch = "wasm32")]
 mod state;
 

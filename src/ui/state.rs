@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::i18n::{Lang, T};
+use super::url::{check_choice, check_text, parse_hide, shorten, Rejected, GLOBAL_PARAMS};
 use crate::runtime::compute::{self, Backend, CpuReason, Preference};
 use crate::runtime::models::{self, LoadStats, Stage};
 
@@ -20,6 +21,8 @@ pub enum Route {
     Pair,
     /// Diagnostics (golden check, timings).
     Diagnostics,
+    /// Offline use and storage.
+    Offline,
 }
 
 impl Route {
@@ -31,17 +34,25 @@ impl Route {
             Route::Masking => "masking",
             Route::Pair => "pair",
             Route::Diagnostics => "diagnostics",
+            Route::Offline => "offline",
         }
     }
 
-    /// Parses `p`; unknown values go home.
-    pub fn parse(slug: &str) -> Route {
-        match slug {
-            "contextual" => Route::Contextual,
-            "masking" => Route::Masking,
-            "pair" => Route::Pair,
-            "diagnostics" => Route::Diagnostics,
-            _ => Route::Home,
+    /// Every page, in navigation order.
+    pub const ALL: [Route; 6] = [Route::Home, Route::Masking, Route::Pair, Route::Contextual, Route::Diagnostics, Route::Offline];
+
+    /// Parses `p`.
+    pub fn parse(slug: &str) -> Option<Route> {
+        Route::ALL.into_iter().find(|r| r.slug() == slug)
+    }
+
+    /// The controls of this page that `hide=` can name (see [`crate::ui::url::CONTROLS`]).
+    pub fn controls(self) -> &'static [&'static str] {
+        match self {
+            Route::Masking => &["model", "presets", "text", "example", "curve"],
+            Route::Pair => &["model", "presets", "inputs"],
+            Route::Contextual => &["presets", "target", "sentences", "run", "layer"],
+            Route::Home | Route::Diagnostics | Route::Offline => &[],
         }
     }
 
@@ -53,6 +64,7 @@ impl Route {
             Route::Masking => T::NavMasking,
             Route::Pair => T::NavPair,
             Route::Diagnostics => T::NavDiagnostics,
+            Route::Offline => T::NavOffline,
         }
     }
 }
@@ -85,23 +97,88 @@ pub struct AppState {
     pub bert_zh: RwSignal<ModelStatus>,
     /// Sesame's English BERT (MiniLM + MLM + SOP heads).
     pub bert_en: RwSignal<ModelStatus>,
+    /// `embed=1`: the page alone, without the site's header and footer (for iframes).
+    pub embed: bool,
+    /// Controls named by `hide=`.
+    pub hidden: StoredValue<Vec<&'static str>>,
+    /// Values from the address that were not used, and why (shown until dismissed).
+    pub notices: RwSignal<Vec<UrlNotice>>,
+}
+
+/// A value from the address that was replaced by its default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UrlNotice {
+    /// The parameter's name.
+    pub param: String,
+    /// Why it was not used.
+    pub why: Rejected,
 }
 
 impl AppState {
-    /// Reads the initial state from the URL (`p`, `lang`) and the browser language.
+    /// Reads the initial state from the URL (`p`, `lang`, `embed`, `hide`, `backend`) and the
+    /// browser language; values that are not valid are noted and replaced by defaults.
     pub fn from_url() -> Self {
-        let lang = url_param("lang")
-            .and_then(|l| Lang::parse(&l))
-            .or_else(|| web_sys::window().and_then(|w| w.navigator().language()).and_then(|l| Lang::parse(&l)))
-            .unwrap_or(Lang::En);
-        AppState {
-            lang: RwSignal::new(lang),
-            route: RwSignal::new(Route::parse(&url_param("p").unwrap_or_default())),
+        let app = AppState {
+            lang: RwSignal::new(Lang::En),
+            route: RwSignal::new(Route::Home),
             backend: RwSignal::new(None),
             minilm: RwSignal::new(ModelStatus::Idle),
             bert_zh: RwSignal::new(ModelStatus::Idle),
             bert_en: RwSignal::new(ModelStatus::Idle),
+            embed: url_param("embed").is_some_and(|v| v == "1" || v == "true"),
+            hidden: StoredValue::new(Vec::new()),
+            notices: RwSignal::new(Vec::new()),
+        };
+        let lang = app
+            .url_check("lang", |v| Lang::parse(v).ok_or_else(|| Rejected::Unknown(shorten(v, 40))))
+            .or_else(|| web_sys::window().and_then(|w| w.navigator().language()).and_then(|l| Lang::parse(&l)))
+            .unwrap_or(Lang::En);
+        app.lang.set(lang);
+        app.route.set(app.url_route());
+        if let Some(v) = url_param("embed").filter(|v| !["1", "0", "true", "false"].contains(&v.as_str())) {
+            app.reject("embed", Rejected::Unknown(shorten(&v, 40)));
         }
+        app.url_check("backend", |v| check_choice(v, &["auto", "cpu", "webgpu"]));
+        if let Some(h) = url_param("hide") {
+            let (known, unknown) = parse_hide(&h);
+            for name in unknown {
+                app.reject("hide", Rejected::Unknown(name));
+            }
+            app.hidden.set_value(known);
+        }
+        app
+    }
+
+    /// The page the address names (`p`); an unknown one is noted and goes home.
+    pub fn url_route(&self) -> Route {
+        self.url_check("p", |v| Route::parse(v).ok_or_else(|| Rejected::Unknown(shorten(v, 40)))).unwrap_or(Route::Home)
+    }
+
+    /// Reads parameter `name` through `check`; a rejected value is noted and gives `None`.
+    pub fn url_check<R>(&self, name: &str, check: impl FnOnce(&str) -> Result<R, Rejected>) -> Option<R> {
+        let value = url_param(name)?;
+        match check(&value) {
+            Ok(v) => Some(v),
+            Err(why) => {
+                self.reject(name, why);
+                None
+            }
+        }
+    }
+
+    /// Reads free text `name` (at most `max` characters, see [`check_text`]).
+    pub fn url_text(&self, name: &str, max: usize) -> Option<String> {
+        self.url_check(name, |v| check_text(v, max))
+    }
+
+    /// Notes that the address's `param` was not used.
+    pub fn reject(&self, param: &str, why: Rejected) {
+        let notice = UrlNotice { param: param.to_string(), why };
+        self.notices.update(|n| {
+            if !n.contains(&notice) {
+                n.push(notice)
+            }
+        });
     }
 
     /// Translates a key in the current language (reactive).
@@ -109,8 +186,10 @@ impl AppState {
         key.get(self.lang.get())
     }
 
-    /// Goes to a page, keeping the other URL parameters (history entry, no reload).
+    /// Goes to a page (history entry, no reload), keeping the global URL parameters and
+    /// dropping the last page's own.
     pub fn navigate(&self, route: Route) {
+        keep_only_global_params();
         set_url_param("p", Some(route.slug()), true);
         self.route.set(route);
         if let Some(w) = web_sys::window() {
@@ -180,15 +259,39 @@ pub fn url_param(name: &str) -> Option<String> {
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
 }
 
-/// Sets (or removes, with `None`) a query parameter; `push` adds a history entry.
-pub fn set_url_param(name: &str, value: Option<&str>, push: bool) {
+/// Every value of a repeated query parameter.
+pub fn url_params_all(name: &str) -> Vec<String> {
+    let Some(search) = web_sys::window().and_then(|w| w.location().search().ok()) else { return Vec::new() };
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return Vec::new() };
+    params.get_all(name).iter().filter_map(|v| v.as_string()).collect()
+}
+
+/// Replaces every value of a repeated query parameter (no history entry).
+pub fn set_url_params_all(name: &str, values: &[String]) {
+    edit_url(false, |params| {
+        params.delete(name);
+        for v in values {
+            params.append(name, v);
+        }
+    });
+}
+
+/// Drops every query parameter that is not one of [`GLOBAL_PARAMS`].
+fn keep_only_global_params() {
+    edit_url(false, |params| {
+        let names: Vec<String> = js_sys::Array::from(&params.keys().into()).iter().filter_map(|k| k.as_string()).collect();
+        for n in names.iter().filter(|n| !GLOBAL_PARAMS.contains(&n.as_str())) {
+            params.delete(n);
+        }
+    });
+}
+
+/// Applies `edit` to the address's query; `push` adds a history entry.
+fn edit_url(push: bool, edit: impl FnOnce(&web_sys::UrlSearchParams)) {
     let Some(window) = web_sys::window() else { return };
     let Ok(href) = window.location().href() else { return };
     let Ok(url) = web_sys::Url::new(&href) else { return };
-    match value {
-        Some(v) => url.search_params().set(name, v),
-        None => url.search_params().delete(name),
-    }
+    edit(&url.search_params());
     let Ok(history) = window.history() else { return };
     let href = url.href();
     let _ = if push {
@@ -196,6 +299,14 @@ pub fn set_url_param(name: &str, value: Option<&str>, push: bool) {
     } else {
         history.replace_state_with_url(&JsValue::NULL, "", Some(&href))
     };
+}
+
+/// Sets (or removes, with `None`) a query parameter; `push` adds a history entry.
+pub fn set_url_param(name: &str, value: Option<&str>, push: bool) {
+    edit_url(push, |params| match value {
+        Some(v) => params.set(name, v),
+        None => params.delete(name),
+    });
 }
 
 /// The compute path in words: (headline, detail), in `lang`.

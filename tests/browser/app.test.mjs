@@ -22,7 +22,7 @@ const MODES = [
 
 async function contextualRun(browser, mode) {
   const label = mode.label;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 1000 } });
   const page = await context.newPage();
   const errors = watchErrors(page);
   const t0 = Date.now();
@@ -69,7 +69,7 @@ for (const mode of MODES) {
   test(`diagnostics on ${mode.label}: hidden states match the PyTorch fixture`, { timeout: 2 * SLOW }, async () => {
     const browser = await launch({ webgpu: mode.webgpu });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
       const errors = watchErrors(page);
       await page.goto(`${server.url}?p=diagnostics&lang=en${mode.query}`);
       const golden = page.getByTestId('golden');
@@ -105,7 +105,7 @@ test('WebGPU and the CPU fallback give the same matrix', () => {
 test('bad input gets clear messages and the page keeps working', { timeout: 2 * SLOW }, async () => {
   const browser = await launch({ webgpu: false });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1000 } });
     const errors = watchErrors(page);
     await page.goto(`${server.url}?p=contextual&lang=en`);
     await page.getByTestId('matrix-contextual').waitFor({ timeout: SLOW });
@@ -144,7 +144,7 @@ test('bad input gets clear messages and the page keeps working', { timeout: 2 * 
 test('home page in three languages; automatic backend choice skips a software adapter', { timeout: SLOW }, async () => {
   const browser = await launch({ webgpu: true });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
     await page.goto(server.url);
     await page.getByTestId('page-home').waitFor({ timeout: SLOW });
@@ -172,7 +172,7 @@ test('home page in three languages; automatic backend choice skips a software ad
 test('missing or corrupt weights get a clear message and a retry that works', { timeout: 2 * SLOW }, async () => {
   const browser = await launch({ webgpu: false });
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     let mode = 'corrupt';
     await page.route('**/model.f16.safetensors', (route) => {

@@ -21,16 +21,16 @@ async function freePort() {
   });
 }
 
-/** Starts scripts/serve.py on dist/; returns { url, stop }. */
-export async function serve() {
-  if (!existsSync(join(ROOT, 'dist', 'sesame_bg.wasm'))) throw new Error('dist/ is not built: run scripts/build-web.sh');
+/** Starts scripts/serve.py on `dir` (default dist/); returns { url, port, stop }. */
+export async function serve(dir = 'dist') {
+  if (dir === 'dist' && !existsSync(join(ROOT, 'dist', 'sesame_bg.wasm'))) throw new Error('dist/ is not built: run scripts/build-web.sh');
   const port = await freePort();
-  const proc = spawn('python3', ['scripts/serve.py', '--port', String(port), '--dir', 'dist'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn('python3', ['scripts/serve.py', '--port', String(port), '--dir', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => {
     proc.stdout.on('data', (d) => { if (String(d).includes('served at')) resolve(); });
     proc.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
-  return { url: `http://localhost:${port}/`, stop: () => proc.kill() };
+  return { url: `http://localhost:${port}/`, port, stop: () => proc.kill() };
 }
 
 const QUIET = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -40,6 +40,11 @@ const QUIET = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
 export async function launch({ webgpu }) {
   const args = [...QUIET, ...(webgpu ? ['--enable-unsafe-webgpu'] : ['--disable-features=WebGPU'])];
   return chromium.launch({ executablePath: '/usr/bin/chromium', args });
+}
+
+/** A persistent (not incognito) Chromium profile in `dir`: what installability checks need. */
+export async function launchPersistent(dir, { viewport } = {}) {
+  return chromium.launchPersistentContext(dir, { executablePath: '/usr/bin/chromium', args: [...QUIET, '--disable-features=WebGPU'], serviceWorkers: 'allow', viewport });
 }
 
 /** Collects console errors and uncaught page errors (a panic in wasm shows up here). */

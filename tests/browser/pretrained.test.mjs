@@ -37,7 +37,7 @@ for (const mode of MODES) {
   test(`masking page on ${mode.label}: 台湾大[MASK] → 学 in the top 5`, { timeout: 3 * SLOW, skip: skip('bert-zh') }, async () => {
     const browser = await launch({ webgpu: mode.webgpu });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+      const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1100 } });
       const errors = watchErrors(page);
       const zh = await fill(page, 'bert-zh', '台湾大[MASK]', mode.query, 'zh-Hant');
       assert.ok(zh.tokens.slice(0, 5).includes('学'), `zh top 5: ${zh.tokens}`);
@@ -58,7 +58,7 @@ for (const mode of MODES) {
   test(`masking page on ${mode.label}: "The capital of France is [MASK]." → paris in the top 5; chips cycle`, { timeout: 3 * SLOW, skip: skip('bert-en') }, async () => {
     const browser = await launch({ webgpu: mode.webgpu });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+      const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1100 } });
       const errors = watchErrors(page);
       // Warm-up run, then the measured one (the first includes loading and shader compilation).
       await fill(page, 'bert-en', 'The capital of Japan is [MASK].', mode.query);
@@ -88,7 +88,7 @@ for (const mode of MODES) {
   test(`diagnostics on ${mode.label}: Sesame's BERTs match HF BertForPreTraining`, { timeout: 3 * SLOW, skip: SKIP }, async () => {
     const browser = await launch({ webgpu: mode.webgpu });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+      const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1400 } });
       const errors = watchErrors(page);
       await page.goto(`${server.url}?p=diagnostics&lang=en${mode.query}`);
       await page.getByTestId('check-pretrained').click();
@@ -114,7 +114,7 @@ for (const id of ['bert-zh', 'bert-en']) {
   test(`sentence-pair page on ${id}: consecutive, swapped and random pairs; empty input gets a message`, { timeout: 2 * SLOW, skip: skip(id) }, async () => {
     const browser = await launch({ webgpu: false });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1000 } });
       const errors = watchErrors(page);
       await page.goto(`${server.url}?p=pair&lang=${LANGS[id]}&m=${id}`);
       const prob = async () => {
@@ -155,7 +155,7 @@ for (const id of ['bert-zh', 'bert-en']) {
     const bad = BAD[id];
     const browser = await launch({ webgpu: false });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1000 } });
       const errors = watchErrors(page);
       await page.goto(`${server.url}?p=masking&lang=en&m=${id}&text=${encodeURIComponent(bad.plain)}`);
       await page.getByTestId('mask-problem').waitFor({ timeout: SLOW });
@@ -190,7 +190,7 @@ const MISSING = ['bert-zh', 'bert-en'].find((id) => !shipped(id));
 test('masking and pair pages say plainly when their model is missing, and the app goes on', { timeout: SLOW, skip: MISSING ? false : 'both models are shipped' }, async () => {
   const browser = await launch({ webgpu: false });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
     for (const p of ['masking', 'pair']) {
       await page.goto(`${server.url}?p=${p}&lang=en&m=${MISSING}`);

@@ -6,13 +6,13 @@ use leptos::prelude::*;
 use super::progress::LoadProgress;
 use crate::runtime::models::{BERT_EN, BERT_ZH};
 use crate::ui::i18n::{Lang, T};
-use crate::ui::state::{url_param, AppState, ModelStatus};
+use crate::ui::state::{AppState, ModelStatus};
+use crate::ui::url::check_choice;
 
 /// The model a page starts with: the URL's `m`, else the one matching the interface language.
 pub fn initial_model(app: &AppState) -> &'static str {
-    match url_param("m").as_deref() {
-        Some("bert-zh") => BERT_ZH,
-        Some("bert-en") => BERT_EN,
+    match app.url_check("m", |v| check_choice(v, &[BERT_ZH, BERT_EN])) {
+        Some(id) => id,
         _ if app.lang.get_untracked() == Lang::En => BERT_EN,
         _ => BERT_ZH,
     }
@@ -30,9 +30,12 @@ pub fn model_card(model: RwSignal<&'static str>) -> (RwSignal<Option<serde_json:
         leptos::task::spawn_local(async move {
             let mut found = None;
             if let Ok(entry) = crate::runtime::models::manifest_entry(id).await {
-                if let Ok(text) = crate::runtime::fetch::fetch_text(&entry.path("card.json")).await {
-                    found = serde_json::from_str(&text).ok();
-                }
+                // Through the model cache when the manifest lists the card (so it works offline).
+                let bytes = match entry.file("card.json") {
+                    Some(f) => crate::runtime::fetch::fetch_verified(&entry.path("card.json"), f, &|_| {}).await.ok().map(|b| b.0),
+                    None => crate::runtime::fetch::fetch_text(&entry.path("card.json")).await.ok().map(String::into_bytes),
+                };
+                found = bytes.and_then(|b| serde_json::from_slice(&b).ok());
             }
             // The answer for a model the reader has since switched away from is dropped.
             if model.get_untracked() == id {
@@ -54,7 +57,7 @@ pub fn ModelPicker(
 ) -> impl IntoView {
     let app = expect_context::<AppState>();
     view! {
-        <div class="presets">
+        <div class="presets" data-control="model">
             <span class="label">{move || app.t(T::ModelLabel)}</span>
             <button class:active=move || model.get() == BERT_ZH data-testid="model-zh" on:click=move |_| on_pick.run(BERT_ZH)>{move || app.t(T::ModelZh)}</button>
             <button class:active=move || model.get() == BERT_EN data-testid="model-en" on:click=move |_| on_pick.run(BERT_EN)>{move || app.t(T::ModelEn)}</button>

@@ -9,7 +9,39 @@ use crate::ui::components::charts::{LineChart, Scatter, Series};
 use crate::ui::components::heatmap::Heatmap;
 use crate::ui::components::progress::LoadProgress;
 use crate::ui::i18n::T;
-use crate::ui::state::{AppState, ModelStatus};
+use crate::ui::state::{set_url_param, set_url_params_all, url_params_all, AppState, ModelStatus};
+use crate::ui::url::{check_text, Rejected};
+
+/// Limits on what the address (and the boxes) may carry.
+const MAX_TARGET_CHARS: usize = 64;
+const MAX_SENTENCE_CHARS: usize = 4000;
+const MAX_ROWS: usize = 24;
+
+/// The sentences from the address: `s=group|text`, repeated; `None` when there are none.
+fn rows_from_url(app: &AppState) -> Option<Vec<Sentence>> {
+    let values = url_params_all("s");
+    if values.is_empty() {
+        return None;
+    }
+    if values.len() > MAX_ROWS {
+        app.reject("s", Rejected::TooLong { chars: values.len(), max: MAX_ROWS });
+        return None;
+    }
+    let mut out = Vec::new();
+    for v in values {
+        match check_text(&v, MAX_SENTENCE_CHARS) {
+            Ok(v) => {
+                let (group, text) = v.split_once('|').unwrap_or(("", &v));
+                out.push(Sentence { group: group.to_string(), text: text.to_string() });
+            }
+            Err(why) => {
+                app.reject("s", why);
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
 
 /// One editable row.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,6 +97,12 @@ pub fn Contextual() -> impl IntoView {
     let app = expect_context::<AppState>();
     let mut ids = 0usize;
     let (t0, s0) = default_english();
+    let (t0, s0) = match (app.url_text("target", MAX_TARGET_CHARS), rows_from_url(&app)) {
+        (None, None) => (t0, s0),
+        (t, s) => (t.unwrap_or(t0), s.unwrap_or(s0)),
+    };
+    // The layer the address asks for, applied to the first result.
+    let url_layer = StoredValue::new(app.url_check("layer", |v| v.parse::<usize>().map_err(|_| Rejected::Unknown(crate::ui::url::shorten(v, 40)))));
     let target = RwSignal::new(t0);
     let rows = RwSignal::new(rows_from(s0, &mut ids));
     let next_id = StoredValue::new(ids);
@@ -89,6 +127,9 @@ pub fn Contextual() -> impl IntoView {
         error.set(None);
         let sentences: Vec<Sentence> = rows.get_untracked().into_iter().map(|r| Sentence { group: r.group, text: r.text }).collect();
         let target_word = target.get_untracked();
+        // The address keeps what this run shows.
+        set_url_param("target", Some(&target_word), false);
+        set_url_params_all("s", &sentences.iter().map(|s| format!("{}|{}", s.group, s.text)).collect::<Vec<_>>());
         leptos::task::spawn_local(async move {
             yield_to_browser().await;
             let (prepared, found) = prepare(&bert, &sentences, &target_word);
@@ -115,7 +156,16 @@ pub fn Contextual() -> impl IntoView {
                             SentenceView { number: p.index + 1, text: p.sentence.text.clone(), group, tokens }
                         })
                         .collect();
-                    layer.set(v.layers.len() - 1);
+                    let last = v.layers.len() - 1;
+                    let asked = url_layer.try_update_value(|l| l.take()).flatten();
+                    layer.set(match asked {
+                        Some(k) if (1..=last).contains(&k) => k,
+                        Some(k) => {
+                            app.reject("layer", Rejected::Unknown(k.to_string()));
+                            last
+                        }
+                        None => last,
+                    });
                     result.set(Some(RunResult {
                         sentences,
                         group_names,
@@ -185,17 +235,18 @@ pub fn Contextual() -> impl IntoView {
             }}
 
             <div class="panel controls">
-                <div class="presets">
+                <div class="presets" data-control="presets">
                     <span class="label">{move || app.t(T::CtxPresets)}</span>
                     <button on:click=move |_| load_preset(default_english()) data-testid="preset-apple">{move || app.t(T::CtxPresetApple)}</button>
                     <button on:click=move |_| load_preset(default_bank()) data-testid="preset-bank">{move || app.t(T::CtxPresetBank)}</button>
                     <button on:click=move |_| load_preset(default_chinese()) data-testid="preset-guo">{move || app.t(T::CtxPresetGuo)}</button>
                 </div>
-                <label class="target">
+                <label class="target" data-control="target">
                     <span class="label">{move || app.t(T::CtxTarget)}</span>
-                    <input type="text" maxlength="64" data-testid="target" prop:value=move || target.get()
+                    <input type="text" maxlength=MAX_TARGET_CHARS.to_string() data-testid="target" prop:value=move || target.get()
                            on:input=move |ev| target.set(event_target_value(&ev)) />
                 </label>
+                <div class="sentences" data-control="sentences">
                 <div class="label">{move || app.t(T::CtxSentences)}</div>
                 <ol class="rows" data-testid="rows">
                     <For each=move || rows.get() key=|r| r.id let:row>
@@ -206,7 +257,7 @@ pub fn Contextual() -> impl IntoView {
                                 <li class="row">
                                     <input class="group" type="text" maxlength="40" prop:value=row.group.clone()
                                            on:input=move |ev| { let v = event_target_value(&ev); set(&|r| r.group = v.clone()) } />
-                                    <input class="sentence" type="text" maxlength="4000" prop:value=row.text.clone()
+                                    <input class="sentence" type="text" maxlength=MAX_SENTENCE_CHARS.to_string() prop:value=row.text.clone()
                                            on:input=move |ev| { let v = event_target_value(&ev); set(&|r| r.text = v.clone()) } />
                                     <button class="icon" title=move || app.t(T::CtxRemove) aria-label=move || app.t(T::CtxRemove)
                                             on:click=move |_| rows.update(|rs| rs.retain(|r| r.id != id))>"×"</button>
@@ -215,14 +266,15 @@ pub fn Contextual() -> impl IntoView {
                         }
                     </For>
                 </ol>
+                </div>
                 <div class="actions">
-                    <button class="secondary" on:click=move |_| {
+                    <button class="secondary" data-control="sentences" on:click=move |_| {
                         let id = next_id.get_value() + 1;
                         next_id.set_value(id);
                         let group = rows.with_untracked(|rs| rs.last().map(|r| r.group.clone()).unwrap_or_default());
                         rows.update(|rs| rs.push(Row { id, group, text: String::new() }));
                     }>{move || app.t(T::CtxAdd)}</button>
-                    <button class="primary" data-testid="run" disabled=move || running.get() || matches!(app.minilm.get(), ModelStatus::Loading(_))
+                    <button class="primary" data-testid="run" data-control="run" disabled=move || running.get() || matches!(app.minilm.get(), ModelStatus::Loading(_))
                             on:click=move |_| run()>
                         {move || if running.get() { app.t(T::CtxRunning) } else { app.t(T::CtxRun) }}
                     </button>
@@ -252,12 +304,16 @@ pub fn Contextual() -> impl IntoView {
                 view! {
                     <div class="results" data-testid="results" data-first-matrix-ms=move || first_matrix_ms.get().map(|v| format!("{v:.0}"))
                          data-forward-ms=format!("{:.1}", r.forward_ms)>
-                        <div class="layer-select">
+                        <div class="layer-select" data-control="layer">
                             <label>
                                 <span class="label">{move || app.t(T::CtxLayer)}</span>
                                 <input type="range" min="1" max=(n_layers - 1).to_string() step="1" data-testid="layer"
                                        prop:value=move || layer.get().to_string()
-                                       on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() { layer.set(v.clamp(1, n_layers - 1)) } } />
+                                       on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<usize>() {
+                                           let k = v.clamp(1, n_layers - 1);
+                                           layer.set(k);
+                                           set_url_param("layer", Some(&k.to_string()), false);
+                                       } } />
                                 <strong data-testid="layer-name">{move || layer_name(&app, layer.get())}</strong>
                             </label>
                             <span class="timing">{move || format!("{} {:.0} ms", app.t(T::CtxTime), r.forward_ms)}</span>

@@ -157,10 +157,10 @@ pub fn Diagnostics() -> impl IntoView {
                     <p data-testid="load-stats" data-bytes=stats.bytes.to_string() data-from-cache=stats.from_cache.to_string() data-warmup-ms=format!("{:.0}", stats.warmup_ms) data-fetch-ms=format!("{:.0}", stats.fetch_ms) data-build-ms=format!("{:.0}", stats.build_ms)>
                         {format!("all-MiniLM-L6-v2: {:.1} MB", stats.bytes as f64 / 1e6)}
                         {stats.from_cache.then(|| format!(" ({})", app.t(T::FromCache)))}
-                        {format!(" · files {:.0} ms · build {:.0} ms · first run {:.0} ms", stats.fetch_ms, stats.build_ms, stats.warmup_ms)}
+                        {format!(" · {} {:.0} ms · {} {:.0} ms · {} {:.0} ms", app.t(T::DiagFiles), stats.fetch_ms, app.t(T::DiagBuild), stats.build_ms, app.t(T::DiagFirstRun), stats.warmup_ms)}
                     </p>
                     <p class="note" data-testid="wasm-memory" data-bytes=format!("{memory:.0}")>
-                        {format!("wasm memory: {:.0} MB", memory / 1e6)}
+                        {format!("{}: {:.0} MB", app.t(T::DiagMemory), memory / 1e6)}
                     </p>
                 }.into_any() }
                 ModelStatus::Failed(e) => view! { <div class="message error" role="alert">{e}</div> }.into_any(),

@@ -13,7 +13,12 @@ use crate::task::masking::{corrupt, Cover, MaskingRule, Rng};
 use crate::ui::components::charts::LossCurve;
 use crate::ui::components::pretrained::{initial_model, model_card, ModelLoadState, ModelPicker};
 use crate::ui::i18n::T;
-use crate::ui::state::{set_url_param, url_param, AppState, ModelStatus};
+use crate::ui::state::{set_url_param, AppState, ModelStatus};
+use crate::ui::url::check_text;
+
+/// The longest sentence the text box (and the address) takes; the model's window is shorter, so
+/// a long text gets the "too long" message rather than silent truncation.
+const MAX_TEXT_CHARS: usize = 4000;
 
 /// Example sentences per model.
 fn presets(model: &str) -> &'static [&'static str] {
@@ -75,8 +80,8 @@ struct Outcome {
 pub fn Masking() -> impl IntoView {
     let app = expect_context::<AppState>();
     let model = RwSignal::new(initial_model(&app));
-    let text = RwSignal::new(url_param("text").unwrap_or_else(|| presets(model.get_untracked())[0].to_string()));
-    let covers = RwSignal::new(url_param("cover").map(|c| parse_covers(&c)).unwrap_or_default());
+    let text = RwSignal::new(app.url_text("text", MAX_TEXT_CHARS).unwrap_or_else(|| presets(model.get_untracked())[0].to_string()));
+    let covers = RwSignal::new(app.url_check("cover", |c| check_text(c, 2000).map(|c| parse_covers(&c))).unwrap_or_default());
     let outcome = RwSignal::new(None::<Outcome>);
     let problem = RwSignal::new(None::<Problem>);
     let error = RwSignal::new(None::<String>);
@@ -198,7 +203,7 @@ pub fn Masking() -> impl IntoView {
 
             <div class="panel controls">
                 <ModelPicker model=model on_pick=Callback::new(set_model) />
-                <div class="presets">
+                <div class="presets" data-control="presets">
                     <span class="label">{move || app.t(T::CtxPresets)}</span>
                     {move || presets(model.get()).iter().enumerate().map(|(i, p)| {
                         let p = p.to_string();
@@ -206,9 +211,9 @@ pub fn Masking() -> impl IntoView {
                         view! { <button data-testid=format!("preset-{i}") on:click=move |_| { covers.set(vec![]); text.set(p.clone()); }>{shown}</button> }
                     }).collect_view()}
                 </div>
-                <label class="target wide">
+                <label class="target wide" data-control="text">
                     <span class="label">{move || app.t(T::MaskInput)}</span>
-                    <input type="text" maxlength="4000" data-testid="mask-text" prop:value=move || text.get()
+                    <input type="text" maxlength=MAX_TEXT_CHARS.to_string() data-testid="mask-text" prop:value=move || text.get()
                            on:change=move |ev| { covers.set(vec![]); text.set(event_target_value(&ev)); } />
                 </label>
                 <p class="hint">{move || app.t(T::MaskHint)}</p>
@@ -282,7 +287,7 @@ pub fn Masking() -> impl IntoView {
                 }
             })}
 
-            <div class="panel">
+            <div class="panel" data-control="example">
                 <h2>{move || app.t(T::MaskRuleTitle)}</h2>
                 <p>{move || app.t(T::MaskRuleText)}</p>
                 <div class="chips small" data-testid="corrupted">
@@ -305,7 +310,7 @@ pub fn Masking() -> impl IntoView {
                 }>{move || app.t(T::MaskUseExample)}</button>
             </div>
 
-            <div class="panel">
+            <div class="panel" data-control="curve">
                 <h2>{move || app.t(T::MaskCurveTitle)}</h2>
                 {move || card_missing.get().then(|| view! { <p class="hint" data-testid="card-missing">{app.t(T::MaskNoCard)}</p> })}
                 {move || card.get().map(|c| {

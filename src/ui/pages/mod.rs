@@ -4,4 +4,5 @@ pub mod contextual;
 pub mod diagnostics;
 pub mod home;
 pub mod masking;
+pub mod offline;
 pub mod pair;

@@ -9,7 +9,10 @@ use crate::runtime::models::{loaded_pretraining, now_ms, BERT_ZH};
 use crate::task::pair::{self, Problem};
 use crate::ui::components::pretrained::{initial_model, model_card, ModelLoadState, ModelPicker};
 use crate::ui::i18n::T;
-use crate::ui::state::{set_url_param, url_param, AppState, ModelStatus};
+use crate::ui::state::{set_url_param, AppState, ModelStatus};
+
+/// The longest sentence each box (and the address) takes.
+const MAX_SENTENCE_CHARS: usize = 2000;
 
 /// Consecutive sentence pairs per model (none of them from the training corpus).
 fn pairs(model: &str) -> &'static [(&'static str, &'static str)] {
@@ -45,9 +48,10 @@ pub fn Pair() -> impl IntoView {
     let app = expect_context::<AppState>();
     let model = RwSignal::new(initial_model(&app));
     let first = pairs(model.get_untracked())[0];
-    let a = RwSignal::new(url_param("a").unwrap_or_else(|| first.0.to_string()));
-    let b = RwSignal::new(url_param("b").unwrap_or_else(|| first.1.to_string()));
-    let kind = RwSignal::new(if url_param("a").is_some() { Kind::Typed } else { Kind::Consecutive });
+    let (url_a, url_b) = (app.url_text("a", MAX_SENTENCE_CHARS), app.url_text("b", MAX_SENTENCE_CHARS));
+    let kind = RwSignal::new(if url_a.is_some() || url_b.is_some() { Kind::Typed } else { Kind::Consecutive });
+    let a = RwSignal::new(url_a.unwrap_or_else(|| first.0.to_string()));
+    let b = RwSignal::new(url_b.unwrap_or_else(|| first.1.to_string()));
     let which = StoredValue::new(0usize);
     let result = RwSignal::new(None::<(f32, Vec<(String, u32)>, f64)>);
     let problem = RwSignal::new(None::<Problem>);
@@ -133,18 +137,18 @@ pub fn Pair() -> impl IntoView {
             <p class="lede">{move || app.t(T::PairLede)}</p>
             <div class="panel controls">
                 <ModelPicker model=model on_pick=Callback::new(set_model) />
-                <div class="presets">
+                <div class="presets" data-control="presets">
                     <span class="label">{move || app.t(T::CtxPresets)}</span>
                     <button class:active=move || kind.get() == Kind::Consecutive data-testid="pair-consecutive" on:click=move |_| load(Kind::Consecutive)>{move || app.t(T::PairConsecutive)}</button>
                     <button class:active=move || kind.get() == Kind::Swapped data-testid="pair-swapped" on:click=move |_| load(Kind::Swapped)>{move || app.t(T::PairSwapped)}</button>
                     <button class:active=move || kind.get() == Kind::Random data-testid="pair-random" on:click=move |_| load(Kind::Random)>{move || app.t(T::PairRandom)}</button>
                     <button data-testid="pair-next" on:click=move |_| { which.update_value(|w| *w += 1); load(kind.get_untracked()); }>{move || app.t(T::PairNext)}</button>
                 </div>
-                <label class="target wide"><span class="label">"A"</span>
-                    <input type="text" maxlength="2000" data-testid="pair-a" prop:value=move || a.get() on:change=move |ev| { kind.set(Kind::Typed); a.set(event_target_value(&ev)); } />
+                <label class="target wide" data-control="inputs"><span class="label">"A"</span>
+                    <input type="text" maxlength=MAX_SENTENCE_CHARS.to_string() data-testid="pair-a" prop:value=move || a.get() on:change=move |ev| { kind.set(Kind::Typed); a.set(event_target_value(&ev)); } />
                 </label>
-                <label class="target wide"><span class="label">"B"</span>
-                    <input type="text" maxlength="2000" data-testid="pair-b" prop:value=move || b.get() on:change=move |ev| { kind.set(Kind::Typed); b.set(event_target_value(&ev)); } />
+                <label class="target wide" data-control="inputs"><span class="label">"B"</span>
+                    <input type="text" maxlength=MAX_SENTENCE_CHARS.to_string() data-testid="pair-b" prop:value=move || b.get() on:change=move |ev| { kind.set(Kind::Typed); b.set(event_target_value(&ev)); } />
                 </label>
             </div>
 

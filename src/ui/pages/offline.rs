@@ -1,0 +1,167 @@
+//! "Offline use": which models are on this device, one button that downloads all of them with a
+//! single progress bar, the storage used, and a way to clear it.
+
+use leptos::prelude::*;
+
+use crate::assets::ModelEntry;
+use crate::runtime::fetch::{clear_model_cache, fetch_verified, is_cached, request_persistence, storage_estimate};
+use crate::runtime::models::manifest;
+use crate::ui::i18n::T;
+use crate::ui::pwa::{build_id, pwa_signal, SwState};
+use crate::ui::state::AppState;
+
+/// A model as this page lists it.
+#[derive(Clone, Debug, PartialEq)]
+struct Row {
+    entry: ModelEntry,
+    /// Every file of the model is in the cache.
+    cached: bool,
+}
+
+/// What the download button is doing.
+#[derive(Clone, Debug, PartialEq)]
+enum Job {
+    Idle,
+    Downloading { done: u64, total: u64 },
+    Done,
+    Cleared,
+    Failed(String),
+}
+
+fn mb(bytes: f64) -> String {
+    if bytes >= 1e9 {
+        format!("{:.1} GB", bytes / 1e9)
+    } else {
+        format!("{:.1} MB", bytes / 1e6)
+    }
+}
+
+async fn list() -> Result<Vec<Row>, String> {
+    let mut rows = Vec::new();
+    for entry in manifest().await?.models {
+        let mut cached = true;
+        for f in &entry.files {
+            cached &= is_cached(&entry.path(&f.name)).await;
+        }
+        rows.push(Row { entry, cached });
+    }
+    Ok(rows)
+}
+
+/// The offline-use page.
+#[component]
+pub fn Offline() -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let rows = RwSignal::new(None::<Result<Vec<Row>, String>>);
+    let storage = RwSignal::new(None::<(f64, f64)>);
+    let job = RwSignal::new(Job::Idle);
+    let pwa = pwa_signal();
+
+    let refresh = move || {
+        leptos::task::spawn_local(async move {
+            rows.set(Some(list().await));
+            storage.set(storage_estimate().await);
+        })
+    };
+    refresh();
+
+    let download_all = move |_| {
+        let Some(Ok(list)) = rows.get_untracked() else { return };
+        let total: u64 = list.iter().map(|r| r.entry.total_bytes()).sum();
+        job.set(Job::Downloading { done: 0, total });
+        leptos::task::spawn_local(async move {
+            request_persistence().await;
+            let mut before = 0u64;
+            for row in list {
+                for f in &row.entry.files {
+                    let progress = move |n: u64| job.set(Job::Downloading { done: before + n, total });
+                    if let Err(e) = fetch_verified(&row.entry.path(&f.name), f, &progress).await {
+                        job.set(Job::Failed(format!("{}: {e}", row.entry.name)));
+                        refresh();
+                        return;
+                    }
+                    before += f.bytes;
+                }
+            }
+            job.set(Job::Done);
+            refresh();
+        });
+    };
+
+    let clear = move |_| {
+        leptos::task::spawn_local(async move {
+            job.set(match clear_model_cache().await {
+                Ok(()) => Job::Cleared,
+                Err(e) => Job::Failed(e),
+            });
+            refresh();
+        });
+    };
+
+    let busy = move || matches!(job.get(), Job::Downloading { .. });
+    view! {
+        <section class="page offline" data-testid="page-offline">
+            <h1>{move || app.t(T::OffTitle)}</h1>
+            <p class="lede">{move || app.t(T::OffLede)}</p>
+
+            <div class="panel">
+                <h2>{move || app.t(T::OffApp)}</h2>
+                <p data-testid="sw-state" data-state=move || match pwa.get().0 { SwState::Ready => "ready", SwState::Registering => "registering", SwState::Unsupported => "unsupported", SwState::Failed(_) => "failed" }>
+                    {move || match pwa.get().0 {
+                        SwState::Ready => app.t(T::OffSwReady).to_string(),
+                        SwState::Registering => app.t(T::OffSwRegistering).to_string(),
+                        SwState::Unsupported => app.t(T::OffSwUnsupported).to_string(),
+                        SwState::Failed(e) => format!("{}: {e}", app.t(T::OffSwFailed)),
+                    }}
+                </p>
+                <p class="muted">{move || app.t(T::OffRelease)}" "<code data-testid="build-id">{build_id()}</code></p>
+            </div>
+
+            <div class="panel">
+                <h2>{move || app.t(T::OffModels)}</h2>
+                {move || match rows.get() {
+                    None => view! { <p class="muted">"…"</p> }.into_any(),
+                    Some(Err(e)) => view! { <div class="message error" role="alert">{e}</div> }.into_any(),
+                    Some(Ok(list)) => view! {
+                        <table class="models" data-testid="model-table">
+                            <tbody>
+                                {list.into_iter().map(|r| view! {
+                                    <tr data-model=r.entry.id.clone() data-cached=r.cached.to_string()>
+                                        <td>{r.entry.name.clone()}</td>
+                                        <td class="num">{mb(r.entry.total_bytes() as f64)}</td>
+                                        <td>{if r.cached { view! { <span class="ok">"✓ "{app.t(T::OffCached)}</span> }.into_any() } else { view! { <span class="muted">{app.t(T::OffNotCached)}</span> }.into_any() }}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                }}
+                {move || match job.get() {
+                    Job::Downloading { done, total } => {
+                        let pct = if total > 0 { 100.0 * done as f64 / total as f64 } else { 0.0 };
+                        view! {
+                            <div class="progress" role="progressbar" data-testid="offline-progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow=format!("{pct:.0}")>
+                                <div class="progress-label">{format!("{} {} / {}", app.t(T::OffDownloading), mb(done as f64), mb(total as f64))}</div>
+                                <div class="progress-track"><div class="progress-fill" style:width=format!("{pct:.1}%")></div></div>
+                            </div>
+                        }.into_any()
+                    }
+                    Job::Done => view! { <div class="message ok" role="status" data-testid="offline-done">{app.t(T::OffDone)}</div> }.into_any(),
+                    Job::Cleared => view! { <div class="message info" role="status" data-testid="offline-cleared">{app.t(T::OffCleared)}</div> }.into_any(),
+                    Job::Failed(e) => view! { <div class="message error" role="alert" data-testid="offline-error">{format!("{}: {e}", app.t(T::OffFailed))}</div> }.into_any(),
+                    Job::Idle => ().into_any(),
+                }}
+                <div class="actions">
+                    <button class="primary" data-testid="offline-all" disabled=busy on:click=download_all>{move || app.t(T::OffDownloadAll)}</button>
+                    <button class="secondary" data-testid="offline-clear" disabled=busy on:click=clear>{move || app.t(T::OffClear)}</button>
+                </div>
+                <p class="muted" data-testid="storage" data-usage=move || storage.get().map(|s| format!("{:.0}", s.0))>
+                    {move || match storage.get() {
+                        Some((used, quota)) => format!("{}: {} ({} {})", app.t(T::OffStorage), mb(used), mb(quota), app.t(T::OffAvailable)),
+                        None => format!("{}: –", app.t(T::OffStorage)),
+                    }}
+                </p>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,124 @@
+//! The address as the app's state: which parameters exist, how values from it are checked, and
+//! the iframe snippet that embeds a page. Plain Rust (tested natively); the browser side is in
+//! `state.rs` and `embed.rs`.
+//!
+//! A URL can come from anyone (a link in a forum, an embed on a course site), so every value is
+//! checked: a malformed or hostile one falls back to the default and the page says so. Values are
+//! only ever rendered as text (Leptos text nodes), never as HTML.
+
+/// Parameters every page understands; a page's own parameters are dropped when the reader moves
+/// to another page.
+pub const GLOBAL_PARAMS: [&str; 5] = ["p", "lang", "backend", "embed", "hide"];
+
+/// Controls that `hide=` can name, each marked `data-control="…"` on its page.
+pub const CONTROLS: [&str; 11] = ["model", "presets", "text", "example", "curve", "inputs", "target", "sentences", "run", "layer", "open"];
+
+/// Why a value from the address was not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejected {
+    /// Longer than the page accepts (`chars` > `max`).
+    TooLong { chars: usize, max: usize },
+    /// Not one of the accepted values.
+    Unknown(String),
+}
+
+/// Checks a free-text value: at most `max` characters; control characters other than newline and
+/// tab are dropped (they cannot be typed and only serve to confuse).
+pub fn check_text(value: &str, max: usize) -> Result<String, Rejected> {
+    let chars = value.chars().count();
+    if chars > max {
+        return Err(Rejected::TooLong { chars, max });
+    }
+    Ok(value.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect())
+}
+
+/// Checks that `value` is one of `allowed`.
+pub fn check_choice<'a>(value: &str, allowed: &[&'a str]) -> Result<&'a str, Rejected> {
+    allowed.iter().find(|a| **a == value).copied().ok_or_else(|| Rejected::Unknown(shorten(value, 40)))
+}
+
+/// Reads `hide=a,b,c`: the known control names, and the rejected rest.
+pub fn parse_hide(value: &str) -> (Vec<&'static str>, Vec<String>) {
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()).take(64) {
+        match CONTROLS.iter().find(|c| **c == name) {
+            Some(c) if !known.contains(c) => known.push(*c),
+            Some(_) => {}
+            None => unknown.push(shorten(name, 40)),
+        }
+    }
+    (known, unknown)
+}
+
+/// The stylesheet that hides `controls` (names come from [`CONTROLS`] only, so nothing from the
+/// address reaches the CSS).
+pub fn hide_css(controls: &[&'static str]) -> String {
+    controls.iter().map(|c| format!("[data-control=\"{c}\"]{{display:none!important}}")).collect()
+}
+
+/// A value cut to `max` characters with an ellipsis, for messages.
+pub fn shorten(value: &str, max: usize) -> String {
+    if value.chars().count() <= max {
+        value.to_string()
+    } else {
+        format!("{}…", value.chars().take(max).collect::<String>())
+    }
+}
+
+/// Escapes text for an HTML attribute value in double quotes.
+pub fn escape_attr(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The `<iframe>` snippet for `url` (already carrying `embed=1` and any `hide=`).
+pub fn iframe_snippet(url: &str, title: &str, height: u32) -> String {
+    format!(
+        "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\" allow=\"clipboard-write\"></iframe>",
+        escape_attr(url),
+        escape_attr(title)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_capped_and_cleaned() {
+        assert_eq!(check_text("台湾大[MASK]", 10), Ok("台湾大[MASK]".into()));
+        assert_eq!(check_text("a\u{0}b\u{1b}c\nd", 10), Ok("abc\nd".into()));
+        assert_eq!(check_text(&"x".repeat(11), 10), Err(Rejected::TooLong { chars: 11, max: 10 }));
+        // Characters, not bytes.
+        assert!(check_text(&"字".repeat(10), 10).is_ok());
+    }
+
+    #[test]
+    fn choices_and_hide_lists() {
+        assert_eq!(check_choice("bert-zh", &["bert-zh", "bert-en"]), Ok("bert-zh"));
+        assert_eq!(check_choice("<script>", &["bert-zh"]), Err(Rejected::Unknown("<script>".into())));
+        let (known, unknown) = parse_hide("model, text,model,,<b>x</b>");
+        assert_eq!(known, vec!["model", "text"]);
+        assert_eq!(unknown, vec!["<b>x</b>".to_string()]);
+        assert_eq!(hide_css(&known), "[data-control=\"model\"]{display:none!important}[data-control=\"text\"]{display:none!important}");
+    }
+
+    #[test]
+    fn snippet_escapes_the_url() {
+        let s = iframe_snippet("https://x.org/?p=masking&text=\"><script>alert(1)</script>&embed=1", "Sesame", 700);
+        assert!(s.starts_with("<iframe src=\"https://x.org/?p=masking&amp;text=&quot;&gt;&lt;script&gt;"));
+        assert!(!s.contains("<script>"));
+        assert!(s.ends_with("></iframe>"));
+    }
+}
