@@ -9,6 +9,8 @@
 //!                                                                    --name-masking gives names share S of the masked tokens,
 //!                                                                    whole words; 0 = BERT's rule; --fragments F makes a share F
 //!                                                                    of examples a 2-16 token fragment cut anywhere)
+//! sesame-train ae     --out DIR [--data mnist|fashion] [--bottleneck K] [--epochs E] [--noise S] [--normal C] [--minutes M]
+//!                                                                   (convolutional auto-encoder; resumes when DIR has run.json)
 //! sesame-train bench  zh|en [--steps N]                            (tokens/s of each CPU backend, same config)
 //! sesame-train eval   --model DIR [--lang L] [--seq S] [--pair P]   (top-1/top-5 and pair accuracy on the held-out split;
 //!                                                                    language, window and pair task default to the card's)
@@ -156,9 +158,43 @@ fn real_main() -> Result<(), String> {
         }
         "eval" | "export" => sesame_train_extra(cmd, rest)?,
         "probe" => probe(&flags(rest)?)?,
+        "ae" => autoencoder(&flags(rest)?)?,
         "dump" => dump(&flags(rest)?)?,
         other => return Err(format!("unknown command {other}")),
     }
+    Ok(())
+}
+
+/// Trains (or resumes, when `--out` already has a `run.json`) a convolutional auto-encoder.
+fn autoencoder(f: &HashMap<String, String>) -> Result<(), String> {
+    use sesame::model::autoencoder::AutoencoderConfig;
+    use sesame::train::autoencoder::{train, AeRunConfig};
+    let out = PathBuf::from(f.get("out").ok_or("--out RUN_DIR is required")?);
+    let shared = PathBuf::from(get(f, "shared", "../shared".to_string())?);
+    let data = match get(f, "data", "mnist".to_string())?.as_str() {
+        "mnist" => shared.join("data/images/mnist"),
+        "fashion" | "fashion-mnist" => shared.join("data/images/fashion-mnist"),
+        other => return Err(format!("--data {other}: mnist or fashion")),
+    };
+    let mut model = AutoencoderConfig::new(get(f, "bottleneck", 8)?);
+    model.channels = get(f, "channels", model.channels)?;
+    let normal_class = match get(f, "normal", -1i64)? {
+        c if (0..=9).contains(&c) => Some(c as u8),
+        -1 => None,
+        c => return Err(format!("--normal {c}: a class 0-9")),
+    };
+    let cfg = AeRunConfig {
+        data,
+        model,
+        batch: get(f, "batch", 64)?,
+        epochs: get(f, "epochs", 5)?,
+        lr: get(f, "lr", 1e-3)?,
+        seed: get(f, "seed", 42)?,
+        noise: get(f, "noise", 0.0)?,
+        normal_class,
+    };
+    let state = train(&out, Some(cfg), get(f, "minutes", 60.0)?)?;
+    println!("{}: step {}, {:.0} s of training, test MSE {}", out.display(), state.step, state.seconds, state.test_mse.map(|m| format!("{m:.5}")).unwrap_or("–".into()));
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! Model definitions. Each model is one file, written once for every burn device.
 
+pub mod autoencoder;
 pub mod bert;
 pub mod pretraining;
 pub mod weights;

@@ -140,6 +140,11 @@ impl Weights {
         self.insert(name, shape, values);
     }
 
+    /// Moves out a rank-4 tensor (a convolution kernel) of shape `shape`, onto `device`.
+    pub fn tensor4(&mut self, name: &str, shape: [usize; 4], device: &Device) -> Result<Tensor<4>, WeightError> {
+        Ok(Tensor::from_data(TensorData::new(self.take(name, &shape)?, shape), device))
+    }
+
     /// Moves out a rank-2 tensor of shape `[rows, cols]`, onto `device`.
     pub fn tensor2(&mut self, name: &str, shape: [usize; 2], device: &Device) -> Result<Tensor<2>, WeightError> {
         Ok(Tensor::from_data(TensorData::new(self.take(name, &shape)?, shape), device))

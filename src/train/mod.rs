@@ -2,7 +2,9 @@
 //! plus evaluation and export of shipped models. The model code is the same
 //! [`crate::model::pretraining`] the pages run.
 
+pub mod autoencoder;
 pub mod corpus;
 pub mod examples;
 pub mod export;
+pub mod images;
 pub mod run;
