@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use super::images::ImageSet;
 use crate::model::autoencoder::{per_image_mse, Autoencoder, AutoencoderConfig, IMAGE_SIDE};
-use crate::model::weights::{to_f32_safetensors, Weights};
+use super::run::write_checkpoint;
+use crate::model::weights::Weights;
 use crate::task::masking::Rng;
 
 /// Settings of an auto-encoder run (`run.json`).
@@ -97,17 +98,6 @@ pub fn evaluate(model: &Autoencoder, set: &ImageSet, class: Option<u8>, noise: f
     total / ids.len().max(1) as f64
 }
 
-fn save(dir: &Path, model: &Autoencoder, optim: &burn::optim::ModuleOptimizer, state: &AeState) -> Result<(), String> {
-    let tmp = dir.join("ckpt.tmp");
-    std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
-    std::fs::write(tmp.join("model.safetensors"), to_f32_safetensors(&model.export()).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    optim.save(tmp.join("optim.bpk")).map_err(|e| format!("saving optimiser state: {e:?}"))?;
-    std::fs::write(tmp.join("state.json"), serde_json::to_vec_pretty(state).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    let ckpt = dir.join("ckpt");
-    let _ = std::fs::remove_dir_all(&ckpt);
-    std::fs::rename(&tmp, &ckpt).map_err(|e| e.to_string())
-}
-
 /// Trains (or resumes) the run in `dir` for at most `minutes`, or until its epochs are done.
 /// `fresh` gives the settings when the directory has no `run.json` yet.
 pub fn train(dir: &Path, fresh: Option<AeRunConfig>, minutes: f64) -> Result<AeState, String> {
@@ -145,14 +135,19 @@ pub fn train(dir: &Path, fresh: Option<AeRunConfig>, minutes: f64) -> Result<AeS
     let start = Instant::now();
     let budget = minutes * 60.0;
     let mut window = (0.0f64, 0usize);
+    let mut order: (Option<usize>, Vec<usize>) = (None, Vec::new()); // (epoch, its image order)
     while state.step < total && start.elapsed().as_secs_f64() < budget {
         let (epoch, k) = (state.step / per_epoch, state.step % per_epoch);
-        // Each epoch's order depends only on (seed, epoch): a resumed run continues the same stream.
-        let mut order = train_ids.clone();
-        let mut rng = Rng::new(cfg.seed.wrapping_mul(1_000_003).wrapping_add(epoch as u64));
-        for i in (1..order.len()).rev() {
-            order.swap(i, rng.below(i + 1));
+        if order.0 != Some(epoch) {
+            // Each epoch's order depends only on (seed, epoch): a resumed run continues the same stream.
+            let mut ids = train_ids.clone();
+            let mut rng = Rng::new(cfg.seed.wrapping_mul(1_000_003).wrapping_add(epoch as u64));
+            for i in (1..ids.len()).rev() {
+                ids.swap(i, rng.below(i + 1));
+            }
+            order = (Some(epoch), ids);
         }
+        let order = &order.1;
         let ids = &order[k * cfg.batch..((k + 1) * cfg.batch).min(order.len())];
         let mut noise_rng = Rng::new(cfg.seed ^ (state.step as u64).wrapping_mul(0x9E37_79B9));
         let (input, clean) = batch(&train_set, ids, cfg.noise, &mut noise_rng, &device);
@@ -173,9 +168,9 @@ pub fn train(dir: &Path, fresh: Option<AeRunConfig>, minutes: f64) -> Result<AeS
             state.test_mse = Some(mse);
             eprintln!("epoch {} done (step {}): test MSE {mse:.5}", epoch + 1, state.step);
             writeln!(log, "{}", serde_json::json!({"step": state.step, "epoch": epoch + 1, "test_mse": mse})).map_err(|e| e.to_string())?;
-            save(dir, &model, &optim, &state)?;
+            write_checkpoint(dir, &model.export(), &optim, &state)?;
         }
     }
-    save(dir, &model, &optim, &state)?;
+    write_checkpoint(dir, &model.export(), &optim, &state)?;
     Ok(state)
 }

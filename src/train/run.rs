@@ -509,9 +509,15 @@ pub fn read_log(dir: &Path) -> Vec<LogLine> {
 }
 
 fn save_checkpoint(dir: &Path, model: &BertForPreTraining, optim: &ModuleOptimizer, state: &RunState) -> Result<(), String> {
+    write_checkpoint(dir, &model.export(), optim, state)
+}
+
+/// Writes `dir/ckpt` (f32 weights, optimiser state, `state` as JSON) through a temporary
+/// directory renamed at the end, so a run killed mid-write keeps its previous checkpoint.
+pub fn write_checkpoint(dir: &Path, weights: &crate::model::Weights, optim: &ModuleOptimizer, state: &impl Serialize) -> Result<(), String> {
     let tmp = dir.join("ckpt.tmp");
     std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
-    let bytes = crate::model::weights::to_f32_safetensors(&model.export()).map_err(|e| e.to_string())?;
+    let bytes = crate::model::weights::to_f32_safetensors(weights).map_err(|e| e.to_string())?;
     std::fs::write(tmp.join("model.safetensors"), bytes).map_err(|e| e.to_string())?;
     optim.save(tmp.join("optim.bpk")).map_err(|e| format!("saving optimiser state: {e:?}"))?;
     std::fs::write(tmp.join("state.json"), serde_json::to_vec_pretty(state).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
