@@ -6,7 +6,7 @@ use std::path::Path;
 
 use burn::optim::{AdamWConfig, GradientsParams};
 use burn::tensor::{Device, Tensor, TensorData};
-use sesame::model::autoencoder::{per_image_mse, AutoencoderConfig};
+use sesame::model::autoencoder::{per_image_mse, Autoencoder, AutoencoderConfig};
 use sesame::train::images::ImageSet;
 
 /// The first 1,000 training and 500 test images of MNIST (scripts/make-image-fixture.py), so
@@ -73,6 +73,8 @@ fn a_one_class_run_trains_logs_checkpoints_and_resumes() {
         lr: 3e-3,
         seed: 1,
         noise: 0.0,
+        salt: 0.0,
+        vq: None,
         normal_class: Some(1),
     };
     let state = train(&dir, Some(cfg), 10.0).unwrap();
@@ -81,12 +83,78 @@ fn a_one_class_run_trains_logs_checkpoints_and_resumes() {
     let mse = state.test_mse.unwrap();
     // Against the same architecture untrained, on the same test images (the 1s).
     let untrained = AutoencoderConfig { bottleneck: 4, channels: 4 }.init(&Device::flex());
-    let before = sesame::train::autoencoder::evaluate(&untrained, &mnist_test(), Some(1), 0.0, &Device::flex());
+    let before = sesame::train::autoencoder::evaluate(&untrained, &mnist_test(), Some(1), (0.0, 0.0), &Device::flex());
     assert!(mse < 0.5 * before, "test MSE {before:.4} untrained → {mse:.4} after 4 epochs on the 1s");
     let log = std::fs::read_to_string(dir.join("log.jsonl")).unwrap();
     assert!(log.lines().count() >= 2 && log.contains("test_mse"));
     // Resuming a finished run does nothing more and reports the same state.
     let again = train(&dir, None, 10.0).unwrap();
     assert_eq!((again.step, again.test_mse), (state.step, state.test_mse));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_vq_vae_run_uses_its_codebook_and_a_denoising_run_restores() {
+    use sesame::model::vqvae::{VqVae, VqVaeConfig};
+    use sesame::train::autoencoder::{evaluate, train, AeRunConfig};
+    let dir = std::env::temp_dir().join(format!("sesame-vq-run-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let vq = VqVaeConfig { codes: 16, code_dim: 8, channels: 8 };
+    let cfg = AeRunConfig {
+        data: MINI.into(),
+        model: AutoencoderConfig::new(2),
+        batch: 32,
+        epochs: 10,
+        lr: 3e-3,
+        seed: 3,
+        noise: 0.0,
+        salt: 0.0,
+        vq: Some(vq.clone()),
+        normal_class: None,
+    };
+    let state = train(&dir, Some(cfg), 10.0).unwrap();
+    assert_eq!(state.step, 10 * 1000usize.div_ceil(32));
+    let ema = state.codebook.clone().expect("codebook statistics in the checkpoint");
+    let used = ema.counts.iter().filter(|&&c| c > 0.05).count();
+    assert!(used >= 8, "only {used} of 16 codes in use: {:?}", ema.counts);
+    let device = Device::flex();
+    let untrained = vq.init(&device);
+    let bytes = std::fs::read(dir.join("ckpt/model.safetensors")).unwrap();
+    let trained = VqVae::load(&vq, &mut sesame::model::Weights::from_safetensors(&bytes).unwrap(), &device).unwrap();
+    let (before, after) = (evaluate(&untrained, &mnist_test(), None, (0.0, 0.0), &device), evaluate(&trained, &mnist_test(), None, (0.0, 0.0), &device));
+    assert!(after < 0.4 * before, "VQ-VAE test MSE {before:.4} → {after:.4}");
+    std::fs::remove_dir_all(&dir).ok();
+
+    // Denoising: trained on noisy inputs (Gaussian up to 0.5 and salt-and-pepper up to 0.3).
+    let cfg = AeRunConfig {
+        data: MINI.into(),
+        model: AutoencoderConfig { bottleneck: 16, channels: 8 },
+        batch: 32,
+        epochs: 8,
+        lr: 3e-3,
+        seed: 4,
+        noise: 0.5,
+        salt: 0.3,
+        vq: None,
+        normal_class: None,
+    };
+    let state = train(&dir, Some(cfg), 10.0).unwrap();
+    let trained = Autoencoder::load(&AutoencoderConfig { bottleneck: 16, channels: 8 }, &mut sesame::model::Weights::from_safetensors(&std::fs::read(dir.join("ckpt/model.safetensors")).unwrap()).unwrap(), &device).unwrap();
+    // Restored images are closer to the clean ones than the noisy inputs themselves are.
+    let noisy_mse = {
+        let set = mnist_test();
+        let mut rng = sesame::task::masking::Rng::new(9);
+        let mut total = 0.0;
+        for i in 0..set.len() {
+            let clean = set.image(i);
+            let mut noisy = clean.clone();
+            sesame::task::images::Noise::Gaussian(0.5).apply(&mut noisy, &mut rng);
+            total += clean.iter().zip(&noisy).map(|(a, b)| ((a - b) * (a - b)) as f64).sum::<f64>() / 784.0;
+        }
+        total / set.len() as f64
+    };
+    let restored = evaluate(&trained, &mnist_test(), None, (0.5, 0.0), &device);
+    assert!(restored < 0.5 * noisy_mse, "noisy input MSE {noisy_mse:.4}, restored {restored:.4}");
+    assert!(state.test_mse.is_some());
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -9,8 +9,12 @@
 //!                                                                    --name-masking gives names share S of the masked tokens,
 //!                                                                    whole words; 0 = BERT's rule; --fragments F makes a share F
 //!                                                                    of examples a 2-16 token fragment cut anywhere)
-//! sesame-train ae     --out DIR [--data mnist|fashion] [--bottleneck K] [--epochs E] [--noise S] [--normal C] [--minutes M]
-//!                                                                   (convolutional auto-encoder; resumes when DIR has run.json)
+//! sesame-train ae     --out DIR [--data mnist|fashion] [--bottleneck K] [--epochs E] [--noise S] [--salt P] [--vq CODES [--code-dim D]] [--normal C] [--minutes M]
+//!                                                                   (an image auto-encoder or VQ-VAE; resumes when DIR has run.json)
+//! sesame-train ae-export [--runs runs/ae] [--shared ../shared] [--models assets/models]
+//!                                                                   (f16 weights, cards, manifest, demo images)
+//! sesame-train ae-eval   [--shared ../shared] [--models assets/models]
+//!                                                                   (every auto-encoder figure from the shipped weights)
 //! sesame-train bench  zh|en [--steps N]                            (tokens/s of each CPU backend, same config)
 //! sesame-train eval   --model DIR [--lang L] [--seq S] [--pair P]   (top-1/top-5 and pair accuracy on the held-out split;
 //!                                                                    language, window and pair task default to the card's)
@@ -159,6 +163,8 @@ fn real_main() -> Result<(), String> {
         "eval" | "export" => sesame_train_extra(cmd, rest)?,
         "probe" => probe(&flags(rest)?)?,
         "ae" => autoencoder(&flags(rest)?)?,
+        "ae-export" => ae_export(&flags(rest)?)?,
+        "ae-eval" => ae_eval(&flags(rest)?)?,
         "dump" => dump(&flags(rest)?)?,
         other => return Err(format!("unknown command {other}")),
     }
@@ -168,6 +174,7 @@ fn real_main() -> Result<(), String> {
 /// Trains (or resumes, when `--out` already has a `run.json`) a convolutional auto-encoder.
 fn autoencoder(f: &HashMap<String, String>) -> Result<(), String> {
     use sesame::model::autoencoder::AutoencoderConfig;
+    use sesame::model::vqvae::VqVaeConfig;
     use sesame::train::autoencoder::{train, AeRunConfig};
     let out = PathBuf::from(f.get("out").ok_or("--out RUN_DIR is required")?);
     let shared = PathBuf::from(get(f, "shared", "../shared".to_string())?);
@@ -191,10 +198,71 @@ fn autoencoder(f: &HashMap<String, String>) -> Result<(), String> {
         lr: get(f, "lr", 1e-3)?,
         seed: get(f, "seed", 42)?,
         noise: get(f, "noise", 0.0)?,
+        salt: get(f, "salt", 0.0)?,
+        vq: if get(f, "vq", 0usize)? > 0 {
+            Some(VqVaeConfig { codes: get(f, "vq", 32)?, code_dim: get(f, "code-dim", 16)?, channels: get(f, "channels", 16)? })
+        } else {
+            None
+        },
         normal_class,
     };
     let state = train(&out, Some(cfg), get(f, "minutes", 60.0)?)?;
     println!("{}: step {}, {:.0} s of training, test MSE {}", out.display(), state.step, state.seconds, state.test_mse.map(|m| format!("{m:.5}")).unwrap_or("–".into()));
+    Ok(())
+}
+
+/// Exports every auto-encoder run into assets/models (f16 + cards + manifest + demo images).
+fn ae_export(f: &HashMap<String, String>) -> Result<(), String> {
+    let runs = PathBuf::from(get(f, "runs", "runs/ae".to_string())?);
+    let shared = PathBuf::from(get(f, "shared", "../shared".to_string())?);
+    let models = PathBuf::from(get(f, "models", "assets/models".to_string())?);
+    let cards = sesame::train::ae_export::export_all(&runs, &shared, &models)?;
+    println!("exported {} families into {}", cards.len(), models.display());
+    Ok(())
+}
+
+/// Evaluates the shipped image models (f16) on the full test splits and prints every figure the
+/// auto-encoder issue asks for, next to the card's value and the DCAE baseline.
+fn ae_eval(f: &HashMap<String, String>) -> Result<(), String> {
+    use sesame::train::ae_export::{families, figures, load_shipped, TestSets, RUFF_DCAE};
+    let shared = PathBuf::from(get(f, "shared", "../shared".to_string())?);
+    let models = PathBuf::from(get(f, "models", "assets/models".to_string())?);
+    let sets = TestSets::read(&shared)?;
+    let mut measured: HashMap<(String, String), std::collections::BTreeMap<String, f64>> = HashMap::new();
+    for (id, name, files) in families() {
+        println!("\n{name} ({id})");
+        for (index, (file, _)) in files.iter().enumerate() {
+            let (model, card) = load_shipped(&models, id, file)?;
+            let figs = figures(id, index, &model, &sets)?;
+            for (k, v) in &figs {
+                let on_card = card.figures.get(k).copied();
+                let flag = match on_card {
+                    Some(c) if (c - v).abs() <= 1e-6 => "= card".to_string(),
+                    Some(c) => format!("card says {c:.6}"),
+                    None => "not on card".to_string(),
+                };
+                println!("  {file:28} {k:28} {v:10.6}  {flag}");
+            }
+            measured.insert((id.to_string(), file.clone()), figs);
+        }
+    }
+    println!("\nReconstruction MSE per bottleneck (full test split, f16 weights)");
+    println!("  {:12} {:>10} {:>10} {:>10}", "data", "k=2", "k=8", "k=32");
+    for (id, label) in [("ae-mnist", "MNIST"), ("ae-fashion", "Fashion")] {
+        let row: Vec<String> = [2, 8, 32].iter().map(|k| format!("{:10.5}", measured[&(id.to_string(), format!("bottleneck-{k}.safetensors"))]["test_mse"])).collect();
+        println!("  {label:12} {}", row.join(" "));
+    }
+    println!("\nOne-class AUC (%) on MNIST: trained on one digit, all 10,000 test images scored");
+    println!("  {:6} {:>8} {:>8} {:>14}", "digit", "Sesame", "subset", "DCAE (Ruff)");
+    let mut sum = (0.0, 0.0);
+    for (c, (m, s)) in RUFF_DCAE.iter().enumerate() {
+        let f = &measured[&("ae-oneclass".to_string(), format!("class-{c}.safetensors"))];
+        sum = (sum.0 + f["auc"], sum.1 + m);
+        println!("  {c:6} {:8.1} {:8.1} {:>8.1} ± {s:.1}", 100.0 * f["auc"], 100.0 * f["auc_subset"], m);
+    }
+    println!("  {:6} {:8.1} {:8} {:>8.1}", "mean", 10.0 * sum.0, "", sum.1 / 10.0);
+    let m = &measured[&("ae-mnist".to_string(), "bottleneck-32.safetensors".to_string())];
+    println!("\nMNIST (normal) vs Fashion-MNIST (anomalies), ae-mnist bottleneck 32: AUC {:.4} (all 10,000 + 10,000), {:.4} (the pages' 1,000 + 1,000)", m["auc_vs_fashion"], m["auc_vs_fashion_subset"]);
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 
 pub mod autoencoder;
 pub mod bert;
+pub mod vqvae;
 pub mod pretraining;
 pub mod weights;
 

@@ -1,10 +1,13 @@
 //! Task logic: text in, model run, numbers out. Usable natively (tests, tools) and in the
 //! browser (pages); nothing here touches the DOM.
 
+pub mod anomaly;
+pub mod autoencoding;
 pub mod contextual;
 pub mod fill_mask;
 pub mod geometry;
 pub mod golden;
+pub mod images;
 pub mod masking;
 pub mod pair;
 

@@ -218,10 +218,16 @@ pub fn reproduce_command(cfg: &RunConfig) -> String {
 
 /// Adds or replaces the manifest entry for the files in `dir`.
 pub fn update_manifest(manifest: &Path, dir: &Path, id: &str, name: &str) -> Result<(), String> {
+    manifest_entry_for(manifest, dir, id, name, &["model.safetensors", "tokenizer.json", "config.json", "card.json"])
+}
+
+/// Adds or replaces the manifest entry of model `id` with the files `names` in `dir` (a
+/// version directory `assets/models/ID/VERSION`).
+pub fn manifest_entry_for(manifest: &Path, dir: &Path, id: &str, name: &str, names: &[&str]) -> Result<(), String> {
     let mut m: Manifest = serde_json::from_slice(&std::fs::read(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?).map_err(|e| e.to_string())?;
     let version = dir.file_name().map(|f| f.to_string_lossy().to_string()).ok_or("bad directory")?;
     let mut files = Vec::new();
-    for file in ["model.safetensors", "tokenizer.json", "config.json", "card.json"] {
+    for &file in names {
         let bytes = std::fs::read(dir.join(file)).map_err(|e| e.to_string())?;
         files.push(FileEntry { name: file.into(), bytes: bytes.len() as u64, sha256: sha256_hex(&bytes) });
     }

@@ -4,36 +4,9 @@
 use std::io::Read;
 use std::path::Path;
 
-/// A set of greyscale images with their class labels.
-#[derive(Debug, Clone)]
-pub struct ImageSet {
-    /// Pixels, image after image, row-major, 0..=255.
-    pub pixels: Vec<u8>,
-    /// Class of each image (0..=9).
-    pub labels: Vec<u8>,
-    /// Rows of each image.
-    pub rows: usize,
-    /// Columns of each image.
-    pub cols: usize,
-}
+pub use crate::task::images::ImageSet;
 
 impl ImageSet {
-    /// Number of images.
-    pub fn len(&self) -> usize {
-        self.labels.len()
-    }
-
-    /// Whether there are no images.
-    pub fn is_empty(&self) -> bool {
-        self.labels.is_empty()
-    }
-
-    /// Image `i`'s pixels scaled to 0..1.
-    pub fn image(&self, i: usize) -> Vec<f32> {
-        let n = self.rows * self.cols;
-        self.pixels[i * n..(i + 1) * n].iter().map(|&p| p as f32 / 255.0).collect()
-    }
-
     /// Reads `images` and `labels` idx files (gzip or plain).
     pub fn read(images: &Path, labels: &Path) -> Result<ImageSet, String> {
         let (dims, pixels) = read_idx(images, 0x0803)?;

@@ -2,6 +2,7 @@
 //! plus evaluation and export of shipped models. The model code is the same
 //! [`crate::model::pretraining`] the pages run.
 
+pub mod ae_export;
 pub mod autoencoder;
 pub mod corpus;
 pub mod examples;
