@@ -2,5 +2,6 @@
 //! weights with progress into the Cache API, and the loaded models shared by all pages.
 
 pub mod compute;
+pub mod images;
 pub mod fetch;
 pub mod models;

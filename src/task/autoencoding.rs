@@ -133,6 +133,14 @@ impl LoadedImageModel {
         }
     }
 
+    /// Entries in the codebook (a VQ-VAE), 0 for an auto-encoder.
+    pub fn codebook_size(&self) -> usize {
+        match &self.config {
+            ImageModelConfig::Conv(_) => 0,
+            ImageModelConfig::Vq(c) => c.codes,
+        }
+    }
+
     fn images(&self, images: &[Vec<f32>]) -> Tensor<4> {
         let values: Vec<f32> = images.iter().flat_map(|i| i.iter().copied()).collect();
         Tensor::from_data(TensorData::new(values, [images.len(), 1, IMAGE_SIDE, IMAGE_SIDE]), &self.device) // [B, 1, 28, 28]

@@ -8,6 +8,7 @@ pub mod fill_mask;
 pub mod geometry;
 pub mod golden;
 pub mod images;
+pub mod live_training;
 pub mod masking;
 pub mod pair;
 

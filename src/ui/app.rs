@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::embed::{EmbedButton, HideStyle, OpenFull};
 use super::i18n::{Lang, T};
-use super::pages::{contextual::Contextual, diagnostics::Diagnostics, home::Home, masking::Masking, offline::Offline, pair::Pair};
+use super::pages::{ae_anomaly::Anomaly, ae_codes::DiscreteCodes, ae_denoise::Denoising, ae_latent::LatentSpace, ae_recon::Reconstruction, ae_train::TrainLive, contextual::Contextual, diagnostics::Diagnostics, home::Home, masking::Masking, offline::Offline, pair::Pair};
 use super::pwa::{build_id, UpdateBanner};
 use super::state::{backend_preference, describe_backend, url_param, AppState, Route};
 use super::url::Rejected;
@@ -69,6 +69,12 @@ fn App() -> impl IntoView {
                     Route::Pair => view! { <Pair /> }.into_any(),
                     Route::Diagnostics => view! { <Diagnostics /> }.into_any(),
                     Route::Offline => view! { <Offline /> }.into_any(),
+                    Route::AeRecon => view! { <Reconstruction /> }.into_any(),
+                    Route::AeDenoise => view! { <Denoising /> }.into_any(),
+                    Route::AeLatent => view! { <LatentSpace /> }.into_any(),
+                    Route::AeCodes => view! { <DiscreteCodes /> }.into_any(),
+                    Route::AeAnomaly => view! { <Anomaly /> }.into_any(),
+                    Route::AeTrain => view! { <TrainLive /> }.into_any(),
                 };
                 let embeddable = !app.embed && !matches!(route, Route::Home | Route::Offline);
                 view! { {embeddable.then(|| view! { <EmbedButton route=route /> })} {page} }
@@ -97,8 +103,8 @@ fn Header() -> impl IntoView {
                 <span class="name">"Sesame"</span>
             </a>
             <nav>
-                {Route::ALL.into_iter().map(|r| view! {
-                    <a href=format!("?p={}", r.slug()) class:active=move || app.route.get() == r data-testid=format!("nav-{}", r.slug())
+                {Route::ALL.into_iter().filter(|r| r.in_header()).map(|r| view! {
+                    <a href=format!("?p={}", r.slug()) class:active=move || { let now = app.route.get(); now == r || (r == Route::AeRecon && now.is_autoencoder()) } data-testid=format!("nav-{}", r.slug())
                        on:click=move |ev| { ev.prevent_default(); app.navigate(r); }>{move || app.t(r.title())}</a>
                 }).collect_view()}
             </nav>

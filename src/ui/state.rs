@@ -23,6 +23,18 @@ pub enum Route {
     Diagnostics,
     /// Offline use and storage.
     Offline,
+    /// Auto-encoder: reconstruction.
+    AeRecon,
+    /// Auto-encoder: denoising.
+    AeDenoise,
+    /// Auto-encoder: latent space.
+    AeLatent,
+    /// VQ-VAE: discrete codes.
+    AeCodes,
+    /// Auto-encoder: anomaly detection.
+    AeAnomaly,
+    /// Auto-encoder: training live in the page.
+    AeTrain,
 }
 
 impl Route {
@@ -35,11 +47,55 @@ impl Route {
             Route::Pair => "pair",
             Route::Diagnostics => "diagnostics",
             Route::Offline => "offline",
+            Route::AeRecon => "ae",
+            Route::AeDenoise => "ae-denoise",
+            Route::AeLatent => "ae-latent",
+            Route::AeCodes => "ae-codes",
+            Route::AeAnomaly => "ae-anomaly",
+            Route::AeTrain => "ae-train",
         }
     }
 
     /// Every page, in navigation order.
-    pub const ALL: [Route; 6] = [Route::Home, Route::Masking, Route::Pair, Route::Contextual, Route::Diagnostics, Route::Offline];
+    pub const ALL: [Route; 12] = [
+        Route::Home,
+        Route::Masking,
+        Route::Pair,
+        Route::Contextual,
+        Route::AeRecon,
+        Route::AeDenoise,
+        Route::AeLatent,
+        Route::AeCodes,
+        Route::AeAnomaly,
+        Route::AeTrain,
+        Route::Diagnostics,
+        Route::Offline,
+    ];
+
+    /// The auto-encoder pages (one entry in the header, tabs on the pages).
+    pub const AUTOENCODER: [Route; 6] = [Route::AeRecon, Route::AeDenoise, Route::AeLatent, Route::AeCodes, Route::AeAnomaly, Route::AeTrain];
+
+    /// Whether the header lists this page itself (the auto-encoder pages share one entry).
+    pub fn in_header(self) -> bool {
+        !matches!(self, Route::AeDenoise | Route::AeLatent | Route::AeCodes | Route::AeAnomaly | Route::AeTrain)
+    }
+
+    /// Whether this page is one of the auto-encoder pages.
+    pub fn is_autoencoder(self) -> bool {
+        Route::AUTOENCODER.contains(&self)
+    }
+
+    /// Label of the page's tab among the auto-encoder pages.
+    pub fn tab(self) -> T {
+        match self {
+            Route::AeDenoise => T::TabDenoise,
+            Route::AeLatent => T::TabLatent,
+            Route::AeCodes => T::TabCodes,
+            Route::AeAnomaly => T::TabAnomaly,
+            Route::AeTrain => T::TabTrain,
+            _ => T::TabRecon,
+        }
+    }
 
     /// Parses `p`.
     pub fn parse(slug: &str) -> Option<Route> {
@@ -52,6 +108,12 @@ impl Route {
             Route::Masking => &["model", "presets", "text", "example", "curve"],
             Route::Pair => &["model", "presets", "inputs"],
             Route::Contextual => &["presets", "target", "sentences", "run", "layer"],
+            Route::AeRecon => &["tabs", "model", "images", "draw"],
+            Route::AeDenoise => &["tabs", "noise", "images"],
+            Route::AeLatent => &["tabs", "model", "sliders"],
+            Route::AeCodes => &["tabs", "images", "usage"],
+            Route::AeAnomaly => &["tabs", "model", "draw", "curve"],
+            Route::AeTrain => &["tabs", "model", "run", "curve"],
             Route::Home | Route::Diagnostics | Route::Offline => &[],
         }
     }
@@ -65,6 +127,12 @@ impl Route {
             Route::Pair => T::NavPair,
             Route::Diagnostics => T::NavDiagnostics,
             Route::Offline => T::NavOffline,
+            Route::AeRecon => T::NavAutoencoder,
+            Route::AeDenoise => T::AeDenoiseTitle,
+            Route::AeLatent => T::AeLatentTitle,
+            Route::AeCodes => T::AeCodesTitle,
+            Route::AeAnomaly => T::AeAnomalyTitle,
+            Route::AeTrain => T::AeTrainTitle,
         }
     }
 }

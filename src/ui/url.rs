@@ -11,7 +11,9 @@
 pub const GLOBAL_PARAMS: [&str; 5] = ["p", "lang", "backend", "embed", "hide"];
 
 /// Controls that `hide=` can name, each marked `data-control="…"` on its page.
-pub const CONTROLS: [&str; 11] = ["model", "presets", "text", "example", "curve", "inputs", "target", "sentences", "run", "layer", "open"];
+pub const CONTROLS: [&str; 17] = [
+    "model", "presets", "text", "example", "curve", "inputs", "target", "sentences", "run", "layer", "open", "tabs", "images", "draw", "noise", "sliders", "usage",
+];
 
 /// Why a value from the address was not used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +37,14 @@ pub fn check_text(value: &str, max: usize) -> Result<String, Rejected> {
 /// Checks that `value` is one of `allowed`.
 pub fn check_choice<'a>(value: &str, allowed: &[&'a str]) -> Result<&'a str, Rejected> {
     allowed.iter().find(|a| **a == value).copied().ok_or_else(|| Rejected::Unknown(shorten(value, 40)))
+}
+
+/// Checks that `value` is a number in `lo..=hi` (a whole number when `lo` and `hi` are).
+pub fn check_number(value: &str, lo: f64, hi: f64) -> Result<f64, Rejected> {
+    match value.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => Ok(v),
+        _ => Err(Rejected::Unknown(shorten(value, 40))),
+    }
 }
 
 /// Reads `hide=a,b,c`: the known control names, and the rejected rest.
@@ -94,6 +104,16 @@ pub fn iframe_snippet(url: &str, title: &str, height: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_in_range() {
+        assert_eq!(check_number("12", 0.0, 999.0), Ok(12.0));
+        assert_eq!(check_number("0.25", 0.0, 1.0), Ok(0.25));
+        assert!(check_number("1000", 0.0, 999.0).is_err());
+        assert!(check_number("NaN", 0.0, 1.0).is_err());
+        assert!(check_number("-1", 0.0, 1.0).is_err());
+        assert!(check_number("abc", 0.0, 1.0).is_err());
+    }
 
     #[test]
     fn text_is_capped_and_cleaned() {

@@ -276,6 +276,13 @@ test('every page: keeps its state in the address, renders alone with embed=1, an
     await page.getByTestId('page-home').waitFor();
     const slugs = (await page.locator('header nav a').evaluateAll((as) => as.map((a) => a.dataset.testid.replace('nav-', ''))));
     assert.ok(slugs.length >= 6, slugs.join(','));
+    // The auto-encoder pages share one header entry: their tabs name the rest.
+    await page.goto(`${server.url}?p=ae&lang=en`);
+    await page.getByTestId('page-ae').waitFor();
+    for (const t of await page.locator('nav.subnav a').evaluateAll((as) => as.map((a) => a.dataset.testid.replace('tab-', '')))) {
+      if (!slugs.includes(t)) slugs.push(t);
+    }
+    assert.ok(slugs.includes('ae-anomaly') && slugs.includes('ae-train'), slugs.join(','));
     for (const slug of slugs) {
       // Full site: the page, and its embed button unless it is the home or offline page.
       await page.goto(`${server.url}?p=${slug}&lang=en`);

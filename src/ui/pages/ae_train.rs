@@ -1,0 +1,171 @@
+//! "Train it yourself": a small auto-encoder (8/16 channels) trains live in the page on the
+//! shipped 2,000 MNIST training images, on WebGPU or the CPU fallback, with the loss curve and
+//! reconstructions of fixed test images that sharpen as it learns; pause, go on, reset.
+//!
+//! URL state: `k` (bottleneck 2 / 8 / 32).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use crate::model::autoencoder::AutoencoderConfig;
+use crate::runtime::compute;
+use crate::runtime::models::{now_ms, yield_to_browser};
+use crate::task::live_training::LiveTrainer;
+use crate::ui::components::image_pages::{use_images, AeTabs, LoadingState};
+use crate::ui::components::pixels::Pixels;
+use crate::ui::i18n::T;
+use crate::ui::state::{backend_preference, set_url_param, AppState};
+use crate::ui::url::check_choice;
+
+/// Steps between two loss reads.
+const CHUNK: usize = 5;
+/// Steps between two refreshes of the reconstructions.
+const SHOW_EVERY: usize = 25;
+/// Test images shown.
+const SHOWN: usize = 6;
+
+/// The live-training page.
+#[component]
+pub fn TrainLive() -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let k = RwSignal::new(app.url_check("k", |v| check_choice(v, &["2", "8", "32"])).unwrap_or("8"));
+    let (train_set, s1) = use_images(Signal::derive(|| "mnist-train"));
+    let (test_set, s2) = use_images(Signal::derive(|| "mnist-test"));
+    let trainer: StoredValue<Rc<RefCell<Option<LiveTrainer>>>, LocalStorage> = StoredValue::new_local(Rc::new(RefCell::new(None)));
+    let running = RwSignal::new(false);
+    let generation = StoredValue::new(0u64); // bumps on reset: an old loop stops
+    let curve = RwSignal::new(Vec::<(usize, f64)>::new());
+    let shown = RwSignal::new(None::<Vec<Vec<f32>>>);
+    let rate = RwSignal::new(None::<f64>);
+    let error = RwSignal::new(None::<String>);
+
+    let inputs = move || test_set.get().map(|s| (0..SHOWN.min(s.len())).map(|i| s.image(i)).collect::<Vec<_>>());
+    let reset = move || {
+        generation.update_value(|g| *g += 1);
+        running.set(false);
+        *trainer.get_value().borrow_mut() = None;
+        curve.set(Vec::new());
+        shown.set(None);
+        rate.set(None);
+    };
+    Effect::new(move |_| {
+        set_url_param("k", Some(k.get()), false);
+        reset();
+    });
+    let start = move || {
+        let Some(set) = train_set.get_untracked() else { return };
+        let Some(show) = inputs() else { return };
+        running.set(true);
+        let gen = generation.get_value();
+        let cell = trainer.get_value();
+        let bottleneck: usize = k.get_untracked().parse().unwrap_or(8);
+        leptos::task::spawn_local(async move {
+            let c = compute::compute(backend_preference()).await;
+            if cell.borrow().is_none() {
+                *cell.borrow_mut() = Some(LiveTrainer::new(&AutoencoderConfig { bottleneck, channels: 8 }, set, &c.device, 42));
+            }
+            let (mut t0, mut s0) = (now_ms(), cell.borrow().as_ref().map_or(0, |t| t.step));
+            while running.get_untracked() && generation.get_value() == gen {
+                // Take the trainer out while it works, so no borrow is held across an await.
+                let Some(mut t) = cell.borrow_mut().take() else { break };
+                let result = t.train(CHUNK).await;
+                let step = t.step;
+                let refresh = if step % SHOW_EVERY < CHUNK { Some(t.reconstruct(&show).await) } else { None };
+                if generation.get_value() != gen {
+                    break;
+                }
+                *cell.borrow_mut() = Some(t);
+                match result {
+                    Ok(loss) => curve.update(|c| c.push((step, loss))),
+                    Err(e) => {
+                        error.set(Some(e));
+                        running.set(false);
+                    }
+                }
+                match refresh {
+                    Some(Ok(r)) => shown.set(Some(r)),
+                    Some(Err(e)) => error.set(Some(e)),
+                    None => {}
+                }
+                let now = now_ms();
+                if now - t0 > 1000.0 {
+                    rate.set(Some((step - s0) as f64 * 1000.0 / (now - t0)));
+                    (t0, s0) = (now, step);
+                }
+                yield_to_browser().await;
+            }
+        });
+    };
+
+    let chart = move || {
+        let c = curve.get();
+        if c.len() < 2 {
+            return None;
+        }
+        let (w, h, left, bottom) = (520.0, 200.0, 48.0, 24.0);
+        let xmax = c.last().map_or(1, |p| p.0).max(1) as f64;
+        let ys: Vec<f64> = c.iter().map(|p| p.1.max(1e-5).log10()).collect();
+        let (lo, hi) = (ys.iter().copied().fold(f64::INFINITY, f64::min), ys.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+        let (lo, hi) = (lo.floor().min(hi - 0.5), hi.ceil());
+        let x = move |s: usize| left + (w - left - 8.0) * s as f64 / xmax;
+        let y = move |v: f64| 8.0 + (h - 8.0 - bottom) * (hi - v) / (hi - lo);
+        let points: String = c.iter().zip(&ys).map(|(p, v)| format!("{:.1},{:.1} ", x(p.0), y(*v))).collect();
+        let ticks = ((lo as i32)..=(hi as i32)).map(|e| view! {
+            <line x1=left.to_string() x2=(w - 8.0).to_string() y1=format!("{:.1}", y(e as f64)) y2=format!("{:.1}", y(e as f64)) class="grid" />
+            <text x=(left - 6.0).to_string() y=format!("{:.1}", y(e as f64) + 4.0) class="tick" text-anchor="end">{format!("1e{e}")}</text>
+        }).collect_view();
+        let last = c.last().copied().unwrap_or((0, 0.0));
+        Some(view! {
+            <figure class="chart panel live-chart" data-control="curve">
+                <svg viewBox=format!("0 0 {w} {h}") data-testid="live-curve" data-first=format!("{:.6}", c[0].1) data-last=format!("{:.6}", last.1) data-step=last.0.to_string()>
+                    {ticks}
+                    <polyline points=points fill="none" class="train-line" stroke-width="1.8" />
+                    <text x=((left + w) / 2.0).to_string() y=(h - 4.0).to_string() class="tick" text-anchor="middle">{format!("{} (0 – {})", app.t(T::AeSteps), last.0)}</text>
+                </svg>
+                <figcaption>{format!("{} {:.4}", app.t(T::AeTrainLoss), last.1)}</figcaption>
+            </figure>
+        })
+    };
+
+    view! {
+        <section class="page ae" data-testid="page-ae-train">
+            <AeTabs />
+            <h1>{move || app.t(T::AeTrainTitle)}</h1>
+            <p class="lede">{move || app.t(T::AeTrainLede)}</p>
+            <div class="panel controls">
+                <div class="presets" data-control="model">
+                    <span class="label">{move || app.t(T::AeBottleneck)}</span>
+                    {["2", "8", "32"].into_iter().map(|v| view! {
+                        <button class:active=move || k.get() == v data-testid=format!("k-{v}") on:click=move |_| k.set(v)>{v}</button>
+                    }).collect_view()}
+                </div>
+                <div class="presets" data-control="run">
+                    <button data-testid="train-start" disabled=move || running.get() || train_set.get().is_none() || test_set.get().is_none() on:click=move |_| start()>
+                        {move || app.t(if curve.with(|c| c.is_empty()) { T::AeTrainStart } else { T::AeTrainContinue })}
+                    </button>
+                    <button class="secondary" data-testid="train-pause" disabled=move || !running.get() on:click=move |_| running.set(false)>{move || app.t(T::AeTrainPause)}</button>
+                    <button class="secondary" data-testid="train-reset" on:click=move |_| reset()>{move || app.t(T::AeTrainReset)}</button>
+                    <span class="figure" data-testid="train-rate">{move || rate.get().map(|r| format!("{r:.1} {}", app.t(T::AeStepsPerSecond)))}</span>
+                </div>
+            </div>
+            <LoadingState status=s1 />
+            <LoadingState status=s2 />
+            {move || error.get().map(|e| view! { <div class="message error" role="alert">{e}</div> })}
+            <div class="ae-row">
+                {chart}
+                <div class="panel live-grid">
+                    {(0..SHOWN).map(|i| view! {
+                        <div class="pair-col">
+                            <Pixels image=Signal::derive(move || inputs().and_then(|v| v.get(i).cloned())) size=56 caption="" testid=format!("live-input-{i}") />
+                            <Pixels image=Signal::derive(move || shown.get().and_then(|v| v.get(i).cloned())) size=56 caption="" testid=format!("live-recon-{i}") />
+                        </div>
+                    }).collect_view()}
+                    <p class="label">{move || app.t(T::AeLiveHint)}</p>
+                </div>
+            </div>
+            <div class="panel explain"><p>{move || app.t(T::AeTrainExplain)}</p></div>
+        </section>
+    }
+}
