@@ -184,7 +184,7 @@ for (const mode of MODES) {
       const t0 = Date.now();
       await page.waitForFunction(() => Number(document.querySelector('[data-testid=live-curve]')?.dataset.step) >= 300, null, { timeout: 25_000 }).catch(() => {});
       const seconds = (Date.now() - t0) / 1000;
-      await page.getByTestId('train-pause').click();
+      await page.getByTestId('train-pause').dispatchEvent('click'); // no waiting for a layout that moves with every step
       await page.waitForFunction(() => !document.querySelector('[data-testid=train-start]').disabled, null, { timeout: SLOW });
       const steps = Number(await attr(page, 'live-curve', 'data-step'));
       const first = Number(await attr(page, 'live-curve', 'data-first'));
