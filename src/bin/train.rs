@@ -15,6 +15,11 @@
 //!                                                                   (f16 weights, cards, manifest, demo images)
 //! sesame-train ae-eval   [--shared ../shared] [--models assets/models]
 //!                                                                   (every auto-encoder figure from the shipped weights)
+//! sesame-train qa     --out DIR [--lang zh|en] [--init pretrained|random] [--epochs E] [--batch B] [--lr X] [--minutes M] ...
+//!                                                                   (QA fine-tuning on DRCD+CMRC / SQuAD; resumes when DIR has run.json)
+//! sesame-train qa-export --pretrained RUN --random RUN --to assets/models/qa-LANG/vN
+//!                                                                   (f16 delta, config, tokenizer, card with both runs)
+//! sesame-train qa-eval   --model assets/models/qa-LANG/vN [--limit N]  (EM/F1 of a shipped model on its validation set)
 //! sesame-train bench  zh|en [--steps N]                            (tokens/s of each CPU backend, same config)
 //! sesame-train eval   --model DIR [--lang L] [--seq S] [--pair P]   (top-1/top-5 and pair accuracy on the held-out split;
 //!                                                                    language, window and pair task default to the card's)
@@ -166,6 +171,9 @@ fn real_main() -> Result<(), String> {
         "ae-export" => ae_export(&flags(rest)?)?,
         "ae-eval" => ae_eval(&flags(rest)?)?,
         "dump" => dump(&flags(rest)?)?,
+        "qa" => qa(&flags(rest)?)?,
+        "qa-export" => qa_export(&flags(rest)?)?,
+        "qa-eval" => qa_eval(&flags(rest)?)?,
         other => return Err(format!("unknown command {other}")),
     }
     Ok(())
@@ -389,6 +397,96 @@ fn sesame_train_extra(cmd: &str, rest: &[String]) -> Result<(), String> {
             let base = f.get("base").cloned();
             let card = export::export(&out, &to, &id, &name, &manifest, get(&f, "batches", 40)?, base.as_deref())?;
             println!("exported {} → {}: {}", out.display(), to.display(), serde_json::to_string_pretty(&card["eval"]).unwrap_or_default());
+        }
+    }
+    Ok(())
+}
+
+/// Fine-tunes (or resumes, when `--out` has a `run.json`) a BERT for extractive QA.
+fn qa(f: &HashMap<String, String>) -> Result<(), String> {
+    use sesame::task::qa::QaSettings;
+    use sesame::train::qa::{train, QaInit, QaRunConfig};
+    let out = PathBuf::from(f.get("out").ok_or("--out RUN_DIR is required")?);
+    let minutes = get(f, "minutes", 60.0)?;
+    if out.join("run.json").exists() {
+        train(&out, None, minutes)?;
+        return Ok(());
+    }
+    let shared = PathBuf::from(get(f, "shared", "../shared".to_string())?);
+    let lang = get(f, "lang", "zh".to_string())?;
+    let qa_dir = shared.join("data/qa");
+    let (model_dir, train_files, valid, split, max_len) = match lang.as_str() {
+        "zh" => ("assets/models/bert-zh/v1", vec![qa_dir.join("drcd/DRCD_test.json"), qa_dir.join("cmrc2018/cmrc2018_trial.json")], qa_dir.join("drcd/DRCD_dev.json"), None, 128),
+        "en" => ("assets/models/bert-en/v1", vec![], qa_dir.join("squad/squad-v1.1-dev-40articles.json"), Some(4), 384),
+        other => return Err(format!("unknown language {other}")),
+    };
+    let model_dir = PathBuf::from(get(f, "model", model_dir.to_string())?);
+    let init = match get(f, "init", "pretrained".to_string())?.as_str() {
+        "pretrained" => QaInit::Pretrained(model_dir),
+        "random" => QaInit::Random(model_dir),
+        other => return Err(format!("--init pretrained|random, not {other}")),
+    };
+    let max_len = get(f, "max-len", max_len)?;
+    let settings = QaSettings { max_len, stride: get(f, "stride", max_len / 4)?, max_question: get(f, "max-question", (max_len / 2).min(64))?, max_answer: 30 };
+    let cfg = QaRunConfig {
+        language: lang,
+        train: train_files,
+        valid,
+        article_split: split,
+        freeze_word_embeddings: get(f, "freeze-word-embeddings", u8::from(matches!(init, QaInit::Pretrained(_))))? == 1,
+        init,
+        settings,
+        negatives: get(f, "negatives", 1)?,
+        epochs: get(f, "epochs", 2.0)?,
+        batch: get(f, "batch", 32)?,
+        lr: get(f, "lr", 2e-4)?,
+        warmup: get(f, "warmup", 0.1)?,
+        seed: get(f, "seed", 42)?,
+        eval_every: get(f, "eval-every", 100)?,
+        eval_questions: get(f, "eval-questions", 300)?,
+        ckpt_every: get(f, "ckpt-every", 50)?,
+        backend: Backend::Flex,
+    };
+    train(&out, Some(cfg), minutes)?;
+    Ok(())
+}
+
+/// Ships a QA model from its pretrained and random-init runs.
+fn qa_export(f: &HashMap<String, String>) -> Result<(), String> {
+    let pre = PathBuf::from(f.get("pretrained").ok_or("--pretrained RUN_DIR is required")?);
+    let rnd = PathBuf::from(f.get("random").ok_or("--random RUN_DIR is required")?);
+    let to = PathBuf::from(f.get("to").ok_or("--to assets/models/qa-LANG/vN is required")?);
+    let id = to.parent().and_then(|p| p.file_name()).map(|s| s.to_string_lossy().to_string()).ok_or("--to must be assets/models/ID/VERSION")?;
+    let name = get(f, "name", format!("Sesame QA ({id})"))?;
+    let manifest = PathBuf::from(get(f, "manifest", "assets/models/manifest.json".to_string())?);
+    let card = sesame::train::qa_export::export(&pre, &rnd, &to, &id, &name, &manifest)?;
+    for r in card["runs"].as_array().into_iter().flatten() {
+        println!("{:10} steps {:>5}  final loss {:.3}  EM {:.2}  F1 {:.2}", r["init"].as_str().unwrap_or(""), r["steps"], r["final_train_loss"].as_f64().unwrap_or(f64::NAN), r["valid"]["em"].as_f64().unwrap_or(f64::NAN), r["valid"]["f1"].as_f64().unwrap_or(f64::NAN));
+    }
+    Ok(())
+}
+
+/// EM/F1 of a shipped QA model on its validation questions (from the card's settings).
+fn qa_eval(f: &HashMap<String, String>) -> Result<(), String> {
+    use sesame::train::qa::{evaluate, split_questions, QaRunConfig};
+    let dir = PathBuf::from(f.get("model").ok_or("--model assets/models/qa-LANG/vN is required")?);
+    let card: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("card.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let device = burn::tensor::Device::flex();
+    let (_, model, tokenizer) = sesame::train::qa_export::load_shipped(&dir, &device)?;
+    // The run settings come from the card's first run's command-line equivalent: rebuild them.
+    let run_dir = f.get("run").map(PathBuf::from);
+    let cfg: QaRunConfig = match run_dir {
+        Some(r) => serde_json::from_slice(&std::fs::read(r.join("run.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?,
+        None => serde_json::from_value(card["run_config"].clone()).map_err(|e| format!("the card has no run_config: {e}"))?,
+    };
+    let (_, valid) = split_questions(&cfg)?;
+    let limit = get(f, "limit", valid.len())?;
+    let t0 = Instant::now();
+    let e = evaluate(&model, &tokenizer, &valid[..limit.min(valid.len())], &cfg.settings, &cfg.language, &device);
+    println!("{}: {} questions  EM {:.2}  F1 {:.2}  loss {:.4}  ({:.0} s)", dir.display(), e.questions, e.em, e.f1, e.loss, t0.elapsed().as_secs_f64());
+    if let Some(runs) = card["runs"].as_array() {
+        for r in runs {
+            println!("  card, {:10} EM {:.2}  F1 {:.2}", r["init"].as_str().unwrap_or(""), r["valid"]["em"].as_f64().unwrap_or(f64::NAN), r["valid"]["f1"].as_f64().unwrap_or(f64::NAN));
         }
     }
     Ok(())

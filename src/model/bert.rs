@@ -383,6 +383,50 @@ impl BertModel {
     pub fn num_layers(&self) -> usize {
         self.layers.len()
     }
+
+    /// Copies every encoder parameter into `w` under HF `BertModel` names with `prefix`
+    /// (`"bert."` inside a task model), linear weights transposed back to `[out, in]`.
+    /// Native tools only.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn export_into(&self, w: &mut Weights, prefix: &str) {
+        let e = &self.embeddings;
+        w.insert_tensor(&format!("{prefix}embeddings.word_embeddings.weight"), e.word_embeddings.weight.val());
+        w.insert_tensor(&format!("{prefix}embeddings.position_embeddings.weight"), e.position_embeddings.weight.val());
+        w.insert_tensor(&format!("{prefix}embeddings.token_type_embeddings.weight"), e.token_type_embeddings.weight.val());
+        export_norm(w, &format!("{prefix}embeddings.LayerNorm"), &e.layer_norm);
+        for (i, layer) in self.layers.iter().enumerate() {
+            let p = format!("{prefix}encoder.layer.{i}");
+            export_linear(w, &format!("{p}.attention.self.query"), &layer.attention.query);
+            export_linear(w, &format!("{p}.attention.self.key"), &layer.attention.key);
+            export_linear(w, &format!("{p}.attention.self.value"), &layer.attention.value);
+            export_linear(w, &format!("{p}.attention.output.dense"), &layer.attention_output);
+            export_norm(w, &format!("{p}.attention.output.LayerNorm"), &layer.attention_norm);
+            export_linear(w, &format!("{p}.intermediate.dense"), &layer.intermediate);
+            export_linear(w, &format!("{p}.output.dense"), &layer.output);
+            export_norm(w, &format!("{p}.output.LayerNorm"), &layer.output_norm);
+        }
+        if let Some(pooler) = &self.pooler {
+            export_linear(w, &format!("{prefix}pooler.dense"), pooler);
+        }
+    }
+}
+
+/// Writes a [`Linear`] under HF names (`{prefix}.weight` as `[out, in]`, `{prefix}.bias`).
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) fn export_linear(w: &mut Weights, prefix: &str, linear: &Linear) {
+    w.insert_tensor(&format!("{prefix}.weight"), linear.weight.val().transpose()); // [out, in]
+    if let Some(bias) = &linear.bias {
+        w.insert_tensor(&format!("{prefix}.bias"), bias.val());
+    }
+}
+
+/// Writes a [`LayerNorm`] under HF names (`{prefix}.weight`, `{prefix}.bias`).
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) fn export_norm(w: &mut Weights, prefix: &str, norm: &LayerNorm) {
+    w.insert_tensor(&format!("{prefix}.weight"), norm.gamma.val());
+    if let Some(beta) = &norm.beta {
+        w.insert_tensor(&format!("{prefix}.bias"), beta.val());
+    }
 }
 
 #[cfg(test)]

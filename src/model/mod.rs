@@ -4,6 +4,7 @@ pub mod autoencoder;
 pub mod bert;
 pub mod vqvae;
 pub mod pretraining;
+pub mod qa;
 pub mod weights;
 
 pub use bert::{BertConfig, BertModel, BertOutput, Keep};

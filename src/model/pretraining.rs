@@ -15,6 +15,8 @@ use burn::tensor::activation::gelu;
 use burn::tensor::{Device, Int, Tensor};
 
 use super::bert::{load_layer_norm, load_linear, BertConfig, BertModel};
+#[cfg(not(target_arch = "wasm32"))]
+use super::bert::{export_linear, export_norm};
 use super::weights::{WeightError, Weights};
 
 /// The masked-LM and sentence-pair heads.
@@ -221,46 +223,12 @@ impl BertForPreTraining {
     #[cfg(not(target_arch = "wasm32"))]
     pub fn export(&self) -> Weights {
         let mut w = Weights::default();
-        let e = &self.bert.embeddings;
-        w.insert_tensor("bert.embeddings.word_embeddings.weight", e.word_embeddings.weight.val());
-        w.insert_tensor("bert.embeddings.position_embeddings.weight", e.position_embeddings.weight.val());
-        w.insert_tensor("bert.embeddings.token_type_embeddings.weight", e.token_type_embeddings.weight.val());
-        export_norm(&mut w, "bert.embeddings.LayerNorm", &e.layer_norm);
-        for (i, layer) in self.bert.layers.iter().enumerate() {
-            let p = format!("bert.encoder.layer.{i}");
-            export_linear(&mut w, &format!("{p}.attention.self.query"), &layer.attention.query);
-            export_linear(&mut w, &format!("{p}.attention.self.key"), &layer.attention.key);
-            export_linear(&mut w, &format!("{p}.attention.self.value"), &layer.attention.value);
-            export_linear(&mut w, &format!("{p}.attention.output.dense"), &layer.attention_output);
-            export_norm(&mut w, &format!("{p}.attention.output.LayerNorm"), &layer.attention_norm);
-            export_linear(&mut w, &format!("{p}.intermediate.dense"), &layer.intermediate);
-            export_linear(&mut w, &format!("{p}.output.dense"), &layer.output);
-            export_norm(&mut w, &format!("{p}.output.LayerNorm"), &layer.output_norm);
-        }
-        if let Some(pooler) = &self.bert.pooler {
-            export_linear(&mut w, "bert.pooler.dense", pooler);
-        }
+        self.bert.export_into(&mut w, "bert.");
         export_linear(&mut w, "cls.predictions.transform.dense", &self.heads.transform);
         export_norm(&mut w, "cls.predictions.transform.LayerNorm", &self.heads.transform_norm);
         w.insert_tensor("cls.predictions.bias", self.heads.decoder_bias.val());
         export_linear(&mut w, "cls.seq_relationship", &self.heads.pair);
         w
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn export_linear(w: &mut Weights, prefix: &str, linear: &Linear) {
-    w.insert_tensor(&format!("{prefix}.weight"), linear.weight.val().transpose()); // [out, in]
-    if let Some(bias) = &linear.bias {
-        w.insert_tensor(&format!("{prefix}.bias"), bias.val());
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn export_norm(w: &mut Weights, prefix: &str, norm: &LayerNorm) {
-    w.insert_tensor(&format!("{prefix}.weight"), norm.gamma.val());
-    if let Some(beta) = &norm.beta {
-        w.insert_tensor(&format!("{prefix}.bias"), beta.val());
     }
 }
 

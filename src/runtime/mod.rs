@@ -5,3 +5,4 @@ pub mod compute;
 pub mod images;
 pub mod fetch;
 pub mod models;
+pub mod qa;

@@ -70,15 +70,29 @@ async fn fetch_files(entry: &ModelEntry, names: &[&str], progress: &dyn Fn(Stage
     Ok((files, all_cached, total))
 }
 
-/// Loads one of Sesame's pretrained BERTs (`bert-zh`, `bert-en`) onto `compute`'s device,
-/// like [`load_minilm`]: manifest → verified files → model → a warm-up run.
-pub async fn load_pretraining(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(Rc<LoadedPretraining>, LoadStats), String> {
+/// The files of a BERT-family model: config, tokenizer, weights and, for a model shipped as a
+/// delta, the base file its weights lay over (shared with other pages through the Cache API).
+pub struct ModelFiles {
+    /// `config.json`.
+    pub config: Vec<u8>,
+    /// `tokenizer.json`.
+    pub tokenizer: Vec<u8>,
+    /// `model.safetensors`.
+    pub weights: Vec<u8>,
+    /// The base weights named by `sesame_base_weights`, if any.
+    pub base: Option<Vec<u8>>,
+    /// Bytes of all of them.
+    pub bytes: u64,
+    /// Whether every file came from the cache.
+    pub from_cache: bool,
+}
+
+/// Fetches a model's config, tokenizer, weights and base (manifest → sha256-checked files,
+/// one progress bar per file group).
+pub async fn fetch_model_files(id: &str, progress: &dyn Fn(Stage)) -> Result<ModelFiles, String> {
     progress(Stage::Manifest);
     let entry = manifest_entry(id).await?;
-    let fetch_start = now_ms();
     let (mut files, mut from_cache, mut bytes) = fetch_files(&entry, &["config.json", "tokenizer.json", "model.safetensors"], progress).await?;
-    // A delta model (English: MiniLM's frozen layers + what Sesame trained) also needs its base,
-    // shared with the contextual page through the Cache API.
     let base = match crate::task::fill_mask::base_weights(&files[0]) {
         Some(path) => {
             let (base_id, rest) = path.split_once('/').ok_or("malformed sesame_base_weights")?;
@@ -91,13 +105,24 @@ pub async fn load_pretraining(compute: &Compute, id: &str, progress: &dyn Fn(Sta
         }
         None => None,
     };
+    let weights = files.remove(2);
+    let tokenizer = files.remove(1);
+    let config = files.remove(0);
+    Ok(ModelFiles { config, tokenizer, weights, base, bytes, from_cache })
+}
+
+/// Loads one of Sesame's pretrained BERTs (`bert-zh`, `bert-en`) onto `compute`'s device,
+/// like [`load_minilm`]: manifest → verified files → model → a warm-up run.
+pub async fn load_pretraining(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(Rc<LoadedPretraining>, LoadStats), String> {
+    let fetch_start = now_ms();
+    let files = fetch_model_files(id, progress).await?;
     let fetch_ms = now_ms() - fetch_start;
     progress(Stage::Build);
     yield_to_browser().await;
     let build_start = now_ms();
-    let weights = files.remove(2);
-    let m = LoadedPretraining::from_bytes(&files[0], &files[1], &weights, base.as_deref(), &compute.device)?;
-    drop(weights);
+    let m = LoadedPretraining::from_bytes(&files.config, &files.tokenizer, &files.weights, files.base.as_deref(), &compute.device)?;
+    let (bytes, from_cache) = (files.bytes, files.from_cache);
+    drop(files);
     let build_ms = now_ms() - build_start;
     progress(Stage::Shaders);
     yield_to_browser().await;

@@ -11,6 +11,8 @@ pub mod images;
 pub mod live_training;
 pub mod masking;
 pub mod pair;
+pub mod qa;
+pub mod qa_answer;
 
 use burn::tensor::{Device, Int, Tensor, TensorData};
 

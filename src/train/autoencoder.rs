@@ -262,16 +262,7 @@ pub fn train(dir: &Path, fresh: Option<AeRunConfig>, minutes: f64) -> Result<AeS
 
 /// The run's settings: `run.json`, written from `fresh` on the first call.
 pub fn run_config(dir: &Path, fresh: Option<AeRunConfig>) -> Result<AeRunConfig, String> {
-    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let run_json = dir.join("run.json");
-    let cfg: AeRunConfig = if run_json.exists() {
-        serde_json::from_slice(&std::fs::read(&run_json).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?
-    } else {
-        let c = fresh.ok_or("no run.json in the run directory and no settings given")?;
-        std::fs::write(&run_json, serde_json::to_vec_pretty(&c).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-        c
-    };
-    Ok(cfg)
+    super::run::load_or_create(dir, fresh)
 }
 
 fn train_model<M: ImageModel>(dir: &Path, cfg: &AeRunConfig, minutes: f64) -> Result<AeState, String> {

@@ -8,4 +8,6 @@ pub mod corpus;
 pub mod examples;
 pub mod export;
 pub mod images;
+pub mod qa;
+pub mod qa_export;
 pub mod run;

@@ -293,7 +293,7 @@ pub fn load_data(cfg: &RunConfig) -> Result<Data, String> {
 
 /// Gives parameters ids 1, 2, 3… in module order, so a model rebuilt from a checkpoint matches
 /// the optimiser state saved with it (AdamW keys its moments by parameter id).
-struct Renumber(u64);
+pub(crate) struct Renumber(pub(crate) u64);
 
 impl ModuleMapper for Renumber {
     fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
@@ -526,6 +526,20 @@ pub fn write_checkpoint(dir: &Path, weights: &crate::model::Weights, optim: &Mod
     std::fs::rename(&tmp, &ckpt).map_err(|e| e.to_string())
 }
 
+/// A run's settings: read from `dir/run.json` when it exists (a resumed run), or `fresh`,
+/// written there (a new run). Any training loop's settings type works.
+pub fn load_or_create<T: Serialize + serde::de::DeserializeOwned>(dir: &Path, fresh: Option<T>) -> Result<T, String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let run_json = dir.join("run.json");
+    if run_json.exists() {
+        eprintln!("resuming {} (settings from run.json)", dir.display());
+        return serde_json::from_slice(&std::fs::read(&run_json).map_err(|e| e.to_string())?).map_err(|e| format!("{}: {e}", run_json.display()));
+    }
+    let c = fresh.ok_or("no run.json in the run directory and no settings given")?;
+    std::fs::write(&run_json, serde_json::to_vec_pretty(&c).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    Ok(c)
+}
+
 /// Adds `steps - done` more steps to the finished run in `dir` (peak rate `lr`, `warmup`
 /// warm-up steps), recording the extension in `run.json` so the run stays reproducible.
 pub fn extend(dir: &Path, steps: usize, lr: Option<f64>, warmup: usize, freeze: Option<i64>, mix: (Option<f64>, Option<f64>)) -> Result<(), String> {
@@ -548,17 +562,7 @@ pub fn extend(dir: &Path, steps: usize, lr: Option<f64>, warmup: usize, freeze: 
 /// Trains (or resumes) the run in `dir` for at most `minutes` of wall time, or until the run's
 /// total steps are done. `fresh` supplies the settings when the directory has no `run.json` yet.
 pub fn train(dir: &Path, fresh: Option<RunConfig>, minutes: f64) -> Result<RunState, String> {
-    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let run_json = dir.join("run.json");
-    let cfg: RunConfig = if run_json.exists() {
-        let c: RunConfig = serde_json::from_slice(&std::fs::read(&run_json).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-        eprintln!("resuming {} (settings from run.json)", dir.display());
-        c
-    } else {
-        let c = fresh.ok_or("no run.json in the run directory and no settings given")?;
-        std::fs::write(&run_json, serde_json::to_vec_pretty(&c).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-        c
-    };
+    let cfg: RunConfig = load_or_create(dir, fresh)?;
     let task = cfg.pair_task()?;
     let device = cfg.backend.device();
     let data = load_data(&cfg)?;

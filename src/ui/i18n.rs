@@ -68,6 +68,53 @@ macro_rules! strings {
 }
 
 strings! {
+    NavQa => "Question answering", "問答", "问答";
+    PageQaBlurb => "Ask about a document: BERT's start and end vectors pick the answer span, drawn over the text; pre-training vs random initialisation.", "針對一篇文章發問：BERT 的起點與終點向量選出答案片段，機率畫在文字上；比較預訓練與隨機初始化。", "针对一篇文章发问：BERT 的起点与终点向量选出答案片段，概率画在文字上；比较预训练与随机初始化。";
+    QaTitle => "Extractive question answering", "抽取式問答", "抽取式问答";
+    QaLede => "The answer is a span of the document. BERT reads [CLS] question [SEP] document [SEP]; a start vector and an end vector are dotted with every document token's output, a softmax turns the scores into probabilities, and the best start ≤ end pair is the answer. Long documents are read in overlapping windows.", "答案是文章中的一段。BERT 讀入 [CLS] 問題 [SEP] 文章 [SEP]；起點向量與終點向量和每個文章 token 的輸出做內積，softmax 把分數變成機率，最好的「起點 ≤ 終點」組合就是答案。長文章會切成互相重疊的視窗來讀。", "答案是文章中的一段。BERT 读入 [CLS] 问题 [SEP] 文章 [SEP]；起点向量与终点向量和每个文章 token 的输出做内积，softmax 把分数变成概率，最好的“起点 ≤ 终点”组合就是答案。长文章会切成互相重叠的窗口来读。";
+    QaModelZh => "Chinese (Sesame BERT, DRCD + CMRC)", "中文（Sesame BERT，DRCD + CMRC）", "中文（Sesame BERT，DRCD + CMRC）";
+    QaModelEn => "English (MiniLM-based BERT, SQuAD)", "英文（以 MiniLM 為底的 BERT，SQuAD）", "英文（以 MiniLM 为底的 BERT，SQuAD）";
+    QaPresets => "Validation questions", "驗證集問題", "验证集问题";
+    QaPickPreset => "pick one…", "選一題…", "选一题…";
+    QaQuestion => "Question", "問題", "问题";
+    QaDocument => "Document", "文章", "文章";
+    QaChars => "characters", "字", "字";
+    QaDeviceFailed => "The model run failed (the GPU device may have been lost); reload the page or add backend=cpu to the address", "模型執行失敗（可能失去了 GPU 裝置）；請重新載入頁面，或在網址加上 backend=cpu", "模型运行失败（可能失去了 GPU 设备）；请重新加载页面，或在网址加上 backend=cpu";
+    QaWarnNotChinese => "This question has no Chinese characters, but the model was fine-tuned on Chinese: expect a poor answer (switch to the English model).", "這個問題沒有中文字，但模型是用中文微調的：答案可能很差（可以換成英文模型）。", "这个问题没有中文字，但模型是用中文微调的：答案可能很差（可以换成英文模型）。";
+    QaWarnNotEnglish => "This question is mostly Chinese, but the model was fine-tuned on English: expect a poor answer (switch to the Chinese model).", "這個問題大多是中文，但模型是用英文微調的：答案可能很差（可以換成中文模型）。", "这个问题大多是中文，但模型是用英文微调的：答案可能很差（可以换成中文模型）。";
+    QaErrEmptyQuestion => "Type a question.", "請輸入問題。", "请输入问题。";
+    QaErrEmptyDocument => "Paste a document to search for the answer.", "請貼上要從中找答案的文章。", "请贴上要从中找答案的文章。";
+    QaErrTooLong => "The document is longer than this page takes; shorten it", "文章超過這個頁面的上限，請縮短", "文章超过这个页面的上限，请缩短";
+    QaErrQuestionTooLong => "The question is too long", "問題太長", "问题太长";
+    QaNoSpan => "No span could be formed in this document.", "這篇文章裡找不到任何片段。", "这篇文章里找不到任何片段。";
+    QaAnswerLabel => "Answer", "答案", "答案";
+    QaScore => "score", "分數", "分数";
+    QaUnsure => "The model scores \"no answer in this window\" ([CLS]) higher than any span: it found no confident answer. Its best guess is shown.", "模型給「這個視窗沒有答案」（[CLS]）的分數比任何片段都高：它沒有把握。下面顯示的是它最好的猜測。", "模型给“这个窗口没有答案”（[CLS]）的分数比任何片段都高：它没有把握。下面显示的是它最好的猜测。";
+    QaGold => "Gold answer", "標準答案", "标准答案";
+    QaWindow => "window", "視窗", "窗口";
+    QaWindows => "Windows (document tokens)", "視窗（文章 token）", "窗口（文章 token）";
+    QaStartProb => "start probability (top edge)", "起點機率（上緣）", "起点概率（上缘）";
+    QaEndProb => "end probability (bottom edge)", "終點機率（下緣）", "终点概率（下缘）";
+    QaOutsideWindow => "outside the shown window", "不在顯示的視窗內", "不在显示的窗口内";
+    QaCandidates => "Best spans", "最佳片段", "最佳片段";
+    QaSpan => "span", "片段", "片段";
+    QaNumbers => "numbers", "個數", "个数";
+    QaHowTitle => "How the answer was chosen", "答案是怎麼選出來的", "答案是怎么选出来的";
+    QaHowText => "Fine-tuning learned two vectors as long as a hidden state. Each document token's output h is dotted with the start vector s and the end vector e (plus a bias): those are the scores below. A softmax over the window turns them into probabilities; the answer is the start ≤ end pair with the highest summed score.", "微調學到兩個和隱藏狀態一樣長的向量。每個文章 token 的輸出 h 和起點向量 s、終點向量 e 做內積（再加偏差）：就是下面的分數。對整個視窗做 softmax 得到機率；答案是分數總和最高的「起點 ≤ 終點」組合。", "微调学到两个和隐藏状态一样长的向量。每个文章 token 的输出 h 和起点向量 s、终点向量 e 做内积（再加偏差）：就是下面的分数。对整个窗口做 softmax 得到概率；答案是分数总和最高的“起点 ≤ 终点”组合。";
+    QaStartVector => "start vector s", "起點向量 s", "起点向量 s";
+    QaEndVector => "end vector e", "終點向量 e", "终点向量 e";
+    QaTopStarts => "Best start tokens", "最可能的起點 token", "最可能的起点 token";
+    QaTopEnds => "Best end tokens", "最可能的終點 token", "最可能的终点 token";
+    QaToken => "token", "token", "token";
+    QaArgmax => "The first row of each table is the argmax. The answer pairs them unless that would end before it starts or run longer than 30 tokens.", "每個表格的第一列就是 argmax。答案把兩者配對，除非終點會在起點之前，或長度超過 30 個 token。", "每个表格的第一行就是 argmax。答案把两者配对，除非终点会在起点之前，或长度超过 30 个 token。";
+    QaCompareTitle => "Pre-training vs random initialisation", "預訓練 vs 隨機初始化", "预训练 vs 随机初始化";
+    QaCompareText => "The same architecture, data and number of steps, fine-tuned twice: once from Sesame's pretrained BERT, once from random weights. Training loss by step, and exact match / F1 on the whole validation set.", "同樣的架構、資料和步數，微調兩次：一次從 Sesame 預訓練好的 BERT 開始，一次從隨機權重開始。依步數畫出訓練損失，以及在整個驗證集上的完全符合率（EM）與 F1。", "同样的架构、数据和步数，微调两次：一次从 Sesame 预训练好的 BERT 开始，一次从随机权重开始。按步数画出训练损失，以及在整个验证集上的完全匹配率（EM）与 F1。";
+    QaPretrained => "from the pretrained BERT", "從預訓練的 BERT", "从预训练的 BERT";
+    QaRandomInit => "from random initialisation", "從隨機初始化", "从随机初始化";
+    QaSteps => "steps", "步數", "步数";
+    QaFinalLoss => "final training loss", "最後的訓練損失", "最后的训练损失";
+    QaValidQuestions => "Validation questions:", "驗證題數：", "验证题数：";
+
     DiagFiles => "files", "檔案", "文件";
     DiagBuild => "build", "建立模型", "构建模型";
     DiagFirstRun => "first run", "第一次執行", "第一次运行";

@@ -19,6 +19,8 @@ pub enum Route {
     Masking,
     /// Next-sentence / sentence-order prediction.
     Pair,
+    /// Extractive question answering.
+    Qa,
     /// Diagnostics (golden check, timings).
     Diagnostics,
     /// Offline use and storage.
@@ -45,6 +47,7 @@ impl Route {
             Route::Contextual => "contextual",
             Route::Masking => "masking",
             Route::Pair => "pair",
+            Route::Qa => "qa",
             Route::Diagnostics => "diagnostics",
             Route::Offline => "offline",
             Route::AeRecon => "ae",
@@ -57,11 +60,12 @@ impl Route {
     }
 
     /// Every page, in navigation order.
-    pub const ALL: [Route; 12] = [
+    pub const ALL: [Route; 13] = [
         Route::Home,
         Route::Masking,
         Route::Pair,
         Route::Contextual,
+        Route::Qa,
         Route::AeRecon,
         Route::AeDenoise,
         Route::AeLatent,
@@ -107,6 +111,7 @@ impl Route {
         match self {
             Route::Masking => &["model", "presets", "text", "example", "curve"],
             Route::Pair => &["model", "presets", "inputs"],
+            Route::Qa => &["model", "presets", "question", "document", "curve"],
             Route::Contextual => &["presets", "target", "sentences", "run", "layer"],
             Route::AeRecon => &["tabs", "model", "images", "draw"],
             Route::AeDenoise => &["tabs", "noise", "images"],
@@ -125,6 +130,7 @@ impl Route {
             Route::Contextual => T::NavContextual,
             Route::Masking => T::NavMasking,
             Route::Pair => T::NavPair,
+            Route::Qa => T::NavQa,
             Route::Diagnostics => T::NavDiagnostics,
             Route::Offline => T::NavOffline,
             Route::AeRecon => T::NavAutoencoder,
@@ -165,6 +171,10 @@ pub struct AppState {
     pub bert_zh: RwSignal<ModelStatus>,
     /// Sesame's English BERT (MiniLM + MLM + SOP heads).
     pub bert_en: RwSignal<ModelStatus>,
+    /// The Chinese QA model.
+    pub qa_zh: RwSignal<ModelStatus>,
+    /// The English QA model.
+    pub qa_en: RwSignal<ModelStatus>,
     /// `embed=1`: the page alone, without the site's header and footer (for iframes).
     pub embed: bool,
     /// Controls named by `hide=`.
@@ -193,6 +203,8 @@ impl AppState {
             minilm: RwSignal::new(ModelStatus::Idle),
             bert_zh: RwSignal::new(ModelStatus::Idle),
             bert_en: RwSignal::new(ModelStatus::Idle),
+            qa_zh: RwSignal::new(ModelStatus::Idle),
+            qa_en: RwSignal::new(ModelStatus::Idle),
             embed: url_param("embed").is_some_and(|v| v == "1" || v == "true"),
             hidden: StoredValue::new(Vec::new()),
             notices: RwSignal::new(Vec::new()),
@@ -284,6 +296,22 @@ impl AppState {
     pub fn ensure_pretraining(&self, id: &'static str) {
         self.ensure(self.pretrained_status(id), move |compute, progress| async move {
             models::load_pretraining(&compute, id, &progress).await.map(|(_, stats)| stats)
+        });
+    }
+
+    /// The status signal of a QA model by manifest id.
+    pub fn qa_status(&self, id: &str) -> RwSignal<ModelStatus> {
+        if id == crate::runtime::qa::QA_ZH {
+            self.qa_zh
+        } else {
+            self.qa_en
+        }
+    }
+
+    /// Starts loading a QA model (`qa-zh` / `qa-en`) unless it is loaded or loading.
+    pub fn ensure_qa(&self, id: &'static str) {
+        self.ensure(self.qa_status(id), move |compute, progress| async move {
+            crate::runtime::qa::load_qa(&compute, id, &progress).await.map(|(_, stats)| stats)
         });
     }
 

@@ -11,8 +11,8 @@
 pub const GLOBAL_PARAMS: [&str; 5] = ["p", "lang", "backend", "embed", "hide"];
 
 /// Controls that `hide=` can name, each marked `data-control="…"` on its page.
-pub const CONTROLS: [&str; 17] = [
-    "model", "presets", "text", "example", "curve", "inputs", "target", "sentences", "run", "layer", "open", "tabs", "images", "draw", "noise", "sliders", "usage",
+pub const CONTROLS: [&str; 19] = [
+    "model", "presets", "text", "example", "curve", "inputs", "target", "sentences", "run", "layer", "open", "tabs", "images", "draw", "noise", "sliders", "usage", "question", "document",
 ];
 
 /// Why a value from the address was not used.

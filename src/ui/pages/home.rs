@@ -9,7 +9,7 @@ use crate::ui::state::{AppState, Route};
 #[component]
 pub fn Home() -> impl IntoView {
     let app = expect_context::<AppState>();
-    let upcoming = [T::PageQa, T::PageGpt, T::PageIcl];
+    let upcoming = [T::PageGpt, T::PageIcl];
     view! {
         <section class="page home" data-testid="page-home">
             <p class="kicker">{move || app.t(T::AppTagline)}</p>
@@ -34,6 +34,12 @@ pub fn Home() -> impl IntoView {
                     <a href="?p=contextual" on:click=move |ev| { ev.prevent_default(); app.navigate(Route::Contextual); } data-testid="card-contextual">
                         <h3>{move || app.t(T::CtxTitle)}</h3>
                         <p>{move || app.t(T::PageContextualBlurb)}</p>
+                    </a>
+                </li>
+                <li class="card live">
+                    <a href="?p=qa" on:click=move |ev| { ev.prevent_default(); app.navigate(Route::Qa); } data-testid="card-qa">
+                        <h3>{move || app.t(T::PageQa)}</h3>
+                        <p>{move || app.t(T::PageQaBlurb)}</p>
                     </a>
                 </li>
                 <li class="card live">

@@ -6,6 +6,7 @@ pub mod home;
 pub mod masking;
 pub mod offline;
 pub mod pair;
+pub mod qa;
 pub mod ae_anomaly;
 pub mod ae_codes;
 pub mod ae_denoise;
