@@ -208,7 +208,7 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
             "metric": if lang == "zh" { "CMRC 2018 / DRCD script: EM without punctuation; F1 from the longest common run of characters (English words whole)" } else { "SQuAD v1.1: normalised exact match and token F1, best over the gold answers" },
             "command": format!("cargo run --release --bin sesame-train -- qa-eval --model {}", to.display()),
         },
-        "presets": format!("{} validation questions (presets.json): {right} the shipped model answers exactly, {} it does not; chosen by rule: spread over the set, documents of at most 1,500 characters plus the longest document among them", presets.len(), presets.len() - right),
+        "presets": format!("{} validation questions (presets.json): {right} the shipped model answers exactly, {} it does not; chosen by rule: documents of at most 1,500 characters, two thirds answered exactly and one third not, each spread over the set, plus the question with the longest document", presets.len(), presets.len() - right),
         "runs": [run_json(&pre, &shipped_eval), run_json(&rnd, &random_eval)],
         "run_config": pre.cfg,
     });
@@ -217,16 +217,19 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
     Ok(card)
 }
 
-/// Preset questions for the page: `n` validation questions spread over the set — two thirds
-/// that the model answers exactly, one third that it misses (shown with their gold answers,
-/// so the page does not pretend) — with documents of at most 1,500 characters, plus the one
-/// with the longest document of the set (several windows). Returns them with the number
-/// answered exactly.
+/// Preset questions for the page: `n` validation questions with documents of at most 1,500
+/// characters — two thirds that the model answers exactly, one third that it misses (shown
+/// with their gold answers, so the page does not pretend), each group spread evenly over the
+/// set — plus the question with the longest document (several windows). Returns them with
+/// the number answered exactly; the first preset is one the model gets right.
 fn choose_presets(valid: &[Question], each: &[(String, f64, f64)], n: usize) -> (Vec<Value>, usize) {
-    let step = (valid.len() / (4 * n).max(1)).max(1);
-    let short: Vec<usize> = (0..valid.len()).step_by(step).filter(|&i| valid[i].context.chars().count() <= 1500).collect();
-    let right: Vec<usize> = short.iter().copied().filter(|&i| each[i].1 == 1.0).take(n * 2 / 3).collect();
-    let wrong: Vec<usize> = short.iter().copied().filter(|&i| each[i].1 == 0.0).take(n - 1 - right.len()).collect();
+    let short: Vec<usize> = (0..valid.len()).filter(|&i| valid[i].context.chars().count() <= 1500).collect();
+    let spread = |pool: Vec<usize>, k: usize| -> Vec<usize> {
+        let step = (pool.len() / k.max(1)).max(1);
+        pool.into_iter().step_by(step).take(k).collect()
+    };
+    let right = spread(short.iter().copied().filter(|&i| each[i].1 == 1.0).collect(), n * 2 / 3);
+    let wrong = spread(short.iter().copied().filter(|&i| each[i].1 == 0.0).collect(), n - 1 - right.len());
     let longest = (0..valid.len()).max_by_key(|&i| valid[i].context.chars().count());
     let mut chosen: Vec<usize> = right.iter().chain(&wrong).copied().collect();
     chosen.extend(longest);

@@ -74,6 +74,7 @@ strings! {
     QaLede => "The answer is a span of the document. BERT reads [CLS] question [SEP] document [SEP]; a start vector and an end vector are dotted with every document token's output, a softmax turns the scores into probabilities, and the best start ≤ end pair is the answer. Long documents are read in overlapping windows.", "答案是文章中的一段。BERT 讀入 [CLS] 問題 [SEP] 文章 [SEP]；起點向量與終點向量和每個文章 token 的輸出做內積，softmax 把分數變成機率，最好的「起點 ≤ 終點」組合就是答案。長文章會切成互相重疊的視窗來讀。", "答案是文章中的一段。BERT 读入 [CLS] 问题 [SEP] 文章 [SEP]；起点向量与终点向量和每个文章 token 的输出做内积，softmax 把分数变成概率，最好的“起点 ≤ 终点”组合就是答案。长文章会切成互相重叠的窗口来读。";
     QaModelZh => "Chinese (Sesame BERT, DRCD + CMRC)", "中文（Sesame BERT，DRCD + CMRC）", "中文（Sesame BERT，DRCD + CMRC）";
     QaModelEn => "English (MiniLM-based BERT, SQuAD)", "英文（以 MiniLM 為底的 BERT，SQuAD）", "英文（以 MiniLM 为底的 BERT，SQuAD）";
+    QaEnNotYet => "(the English model is not trained yet)", "（英文模型還沒訓練好）", "（英文模型还没训练好）";
     QaPresets => "Validation questions", "驗證集問題", "验证集问题";
     QaPickPreset => "pick one…", "選一題…", "选一题…";
     QaQuestion => "Question", "問題", "问题";

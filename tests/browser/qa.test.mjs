@@ -53,7 +53,7 @@ for (const model of MODELS) {
         assert.equal(await page.getByTestId('qa-question').inputValue(), p.question);
         const text = await answerAttr(page, 'data-answer');
         assert.ok(p.answers.includes(text), `answer ${text} vs gold ${p.answers}`);
-        const marked = await page.locator('[data-testid=qa-doc] .tok.in-answer').allTextContents();
+        const marked = await page.locator('[data-testid=qa-doc] .qtok.in-answer').allTextContents();
         assert.equal(marked.join('').trim(), text.trim(), 'the highlighted characters are the answer');
         await page.getByTestId('qa-gold').waitFor();
         await page.getByTestId('qa-mechanism').waitFor();

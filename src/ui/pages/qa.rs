@@ -38,6 +38,13 @@ pub fn Qa() -> impl IntoView {
     let shown_window = RwSignal::new(None::<usize>);
     let presets = RwSignal::new(Vec::<Preset>::new());
     let status = move || app.qa_status(model.get()).get();
+    // Which QA models this build ships (a model not trained yet gets a disabled button).
+    let available = RwSignal::new(vec![QA_ZH, QA_EN]);
+    leptos::task::spawn_local(async move {
+        if let Ok(m) = crate::runtime::models::manifest().await {
+            available.set([QA_ZH, QA_EN].into_iter().filter(|id| m.model(id).is_some()).collect());
+        }
+    });
     Effect::new(move |_| app.ensure_qa(model.get()));
     let (card, _) = model_card(model);
 
@@ -122,7 +129,9 @@ pub fn Qa() -> impl IntoView {
                 <div class="presets" data-control="model">
                     <span class="label">{move || app.t(T::ModelLabel)}</span>
                     <button class:active=move || model.get() == QA_ZH data-testid="qa-model-zh" on:click=move |_| set_model(QA_ZH)>{move || app.t(T::QaModelZh)}</button>
-                    <button class:active=move || model.get() == QA_EN data-testid="qa-model-en" on:click=move |_| set_model(QA_EN)>{move || app.t(T::QaModelEn)}</button>
+                    <button class:active=move || model.get() == QA_EN data-testid="qa-model-en" on:click=move |_| set_model(QA_EN)
+                        disabled=move || !available.get().contains(&QA_EN)>{move || app.t(T::QaModelEn)}</button>
+                    {move || (!available.get().contains(&QA_EN)).then(|| view! { <span class="hint">{app.t(T::QaEnNotYet)}</span> })}
                 </div>
                 <label class="presets wide" data-control="presets">
                     <span class="label">{move || app.t(T::QaPresets)}</span>
@@ -181,7 +190,13 @@ fn Answer(out: QaOutcome, doc: String, ms: f64, gold: Option<Vec<String>>, shown
     let unsure = out.unsure();
     let verdict = gold.as_ref().map(|g| {
         let (em, f1) = em_f1(lang, &best.text, g);
-        (g.join(" / "), em, f1)
+        let mut distinct: Vec<&str> = Vec::new();
+        for a in g {
+            if !distinct.contains(&a.as_str()) {
+                distinct.push(a);
+            }
+        }
+        (distinct.join(" / "), em, f1)
     });
     let n_windows = out.prepared.windows.len();
     // The answering window's scores, for tests that compare the browser with PyTorch.
@@ -266,14 +281,14 @@ fn heat_document(out: &QaOutcome, doc: &str, window: usize, answer: (usize, usiz
         let style = format!("--ps:{:.3};--pe:{:.3}", a.sqrt(), b.sqrt());
         let title = format!("{} · start {:.1}% · end {:.1}%", p.doc_token(i), a * 100.0, b * 100.0);
         let class = match (inside, in_answer) {
-            (_, true) => "tok in-answer",
-            (false, _) => "tok outside",
-            _ => "tok",
+            (_, true) => "qtok in-answer",
+            (false, _) => "qtok outside",
+            _ => "qtok",
         };
         pieces.push(view! { <span class=class style=style title=title>{text}</span> }.into_any());
     }
     let tail: String = chars[at.min(chars.len())..].iter().collect();
-    view! { {pieces}<span class="tok outside">{tail}</span> }
+    view! { {pieces}<span class="qtok outside">{tail}</span> }
 }
 
 /// "How it works" with the real numbers of this answer.
