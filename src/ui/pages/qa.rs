@@ -33,7 +33,7 @@ pub fn Qa() -> impl IntoView {
     let question = RwSignal::new(app.url_text("q", MAX_QUESTION_CHARS).unwrap_or_default());
     let document = RwSignal::new(app.url_text("doc", MAX_DOCUMENT_CHARS).unwrap_or_default());
     let gold = RwSignal::new(None::<Vec<String>>);
-    let outcome = RwSignal::new(None::<(QaOutcome, String, f64)>);
+    let outcome = RwSignal::new(None::<(QaOutcome, String, String, f64)>);
     let problem = RwSignal::new(None::<String>);
     let shown_window = RwSignal::new(None::<usize>);
     let presets = RwSignal::new(Vec::<Preset>::new());
@@ -79,7 +79,7 @@ pub fn Qa() -> impl IntoView {
             match answer(&m, &q, &d, 10).await {
                 Ok(out) => {
                     shown_window.set(out.candidates.first().map(|c| c.window));
-                    outcome.set(Some((out, d, now_ms() - start)));
+                    outcome.set(Some((out, q, d, now_ms() - start)));
                 }
                 Err(AnswerError::Input(e)) => {
                     outcome.set(None);
@@ -162,7 +162,7 @@ pub fn Qa() -> impl IntoView {
             }}
             {move || lang_warning().map(|w| view! { <div class="message warn" role="status" data-testid="qa-lang-warning">{w}</div> })}
             {move || problem.get().map(|p| view! { <div class="message warn" role="status" data-testid="qa-problem">{p}</div> })}
-            {move || outcome.get().map(|(out, doc, ms)| view! { <Answer out=out doc=doc ms=ms gold=gold.get() shown_window=shown_window lang=if model.get() == QA_ZH { "zh" } else { "en" } /> })}
+            {move || outcome.get().map(|(out, q, doc, ms)| view! { <Answer out=out question=q doc=doc ms=ms gold=gold.get() shown_window=shown_window lang=if model.get() == QA_ZH { "zh" } else { "en" } /> })}
             <Comparison card=card />
         </section>
     }
@@ -182,7 +182,7 @@ fn input_problem(app: &AppState, e: &QaInputError) -> String {
 /// The answer: highlighted in the document with the probabilities over it, the windows, the
 /// candidates and the mechanism.
 #[component]
-fn Answer(out: QaOutcome, doc: String, ms: f64, gold: Option<Vec<String>>, shown_window: RwSignal<Option<usize>>, lang: &'static str) -> impl IntoView {
+fn Answer(out: QaOutcome, question: String, doc: String, ms: f64, gold: Option<Vec<String>>, shown_window: RwSignal<Option<usize>>, lang: &'static str) -> impl IntoView {
     let app = expect_context::<AppState>();
     let Some(best) = out.candidates.first().cloned() else {
         return view! { <div class="message warn">{app.t(T::QaNoSpan)}</div> }.into_any();
@@ -228,7 +228,7 @@ fn Answer(out: QaOutcome, doc: String, ms: f64, gold: Option<Vec<String>>, shown
         })
         .collect_view();
     view! {
-        <div class="panel qa-answer" data-testid="qa-answer" data-answer=best.text.clone() data-start=best.chars.0.to_string() data-end=best.chars.1.to_string() data-window=best.window.to_string() data-unsure=unsure.to_string() data-start-logits=start_logits data-end-logits=end_logits>
+        <div class="panel qa-answer" data-testid="qa-answer" data-answer=best.text.clone() data-start=best.chars.0.to_string() data-end=best.chars.1.to_string() data-window=best.window.to_string() data-unsure=unsure.to_string() data-start-logits=start_logits data-end-logits=end_logits data-question=question data-ms=format!("{ms:.0}")>
             <p class="answer-line"><span class="label">{app.t(T::QaAnswerLabel)}</span><mark class="answer">{best.text.clone()}</mark>
                 <span class="figure">{format!("{} {:.2} · P(start)·P(end) {:.1}% · {ms:.0} ms", app.t(T::QaScore), best.score, best.prob * 100.0)}</span></p>
             {unsure.then(|| view! { <div class="message warn" data-testid="qa-unsure">{app.t(T::QaUnsure)}</div> })}
