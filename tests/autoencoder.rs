@@ -13,6 +13,11 @@ use sesame::train::images::ImageSet;
 /// these tests run where `../shared` is absent.
 const MINI: &str = "tests/fixtures/mnist-mini";
 
+/// The training tests seed burn's CPU device, which is shared by the whole process: run in
+/// parallel they draw from each other's random streams and a run can start from a bad draw.
+/// Each takes this lock so they run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn mnist_test() -> ImageSet {
     ImageSet::split(Path::new(MINI), "test").expect("tests/fixtures/mnist-mini")
 }
@@ -35,6 +40,7 @@ fn mnist_test_split_reads() {
 
 #[test]
 fn reconstruction_loss_falls() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let set = mnist_test();
     let device = Device::flex().autodiff();
     device.seed(7);
@@ -62,6 +68,7 @@ fn reconstruction_loss_falls() {
 
 #[test]
 fn a_one_class_run_trains_logs_checkpoints_and_resumes() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     use sesame::train::autoencoder::{train, AeRunConfig};
     let dir = std::env::temp_dir().join(format!("sesame-ae-run-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -95,6 +102,7 @@ fn a_one_class_run_trains_logs_checkpoints_and_resumes() {
 
 #[test]
 fn a_vq_vae_run_uses_its_codebook_and_a_denoising_run_restores() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     use sesame::model::vqvae::{VqVae, VqVaeConfig};
     use sesame::train::autoencoder::{evaluate, train, AeRunConfig};
     let dir = std::env::temp_dir().join(format!("sesame-vq-run-{}", std::process::id()));
