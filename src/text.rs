@@ -57,6 +57,50 @@ impl TextEncoder {
         Ok(Self { tokenizer })
     }
 
+    /// Builds a byte-level BPE tokenizer (GPT-2 family) from the vocabulary and merges a GGUF
+    /// file carries, as llama.cpp reads them: control tokens (`<|im_start|>`, ...) become special
+    /// tokens matched anywhere in the text; the `smollm` pre-tokenizer splits digits one by one
+    /// before the GPT-2 split.
+    pub fn from_gguf_vocab(vocab: &crate::model::gguf::GgufVocab) -> Result<Self, String> {
+        use tokenizers::decoders::byte_level::ByteLevel as ByteLevelDecoder;
+        use tokenizers::models::bpe::BPE;
+        use tokenizers::pre_tokenizers::{byte_level::ByteLevel, digits::Digits, sequence::Sequence, PreTokenizerWrapper};
+        use tokenizers::AddedToken;
+        if vocab.model != "gpt2" {
+            return Err(format!("the GGUF tokenizer is \"{}\"; Sesame reads byte-level BPE (\"gpt2\") tokenizers", vocab.model));
+        }
+        let ids: tokenizers::models::bpe::Vocab = vocab.tokens.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
+        let merges: Vec<(String, String)> = vocab
+            .merges
+            .iter()
+            .map(|m| m.split_once(' ').map(|(a, b)| (a.to_string(), b.to_string())).ok_or_else(|| format!("bad BPE merge {m:?}")))
+            .collect::<Result<_, _>>()?;
+        let bpe = BPE::builder().vocab_and_merges(ids, merges).build().map_err(|e| format!("could not build the BPE tokenizer: {e}"))?;
+        let mut tokenizer = Tokenizer::new(bpe);
+        let byte_level = ByteLevel::new(false, true, true);
+        let pre: PreTokenizerWrapper = match vocab.pre.as_str() {
+            "smollm" => Sequence::new(vec![Digits::new(true).into(), byte_level.into()]).into(),
+            _ => byte_level.into(),
+        };
+        tokenizer.with_pre_tokenizer(Some(pre));
+        tokenizer.with_decoder(Some(ByteLevelDecoder::default()));
+        let specials: Vec<AddedToken> = vocab
+            .tokens
+            .iter()
+            .zip(&vocab.token_types)
+            .filter(|(_, &ty)| ty == 3 || ty == 4)
+            .map(|(t, _)| AddedToken::from(t.clone(), true))
+            .collect();
+        tokenizer.add_special_tokens(specials).map_err(|e| format!("could not add the special tokens: {e}"))?;
+        Ok(Self { tokenizer })
+    }
+
+    /// Text of token ids (special tokens kept when `keep_special`); byte-level pieces that do
+    /// not complete a character decode to U+FFFD.
+    pub fn decode(&self, ids: &[u32], keep_special: bool) -> Result<String, String> {
+        self.tokenizer.decode(ids, !keep_special).map_err(|e| format!("could not decode tokens: {e}"))
+    }
+
     /// Encodes one text with special tokens, keeping character offsets.
     pub fn encode(&self, text: &str) -> Result<Encoded, String> {
         self.encode_input(text)

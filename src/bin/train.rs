@@ -174,6 +174,8 @@ fn real_main() -> Result<(), String> {
         "qa" => qa(&flags(rest)?)?,
         "qa-export" => qa_export(&flags(rest)?)?,
         "qa-eval" => qa_eval(&flags(rest)?)?,
+        "icl-eval" => icl_eval(&flags(rest)?)?,
+        "gpt-bench" => gpt_bench(&flags(rest)?)?,
         other => return Err(format!("unknown command {other}")),
     }
     Ok(())
@@ -487,6 +489,96 @@ fn qa_eval(f: &HashMap<String, String>) -> Result<(), String> {
     if let Some(runs) = card["runs"].as_array() {
         for r in runs {
             println!("  card, {:10} EM {:.2}  F1 {:.2}", r["init"].as_str().unwrap_or(""), r["valid"]["em"].as_f64().unwrap_or(f64::NAN), r["valid"]["f1"].as_f64().unwrap_or(f64::NAN));
+        }
+    }
+    Ok(())
+}
+
+/// Loads the GPT of `--gguf FILE` (default: the pinned SmolLM2) on the CPU backend.
+fn load_gpt(f: &HashMap<String, String>) -> Result<sesame::task::gpt::LoadedGpt, String> {
+    let path = get(f, "gguf", "assets/models/smollm2-135m-instruct/v1/model.Q4_1.gguf".to_string())?;
+    let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e} (scripts/prepare-assets.sh fetches it)"))?;
+    let started = std::time::Instant::now();
+    let gpt = sesame::task::gpt::LoadedGpt::from_gguf(&bytes, &burn::tensor::Device::flex())?;
+    eprintln!("loaded {path} ({} bytes; {}) in {:.1} s", bytes.len(), gpt.storage, started.elapsed().as_secs_f64());
+    Ok(gpt)
+}
+
+/// Prints the in-context-learning accuracy table (task × number of examples in the prompt).
+fn icl_eval(f: &HashMap<String, String>) -> Result<(), String> {
+    use sesame::task::icl::{accuracy, evaluate, task, SHOTS, TASKS};
+    let gpt = load_gpt(f)?;
+    let limit = get(f, "limit", 12usize)?;
+    let shots: Vec<usize> = match f.get("shots") {
+        Some(s) => s.split(',').map(|k| k.trim().parse().map_err(|_| format!("--shots: cannot read {k:?}"))).collect::<Result<_, _>>()?,
+        None => SHOTS.to_vec(),
+    };
+    let tasks: Vec<_> = match f.get("tasks") {
+        Some(s) => s.split(',').map(|id| task(id.trim()).ok_or(format!("--tasks: no task {id:?}"))).collect::<Result<_, _>>()?,
+        None => TASKS.iter().collect(),
+    };
+    let started = std::time::Instant::now();
+    print!("{:<16}", "task \\ shots");
+    for k in &shots {
+        print!("{k:>8}");
+    }
+    println!();
+    let mut sums = vec![0.0; shots.len()];
+    for t in &tasks {
+        print!("{:<16}", t.id);
+        for (i, &k) in shots.iter().enumerate() {
+            let results = sesame::block_on(evaluate(&gpt, t, k, limit))?;
+            let acc = accuracy(&results);
+            sums[i] += acc;
+            print!("{acc:>7.1}%");
+            use std::io::Write;
+            std::io::stdout().flush().ok();
+            if f.contains_key("verbose") {
+                eprintln!("\n  {k}-shot: {}", results.iter().map(|r| format!("{}→{:?}{}", r.query, r.answer, if r.correct { "✓" } else { "✗" })).collect::<Vec<_>>().join("  "));
+            }
+        }
+        println!();
+    }
+    print!("{:<16}", "mean");
+    for s in &sums {
+        print!("{:>7.1}%", s / tasks.len() as f64);
+    }
+    println!();
+    println!("({} held-out queries per cell, greedy decoding, {:.0} s)", limit.min(12), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Prompt and decode speed of the GPT on the native CPU backend.
+fn gpt_bench(f: &HashMap<String, String>) -> Result<(), String> {
+    use sesame::task::gpt::LoadedGpt;
+    use sesame::model::KvCache;
+    let gpt: LoadedGpt = load_gpt(f)?;
+    let prompt_tokens = get(f, "prompt-tokens", 128usize)?;
+    let decode_tokens = get(f, "decode-tokens", 32usize)?;
+    let text = "The quick brown fox jumps over the lazy dog. ".repeat(prompt_tokens);
+    let ids: Vec<u32> = gpt.encode(&text)?.into_iter().take(prompt_tokens).collect();
+    for round in 0..2 {
+        let mut cache = KvCache::new();
+        let t = std::time::Instant::now();
+        let mut logits = sesame::block_on(gpt.next_logits(&ids, &mut cache))?;
+        let prefill = t.elapsed().as_secs_f64();
+        let t = std::time::Instant::now();
+        for _ in 0..decode_tokens {
+            let next = (0..logits.len()).max_by(|&a, &b| logits[a].total_cmp(&logits[b])).unwrap_or(0) as u32;
+            logits = sesame::block_on(gpt.next_logits(&[next], &mut cache))?;
+        }
+        let decode = t.elapsed().as_secs_f64();
+        if round == 1 {
+            println!(
+                "native flex CPU ({} threads): prompt {} tokens in {:.2} s = {:.1} tokens/s; decode {} tokens in {:.2} s = {:.1} tokens/s",
+                std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+                ids.len(),
+                prefill,
+                ids.len() as f64 / prefill,
+                decode_tokens,
+                decode,
+                decode_tokens as f64 / decode
+            );
         }
     }
     Ok(())

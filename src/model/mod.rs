@@ -2,10 +2,13 @@
 
 pub mod autoencoder;
 pub mod bert;
+pub mod gguf;
+pub mod llama;
 pub mod vqvae;
 pub mod pretraining;
 pub mod qa;
 pub mod weights;
 
 pub use bert::{BertConfig, BertModel, BertOutput, Keep};
-pub use weights::{WeightError, Weights};
+pub use llama::{KvCache, Llama, LlamaConfig};
+pub use weights::{TensorSource, WeightError, Weights};

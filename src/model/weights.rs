@@ -151,6 +151,19 @@ impl Weights {
     }
 }
 
+/// Where a model's loader takes its tensors from, by HF name: a safetensors file
+/// ([`Weights`]) or a GGUF file decoded tensor by tensor ([`super::gguf::GgufWeights`]).
+pub trait TensorSource {
+    /// Moves out the named tensor as row-major f32 values, checked against `shape`.
+    fn take_f32(&mut self, name: &str, shape: &[usize]) -> Result<Vec<f32>, WeightError>;
+}
+
+impl TensorSource for Weights {
+    fn take_f32(&mut self, name: &str, shape: &[usize]) -> Result<Vec<f32>, WeightError> {
+        self.take(name, shape)
+    }
+}
+
 /// Writes tensors as an f32 safetensors file (training checkpoints; names sorted).
 pub fn to_f32_safetensors(weights: &Weights) -> Result<Vec<u8>, WeightError> {
     serialize(weights, Dtype::F32, |v| v.to_le_bytes().to_vec())

@@ -5,4 +5,5 @@ pub mod compute;
 pub mod images;
 pub mod fetch;
 pub mod models;
+pub mod gpt;
 pub mod qa;

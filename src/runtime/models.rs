@@ -54,7 +54,7 @@ pub async fn manifest_entry(id: &str) -> Result<ModelEntry, String> {
 }
 
 /// Fetches `names` of a model (cache or network, sha256-checked) with one progress bar over all.
-async fn fetch_files(entry: &ModelEntry, names: &[&str], progress: &dyn Fn(Stage)) -> Result<(Vec<Vec<u8>>, bool, u64), String> {
+pub(crate) async fn fetch_files(entry: &ModelEntry, names: &[&str], progress: &dyn Fn(Stage)) -> Result<(Vec<Vec<u8>>, bool, u64), String> {
     let total: u64 = names.iter().filter_map(|n| entry.file(n)).map(|f| f.bytes).sum();
     let mut done_before = 0u64;
     let mut all_cached = true;

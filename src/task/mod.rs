@@ -7,12 +7,16 @@ pub mod contextual;
 pub mod fill_mask;
 pub mod geometry;
 pub mod golden;
+pub mod icl;
+pub mod gpt;
+pub mod gpt_golden;
 pub mod images;
 pub mod live_training;
 pub mod masking;
 pub mod pair;
 pub mod qa;
 pub mod qa_answer;
+pub mod sampling;
 
 use burn::tensor::{Device, Int, Tensor, TensorData};
 

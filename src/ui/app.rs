@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::embed::{EmbedButton, HideStyle, OpenFull};
 use super::i18n::{Lang, T};
-use super::pages::{ae_anomaly::Anomaly, ae_codes::DiscreteCodes, ae_denoise::Denoising, ae_latent::LatentSpace, ae_recon::Reconstruction, ae_train::TrainLive, contextual::Contextual, diagnostics::Diagnostics, home::Home, masking::Masking, offline::Offline, pair::Pair, qa::Qa};
+use super::pages::{ae_anomaly::Anomaly, ae_codes::DiscreteCodes, ae_denoise::Denoising, ae_latent::LatentSpace, ae_recon::Reconstruction, ae_train::TrainLive, contextual::Contextual, diagnostics::Diagnostics, home::Home, masking::Masking, offline::Offline, pair::Pair, qa::Qa, gpt::Gpt, icl::Icl};
 use super::pwa::{build_id, UpdateBanner};
 use super::state::{backend_preference, describe_backend, url_param, AppState, Route};
 use super::url::Rejected;
@@ -68,6 +68,8 @@ fn App() -> impl IntoView {
                     Route::Masking => view! { <Masking /> }.into_any(),
                     Route::Pair => view! { <Pair /> }.into_any(),
                     Route::Qa => view! { <Qa /> }.into_any(),
+                    Route::Gpt => view! { <Gpt /> }.into_any(),
+                    Route::Icl => view! { <Icl /> }.into_any(),
                     Route::Diagnostics => view! { <Diagnostics /> }.into_any(),
                     Route::Offline => view! { <Offline /> }.into_any(),
                     Route::AeRecon => view! { <Reconstruction /> }.into_any(),

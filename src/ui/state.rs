@@ -21,6 +21,10 @@ pub enum Route {
     Pair,
     /// Extractive question answering.
     Qa,
+    /// GPT: next-token prediction.
+    Gpt,
+    /// GPT: in-context learning.
+    Icl,
     /// Diagnostics (golden check, timings).
     Diagnostics,
     /// Offline use and storage.
@@ -48,6 +52,8 @@ impl Route {
             Route::Masking => "masking",
             Route::Pair => "pair",
             Route::Qa => "qa",
+            Route::Gpt => "gpt",
+            Route::Icl => "icl",
             Route::Diagnostics => "diagnostics",
             Route::Offline => "offline",
             Route::AeRecon => "ae",
@@ -60,12 +66,14 @@ impl Route {
     }
 
     /// Every page, in navigation order.
-    pub const ALL: [Route; 13] = [
+    pub const ALL: [Route; 15] = [
         Route::Home,
         Route::Masking,
         Route::Pair,
         Route::Contextual,
         Route::Qa,
+        Route::Gpt,
+        Route::Icl,
         Route::AeRecon,
         Route::AeDenoise,
         Route::AeLatent,
@@ -112,6 +120,8 @@ impl Route {
             Route::Masking => &["model", "presets", "text", "example", "curve"],
             Route::Pair => &["model", "presets", "inputs"],
             Route::Qa => &["model", "presets", "question", "document", "curve"],
+            Route::Gpt => &["model", "prompt", "chat", "sampling"],
+            Route::Icl => &["model", "tasks", "prompt", "run"],
             Route::Contextual => &["presets", "target", "sentences", "run", "layer"],
             Route::AeRecon => &["tabs", "model", "images", "draw"],
             Route::AeDenoise => &["tabs", "noise", "images"],
@@ -131,6 +141,8 @@ impl Route {
             Route::Masking => T::NavMasking,
             Route::Pair => T::NavPair,
             Route::Qa => T::NavQa,
+            Route::Gpt => T::NavGpt,
+            Route::Icl => T::NavIcl,
             Route::Diagnostics => T::NavDiagnostics,
             Route::Offline => T::NavOffline,
             Route::AeRecon => T::NavAutoencoder,
@@ -175,6 +187,8 @@ pub struct AppState {
     pub qa_zh: RwSignal<ModelStatus>,
     /// The English QA model.
     pub qa_en: RwSignal<ModelStatus>,
+    /// SmolLM2-135M-Instruct (GPT pages).
+    pub smollm2: RwSignal<ModelStatus>,
     /// `embed=1`: the page alone, without the site's header and footer (for iframes).
     pub embed: bool,
     /// Controls named by `hide=`.
@@ -205,6 +219,7 @@ impl AppState {
             bert_en: RwSignal::new(ModelStatus::Idle),
             qa_zh: RwSignal::new(ModelStatus::Idle),
             qa_en: RwSignal::new(ModelStatus::Idle),
+            smollm2: RwSignal::new(ModelStatus::Idle),
             embed: url_param("embed").is_some_and(|v| v == "1" || v == "true"),
             hidden: StoredValue::new(Vec::new()),
             notices: RwSignal::new(Vec::new()),
@@ -312,6 +327,18 @@ impl AppState {
     pub fn ensure_qa(&self, id: &'static str) {
         self.ensure(self.qa_status(id), move |compute, progress| async move {
             crate::runtime::qa::load_qa(&compute, id, &progress).await.map(|(_, stats)| stats)
+        });
+    }
+
+    /// The status signal of a GPT by manifest id.
+    pub fn gpt_status(&self, _id: &str) -> RwSignal<ModelStatus> {
+        self.smollm2
+    }
+
+    /// Starts loading a GPT unless it is loaded or loading.
+    pub fn ensure_gpt(&self, id: &'static str) {
+        self.ensure(self.gpt_status(id), move |compute, progress| async move {
+            crate::runtime::gpt::load_gpt(&compute, id, &progress).await.map(|(_, stats)| stats)
         });
     }
 

@@ -11,8 +11,9 @@
 pub const GLOBAL_PARAMS: [&str; 5] = ["p", "lang", "backend", "embed", "hide"];
 
 /// Controls that `hide=` can name, each marked `data-control="…"` on its page.
-pub const CONTROLS: [&str; 19] = [
+pub const CONTROLS: [&str; 23] = [
     "model", "presets", "text", "example", "curve", "inputs", "target", "sentences", "run", "layer", "open", "tabs", "images", "draw", "noise", "sliders", "usage", "question", "document",
+    "prompt", "chat", "sampling", "tasks",
 ];
 
 /// Why a value from the address was not used.

@@ -9,7 +9,6 @@ use crate::ui::state::{AppState, Route};
 #[component]
 pub fn Home() -> impl IntoView {
     let app = expect_context::<AppState>();
-    let upcoming = [T::PageGpt, T::PageIcl];
     view! {
         <section class="page home" data-testid="page-home">
             <p class="kicker">{move || app.t(T::AppTagline)}</p>
@@ -48,9 +47,18 @@ pub fn Home() -> impl IntoView {
                         <p>{move || app.t(T::PageAutoencoderBlurb)}</p>
                     </a>
                 </li>
-                {upcoming.into_iter().map(|p| view! {
-                    <li class="card soon"><h3>{move || app.t(p)}</h3><p class="soon-tag">{move || app.t(T::HomeSoon)}</p></li>
-                }).collect_view()}
+                <li class="card live">
+                    <a href="?p=gpt" on:click=move |ev| { ev.prevent_default(); app.navigate(Route::Gpt); } data-testid="card-gpt">
+                        <h3>{move || app.t(T::PageGpt)}</h3>
+                        <p>{move || app.t(T::PageGptBlurb)}</p>
+                    </a>
+                </li>
+                <li class="card live">
+                    <a href="?p=icl" on:click=move |ev| { ev.prevent_default(); app.navigate(Route::Icl); } data-testid="card-icl">
+                        <h3>{move || app.t(T::PageIcl)}</h3>
+                        <p>{move || app.t(T::PageIclBlurb)}</p>
+                    </a>
+                </li>
             </ul>
         </section>
     }

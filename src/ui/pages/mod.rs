@@ -2,7 +2,9 @@
 
 pub mod contextual;
 pub mod diagnostics;
+pub mod gpt;
 pub mod home;
+pub mod icl;
 pub mod masking;
 pub mod offline;
 pub mod pair;

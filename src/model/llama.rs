@@ -1,0 +1,498 @@
+//! A Llama-style decoder-only transformer (GPT) in burn, laid out like HF `transformers`'
+//! `LlamaForCausalLM`, so its safetensors load by tensor name and a GGUF file loads through
+//! [`super::gguf`]. It serves both GPTs Sesame ships: SmolLM2-135M-Instruct (30 blocks,
+//! grouped-query attention 9/3 heads) and the tiny Chinese character GPT Sesame pretrains.
+//!
+//! A block is pre-norm: `x + Attn(RMSNorm(x))`, then `x + MLP(RMSNorm(x))`; attention uses rotary
+//! position embeddings (HF's "rotate half" layout) and grouped-query attention (each key/value
+//! head serves `N / K` query heads); the MLP is SwiGLU, `down(silu(gate(x)) · up(x))`; the
+//! language-model head is tied to the token embedding unless the weights bring their own.
+//!
+//! One definition serves every device (WebGPU in the browser, the `flex` CPU backend, autodiff
+//! for training). A [`KvCache`] keeps each block's keys and values so that generation feeds one
+//! new token per step instead of the whole text again.
+//!
+//! Shapes use `B` = batch, `T` = new tokens, `S` = cached + new tokens, `H` = hidden size,
+//! `N` = query heads, `K` = key/value heads, `D` = head size, `F` = MLP width, `V` = vocabulary.
+
+use burn::module::{Module, Param};
+use burn::nn::{Embedding, EmbeddingConfig, Initializer, Linear, LinearConfig, RmsNorm, RmsNormConfig};
+use burn::tensor::activation::{silu, softmax};
+use burn::tensor::{Device, Int, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use super::weights::{TensorSource, WeightError};
+
+/// Hyper-parameters of a Llama-style GPT. Field names follow HF `config.json`, so an HF
+/// `LlamaConfig` deserialises into it directly (unknown fields are ignored).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LlamaConfig {
+    /// Rows of the token-embedding table (`V`, tokenizer vocabulary size).
+    pub vocab_size: usize,
+    /// Width of every hidden state (`H`).
+    pub hidden_size: usize,
+    /// Width of the SwiGLU MLP (`F`).
+    pub intermediate_size: usize,
+    /// Number of transformer blocks.
+    pub num_hidden_layers: usize,
+    /// Query heads per block (`N`); `hidden_size` must be a multiple of it.
+    pub num_attention_heads: usize,
+    /// Key/value heads per block (`K`); `N` must be a multiple of it (`K = N` is plain
+    /// multi-head attention).
+    pub num_key_value_heads: usize,
+    /// Epsilon of every RMSNorm.
+    #[serde(default = "defaults::eps")]
+    pub rms_norm_eps: f64,
+    /// Base of the rotary frequencies (`θ_i = base^(-2i/D)`).
+    #[serde(default = "defaults::rope_theta")]
+    pub rope_theta: f64,
+    /// Longest context the model was trained for, in tokens.
+    #[serde(default = "defaults::window")]
+    pub max_position_embeddings: usize,
+    /// Whether the LM head reuses the token-embedding matrix.
+    #[serde(default = "defaults::tied")]
+    pub tie_word_embeddings: bool,
+    /// Standard deviation of the normal initialisation of weights.
+    #[serde(default = "defaults::init_std")]
+    pub initializer_range: f64,
+    /// Id of the beginning-of-text token, if the model uses one.
+    #[serde(default)]
+    pub bos_token_id: Option<u32>,
+    /// Id of the end-of-text token: generation stops when it is produced.
+    #[serde(default)]
+    pub eos_token_id: Option<u32>,
+}
+
+/// Llama's defaults for the optional fields.
+mod defaults {
+    pub fn eps() -> f64 {
+        1e-5
+    }
+    pub fn rope_theta() -> f64 {
+        10_000.0
+    }
+    pub fn window() -> usize {
+        2048
+    }
+    pub fn tied() -> bool {
+        true
+    }
+    pub fn init_std() -> f64 {
+        0.02
+    }
+}
+
+impl LlamaConfig {
+    /// A config with the given sizes and Llama's defaults for the rest (tied head).
+    pub fn new(vocab_size: usize, hidden_size: usize, intermediate_size: usize, num_hidden_layers: usize, num_attention_heads: usize, num_key_value_heads: usize) -> Self {
+        Self {
+            vocab_size,
+            hidden_size,
+            intermediate_size,
+            num_hidden_layers,
+            num_attention_heads,
+            num_key_value_heads,
+            rms_norm_eps: defaults::eps(),
+            rope_theta: defaults::rope_theta(),
+            max_position_embeddings: defaults::window(),
+            tie_word_embeddings: true,
+            initializer_range: defaults::init_std(),
+            bos_token_id: None,
+            eos_token_id: None,
+        }
+    }
+
+    /// Size of one attention head (`D = H / N`).
+    pub fn head_size(&self) -> usize {
+        self.hidden_size / self.num_attention_heads
+    }
+
+    /// Checks that the numbers fit together, so a bad config fails with a message, not a panic.
+    pub fn validate(&self) -> Result<(), String> {
+        let sizes = [
+            ("vocab_size", self.vocab_size),
+            ("hidden_size", self.hidden_size),
+            ("intermediate_size", self.intermediate_size),
+            ("num_hidden_layers", self.num_hidden_layers),
+            ("num_attention_heads", self.num_attention_heads),
+            ("num_key_value_heads", self.num_key_value_heads),
+            ("max_position_embeddings", self.max_position_embeddings),
+        ];
+        if let Some((name, _)) = sizes.iter().find(|(_, v)| *v == 0) {
+            return Err(format!("GPT config: {name} must be > 0"));
+        }
+        if !self.hidden_size.is_multiple_of(self.num_attention_heads) || !self.head_size().is_multiple_of(2) {
+            return Err(format!("GPT config: hidden_size {} must split into {} heads of even size", self.hidden_size, self.num_attention_heads));
+        }
+        if !self.num_attention_heads.is_multiple_of(self.num_key_value_heads) {
+            return Err(format!("GPT config: {} query heads cannot share {} key/value heads", self.num_attention_heads, self.num_key_value_heads));
+        }
+        Ok(())
+    }
+
+    /// A randomly initialised model (the starting point for pretraining): weights
+    /// ~ N(0, initializer_range²), norms 1.
+    pub fn init(&self, device: &Device) -> Llama {
+        let (h, d, k) = (self.hidden_size, self.head_size(), self.num_key_value_heads);
+        let normal = Initializer::Normal { mean: 0.0, std: self.initializer_range };
+        let linear = |i, o| LinearConfig::new(i, o).with_bias(false).with_initializer(normal.clone()).init(device);
+        let norm = || RmsNormConfig::new(h).with_epsilon(self.rms_norm_eps).init(device);
+        let layers = (0..self.num_hidden_layers)
+            .map(|_| LlamaBlock {
+                attention_norm: norm(),
+                attention: LlamaAttention {
+                    q_proj: linear(h, h),
+                    k_proj: linear(h, k * d),
+                    v_proj: linear(h, k * d),
+                    o_proj: linear(h, h),
+                    num_heads: self.num_attention_heads,
+                    num_kv_heads: k,
+                    rope_theta: self.rope_theta,
+                },
+                mlp_norm: norm(),
+                gate_proj: linear(h, self.intermediate_size),
+                up_proj: linear(h, self.intermediate_size),
+                down_proj: linear(self.intermediate_size, h),
+            })
+            .collect();
+        Llama {
+            embed_tokens: EmbeddingConfig::new(self.vocab_size, h).with_initializer(normal.clone()).init(device),
+            layers,
+            norm: norm(),
+            lm_head: (!self.tie_word_embeddings).then(|| linear(h, self.vocab_size)),
+        }
+    }
+
+    /// A model whose parameters are moved out of `source` by HF `LlamaForCausalLM` names
+    /// (`model.embed_tokens.weight`, `model.layers.N.self_attn.q_proj.weight`, ...,
+    /// `model.norm.weight`, and `lm_head.weight` unless the head is tied).
+    pub fn load(&self, source: &mut impl TensorSource, device: &Device) -> Result<Llama, WeightError> {
+        self.validate().map_err(WeightError::Config)?;
+        let (h, f, kd) = (self.hidden_size, self.intermediate_size, self.num_key_value_heads * self.head_size());
+        let mut model = self.init(device);
+        model.embed_tokens.weight = Param::from_tensor(tensor2(source, "model.embed_tokens.weight", [self.vocab_size, h], device)?);
+        for (i, block) in model.layers.iter_mut().enumerate() {
+            let p = format!("model.layers.{i}");
+            // HF stores linear weights as [out, in]; burn's Linear holds [in, out].
+            let mut linear = |l: &mut Linear, name: &str, d_in: usize, d_out: usize| -> Result<(), WeightError> {
+                l.weight = Param::from_tensor(tensor2(&mut *source, &format!("{p}.{name}.weight"), [d_out, d_in], device)?.transpose());
+                Ok(())
+            };
+            let a = &mut block.attention;
+            linear(&mut a.q_proj, "self_attn.q_proj", h, h)?;
+            linear(&mut a.k_proj, "self_attn.k_proj", h, kd)?;
+            linear(&mut a.v_proj, "self_attn.v_proj", h, kd)?;
+            linear(&mut a.o_proj, "self_attn.o_proj", h, h)?;
+            linear(&mut block.gate_proj, "mlp.gate_proj", h, f)?;
+            linear(&mut block.up_proj, "mlp.up_proj", h, f)?;
+            linear(&mut block.down_proj, "mlp.down_proj", f, h)?;
+            drop(linear);
+            block.attention_norm.gamma = Param::from_tensor(norm_weight(source, &format!("{p}.input_layernorm.weight"), h, device)?);
+            block.mlp_norm.gamma = Param::from_tensor(norm_weight(source, &format!("{p}.post_attention_layernorm.weight"), h, device)?);
+        }
+        model.norm.gamma = Param::from_tensor(norm_weight(source, "model.norm.weight", h, device)?);
+        if !self.tie_word_embeddings {
+            let head = tensor2(source, "lm_head.weight", [self.vocab_size, h], device)?;
+            if let Some(lm_head) = model.lm_head.as_mut() {
+                lm_head.weight = Param::from_tensor(head.transpose());
+            }
+        }
+        Ok(model)
+    }
+}
+
+fn tensor2(source: &mut impl TensorSource, name: &str, shape: [usize; 2], device: &Device) -> Result<Tensor<2>, WeightError> {
+    Ok(Tensor::from_data(TensorData::new(source.take_f32(name, &shape)?, shape), device))
+}
+
+fn norm_weight(source: &mut impl TensorSource, name: &str, h: usize, device: &Device) -> Result<Tensor<1>, WeightError> {
+    Ok(Tensor::from_data(TensorData::new(source.take_f32(name, &[h])?, [h]), device))
+}
+
+/// Self-attention with rotary positions and grouped-query heads.
+#[derive(Module, Debug)]
+pub struct LlamaAttention {
+    /// `[H, N·D]` query projection (no bias).
+    pub q_proj: Linear,
+    /// `[H, K·D]` key projection.
+    pub k_proj: Linear,
+    /// `[H, K·D]` value projection.
+    pub v_proj: Linear,
+    /// `[N·D, H]` output projection.
+    pub o_proj: Linear,
+    /// Query heads (`N`).
+    pub num_heads: usize,
+    /// Key/value heads (`K`).
+    pub num_kv_heads: usize,
+    /// Base of the rotary frequencies.
+    pub rope_theta: f64,
+}
+
+impl LlamaAttention {
+    /// `x`: `[B, T, H]` at absolute positions `past..past + T`; `cache`: this block's keys and
+    /// values of the `past` earlier tokens (`[B, K, past, D]` each), replaced by the extended
+    /// ones → `[B, T, H]`.
+    fn forward(&self, x: Tensor<3>, past: usize, cache: &mut Option<(Tensor<4>, Tensor<4>)>) -> Tensor<3> {
+        let [b, t, h] = x.dims();
+        let (n, k) = (self.num_heads, self.num_kv_heads);
+        let d = h / n;
+        let device = x.device();
+        let (cos, sin) = rotary_tables(past, t, d, self.rope_theta, &device); // [1, 1, T, D] each
+        let rope = |y: Tensor<4>| y.clone() * cos.clone() + rotate_half(y) * sin.clone();
+        let q = rope(self.q_proj.forward(x.clone()).reshape([b, t, n, d]).swap_dims(1, 2)); // [B, N, T, D]
+        let key = rope(self.k_proj.forward(x.clone()).reshape([b, t, k, d]).swap_dims(1, 2)); // [B, K, T, D]
+        let value = self.v_proj.forward(x).reshape([b, t, k, d]).swap_dims(1, 2); // [B, K, T, D]
+        let (key, value) = match cache.take() {
+            Some((pk, pv)) => (Tensor::cat(vec![pk, key], 2), Tensor::cat(vec![pv, value], 2)), // [B, K, S, D]
+            None => (key, value),
+        };
+        *cache = Some((key.clone(), value.clone()));
+        let s = key.dims()[2];
+        // Each key/value head serves N/K consecutive query heads (HF's repeat_kv).
+        let repeat = |y: Tensor<4>| if n == k { y } else { y.reshape([b, k, 1, s, d]).repeat_dim(2, n / k).reshape([b, n, s, d]) };
+        let scores = q.matmul(repeat(key).transpose()) / (d as f64).sqrt() + causal_bias(past, t, s, &device); // [B, N, T, S]
+        let context = softmax(scores, 3).matmul(repeat(value)); // [B, N, T, D]
+        self.o_proj.forward(context.swap_dims(1, 2).reshape([b, t, h]))
+    }
+}
+
+/// `cos` and `sin` of the rotary angles for positions `past..past + t`: `[1, 1, T, D]` each, in
+/// HF's layout (the `D/2` frequencies repeated twice, matching [`rotate_half`]).
+fn rotary_tables(past: usize, t: usize, d: usize, theta: f64, device: &Device) -> (Tensor<4>, Tensor<4>) {
+    let half = d / 2;
+    let mut cos = Vec::with_capacity(t * d);
+    let mut sin = Vec::with_capacity(t * d);
+    for pos in past..past + t {
+        let row: Vec<f64> = (0..half).map(|i| pos as f64 * theta.powf(-2.0 * i as f64 / d as f64)).collect();
+        for _ in 0..2 {
+            cos.extend(row.iter().map(|a| a.cos() as f32));
+            sin.extend(row.iter().map(|a| a.sin() as f32));
+        }
+    }
+    let table = |v: Vec<f32>| Tensor::from_data(TensorData::new(v, [1, 1, t, d]), device);
+    (table(cos), table(sin))
+}
+
+/// `[x1, x2]` → `[-x2, x1]` along the last dimension (halves of `D`).
+fn rotate_half(x: Tensor<4>) -> Tensor<4> {
+    let d = x.dims()[3];
+    let x1 = x.clone().narrow(3, 0, d / 2);
+    let x2 = x.narrow(3, d / 2, d / 2);
+    Tensor::cat(vec![x2.neg(), x1], 3)
+}
+
+/// `[1, 1, T, S]`: 0 where query `past + i` may see key `j` (`j ≤ past + i`), a large negative
+/// elsewhere.
+fn causal_bias(past: usize, t: usize, s: usize, device: &Device) -> Tensor<4> {
+    let values: Vec<f32> = (0..t).flat_map(|i| (0..s).map(move |j| if j <= past + i { 0.0 } else { -1e9 })).collect();
+    Tensor::from_data(TensorData::new(values, [1, 1, t, s]), device)
+}
+
+/// One pre-norm block: attention and a SwiGLU MLP, each on a residual branch.
+#[derive(Module, Debug)]
+pub struct LlamaBlock {
+    /// RMSNorm before attention (`input_layernorm`).
+    pub attention_norm: RmsNorm,
+    /// Self-attention (`self_attn.*`).
+    pub attention: LlamaAttention,
+    /// RMSNorm before the MLP (`post_attention_layernorm`).
+    pub mlp_norm: RmsNorm,
+    /// `[H, F]` gate projection (SiLU after it).
+    pub gate_proj: Linear,
+    /// `[H, F]` up projection.
+    pub up_proj: Linear,
+    /// `[F, H]` down projection.
+    pub down_proj: Linear,
+}
+
+impl LlamaBlock {
+    /// `x`: `[B, T, H]` → `[B, T, H]`.
+    fn forward(&self, x: Tensor<3>, past: usize, cache: &mut Option<(Tensor<4>, Tensor<4>)>) -> Tensor<3> {
+        let x = x.clone() + self.attention.forward(self.attention_norm.forward(x), past, cache);
+        let y = self.mlp_norm.forward(x.clone());
+        x + self.down_proj.forward(silu(self.gate_proj.forward(y.clone())) * self.up_proj.forward(y))
+    }
+}
+
+/// The decoder: token embedding, blocks, final norm and the LM head.
+#[derive(Module, Debug)]
+pub struct Llama {
+    /// `[V, H]` token embedding (also the LM head when tied).
+    pub embed_tokens: Embedding,
+    /// Transformer blocks (`model.layers.N`).
+    pub layers: Vec<LlamaBlock>,
+    /// Final RMSNorm (`model.norm`).
+    pub norm: RmsNorm,
+    /// `[H, V]` untied LM head; `None` when the head is the embedding.
+    pub lm_head: Option<Linear>,
+}
+
+/// Keys and values of the tokens a model has already read, one pair per block.
+#[derive(Debug, Clone, Default)]
+pub struct KvCache {
+    layers: Vec<Option<(Tensor<4>, Tensor<4>)>>,
+    len: usize,
+}
+
+impl KvCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of tokens cached.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl Llama {
+    /// Logits for the next token at every position: `ids` `[B, T]` → `[B, T, V]` (no cache; the
+    /// training and golden-test entry point).
+    pub fn forward(&self, ids: Tensor<2, Int>) -> Tensor<3> {
+        let mut cache = KvCache::new();
+        self.forward_cached(ids, &mut cache, false)
+    }
+
+    /// Reads `ids` `[B, T]` after the tokens already in `cache` and appends them to it. Returns
+    /// the next-token logits at every new position (`[B, T, V]`), or only at the last one
+    /// (`[B, 1, V]`) when `last_only` (generation: the other rows are never read).
+    pub fn forward_cached(&self, ids: Tensor<2, Int>, cache: &mut KvCache, last_only: bool) -> Tensor<3> {
+        let [b, t] = ids.dims();
+        if cache.layers.len() != self.layers.len() {
+            *cache = KvCache { layers: vec![None; self.layers.len()], len: 0 };
+        }
+        let past = cache.len;
+        let mut x = self.embed_tokens.forward(ids); // [B, T, H]
+        for (block, kv) in self.layers.iter().zip(cache.layers.iter_mut()) {
+            x = block.forward(x, past, kv);
+        }
+        cache.len += t;
+        if last_only && t > 1 {
+            x = x.narrow(1, t - 1, 1); // [B, 1, H]
+        }
+        let x = self.norm.forward(x);
+        match &self.lm_head {
+            Some(head) => head.forward(x),
+            None => {
+                let [_, rows, h] = x.dims();
+                let w = self.embed_tokens.weight.val().transpose().unsqueeze::<3>(); // [1, H, V]
+                x.reshape([b, rows, h]).matmul(w)
+            }
+        }
+    }
+
+    /// Number of blocks.
+    pub fn num_layers(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// Copies every parameter into HF `LlamaForCausalLM` names (linear weights back to
+    /// `[out, in]`). Native tools only.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn export(&self) -> super::Weights {
+        let mut w = super::Weights::default();
+        w.insert_tensor("model.embed_tokens.weight", self.embed_tokens.weight.val());
+        for (i, block) in self.layers.iter().enumerate() {
+            let p = format!("model.layers.{i}");
+            let a = &block.attention;
+            for (name, l) in [
+                ("self_attn.q_proj", &a.q_proj),
+                ("self_attn.k_proj", &a.k_proj),
+                ("self_attn.v_proj", &a.v_proj),
+                ("self_attn.o_proj", &a.o_proj),
+                ("mlp.gate_proj", &block.gate_proj),
+                ("mlp.up_proj", &block.up_proj),
+                ("mlp.down_proj", &block.down_proj),
+            ] {
+                w.insert_tensor(&format!("{p}.{name}.weight"), l.weight.val().transpose());
+            }
+            w.insert_tensor(&format!("{p}.input_layernorm.weight"), block.attention_norm.gamma.val());
+            w.insert_tensor(&format!("{p}.post_attention_layernorm.weight"), block.mlp_norm.gamma.val());
+        }
+        w.insert_tensor("model.norm.weight", self.norm.gamma.val());
+        if let Some(head) = &self.lm_head {
+            w.insert_tensor("lm_head.weight", head.weight.val().transpose());
+        }
+        w
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> LlamaConfig {
+        LlamaConfig { max_position_embeddings: 32, ..LlamaConfig::new(40, 16, 24, 2, 4, 2) }
+    }
+
+    fn ids(v: Vec<i64>, device: &Device) -> Tensor<2, Int> {
+        let n = v.len();
+        Tensor::from_data(TensorData::new(v, [1, n]), device)
+    }
+
+    fn values(t: Tensor<3>) -> Vec<f32> {
+        t.into_data().convert::<f32>().try_into_vec().unwrap()
+    }
+
+    #[test]
+    fn cached_steps_equal_one_full_pass() {
+        let device = Device::flex();
+        let model = tiny().init(&device);
+        let text = vec![3, 17, 5, 9, 22, 1];
+        let full = values(model.forward(ids(text.clone(), &device))); // [1, 6, V]
+        let mut cache = KvCache::new();
+        let mut stepped = values(model.forward_cached(ids(text[..4].to_vec(), &device), &mut cache, false));
+        for &tok in &text[4..] {
+            stepped.extend(values(model.forward_cached(ids(vec![tok], &device), &mut cache, true)));
+        }
+        assert_eq!(cache.len(), 6);
+        assert_eq!(full.len(), stepped.len());
+        let diff = full.iter().zip(&stepped).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+        assert!(diff < 1e-5, "cached decoding equals the full pass: {diff}");
+    }
+
+    #[test]
+    fn the_past_does_not_see_the_future() {
+        let device = Device::flex();
+        let model = tiny().init(&device);
+        let a = values(model.forward(ids(vec![3, 17, 5, 9], &device)));
+        let b = values(model.forward(ids(vec![3, 17, 5, 30], &device)));
+        let v = 40;
+        let max_diff = |x: &[f32], y: &[f32]| x.iter().zip(y).map(|(p, q)| (p - q).abs()).fold(0.0, f32::max);
+        assert!(max_diff(&a[..3 * v], &b[..3 * v]) < 1e-6, "changing the last token leaves earlier positions alone");
+        assert!(max_diff(&a[3 * v..], &b[3 * v..]) > 1e-4);
+    }
+
+    #[test]
+    fn export_then_load_gives_the_same_model() {
+        let device = Device::flex();
+        let model = tiny().init(&device);
+        let mut weights = model.export();
+        let loaded = tiny().load(&mut weights, &device).unwrap();
+        let x = || ids(vec![1, 2, 3], &device);
+        assert_eq!(values(model.forward(x())), values(loaded.forward(x())));
+    }
+
+    #[test]
+    fn bad_configs_and_weights_are_errors_not_panics() {
+        let mut c = tiny();
+        c.num_key_value_heads = 3;
+        assert!(c.validate().unwrap_err().contains("key/value"));
+        c = tiny();
+        c.hidden_size = 18;
+        assert!(c.validate().is_err());
+        let err = tiny().load(&mut crate::model::Weights::default(), &Device::flex()).unwrap_err();
+        assert!(matches!(err, WeightError::Missing(ref n) if n == "model.embed_tokens.weight"), "{err}");
+        let json = r#"{"vocab_size":49152,"hidden_size":576,"intermediate_size":1536,"num_hidden_layers":30,
+                       "num_attention_heads":9,"num_key_value_heads":3,"rope_theta":100000,"rms_norm_eps":1e-5}"#;
+        let c: LlamaConfig = serde_json::from_str(json).unwrap();
+        assert_eq!((c.head_size(), c.tie_word_embeddings), (64, true));
+        c.validate().unwrap();
+    }
+}

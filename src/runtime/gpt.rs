@@ -1,0 +1,65 @@
+//! Loading a GPT into the browser: manifest → sha256-checked file (SmolLM2's GGUF, or a
+//! Sesame-trained safetensors GPT with its config and tokenizer) → model → a warm-up step.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::compute::Compute;
+use super::models::{fetch_files, fetch_model_files, manifest_entry, now_ms, yield_to_browser, LoadStats, Stage};
+use crate::model::KvCache;
+use crate::task::gpt::LoadedGpt;
+
+/// Manifest id of SmolLM2-135M-Instruct (GGUF from PyPI, not trained by Sesame).
+pub const SMOLLM2: &str = "smollm2-135m-instruct";
+/// Manifest id of the tiny Chinese character GPT Sesame pretrains.
+pub const GPT_ZH: &str = "gpt-zh";
+/// The GGUF file name of SmolLM2 in its model folder.
+pub const GGUF_FILE: &str = "model.Q4_1.gguf";
+
+thread_local! {
+    static LOADED: RefCell<Vec<(String, Rc<LoadedGpt>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A GPT, if already loaded.
+pub fn loaded_gpt(id: &str) -> Option<Rc<LoadedGpt>> {
+    LOADED.with(|l| l.borrow().iter().find(|(i, _)| i == id).map(|(_, m)| m.clone()))
+}
+
+/// Loads a GPT onto `compute`'s device.
+pub async fn load_gpt(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(Rc<LoadedGpt>, LoadStats), String> {
+    let fetch_start = now_ms();
+    progress(Stage::Manifest);
+    let entry = manifest_entry(id).await?;
+    let gguf = entry.file(GGUF_FILE).is_some();
+    let (gpt, bytes, from_cache, fetch_ms, build_ms) = if gguf {
+        let (mut files, from_cache, bytes) = fetch_files(&entry, &[GGUF_FILE], progress).await?;
+        let fetch_ms = now_ms() - fetch_start;
+        progress(Stage::Build);
+        yield_to_browser().await;
+        let build_start = now_ms();
+        let file = files.remove(0);
+        let gpt = LoadedGpt::from_gguf(&file, &compute.device)?;
+        (gpt, bytes, from_cache, fetch_ms, now_ms() - build_start)
+    } else {
+        let files = fetch_model_files(id, progress).await?;
+        let fetch_ms = now_ms() - fetch_start;
+        progress(Stage::Build);
+        yield_to_browser().await;
+        let build_start = now_ms();
+        let gpt = LoadedGpt::from_safetensors(&files.config, &files.tokenizer, &files.weights, &compute.device)?;
+        (gpt, files.bytes, files.from_cache, fetch_ms, now_ms() - build_start)
+    };
+    progress(Stage::Shaders);
+    yield_to_browser().await;
+    let start = now_ms();
+    // One prompt step and one cached step compile every shader generation uses.
+    let mut cache = KvCache::new();
+    let ids = gpt.encode("Hi")?;
+    let logits = gpt.next_logits(&ids, &mut cache).await?;
+    let next = (0..logits.len()).max_by(|&a, &b| logits[a].total_cmp(&logits[b])).unwrap_or(0) as u32;
+    gpt.next_logits(&[next], &mut cache).await?;
+    let warmup_ms = now_ms() - start;
+    let gpt = Rc::new(gpt);
+    LOADED.with(|l| l.borrow_mut().push((id.to_string(), gpt.clone())));
+    Ok((gpt, LoadStats { bytes, from_cache, fetch_ms, build_ms, warmup_ms }))
+}

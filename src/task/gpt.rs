@@ -1,0 +1,153 @@
+//! A GPT ready to run: model, tokenizer and the next-token step with a KV cache, for the
+//! next-token and in-context-learning pages and the native evaluation commands.
+
+use burn::tensor::{Device, Int, Tensor, TensorData};
+
+use crate::model::gguf::GgufFile;
+use crate::model::{KvCache, Llama, LlamaConfig, Weights};
+use crate::text::TextEncoder;
+
+use super::masking::Rng;
+use super::read_f32;
+use super::sampling::{sample, Sampling};
+
+/// Longest text (prompt + generated tokens) Sesame feeds a GPT, in tokens: the model's own
+/// window, capped so that the KV cache of SmolLM2 stays under ~100 MB in a browser tab.
+pub const MAX_CONTEXT: usize = 2048;
+
+/// A GPT with its tokenizer on one device.
+pub struct LoadedGpt {
+    /// Hyper-parameters.
+    pub config: LlamaConfig,
+    /// The model on `device`.
+    pub model: Llama,
+    /// Its tokenizer.
+    pub tokenizer: TextEncoder,
+    /// Where the model runs.
+    pub device: Device,
+    /// Whether a beginning-of-text token goes before every prompt.
+    pub add_bos: bool,
+    /// Chat template of an instruct model (Jinja text from the GGUF), if any.
+    pub chat_template: Option<String>,
+    /// What the weights file holds, for the page (e.g. "GGUF: 210 × Q4_1, 61 × F32, 1 × Q8_0").
+    pub storage: String,
+}
+
+impl LoadedGpt {
+    /// Builds a GPT from a GGUF file (Llama architecture, byte-level BPE tokenizer inside).
+    pub fn from_gguf(bytes: &[u8], device: &Device) -> Result<Self, String> {
+        let file = GgufFile::parse(bytes).map_err(|e| e.to_string())?;
+        let config = file.llama_config().map_err(|e| e.to_string())?;
+        let vocab = file.vocab().map_err(|e| e.to_string())?;
+        let tokenizer = TextEncoder::from_gguf_vocab(&vocab)?;
+        let model = config.load(&mut file.weights(&config), device).map_err(|e| e.to_string())?;
+        let storage = format!(
+            "GGUF: {}",
+            file.tensor_types().iter().map(|(t, n)| format!("{n} × {t}")).collect::<Vec<_>>().join(", ")
+        );
+        Ok(Self { config, model, tokenizer, device: device.clone(), add_bos: vocab.add_bos, chat_template: vocab.chat_template, storage })
+    }
+
+    /// Builds a GPT from `config.json` (HF `LlamaConfig` fields), `tokenizer.json` and a
+    /// safetensors file with HF `LlamaForCausalLM` names (Sesame's own trained GPTs).
+    pub fn from_safetensors(config_json: &[u8], tokenizer_json: &[u8], safetensors: &[u8], device: &Device) -> Result<Self, String> {
+        let config: LlamaConfig = serde_json::from_slice(config_json).map_err(|e| format!("could not read config.json: {e}"))?;
+        let tokenizer = TextEncoder::from_json(tokenizer_json)?;
+        let mut weights = Weights::from_safetensors(safetensors).map_err(|e| e.to_string())?;
+        let model = config.load(&mut weights, device).map_err(|e| e.to_string())?;
+        let add_bos = config.bos_token_id.is_some();
+        Ok(Self { config, model, tokenizer, device: device.clone(), add_bos, chat_template: None, storage: "safetensors (f16)".into() })
+    }
+
+    /// The longest text this page feeds the model, in tokens.
+    pub fn max_context(&self) -> usize {
+        self.config.max_position_embeddings.min(MAX_CONTEXT)
+    }
+
+    /// Token ids of a prompt (special tokens written in the text, such as `<|im_start|>`, are
+    /// recognised), with the BOS token first when the model wants one.
+    pub fn encode(&self, text: &str) -> Result<Vec<u32>, String> {
+        let mut ids = Vec::new();
+        if self.add_bos {
+            ids.extend(self.config.bos_token_id);
+        }
+        ids.extend(self.tokenizer.ids(text)?);
+        Ok(ids)
+    }
+
+    /// A single-turn chat prompt for an instruct model (SmolLM2's ChatML template with its
+    /// default system message), ending where the assistant's answer starts.
+    pub fn chat_prompt(&self, user: &str) -> String {
+        format!(
+            "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
+        )
+    }
+
+    /// The end-of-text id (generation stops there).
+    pub fn eos(&self) -> Option<u32> {
+        self.config.eos_token_id
+    }
+
+    /// Text of generated ids, special tokens dropped.
+    pub fn decode(&self, ids: &[u32]) -> String {
+        self.tokenizer.decode(ids, false).unwrap_or_default()
+    }
+
+    /// The text of one token as it reads on its own (byte pieces of a character show as `�`).
+    pub fn token_text(&self, id: u32) -> String {
+        self.tokenizer.decode(&[id], true).unwrap_or_default()
+    }
+
+    /// Feeds `ids` after what `cache` holds and returns the next-token logits (`[V]`) after the
+    /// last of them: one asynchronous read per call.
+    pub async fn next_logits(&self, ids: &[u32], cache: &mut KvCache) -> Result<Vec<f32>, String> {
+        if ids.is_empty() {
+            return Err("there is no text to continue".into());
+        }
+        if cache.len() + ids.len() > self.max_context() {
+            return Err(format!(
+                "the text is {} tokens long; this model reads at most {} tokens at once",
+                cache.len() + ids.len(),
+                self.max_context()
+            ));
+        }
+        let input: Tensor<2, Int> = Tensor::from_data(TensorData::new(ids.iter().map(|&i| i as i64).collect::<Vec<_>>(), [1, ids.len()]), &self.device);
+        let logits = self.model.forward_cached(input, cache, true); // [1, 1, V]
+        read_f32(logits).await
+    }
+
+    /// Continues `prompt` for at most `max_new` tokens under `settings`, stopping at the
+    /// end-of-text token or when `stop` says so for the tokens made so far (they include the
+    /// token that made it stop).
+    pub async fn generate(&self, prompt: &[u32], max_new: usize, settings: &Sampling, rng: &mut Rng, stop: impl FnMut(&[u32]) -> bool) -> Result<Vec<u32>, String> {
+        self.continue_from(KvCache::new(), prompt.to_vec(), max_new, settings, rng, stop).await
+    }
+
+    /// Like [`LoadedGpt::generate`], after a cache that already holds the start of the prompt
+    /// (`feed` is the rest): prompts that share a prefix (the examples of an in-context-learning
+    /// prompt) compute it once.
+    pub async fn continue_from(&self, mut cache: KvCache, feed: Vec<u32>, max_new: usize, settings: &Sampling, rng: &mut Rng, mut stop: impl FnMut(&[u32]) -> bool) -> Result<Vec<u32>, String> {
+        let mut made = Vec::new();
+        let mut feed = feed;
+        while made.len() < max_new {
+            let logits = self.next_logits(&feed, &mut cache).await?;
+            let Some(next) = sample(&logits, settings, rng) else { break };
+            if Some(next.id) == self.eos() {
+                break;
+            }
+            made.push(next.id);
+            if stop(&made) {
+                break;
+            }
+            feed = vec![next.id];
+        }
+        Ok(made)
+    }
+
+    /// Logits at every position of `ids` (`T × V`, row-major; no cache): the golden tests'
+    /// entry point.
+    pub async fn all_logits(&self, ids: &[u32]) -> Result<Vec<f32>, String> {
+        let input: Tensor<2, Int> = Tensor::from_data(TensorData::new(ids.iter().map(|&i| i as i64).collect::<Vec<_>>(), [1, ids.len()]), &self.device);
+        read_f32(self.model.forward(input)).await
+    }
+}

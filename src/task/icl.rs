@@ -1,0 +1,297 @@
+//! In-context learning (the lecture's GPT-3 part): a task is described in words, `k` solved
+//! examples follow, then the query; the model's continuation is the answer. No gradient
+//! descent: only the prompt changes between zero-shot (`k = 0`), one-shot and few-shot.
+//!
+//! The built-in suite has 8 tasks, each with 8 demonstration pairs (the first `k` go into the
+//! prompt) and 12 held-out queries that never appear as demonstrations.
+
+use super::gpt::LoadedGpt;
+use crate::model::KvCache;
+use super::masking::Rng;
+use super::sampling::Sampling;
+
+/// The numbers of examples the accuracy table is drawn for.
+pub const SHOTS: [usize; 5] = [0, 1, 2, 4, 8];
+
+/// Longest answer generated, in tokens (answers are one or two words).
+pub const MAX_ANSWER_TOKENS: usize = 8;
+
+/// One task of the suite.
+#[derive(Debug, Clone, Copy)]
+pub struct IclTask {
+    /// Short id used in URLs and the evaluation table.
+    pub id: &'static str,
+    /// Name shown in English.
+    pub name_en: &'static str,
+    /// Name shown in Chinese.
+    pub name_zh: &'static str,
+    /// The instruction line that opens every prompt (the "task description" of the lecture).
+    pub description: &'static str,
+    /// Demonstrations `(input, answer)`; `k`-shot prompts use the first `k`.
+    pub examples: &'static [(&'static str, &'static str)],
+    /// Held-out queries `(input, accepted answers separated by '|')`.
+    pub tests: &'static [(&'static str, &'static str)],
+    /// Whether letter case matters when grading (it does for the capital-letters task).
+    pub case_sensitive: bool,
+}
+
+/// The built-in suite.
+pub const TASKS: &[IclTask] = &[
+    IclTask {
+        id: "antonyms",
+        name_en: "Antonyms",
+        name_zh: "反義詞",
+        description: "Write the opposite of each word.",
+        examples: &[("hot", "cold"), ("big", "small"), ("up", "down"), ("happy", "sad"), ("fast", "slow"), ("light", "dark"), ("open", "closed"), ("early", "late")],
+        tests: &[
+            ("tall", "short"), ("good", "bad"), ("wet", "dry"), ("hard", "soft|easy"), ("rich", "poor"), ("full", "empty"),
+            ("strong", "weak"), ("loud", "quiet|soft"), ("clean", "dirty"), ("thick", "thin"), ("win", "lose"), ("true", "false"),
+        ],
+        case_sensitive: false,
+    },
+    IclTask {
+        id: "capitals",
+        name_en: "Country → capital",
+        name_zh: "國家 → 首都",
+        description: "Name the capital city of each country.",
+        examples: &[("France", "Paris"), ("Japan", "Tokyo"), ("Italy", "Rome"), ("Egypt", "Cairo"), ("Canada", "Ottawa"), ("Spain", "Madrid"), ("Russia", "Moscow"), ("Kenya", "Nairobi")],
+        tests: &[
+            ("Germany", "Berlin"), ("China", "Beijing"), ("United Kingdom", "London"), ("Greece", "Athens"), ("Portugal", "Lisbon"), ("Ireland", "Dublin"),
+            ("Norway", "Oslo"), ("Austria", "Vienna"), ("Thailand", "Bangkok"), ("Peru", "Lima"), ("Poland", "Warsaw"), ("Sweden", "Stockholm"),
+        ],
+        case_sensitive: false,
+    },
+    IclTask {
+        id: "en-fr",
+        name_en: "English → French",
+        name_zh: "英文 → 法文",
+        description: "Translate each English word into French.",
+        examples: &[("cat", "chat"), ("dog", "chien"), ("house", "maison"), ("water", "eau|l'eau"), ("bread", "pain"), ("red", "rouge"), ("book", "livre"), ("sun", "soleil")],
+        tests: &[
+            ("apple", "pomme|la pomme"), ("car", "voiture|la voiture"), ("tree", "arbre|l'arbre"), ("milk", "lait|le lait"), ("moon", "lune|la lune"), ("green", "vert|verte"),
+            ("friend", "ami|amie"), ("school", "école|ecole"), ("cheese", "fromage"), ("horse", "cheval"), ("flower", "fleur"), ("sea", "mer|la mer"),
+        ],
+        case_sensitive: false,
+    },
+    IclTask {
+        id: "sentiment",
+        name_en: "Sentiment",
+        name_zh: "情感分類",
+        description: "Label each review as positive or negative.",
+        examples: &[
+            ("I loved this movie!", "positive"), ("Terrible service, never again.", "negative"), ("The food was delicious.", "positive"), ("It broke after one day.", "negative"),
+            ("A wonderful, moving story.", "positive"), ("Boring and far too long.", "negative"), ("Great value for the money.", "positive"), ("The worst hotel I have seen.", "negative"),
+        ],
+        tests: &[
+            ("An amazing performance by the whole cast.", "positive"), ("I want my money back.", "negative"), ("Friendly staff and a lovely view.", "positive"),
+            ("The plot made no sense at all.", "negative"), ("Best purchase I made this year.", "positive"), ("Cold coffee and rude waiters.", "negative"),
+            ("My kids enjoyed every minute.", "positive"), ("The battery dies within an hour.", "negative"), ("Beautiful music and great acting.", "positive"),
+            ("Dirty rooms and a broken shower.", "negative"), ("I would happily read it again.", "positive"), ("A complete waste of time.", "negative"),
+        ],
+        case_sensitive: false,
+    },
+    IclTask {
+        id: "plural",
+        name_en: "Singular → plural",
+        name_zh: "單數 → 複數",
+        description: "Write the plural of each noun.",
+        examples: &[("cat", "cats"), ("box", "boxes"), ("baby", "babies"), ("child", "children"), ("mouse", "mice"), ("city", "cities"), ("knife", "knives"), ("foot", "feet")],
+        tests: &[
+            ("dog", "dogs"), ("church", "churches"), ("lady", "ladies"), ("man", "men"), ("tooth", "teeth"), ("wolf", "wolves"),
+            ("bus", "buses"), ("story", "stories"), ("woman", "women"), ("glass", "glasses"), ("leaf", "leaves"), ("book", "books"),
+        ],
+        case_sensitive: false,
+    },
+    IclTask {
+        id: "uppercase",
+        name_en: "Letter case",
+        name_zh: "轉大寫",
+        description: "Write each word in capital letters.",
+        examples: &[("apple", "APPLE"), ("house", "HOUSE"), ("green", "GREEN"), ("music", "MUSIC"), ("table", "TABLE"), ("river", "RIVER"), ("paper", "PAPER"), ("cloud", "CLOUD")],
+        tests: &[
+            ("dog", "DOG"), ("window", "WINDOW"), ("orange", "ORANGE"), ("school", "SCHOOL"), ("garden", "GARDEN"), ("friend", "FRIEND"),
+            ("water", "WATER"), ("planet", "PLANET"), ("yellow", "YELLOW"), ("coffee", "COFFEE"), ("bridge", "BRIDGE"), ("summer", "SUMMER"),
+        ],
+        case_sensitive: true,
+    },
+    IclTask {
+        id: "number-words",
+        name_en: "Number words",
+        name_zh: "數字 → 英文",
+        description: "Write each number in words.",
+        examples: &[("3", "three"), ("7", "seven"), ("12", "twelve"), ("20", "twenty"), ("15", "fifteen"), ("40", "forty"), ("9", "nine"), ("11", "eleven")],
+        tests: &[
+            ("5", "five"), ("8", "eight"), ("13", "thirteen"), ("30", "thirty"), ("2", "two"), ("6", "six"),
+            ("10", "ten"), ("14", "fourteen"), ("50", "fifty"), ("1", "one"), ("18", "eighteen"), ("4", "four"),
+        ],
+        case_sensitive: false,
+    },
+    IclTask {
+        id: "past-tense",
+        name_en: "Past tense",
+        name_zh: "動詞過去式",
+        description: "Write the past tense of each verb.",
+        examples: &[("walk", "walked"), ("go", "went"), ("eat", "ate"), ("see", "saw"), ("play", "played"), ("take", "took"), ("write", "wrote"), ("run", "ran")],
+        tests: &[
+            ("jump", "jumped"), ("come", "came"), ("sing", "sang"), ("buy", "bought"), ("think", "thought"), ("drink", "drank"),
+            ("talk", "talked"), ("give", "gave"), ("swim", "swam"), ("make", "made"), ("know", "knew"), ("fly", "flew"),
+        ],
+        case_sensitive: false,
+    },
+];
+
+/// The task with that id.
+pub fn task(id: &str) -> Option<&'static IclTask> {
+    TASKS.iter().find(|t| t.id == id)
+}
+
+/// The prompt the lecture describes: the task description, `examples` as `input => answer`
+/// lines, then the query line ending in `=>` for the model to complete.
+pub fn build_prompt(description: &str, examples: &[(String, String)], query: &str) -> String {
+    let mut prompt = String::new();
+    if !description.trim().is_empty() {
+        prompt.push_str(description.trim());
+        prompt.push('\n');
+    }
+    for (input, answer) in examples {
+        prompt.push_str(&format!("{} => {}\n", input.trim(), answer.trim()));
+    }
+    prompt.push_str(&format!("{} =>", query.trim()));
+    prompt
+}
+
+impl IclTask {
+    /// The first `k` demonstrations as owned pairs.
+    pub fn shots(&self, k: usize) -> Vec<(String, String)> {
+        self.examples.iter().take(k).map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    /// The `k`-shot prompt for `query`.
+    pub fn prompt(&self, k: usize, query: &str) -> String {
+        build_prompt(self.description, &self.shots(k), query)
+    }
+
+    /// Whether a continuation answers correctly: its first line, trimmed of spaces and a final
+    /// full stop, equals one of the accepted answers.
+    pub fn grade(&self, continuation: &str, accepted: &str) -> bool {
+        let answer = first_line_answer(continuation);
+        accepted.split('|').any(|a| if self.case_sensitive { answer == a } else { answer.to_lowercase() == a.to_lowercase() })
+    }
+}
+
+/// The answer a continuation gives: its first line, without surrounding spaces or a final
+/// `.`, `,` or `!`.
+pub fn first_line_answer(continuation: &str) -> &str {
+    continuation.lines().next().unwrap_or("").trim().trim_end_matches(['.', ',', '!']).trim()
+}
+
+/// One graded query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IclResult {
+    /// The query input.
+    pub query: String,
+    /// Accepted answers (`|`-separated).
+    pub expected: String,
+    /// What the model wrote (first line).
+    pub answer: String,
+    /// Whether it is right.
+    pub correct: bool,
+}
+
+/// Greedy decoding until the end of the line (or [`MAX_ANSWER_TOKENS`]), after `cache` which
+/// holds `prefix_len` tokens of `ids`.
+async fn complete_ids(gpt: &LoadedGpt, cache: KvCache, ids: &[u32]) -> Result<String, String> {
+    let rest = ids[cache.len()..].to_vec();
+    let made = gpt
+        .continue_from(cache, rest, MAX_ANSWER_TOKENS, &Sampling::greedy(), &mut Rng::new(0), |made| gpt.decode(made).trim_start().contains('\n'))
+        .await?;
+    Ok(gpt.decode(&made))
+}
+
+/// Runs one prompt: greedy decoding until the end of the line (or [`MAX_ANSWER_TOKENS`]).
+pub async fn complete(gpt: &LoadedGpt, prompt: &str) -> Result<String, String> {
+    complete_ids(gpt, KvCache::new(), &gpt.encode(prompt)?).await
+}
+
+/// Keys and values of the part every `k`-shot prompt of a task shares (description and
+/// examples), computed once; `None` if it is empty or does not tokenize as a prefix.
+async fn shared_prefix(gpt: &LoadedGpt, task: &IclTask, k: usize) -> Result<Option<(Vec<u32>, KvCache)>, String> {
+    let full = task.prompt(k, "x");
+    let prefix = &full[..full.len() - "x =>".len()];
+    if prefix.is_empty() {
+        return Ok(None);
+    }
+    let ids = gpt.encode(prefix)?;
+    let mut cache = KvCache::new();
+    // The prefix's last logits are not needed; feeding it fills the cache.
+    gpt.next_logits(&ids, &mut cache).await?;
+    Ok(Some((ids, cache)))
+}
+
+/// Grades `k`-shot prompts on the first `limit` held-out queries of `task`.
+pub async fn evaluate(gpt: &LoadedGpt, task: &IclTask, k: usize, limit: usize) -> Result<Vec<IclResult>, String> {
+    let prefix = shared_prefix(gpt, task, k).await?;
+    let mut results = Vec::new();
+    for (query, expected) in task.tests.iter().take(limit) {
+        let ids = gpt.encode(&task.prompt(k, query))?;
+        // Same tokens as a whole prompt: the cached prefix ends with a newline, which the
+        // byte-level tokenizer never merges with the next line.
+        let cache = match &prefix {
+            Some((p, cache)) if ids.len() > p.len() && ids.starts_with(p) => cache.clone(),
+            _ => KvCache::new(),
+        };
+        let continuation = complete_ids(gpt, cache, &ids).await?;
+        results.push(IclResult {
+            query: query.to_string(),
+            expected: expected.to_string(),
+            answer: first_line_answer(&continuation).to_string(),
+            correct: task.grade(&continuation, expected),
+        });
+    }
+    Ok(results)
+}
+
+/// Share of correct results, in percent.
+pub fn accuracy(results: &[IclResult]) -> f64 {
+    if results.is_empty() {
+        return 0.0;
+    }
+    100.0 * results.iter().filter(|r| r.correct).count() as f64 / results.len() as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompts_have_description_examples_and_query() {
+        let t = task("capitals").unwrap();
+        assert_eq!(t.prompt(0, "Peru"), "Name the capital city of each country.\nPeru =>");
+        assert_eq!(t.prompt(2, "Peru"), "Name the capital city of each country.\nFrance => Paris\nJapan => Tokyo\nPeru =>");
+        assert_eq!(build_prompt("", &[], " x "), "x =>");
+    }
+
+    #[test]
+    fn grading_reads_the_first_line() {
+        let t = task("capitals").unwrap();
+        assert!(t.grade(" Lima\nChile => Santiago", "Lima"));
+        assert!(t.grade(" lima.", "Lima"));
+        assert!(!t.grade(" Cusco", "Lima"));
+        assert!(!t.grade("", "Lima"));
+        let upper = task("uppercase").unwrap();
+        assert!(upper.grade(" DOG", "DOG") && !upper.grade(" dog", "DOG"), "case matters there");
+        assert!(task("antonyms").unwrap().grade(" easy", "soft|easy"), "alternatives are accepted");
+    }
+
+    #[test]
+    fn the_suite_is_sound() {
+        assert!(TASKS.len() >= 8);
+        for t in TASKS {
+            assert!(t.examples.len() >= *SHOTS.last().unwrap(), "{}", t.id);
+            assert!(t.tests.len() >= 10, "{}", t.id);
+            for (q, _) in t.tests {
+                assert!(!t.examples.iter().any(|(e, _)| e == q), "{}: held-out query {q} is also an example", t.id);
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Golden-file tests: Sesame's Llama-style GPT vs HF transformers (PyTorch, f32) on
+//! SmolLM2-135M-Instruct, both reading the same GGUF (Q4_1 matrices, Q8_0 embedding).
+//! Fixture: tests/fixtures/smollm2-golden.json, written by scripts/make_gpt_golden.py.
+
+use sesame::block_on;
+use sesame::task::gpt::LoadedGpt;
+use sesame::task::gpt_golden::{check_gpt, GptFixture};
+
+/// Where `scripts/prepare-assets.sh` puts the pinned GGUF (sha256-checked; not in git).
+const GGUF: &str = "assets/models/smollm2-135m-instruct/v1/model.Q4_1.gguf";
+/// Both sides dequantise the same blocks to f32; what differs is summation order over 30
+/// blocks (measured: at most 8.0e-5 on logits of magnitude ~20). The figure is printed.
+const TOLERANCE: f32 = 5e-4;
+
+fn load() -> LoadedGpt {
+    let bytes = std::fs::read(GGUF).unwrap_or_else(|e| panic!("{GGUF}: {e}. Run scripts/prepare-assets.sh first (the test command does)."));
+    LoadedGpt::from_gguf(&bytes, &burn::tensor::Device::flex()).expect("SmolLM2 loads")
+}
+
+fn fixture() -> GptFixture {
+    serde_json::from_str(include_str!("fixtures/smollm2-golden.json")).expect("fixture parses")
+}
+
+#[test]
+fn smollm2_logits_tokens_and_greedy_text_match_transformers() {
+    let gpt = load();
+    assert_eq!((gpt.config.num_hidden_layers, gpt.config.hidden_size, gpt.config.num_key_value_heads), (30, 576, 3));
+    assert!(gpt.storage.contains("Q4_1"), "{}", gpt.storage);
+    let reports = block_on(check_gpt(&gpt, &fixture())).unwrap();
+    for r in &reports {
+        println!("{:?}: ids {}, max |diff| {:.3e}, argmax {}/{}, greedy {} {:?}", r.prompt, r.ids_match, r.max_abs_diff, r.argmax_agree.0, r.argmax_agree.1, r.greedy_match, gpt.decode(&r.greedy_ids));
+    }
+    for r in &reports {
+        assert!(r.ids_match, "token ids of {:?}", r.prompt);
+        assert!(r.max_abs_diff <= TOLERANCE, "{:?}: {} > {TOLERANCE}", r.prompt, r.max_abs_diff);
+        assert_eq!(r.argmax_agree.0, r.argmax_agree.1, "{:?}", r.prompt);
+        assert!(r.greedy_match, "greedy continuation of {:?}: {:?}", r.prompt, gpt.decode(&r.greedy_ids));
+    }
+    let paris = reports.iter().find(|r| r.prompt == "The capital of France is").unwrap();
+    assert!(gpt.decode(&paris.greedy_ids).trim_start().starts_with("Paris"));
+}
+
+#[test]
+fn bad_files_are_errors_not_panics() {
+    let device = burn::tensor::Device::flex();
+    for bytes in [&b""[..], b"GGUF", b"not a model at all, just text that is long enough", &include_bytes!("fixtures/smollm2-golden.json")[..]] {
+        let err = LoadedGpt::from_gguf(bytes, &device).err().expect("refused");
+        assert!(err.contains("GGUF"), "{err}");
+    }
+    // A truncated real file: the header parses, the tensor data is cut.
+    let bytes = std::fs::read(GGUF).unwrap();
+    let err = LoadedGpt::from_gguf(&bytes[..bytes.len() / 2], &device).err().expect("refused");
+    assert!(!err.is_empty());
+}
