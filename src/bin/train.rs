@@ -553,6 +553,9 @@ fn gpt_bench(f: &HashMap<String, String>) -> Result<(), String> {
     use sesame::task::gpt::LoadedGpt;
     use sesame::model::KvCache;
     let gpt: LoadedGpt = load_gpt(f)?;
+    let params = burn::module::Module::num_params(&gpt.model);
+    let file = std::fs::metadata(get(f, "gguf", "assets/models/smollm2-135m-instruct/v1/model.Q4_1.gguf".to_string())?).map(|m| m.len()).unwrap_or(0);
+    println!("{params} parameters: {:.1} MB as f32 on the device, from a {:.1} MB file ({:.1}×)", params as f64 * 4.0 / 1e6, file as f64 / 1e6, params as f64 * 4.0 / file.max(1) as f64);
     let prompt_tokens = get(f, "prompt-tokens", 128usize)?;
     let decode_tokens = get(f, "decode-tokens", 32usize)?;
     let text = "The quick brown fox jumps over the lazy dog. ".repeat(prompt_tokens);

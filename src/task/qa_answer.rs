@@ -111,10 +111,24 @@ impl QaOutcome {
 /// Answers `question` about `document`: every window in batches of 8, the `n` best spans,
 /// and the mechanism numbers of the best one (one more forward pass of its window).
 pub async fn answer(m: &LoadedQa, question: &str, document: &str, n: usize) -> Result<QaOutcome, AnswerError> {
-    let prepared = prepare(&m.tokenizer, question, document, &m.settings).map_err(AnswerError::Input)?;
+    answer_in_window(m, question, document, n, None).await
+}
+
+/// Like [`answer`], reading the document in windows of `window` tokens (stride a quarter of it)
+/// instead of the length the model was fine-tuned on; `None` keeps the model's own. The window is
+/// capped at the model's position table.
+pub async fn answer_in_window(m: &LoadedQa, question: &str, document: &str, n: usize, window: Option<usize>) -> Result<QaOutcome, AnswerError> {
+    let settings = match window {
+        Some(w) => {
+            let w = w.clamp(m.settings.max_question + 8, m.config.max_position_embeddings);
+            crate::task::qa::QaSettings { max_len: w, stride: w / 4, ..m.settings }
+        }
+        None => m.settings,
+    };
+    let prepared = prepare(&m.tokenizer, question, document, &settings).map_err(AnswerError::Input)?;
     let windows: Vec<&Window> = prepared.windows.iter().collect();
     let scores = score_windows(&m.model, &windows, m.pad_id, 8, &m.device).await.map_err(AnswerError::Device)?;
-    let candidates = best_spans(&prepared, document, &scores, n, m.settings.max_answer);
+    let candidates = best_spans(&prepared, document, &scores, n, settings.max_answer);
     let mechanism = match candidates.first() {
         Some(best) => Some(mechanism(m, &prepared, &scores, best).await.map_err(AnswerError::Device)?),
         None => None,

@@ -93,6 +93,8 @@ strings! {
     QaUnsure => "The model scores \"no answer in this window\" ([CLS]) higher than any span: it found no confident answer. Its best guess is shown.", "模型給「這個視窗沒有答案」（[CLS]）的分數比任何片段都高：它沒有把握。下面顯示的是它最好的猜測。", "模型给“这个窗口没有答案”（[CLS]）的分数比任何片段都高：它没有把握。下面显示的是它最好的猜测。";
     QaGold => "Gold answer", "標準答案", "标准答案";
     QaWindow => "window", "視窗", "窗口";
+    QaWindowLength => "Window", "視窗長度", "窗口长度";
+    QaWindowOwn => "as fine-tuned", "與微調時相同", "与微调时相同";
     QaWindows => "Windows (document tokens)", "視窗（文章 token）", "窗口（文章 token）";
     QaStartProb => "start probability (top edge)", "起點機率（上緣）", "起点概率（上缘）";
     QaEndProb => "end probability (bottom edge)", "終點機率（下緣）", "终点概率（下缘）";
@@ -415,7 +417,7 @@ strings! {
     DiagPass => "pass", "通過", "通过";
     DiagFail => "FAIL", "失敗", "失败";
     DiagMedian => "median", "中位數", "中位数";
-    Footer => "Sesame runs everything on your device. Models: all-MiniLM-L6-v2 (Apache-2.0), and the BERTs and auto-encoders Sesame trained itself (model cards in assets/models/). Images: MNIST and Fashion-MNIST (MIT).", "Sesame 的一切都在你的裝置上執行。模型：all-MiniLM-L6-v2（Apache-2.0），以及 Sesame 自己訓練的 BERT 和自編碼器（模型卡在 assets/models/）。圖片：MNIST 與 Fashion-MNIST（MIT）。", "Sesame 的一切都在你的设备上运行。模型：all-MiniLM-L6-v2（Apache-2.0），以及 Sesame 自己训练的 BERT 和自编码器（模型卡在 assets/models/）。图片：MNIST 与 Fashion-MNIST（MIT）。";
+    Footer => "Sesame runs everything on your device. Models: all-MiniLM-L6-v2 and SmolLM2-135M-Instruct (Apache-2.0), and the BERTs and auto-encoders Sesame trained itself (model cards in assets/models/). Images: MNIST and Fashion-MNIST (MIT).", "Sesame 的一切都在你的裝置上執行。模型：all-MiniLM-L6-v2 與 SmolLM2-135M-Instruct（Apache-2.0），以及 Sesame 自己訓練的 BERT 和自編碼器（模型卡在 assets/models/）。圖片：MNIST 與 Fashion-MNIST（MIT）。", "Sesame 的一切都在你的设备上运行。模型：all-MiniLM-L6-v2 与 SmolLM2-135M-Instruct（Apache-2.0），以及 Sesame 自己训练的 BERT 和自编码器（模型卡在 assets/models/）。图片：MNIST 与 Fashion-MNIST（MIT）。";
 }
 
 #[cfg(test)]

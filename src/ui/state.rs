@@ -119,7 +119,7 @@ impl Route {
         match self {
             Route::Masking => &["model", "presets", "text", "example", "curve"],
             Route::Pair => &["model", "presets", "inputs"],
-            Route::Qa => &["model", "presets", "question", "document", "curve"],
+            Route::Qa => &["model", "presets", "question", "window", "document", "curve"],
             Route::Gpt => &["model", "prompt", "chat", "sampling"],
             Route::Icl => &["model", "tasks", "prompt", "run"],
             Route::Contextual => &["presets", "target", "sentences", "run", "layer"],

@@ -11,9 +11,9 @@
 pub const GLOBAL_PARAMS: [&str; 5] = ["p", "lang", "backend", "embed", "hide"];
 
 /// Controls that `hide=` can name, each marked `data-control="…"` on its page.
-pub const CONTROLS: [&str; 23] = [
+pub const CONTROLS: [&str; 24] = [
     "model", "presets", "text", "example", "curve", "inputs", "target", "sentences", "run", "layer", "open", "tabs", "images", "draw", "noise", "sliders", "usage", "question", "document",
-    "prompt", "chat", "sampling", "tasks",
+    "prompt", "chat", "sampling", "tasks", "window",
 ];
 
 /// Why a value from the address was not used.

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW } from './harness.mjs';
+import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES } from './harness.mjs';
 
 const golden = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'ae-golden.json'), 'utf8'));
 const card = (id) => JSON.parse(readFileSync(join(ROOT, 'assets', 'models', id, 'v1', 'card.json'), 'utf8'));
@@ -16,10 +16,6 @@ let server;
 before(async () => { server = await serve(); });
 after(() => server?.stop());
 
-const MODES = [
-  { label: 'webgpu', webgpu: true, query: '&backend=webgpu' },
-  { label: 'cpu', webgpu: false, query: '&backend=cpu' },
-];
 
 const attr = (page, id, name) => page.getByTestId(id).getAttribute(name);
 const waitAttr = (page, id, name) => page.waitForFunction(([i, n]) => document.querySelector(`[data-testid="${i}"]`)?.getAttribute(n), [id, name], { timeout: SLOW });

@@ -11,6 +11,13 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ARTIFACTS = join(ROOT, 'tests', 'browser', 'artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
+/** The two compute paths every model page is tested on: WebGPU (SwiftShader's CPU adapter here)
+ *  and the CPU fallback, each asked for in the address. */
+export const MODES = [
+  { label: 'webgpu', webgpu: true, query: '&backend=webgpu' },
+  { label: 'cpu', webgpu: false, query: '&backend=cpu' },
+];
+
 /** Generous: a cold start on the CPU adapter downloads 45 MB and compiles shaders on 2 cores. */
 export const SLOW = 240_000;
 

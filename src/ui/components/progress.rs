@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::runtime::models::Stage;
 use crate::ui::i18n::T;
-use crate::ui::state::AppState;
+use crate::ui::state::{AppState, ModelStatus};
 
 /// Shows what a loading model is doing: a determinate bar while downloading, an
 /// indeterminate one while building and compiling shaders.
@@ -32,5 +32,27 @@ pub fn LoadProgress(
                 <div class="progress-fill" style:width=move || format!("{:.1}%", fraction().unwrap_or(1.0) * 100.0)></div>
             </div>
         </div>
+    }
+}
+
+/// A model's loading state on a page: the progress bar while it loads, the error with a
+/// "try again" button if it failed, nothing once it is ready.
+#[component]
+pub fn LoadStatus(
+    /// The model's status.
+    status: Signal<ModelStatus>,
+    /// Starts loading again (after a failure).
+    retry: Callback<()>,
+) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    move || match status.get() {
+        ModelStatus::Loading(s) => view! { <LoadProgress stage=Signal::derive(move || s) /> }.into_any(),
+        ModelStatus::Failed(e) => view! {
+            <div class="message error" role="alert" data-testid="load-error"><strong>{app.t(T::LoadFailed)}</strong>": "{e}
+                <button on:click=move |_| retry.run(())>{app.t(T::Retry)}</button>
+            </div>
+        }
+        .into_any(),
+        _ => ().into_any(),
     }
 }

@@ -15,7 +15,7 @@ use crate::runtime::models::{now_ms, yield_to_browser};
 use crate::task::gpt::LoadedGpt;
 use crate::task::masking::Rng;
 use crate::task::sampling::{distribution, sample, Sampling};
-use crate::ui::components::progress::LoadProgress;
+use crate::ui::components::progress::LoadStatus;
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState, ModelStatus};
 use crate::ui::url::check_number;
@@ -70,6 +70,8 @@ pub fn Gpt() -> impl IntoView {
     let bars = RwSignal::new(Vec::<Bar>::new());
     let chosen = RwSignal::new(Vec::<Chosen>::new());
     let text_out = RwSignal::new(String::new());
+    // The prompt as the model reads it (with the chat template in chat mode).
+    let read_prompt = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let stop = RwSignal::new(false);
@@ -117,6 +119,7 @@ pub fn Gpt() -> impl IntoView {
         problem.set(None);
         bars.set(Vec::new());
         text_out.set(String::new());
+        read_prompt.set(String::new());
         if prompt.get_untracked().trim().is_empty() {
             problem.set(Some(app.t(T::GptErrEmpty).to_string()));
             return;
@@ -130,6 +133,7 @@ pub fn Gpt() -> impl IntoView {
             return;
         }
         let prompt_len = ids.len();
+        read_prompt.set(text.clone());
         SESSION.with(|cell| *cell.borrow_mut() = Some(Session { ids, prompt_len, cache: KvCache::new(), logits: Vec::new() }));
         busy.set(true);
         leptos::task::spawn_local(async move {
@@ -305,20 +309,15 @@ pub fn Gpt() -> impl IntoView {
                     <button data-testid="gpt-reset" disabled=move || busy.get() on:click=move |_| start()>{move || app.t(T::GptReset)}</button>
                 </div>
             </div>
-            {move || match status() {
-                ModelStatus::Loading(s) => view! { <LoadProgress stage=Signal::derive(move || s) /> }.into_any(),
-                ModelStatus::Failed(e) => view! {
-                    <div class="message error" role="alert" data-testid="load-error"><strong>{app.t(T::LoadFailed)}</strong>": "{e}
-                        <button on:click=move |_| { app.gpt_status(model).set(ModelStatus::Idle); app.ensure_gpt(model); }>{app.t(T::Retry)}</button>
-                    </div>
-                }.into_any(),
-                _ => ().into_any(),
-            }}
+            <LoadStatus status=Signal::derive(status) retry=Callback::new(move |_| { app.gpt_status(model).set(ModelStatus::Idle); app.ensure_gpt(model); }) />
             {move || problem.get().map(|p| view! { <div class="message warn" role="status" data-testid="gpt-problem">{p}</div> })}
             <div class="panel" data-testid="gpt-output" data-text=move || text_out.get() data-busy=move || busy.get().to_string()>
-                <p class="gpt-text"><span class="prompt-text">{move || prompt.get()}</span><span class="made">{move || text_out.get()}</span>{move || busy.get().then_some(view! { <span class="cursor">"▍"</span> })}</p>
+                <p class="gpt-text"><span class="prompt-text">{move || read_prompt.get()}</span><span class="made">{move || text_out.get()}</span>{move || busy.get().then_some(view! { <span class="cursor">"▍"</span> })}</p>
                 <div class="chosen-list">{chosen_view}</div>
-                <p class="figure" data-testid="gpt-speed">{move || speed.get().map(|(pn, pms, dn, dms)| {
+                <p class="figure" data-testid="gpt-speed"
+                    data-prompt-tps=move || speed.get().map(|(pn, pms, _, _)| format!("{:.2}", pn as f64 / (pms / 1000.0).max(1e-6))).unwrap_or_default()
+                    data-decode-tps=move || speed.get().filter(|s| s.2 > 0).map(|(_, _, dn, dms)| format!("{:.3}", dn as f64 / (dms / 1000.0).max(1e-6))).unwrap_or_default()
+                    data-decoded=move || speed.get().map(|s| s.2.to_string()).unwrap_or_default()>{move || speed.get().map(|(pn, pms, dn, dms)| {
                     let mut s = format!("{} {pn} {} · {:.0} ms · {:.1} {}/s", app.t(T::GptPromptRead), app.t(T::Tokens), pms, pn as f64 / (pms / 1000.0).max(1e-6), app.t(T::Tokens));
                     if dn > 0 { s += &format!(" · {} {dn} · {:.2} {}/s", app.t(T::GptDecoded), dn as f64 / (dms / 1000.0).max(1e-6), app.t(T::Tokens)); }
                     let (used, max) = context.get();

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::runtime::gpt::{loaded_gpt, SMOLLM2};
 use crate::runtime::models::{now_ms, yield_to_browser};
 use crate::task::icl::{accuracy, build_prompt, complete, evaluate, first_line_answer, task, IclTask, SHOTS, TASKS};
-use crate::ui::components::progress::LoadProgress;
+use crate::ui::components::progress::LoadStatus;
 use crate::ui::i18n::{Lang, T};
 use crate::ui::state::{set_url_param, AppState, ModelStatus};
 use crate::ui::url::{check_choice, check_number};
@@ -166,15 +166,7 @@ pub fn Icl() -> impl IntoView {
         <section class="page icl" data-testid="page-icl">
             <h1>{move || app.t(T::IclTitle)}</h1>
             <p class="lede">{move || app.t(T::IclLede)}</p>
-            {move || match status() {
-                ModelStatus::Loading(s) => view! { <LoadProgress stage=Signal::derive(move || s) /> }.into_any(),
-                ModelStatus::Failed(e) => view! {
-                    <div class="message error" role="alert" data-testid="load-error"><strong>{app.t(T::LoadFailed)}</strong>": "{e}
-                        <button on:click=move |_| { app.gpt_status(model).set(ModelStatus::Idle); app.ensure_gpt(model); }>{app.t(T::Retry)}</button>
-                    </div>
-                }.into_any(),
-                _ => ().into_any(),
-            }}
+            <LoadStatus status=Signal::derive(status) retry=Callback::new(move |_| { app.gpt_status(model).set(ModelStatus::Idle); app.ensure_gpt(model); }) />
             {move || problem.get().map(|p| view! { <div class="message warn" role="status" data-testid="icl-problem">{p}</div> })}
             <div class="panel controls" data-control="prompt">
                 <label class="presets"><span class="label">{move || app.t(T::IclTask)}</span>

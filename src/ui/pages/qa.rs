@@ -11,12 +11,17 @@ use leptos::prelude::*;
 use crate::runtime::models::now_ms;
 use crate::runtime::qa::{loaded_qa, Preset, QA_EN, QA_ZH};
 use crate::task::qa::{em_f1, other_language, QaInputError, MAX_DOCUMENT_CHARS};
-use crate::task::qa_answer::{answer, dot, AnswerError, Mechanism, QaOutcome, TokenScore};
+use crate::task::qa_answer::{answer_in_window, dot, AnswerError, Mechanism, QaOutcome, TokenScore};
 use crate::ui::components::pretrained::model_card;
-use crate::ui::components::progress::LoadProgress;
+use crate::ui::components::progress::LoadStatus;
 use crate::ui::i18n::{Lang, T};
 use crate::ui::state::{set_url_param, AppState, ModelStatus};
 use crate::ui::url::check_choice;
+
+/// Window lengths the reader can choose (tokens, special tokens included), capped at the
+/// model's position table.
+const WINDOWS: [usize; 5] = [128, 192, 256, 384, 512];
+const WINDOWS_TEXT: [&str; 5] = ["128", "192", "256", "384", "512"];
 
 /// Longest question the page (and the address) takes, in characters.
 const MAX_QUESTION_CHARS: usize = 300;
@@ -32,6 +37,8 @@ pub fn Qa() -> impl IntoView {
     });
     let question = RwSignal::new(app.url_text("q", MAX_QUESTION_CHARS).unwrap_or_default());
     let document = RwSignal::new(app.url_text("doc", MAX_DOCUMENT_CHARS).unwrap_or_default());
+    // Window length in tokens (`None`: the one the model was fine-tuned with).
+    let window = RwSignal::new(app.url_check("win", |v| check_choice(v, &WINDOWS_TEXT)).and_then(|v| v.parse::<usize>().ok()));
     let gold = RwSignal::new(None::<Vec<String>>);
     let outcome = RwSignal::new(None::<(QaOutcome, String, String, f64)>);
     let problem = RwSignal::new(None::<String>);
@@ -68,7 +75,7 @@ pub fn Qa() -> impl IntoView {
     });
 
     let run = move || {
-        let (id, q, d) = (model.get_untracked(), question.get_untracked(), document.get_untracked());
+        let (id, q, d, win) = (model.get_untracked(), question.get_untracked(), document.get_untracked(), window.get_untracked());
         let Some(m) = loaded_qa(id) else { return };
         set_url_param("m", Some(id), false);
         set_url_param("q", Some(&q), false);
@@ -76,7 +83,7 @@ pub fn Qa() -> impl IntoView {
         problem.set(None);
         leptos::task::spawn_local(async move {
             let start = now_ms();
-            match answer(&m, &q, &d, 10).await {
+            match answer_in_window(&m, &q, &d, 10, win).await {
                 Ok(out) => {
                     shown_window.set(out.candidates.first().map(|c| c.window));
                     outcome.set(Some((out, q, d, now_ms() - start)));
@@ -94,7 +101,7 @@ pub fn Qa() -> impl IntoView {
     };
     // Answer when the model is ready and whenever the question or document changes.
     Effect::new(move |_| {
-        let _ = (question.get(), document.get());
+        let _ = (question.get(), document.get(), window.get());
         if matches!(status(), ModelStatus::Ready(_)) {
             run();
         }
@@ -144,6 +151,20 @@ pub fn Qa() -> impl IntoView {
                     <input type="text" maxlength=MAX_QUESTION_CHARS.to_string() data-testid="qa-question" prop:value=move || question.get()
                         on:change=move |ev| { gold.set(None); question.set(event_target_value(&ev)); } />
                 </label>
+                <label class="presets" data-control="window"><span class="label">{move || app.t(T::QaWindowLength)}</span>
+                    <select data-testid="qa-window-length" on:change=move |ev| {
+                        let w = event_target_value(&ev).parse::<usize>().ok();
+                        set_url_param("win", w.map(|w| w.to_string()).as_deref(), false);
+                        window.set(w);
+                    }>
+                        <option value="" selected=move || window.get().is_none()>{move || {
+                            let _ = status(); // re-read once the model has loaded
+                            let own = loaded_qa(model.get()).map(|m| m.settings.max_len.to_string()).unwrap_or_default();
+                            format!("{} ({own})", app.t(T::QaWindowOwn))
+                        }}</option>
+                        {WINDOWS.iter().map(|&w| view! { <option value=w.to_string() selected=move || window.get() == Some(w)>{format!("{w} {}", app.t(T::Tokens))}</option> }).collect_view()}
+                    </select>
+                </label>
                 <label class="target wide" data-control="document"><span class="label">{move || app.t(T::QaDocument)}</span>
                     <textarea rows="6" data-testid="qa-document" prop:value=move || document.get()
                         on:change=move |ev| { gold.set(None); document.set(event_target_value(&ev)); }></textarea>
@@ -151,15 +172,7 @@ pub fn Qa() -> impl IntoView {
                 </label>
             </div>
 
-            {move || match status() {
-                ModelStatus::Loading(s) => view! { <LoadProgress stage=Signal::derive(move || s) /> }.into_any(),
-                ModelStatus::Failed(e) => view! {
-                    <div class="message error" role="alert" data-testid="load-error"><strong>{app.t(T::LoadFailed)}</strong>": "{e}
-                        <button on:click=move |_| { app.qa_status(model.get_untracked()).set(ModelStatus::Idle); app.ensure_qa(model.get_untracked()); }>{app.t(T::Retry)}</button>
-                    </div>
-                }.into_any(),
-                _ => ().into_any(),
-            }}
+            <LoadStatus status=Signal::derive(status) retry=Callback::new(move |_| { app.qa_status(model.get_untracked()).set(ModelStatus::Idle); app.ensure_qa(model.get_untracked()); }) />
             {move || lang_warning().map(|w| view! { <div class="message warn" role="status" data-testid="qa-lang-warning">{w}</div> })}
             {move || problem.get().map(|p| view! { <div class="message warn" role="status" data-testid="qa-problem">{p}</div> })}
             {move || outcome.get().map(|(out, q, doc, ms)| view! { <Answer out=out question=q doc=doc ms=ms gold=gold.get() shown_window=shown_window lang=if model.get() == QA_ZH { "zh" } else { "en" } /> })}
@@ -228,7 +241,7 @@ fn Answer(out: QaOutcome, question: String, doc: String, ms: f64, gold: Option<V
         })
         .collect_view();
     view! {
-        <div class="panel qa-answer" data-testid="qa-answer" data-answer=best.text.clone() data-start=best.chars.0.to_string() data-end=best.chars.1.to_string() data-window=best.window.to_string() data-unsure=unsure.to_string() data-start-logits=start_logits data-end-logits=end_logits data-question=question data-ms=format!("{ms:.0}")>
+        <div class="panel qa-answer" data-testid="qa-answer" data-answer=best.text.clone() data-start=best.chars.0.to_string() data-end=best.chars.1.to_string() data-window=best.window.to_string() data-unsure=unsure.to_string() data-start-logits=start_logits data-end-logits=end_logits data-question=question data-ms=format!("{ms:.0}") data-window-tokens=out.prepared.windows.iter().map(|w| w.ids.len()).max().unwrap_or(0).to_string()>
             <p class="answer-line"><span class="label">{app.t(T::QaAnswerLabel)}</span><mark class="answer">{best.text.clone()}</mark>
                 <span class="figure">{format!("{} {:.2} · P(start)·P(end) {:.1}% · {ms:.0} ms", app.t(T::QaScore), best.score, best.prob * 100.0)}</span></p>
             {unsure.then(|| view! { <div class="message warn" data-testid="qa-unsure">{app.t(T::QaUnsure)}</div> })}
@@ -271,7 +284,9 @@ fn heat_document(out: &QaOutcome, doc: &str, window: usize, answer: (usize, usiz
         // The gap before the token (spaces) stays plain; the token's own characters are tinted.
         let gap: String = chars[at.min(chars.len())..c0.max(at).min(chars.len())].iter().collect();
         if !gap.is_empty() {
-            pieces.push(view! { <span class="gap">{gap}</span> }.into_any());
+            // A space inside the answer is part of the highlight.
+            let class = if at >= answer.0 && c0 <= answer.1 && at > answer.0 { "gap in-answer" } else { "gap" };
+            pieces.push(view! { <span class=class>{gap}</span> }.into_any());
         }
         let text: String = chars[c0.max(at).min(chars.len())..c1.min(chars.len())].iter().collect();
         at = c1.max(at);

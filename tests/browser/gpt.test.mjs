@@ -1,0 +1,125 @@
+// The GPT pages in real headless Chromium, on WebGPU (CPU adapter) and on the CPU fallback:
+// SmolLM2's next-token distribution after "The capital of France is" puts " Paris" first with
+// the probability ratios of the transformers golden file, clicking it appends it, greedy
+// generation repeats the golden continuation token for token (browser equals native), tokens
+// per second are measured; the in-context-learning page builds and grades the accuracy table
+// for two tasks; bad input gets a message. Screenshots → artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES } from './harness.mjs';
+
+const golden = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'smollm2-golden.json'), 'utf8'));
+const france = golden.cases.find((c) => c.prompt === 'The capital of France is');
+
+let server;
+before(async () => { server = await serve(); });
+after(() => server?.stop());
+
+const top = async (page) => JSON.parse(await page.getByTestId('gpt-distribution').getAttribute('data-top'));
+const speed = (page, name) => page.getByTestId('gpt-speed').getAttribute(name);
+
+for (const mode of MODES) {
+  test(`next token on ${mode.label}: Paris first, golden ratios, greedy text equals transformers`, { timeout: 8 * SLOW }, async () => {
+    const browser = await launch({ webgpu: mode.webgpu });
+    try {
+      const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1200 } });
+      const errors = watchErrors(page);
+      const t0 = Date.now();
+      await page.goto(`${server.url}?p=gpt&lang=en&t=0&prompt=${encodeURIComponent(france.prompt)}${mode.query}`);
+      await page.getByTestId('gpt-candidate').first().waitFor({ timeout: 2 * SLOW });
+      figure(`${mode.label}.gpt_first_distribution_ms`, Date.now() - t0);
+      const bars = await top(page);
+      assert.equal(bars[0].text, ' Paris');
+      // p_i / p_j = exp(l_i - l_j): the browser's probabilities against the reference logits.
+      const last = france.top_logits.at(-1);
+      const ids = france.top_ids.at(-1);
+      assert.equal(bars[0].pick, 1, 'temperature 0 keeps only the argmax');
+      let worst = 0;
+      for (let i = 1; i < 4; i++) {
+        const ratio = Math.log(bars[0].p / bars[i].p);
+        worst = Math.max(worst, Math.abs(ratio - (last[0] - last[i])));
+      }
+      assert.ok(worst < 2e-3, `log-probability gaps differ from transformers by ${worst} (ids ${ids.slice(0, 4)})`);
+      figure(`${mode.label}.gpt_logit_gap_max_diff`, worst);
+      figure(`${mode.label}.gpt_prompt_tokens_per_s`, Number(await speed(page, 'data-prompt-tps')));
+
+      // Click " Paris": it is appended with its probability.
+      await page.getByTestId('gpt-candidate').first().click();
+      await page.waitForFunction(() => document.querySelector('[data-testid=gpt-output]')?.dataset.text === ' Paris' && document.querySelector('[data-testid=gpt-output]')?.dataset.busy === 'false', null, { timeout: SLOW });
+      assert.equal(await page.getByTestId('gpt-chosen').count(), 1);
+
+      // Greedy generation continues exactly as transformers did.
+      await page.getByTestId('gpt-generate').click();
+      const want = mode.webgpu ? 3 : 8; // SwiftShader decodes ~0.1 token/s
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid=gpt-chosen]').length >= n, want, { timeout: 3 * SLOW });
+      await page.getByTestId('gpt-stop').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid=gpt-output]')?.dataset.busy === 'false', null, { timeout: SLOW });
+      const text = await page.getByTestId('gpt-output').getAttribute('data-text');
+      assert.ok(text.length > ' Paris'.length && (france.greedy_text.startsWith(text) || text.startsWith(france.greedy_text)), `browser greedy text ${JSON.stringify(text)} vs transformers ${JSON.stringify(france.greedy_text)}`);
+      figure(`${mode.label}.gpt_decode_tokens_per_s`, Number(await speed(page, 'data-decode-tps')));
+      await page.getByTestId('gpt-problem').waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, `gpt-next-${mode.label}.png`), fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+test('in-context learning: the accuracy table for two tasks, one edited prompt', { timeout: 10 * SLOW }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1400 } });
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}?p=icl&lang=en&backend=cpu&task=capitals&k=4&q=Peru&tasks=capitals,antonyms&n=2`);
+    const prompt = await page.getByTestId('icl-prompt').textContent();
+    assert.ok(prompt.startsWith('Name the capital city of each country.\nFrance => Paris\n') && prompt.includes('Peru =>'), prompt);
+    await page.getByTestId('icl-run-one').click({ timeout: 2 * SLOW });
+    await page.getByTestId('icl-answer').waitFor({ timeout: SLOW });
+    figure('cpu.icl_peru_4shot_answer', await page.getByTestId('icl-answer').getAttribute('data-answer'));
+
+    const t0 = Date.now();
+    await page.getByTestId('icl-run-table').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=icl-table]')?.dataset.done === 'true', null, { timeout: 8 * SLOW });
+    figure('cpu.icl_table_2_tasks_x_5_shots_x_2_queries_s', (Date.now() - t0) / 1000);
+    const cells = await page.getByTestId('icl-cell').evaluateAll((els) => els.map((e) => [e.dataset.task, Number(e.dataset.k), e.dataset.acc]));
+    assert.equal(cells.length, 10, 'two tasks × k = 0, 1, 2, 4, 8');
+    for (const [task, k, acc] of cells) {
+      assert.ok(acc !== '' && Number(acc) >= 0 && Number(acc) <= 100, `${task} k=${k}: ${acc}`);
+    }
+    figure('cpu.icl_table', JSON.stringify(cells));
+    await page.getByTestId('icl-chart').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'icl-cpu.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('bad input: empty prompt, prompt longer than the window, chat mode', { timeout: 3 * SLOW }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block' });
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}?p=gpt&lang=en&backend=cpu&t=0`);
+    await page.getByTestId('gpt-candidate').first().waitFor({ timeout: 2 * SLOW });
+    await page.getByTestId('gpt-prompt').fill('   ');
+    await page.getByTestId('gpt-prompt').dispatchEvent('change');
+    await page.getByTestId('gpt-problem').waitFor();
+    assert.match(await page.getByTestId('gpt-problem').textContent(), /Type a prompt/);
+    await page.getByTestId('gpt-prompt').fill('7'.repeat(3000)); // one token per digit: 3000 > 2048
+    await page.getByTestId('gpt-prompt').dispatchEvent('change');
+    await page.waitForFunction(() => /longer than/.test(document.querySelector('[data-testid=gpt-problem]')?.textContent ?? ''));
+    // Chat mode wraps the question in the template: the instruct model answers it.
+    await page.getByTestId('gpt-prompt').fill('What is the capital of Japan?');
+    await page.getByTestId('gpt-chat').check();
+    await page.getByTestId('gpt-prompt').dispatchEvent('change');
+    await page.waitForFunction(() => JSON.parse(document.querySelector('[data-testid=gpt-distribution]')?.dataset.top ?? '[]')[0]?.text === 'The', null, { timeout: SLOW });
+    await page.screenshot({ path: join(ARTIFACTS, 'gpt-bad-input.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
