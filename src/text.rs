@@ -95,6 +95,43 @@ impl TextEncoder {
         Ok(Self { tokenizer })
     }
 
+    /// Builds a character-level tokenizer: `specials` take ids `0..n` (the first is the
+    /// unknown token every character outside the vocabulary becomes; all are special tokens
+    /// matched anywhere in the text), then one id per character of `chars`, in order. It is a
+    /// BPE model without merges, so HF `tokenizers` in Python reads the same `tokenizer.json`.
+    pub fn characters(specials: &[&str], chars: &[char]) -> Result<Self, String> {
+        use tokenizers::decoders::fuse::Fuse;
+        use tokenizers::models::bpe::BPE;
+        use tokenizers::AddedToken;
+        let unk = specials.first().ok_or("a character tokenizer needs an unknown token")?;
+        let vocab: tokenizers::models::bpe::Vocab = specials
+            .iter()
+            .map(|s| s.to_string())
+            .chain(chars.iter().map(|c| c.to_string()))
+            .enumerate()
+            .map(|(i, t)| (t, i as u32))
+            .collect();
+        if vocab.len() != specials.len() + chars.len() {
+            return Err("a character tokenizer's characters and special tokens must all differ".into());
+        }
+        let bpe = BPE::builder()
+            .vocab_and_merges(vocab, vec![])
+            .unk_token(unk.to_string())
+            .build()
+            .map_err(|e| format!("could not build the character tokenizer: {e}"))?;
+        let mut tokenizer = Tokenizer::new(bpe);
+        tokenizer.with_decoder(Some(Fuse::new()));
+        tokenizer
+            .add_special_tokens(specials.iter().map(|s| AddedToken::from(s.to_string(), true)).collect::<Vec<_>>())
+            .map_err(|e| format!("could not add the special tokens: {e}"))?;
+        Ok(Self { tokenizer })
+    }
+
+    /// The tokenizer as `tokenizer.json` text.
+    pub fn to_json(&self) -> Result<String, String> {
+        self.tokenizer.to_string(true).map_err(|e| format!("could not write tokenizer.json: {e}"))
+    }
+
     /// Text of token ids (special tokens kept when `keep_special`); byte-level pieces that do
     /// not complete a character decode to U+FFFD.
     pub fn decode(&self, ids: &[u32], keep_special: bool) -> Result<String, String> {
@@ -187,6 +224,19 @@ pub fn char_slice(text: &str, start: usize, end: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn character_tokenizer_maps_each_character_and_survives_json() {
+        let chars: Vec<char> = "台湾大学，。 a".chars().collect();
+        let t = TextEncoder::characters(&["[UNK]", "<|endoftext|>"], &chars).unwrap();
+        assert_eq!(t.vocab_size(), 2 + chars.len());
+        // 台 湾 大 学 → 2..6; 灣 is not in the vocabulary → [UNK]; the end-of-text token is recognised in text.
+        assert_eq!(t.ids("台湾大学灣<|endoftext|> a").unwrap(), vec![2, 3, 4, 5, 0, 1, 8, 9]);
+        assert_eq!(t.decode(&[2, 3, 1, 4, 5, 6], false).unwrap(), "台湾大学，");
+        let again = TextEncoder::from_json(t.to_json().unwrap().as_bytes()).unwrap();
+        assert_eq!(again.ids("大学。台").unwrap(), vec![4, 5, 7, 2]);
+        assert!(TextEncoder::characters(&["[UNK]"], &['a', 'a']).is_err());
+    }
 
     #[test]
     fn finds_whole_words_before_substrings() {

@@ -1,6 +1,7 @@
 //! Golden-file tests: Sesame's Llama-style GPT vs HF transformers (PyTorch, f32) on
-//! SmolLM2-135M-Instruct, both reading the same GGUF (Q4_1 matrices, Q8_0 embedding).
-//! Fixture: tests/fixtures/smollm2-golden.json, written by scripts/make_gpt_golden.py.
+//! SmolLM2-135M-Instruct, both reading the same GGUF (Q4_1 matrices, Q8_0 embedding), and on
+//! Sesame's own character GPT, both reading its shipped f16 safetensors.
+//! Fixtures: tests/fixtures/{smollm2,gpt-zh}-golden.json, written by scripts/make_gpt_golden.py.
 
 use sesame::block_on;
 use sesame::task::gpt::LoadedGpt;
@@ -17,6 +18,40 @@ fn load() -> LoadedGpt {
     LoadedGpt::from_gguf(&bytes, &burn::tensor::Device::flex()).expect("SmolLM2 loads")
 }
 
+/// Compares a model with a fixture: token ids, logits within `tolerance`, every argmax, the
+/// greedy continuation. Prints each prompt's figures.
+fn check(gpt: &LoadedGpt, fixture: &GptFixture, tolerance: f32) -> Vec<sesame::task::gpt_golden::GptCaseReport> {
+    let reports = block_on(check_gpt(gpt, fixture)).unwrap();
+    for r in &reports {
+        println!("{:?}: ids {}, max |diff| {:.3e}, argmax {}/{}, greedy {} {:?}", r.prompt, r.ids_match, r.max_abs_diff, r.argmax_agree.0, r.argmax_agree.1, r.greedy_match, gpt.decode(&r.greedy_ids));
+    }
+    for r in &reports {
+        assert!(r.ids_match, "token ids of {:?}", r.prompt);
+        assert!(r.max_abs_diff <= tolerance, "{:?}: {} > {tolerance}", r.prompt, r.max_abs_diff);
+        assert_eq!(r.argmax_agree.0, r.argmax_agree.1, "{:?}", r.prompt);
+        assert!(r.greedy_match, "greedy continuation of {:?}: {:?}", r.prompt, gpt.decode(&r.greedy_ids));
+    }
+    reports
+}
+
+/// Sesame's character GPT as shipped (f16 safetensors, its own tokenizer.json).
+const GPT_ZH: &str = "assets/models/gpt-zh/v1";
+/// Both sides upcast the same f16 weights; 4 small blocks (measured: at most 9.1e-6 on 8 prompts).
+const GPT_ZH_TOLERANCE: f32 = 5e-5;
+
+#[test]
+fn character_gpt_logits_tokens_and_greedy_text_match_transformers() {
+    let read = |f: &str| std::fs::read(format!("{GPT_ZH}/{f}")).unwrap_or_else(|e| panic!("{GPT_ZH}/{f}: {e}"));
+    let gpt = LoadedGpt::from_safetensors(&read("config.json"), &read("tokenizer.json"), &read("model.safetensors"), &burn::tensor::Device::flex()).expect("gpt-zh loads");
+    assert_eq!(gpt.eos(), Some(1));
+    let fixture: GptFixture = serde_json::from_str(include_str!("fixtures/gpt-zh-golden.json")).expect("fixture parses");
+    check(&gpt, &fixture, GPT_ZH_TOLERANCE);
+    // The character outside the vocabulary is [UNK] (id 0), the written end-of-text token id 1.
+    let odd = fixture.cases.iter().find(|c| c.prompt.starts_with('🙂')).unwrap();
+    assert_eq!((odd.ids.first(), odd.ids.last()), (Some(&0), Some(&1)));
+    assert_eq!(gpt.encode(&odd.prompt).unwrap(), odd.ids);
+}
+
 fn fixture() -> GptFixture {
     serde_json::from_str(include_str!("fixtures/smollm2-golden.json")).expect("fixture parses")
 }
@@ -26,16 +61,7 @@ fn smollm2_logits_tokens_and_greedy_text_match_transformers() {
     let gpt = load();
     assert_eq!((gpt.config.num_hidden_layers, gpt.config.hidden_size, gpt.config.num_key_value_heads), (30, 576, 3));
     assert!(gpt.storage.contains("Q4_1"), "{}", gpt.storage);
-    let reports = block_on(check_gpt(&gpt, &fixture())).unwrap();
-    for r in &reports {
-        println!("{:?}: ids {}, max |diff| {:.3e}, argmax {}/{}, greedy {} {:?}", r.prompt, r.ids_match, r.max_abs_diff, r.argmax_agree.0, r.argmax_agree.1, r.greedy_match, gpt.decode(&r.greedy_ids));
-    }
-    for r in &reports {
-        assert!(r.ids_match, "token ids of {:?}", r.prompt);
-        assert!(r.max_abs_diff <= TOLERANCE, "{:?}: {} > {TOLERANCE}", r.prompt, r.max_abs_diff);
-        assert_eq!(r.argmax_agree.0, r.argmax_agree.1, "{:?}", r.prompt);
-        assert!(r.greedy_match, "greedy continuation of {:?}: {:?}", r.prompt, gpt.decode(&r.greedy_ids));
-    }
+    let reports = check(&gpt, &fixture(), TOLERANCE);
     let paris = reports.iter().find(|r| r.prompt == "The capital of France is").unwrap();
     assert!(gpt.decode(&paris.greedy_ids).trim_start().starts_with("Paris"));
 }

@@ -20,6 +20,13 @@
 //! sesame-train qa-export --pretrained RUN --random RUN --to assets/models/qa-LANG/vN
 //!                                                                   (f16 delta, config, tokenizer, card with both runs)
 //! sesame-train qa-eval   --model assets/models/qa-LANG/vN [--limit N]  (EM/F1 of a shipped model on its validation set)
+//! sesame-train gpt    --out DIR [--steps N] [--hidden H] [--layers L] [--minutes M] ...
+//!                                                                   (a character GPT pretrained on the Chinese corpora;
+//!                                                                    resumes when DIR has run.json)
+//! sesame-train gpt-export --out RUN --to assets/models/gpt-zh/vN   (f16 weights, config, tokenizer, card, manifest)
+//! sesame-train gpt-eval   --model assets/models/gpt-zh/vN           (held-out loss/accuracy, greedy continuations)
+//! sesame-train icl-eval   [--tasks a,b] [--shots 0,1,2,4,8] [--limit N]  (SmolLM2's in-context-learning table)
+//! sesame-train gpt-bench  [--prompt-tokens N] [--decode-tokens N]   (SmolLM2: parameters, memory, tokens/s)
 //! sesame-train bench  zh|en [--steps N]                            (tokens/s of each CPU backend, same config)
 //! sesame-train eval   --model DIR [--lang L] [--seq S] [--pair P]   (top-1/top-5 and pair accuracy on the held-out split;
 //!                                                                    language, window and pair task default to the card's)
@@ -176,6 +183,9 @@ fn real_main() -> Result<(), String> {
         "qa-eval" => qa_eval(&flags(rest)?)?,
         "icl-eval" => icl_eval(&flags(rest)?)?,
         "gpt-bench" => gpt_bench(&flags(rest)?)?,
+        "gpt" => gpt(&flags(rest)?)?,
+        "gpt-export" => gpt_export(&flags(rest)?)?,
+        "gpt-eval" => gpt_eval(&flags(rest)?)?,
         other => return Err(format!("unknown command {other}")),
     }
     Ok(())
@@ -495,19 +505,20 @@ fn qa_eval(f: &HashMap<String, String>) -> Result<(), String> {
 }
 
 /// Loads the GPT of `--gguf FILE` (default: the pinned SmolLM2) on the CPU backend.
-fn load_gpt(f: &HashMap<String, String>) -> Result<sesame::task::gpt::LoadedGpt, String> {
+/// SmolLM2 from `--gguf` (default: where prepare-assets puts it), with the file's size in bytes.
+fn load_gpt(f: &HashMap<String, String>) -> Result<(sesame::task::gpt::LoadedGpt, usize), String> {
     let path = get(f, "gguf", "assets/models/smollm2-135m-instruct/v1/model.Q4_1.gguf".to_string())?;
     let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e} (scripts/prepare-assets.sh fetches it)"))?;
     let started = std::time::Instant::now();
     let gpt = sesame::task::gpt::LoadedGpt::from_gguf(&bytes, &burn::tensor::Device::flex())?;
     eprintln!("loaded {path} ({} bytes; {}) in {:.1} s", bytes.len(), gpt.storage, started.elapsed().as_secs_f64());
-    Ok(gpt)
+    Ok((gpt, bytes.len()))
 }
 
 /// Prints the in-context-learning accuracy table (task × number of examples in the prompt).
 fn icl_eval(f: &HashMap<String, String>) -> Result<(), String> {
     use sesame::task::icl::{accuracy, evaluate, task, SHOTS, TASKS};
-    let gpt = load_gpt(f)?;
+    let (gpt, _) = load_gpt(f)?;
     let limit = get(f, "limit", 12usize)?;
     let shots: Vec<usize> = match f.get("shots") {
         Some(s) => s.split(',').map(|k| k.trim().parse().map_err(|_| format!("--shots: cannot read {k:?}"))).collect::<Result<_, _>>()?,
@@ -552,9 +563,8 @@ fn icl_eval(f: &HashMap<String, String>) -> Result<(), String> {
 fn gpt_bench(f: &HashMap<String, String>) -> Result<(), String> {
     use sesame::task::gpt::LoadedGpt;
     use sesame::model::KvCache;
-    let gpt: LoadedGpt = load_gpt(f)?;
+    let (gpt, file): (LoadedGpt, usize) = load_gpt(f)?;
     let params = burn::module::Module::num_params(&gpt.model);
-    let file = std::fs::metadata(get(f, "gguf", "assets/models/smollm2-135m-instruct/v1/model.Q4_1.gguf".to_string())?).map(|m| m.len()).unwrap_or(0);
     println!("{params} parameters: {:.1} MB as f32 on the device, from a {:.1} MB file ({:.1}×)", params as f64 * 4.0 / 1e6, file as f64 / 1e6, params as f64 * 4.0 / file.max(1) as f64);
     let prompt_tokens = get(f, "prompt-tokens", 128usize)?;
     let decode_tokens = get(f, "decode-tokens", 32usize)?;
@@ -583,6 +593,72 @@ fn gpt_bench(f: &HashMap<String, String>) -> Result<(), String> {
                 decode_tokens as f64 / decode
             );
         }
+    }
+    Ok(())
+}
+
+/// Pretrains (or resumes, when `--out` already has a `run.json`) the character GPT.
+fn gpt(f: &HashMap<String, String>) -> Result<(), String> {
+    use sesame::model::LlamaConfig;
+    use sesame::train::gpt::{train, GptRunConfig};
+    let out = PathBuf::from(f.get("out").ok_or("--out RUN_DIR is required")?);
+    let minutes = get(f, "minutes", 600.0)?;
+    if out.join("run.json").exists() {
+        train(&out, None, minutes)?;
+        return Ok(());
+    }
+    let shared = PathBuf::from(get(f, "shared", "../shared".to_string())?);
+    let hidden = get(f, "hidden", 256)?;
+    let mut model = LlamaConfig::new(0, hidden, get(f, "ffn", 704)?, get(f, "layers", 4)?, get(f, "heads", 4)?, get(f, "kv-heads", 2)?);
+    model.max_position_embeddings = get(f, "window", 128)?;
+    model.rope_theta = get(f, "rope-theta", 10000.0)?;
+    model.initializer_range = get(f, "init-std", 0.02)?;
+    let cfg = GptRunConfig {
+        corpus: shared.join("data/corpus/zh"),
+        t2s: Some(PathBuf::from(get(f, "t2s", "data/zh-t2s.tsv".to_string())?)),
+        poems: get(f, "poems", 20000)?,
+        poetry_share: get(f, "poetry-share", 0.4)?,
+        min_count: get(f, "min-count", 3)?,
+        model,
+        steps: get(f, "steps", 3000)?,
+        batch: get(f, "batch", 16)?,
+        seq: get(f, "seq", 128)?,
+        lr: get(f, "lr", 2e-3)?,
+        warmup: get(f, "warmup", 100)?,
+        seed: get(f, "seed", 42)?,
+        eval_every: get(f, "eval-every", 250)?,
+        eval_windows: get(f, "eval-windows", 32)?,
+        ckpt_every: get(f, "ckpt-every", 100)?,
+        backend: Backend::Flex,
+    };
+    if cfg.seq > cfg.model.max_position_embeddings {
+        return Err(format!("--seq {} is longer than the model's window {}", cfg.seq, cfg.model.max_position_embeddings));
+    }
+    train(&out, Some(cfg), minutes)?;
+    Ok(())
+}
+
+/// Ships a finished character-GPT run.
+fn gpt_export(f: &HashMap<String, String>) -> Result<(), String> {
+    let out = PathBuf::from(f.get("out").ok_or("--out RUN_DIR is required")?);
+    let to = PathBuf::from(get(f, "to", "assets/models/gpt-zh/v1".to_string())?);
+    let manifest = PathBuf::from(get(f, "manifest", "assets/models/manifest.json".to_string())?);
+    let name = "Sesame GPT (Chinese characters): pretrained from scratch";
+    sesame::train::gpt_export::export(&out, &to, "gpt-zh", name, &manifest)?;
+    println!("wrote {} (card.json has the figures)", to.display());
+    Ok(())
+}
+
+/// Prints a shipped character GPT's held-out figures and greedy continuations.
+fn gpt_eval(f: &HashMap<String, String>) -> Result<(), String> {
+    let model = PathBuf::from(get(f, "model", "assets/models/gpt-zh/v1".to_string())?);
+    let (all, per, examples) = sesame::train::gpt_export::evaluate_shipped(&model)?;
+    println!("{:<20}{:>12}{:>10}{:>12}{:>8}", "source", "characters", "loss", "perplexity", "top-1");
+    for (name, e) in per.iter().chain(std::iter::once(&("all".to_string(), all.clone()))) {
+        println!("{name:<20}{:>12}{:>10.3}{:>12.1}{:>7.1}%", e.tokens, e.loss, e.loss.exp(), 100.0 * e.top1);
+    }
+    for (p, c) in examples {
+        println!("{p} → {c}");
     }
     Ok(())
 }

@@ -15,6 +15,14 @@ use super::sampling::{sample, Sampling};
 /// window, capped so that the KV cache of SmolLM2 stays under ~100 MB in a browser tab.
 pub const MAX_CONTEXT: usize = 2048;
 
+/// Prompts for Sesame's Chinese character GPT: the lecture's 台→湾→大→学 chain, in both
+/// scripts, and the openings of well-known poems (the page's example buttons; their greedy
+/// continuations go into the model card).
+pub const GPT_ZH_EXAMPLES: [&str; 7] = ["台", "台湾", "台湾大", "臺灣大", "床前明月光，", "白日依山尽，", "春眠不觉晓，"];
+
+/// Example prompts for SmolLM2 (English).
+pub const SMOLLM2_EXAMPLES: [&str; 4] = ["The capital of France is", "Once upon a time, there was a", "The opposite of hot is", "def fibonacci(n):"];
+
 /// A GPT with its tokenizer on one device.
 pub struct LoadedGpt {
     /// Hyper-parameters.

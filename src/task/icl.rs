@@ -198,8 +198,8 @@ pub struct IclResult {
     pub correct: bool,
 }
 
-/// Greedy decoding until the end of the line (or [`MAX_ANSWER_TOKENS`]), after `cache` which
-/// holds `prefix_len` tokens of `ids`.
+/// Greedy decoding until the end of the line (or [`MAX_ANSWER_TOKENS`]) of the prompt `ids`,
+/// whose first `cache.len()` tokens `cache` already holds.
 async fn complete_ids(gpt: &LoadedGpt, cache: KvCache, ids: &[u32]) -> Result<String, String> {
     let rest = ids[cache.len()..].to_vec();
     let made = gpt

@@ -7,6 +7,8 @@ pub mod autoencoder;
 pub mod corpus;
 pub mod examples;
 pub mod export;
+pub mod gpt;
+pub mod gpt_export;
 pub mod images;
 pub mod qa;
 pub mod qa_export;

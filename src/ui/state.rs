@@ -189,6 +189,8 @@ pub struct AppState {
     pub qa_en: RwSignal<ModelStatus>,
     /// SmolLM2-135M-Instruct (GPT pages).
     pub smollm2: RwSignal<ModelStatus>,
+    /// Sesame's character-level Chinese GPT.
+    pub gpt_zh: RwSignal<ModelStatus>,
     /// `embed=1`: the page alone, without the site's header and footer (for iframes).
     pub embed: bool,
     /// Controls named by `hide=`.
@@ -220,6 +222,7 @@ impl AppState {
             qa_zh: RwSignal::new(ModelStatus::Idle),
             qa_en: RwSignal::new(ModelStatus::Idle),
             smollm2: RwSignal::new(ModelStatus::Idle),
+            gpt_zh: RwSignal::new(ModelStatus::Idle),
             embed: url_param("embed").is_some_and(|v| v == "1" || v == "true"),
             hidden: StoredValue::new(Vec::new()),
             notices: RwSignal::new(Vec::new()),
@@ -331,8 +334,12 @@ impl AppState {
     }
 
     /// The status signal of a GPT by manifest id.
-    pub fn gpt_status(&self, _id: &str) -> RwSignal<ModelStatus> {
-        self.smollm2
+    pub fn gpt_status(&self, id: &str) -> RwSignal<ModelStatus> {
+        if id == crate::runtime::gpt::GPT_ZH {
+            self.gpt_zh
+        } else {
+            self.smollm2
+        }
     }
 
     /// Starts loading a GPT unless it is loaded or loading.

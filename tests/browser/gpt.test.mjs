@@ -118,8 +118,88 @@ test('bad input: empty prompt, prompt longer than the window, chat mode', { time
     await page.getByTestId('gpt-prompt').dispatchEvent('change');
     await page.waitForFunction(() => JSON.parse(document.querySelector('[data-testid=gpt-distribution]')?.dataset.top ?? '[]')[0]?.text === 'The', null, { timeout: SLOW });
     await page.screenshot({ path: join(ARTIFACTS, 'gpt-bad-input.png'), fullPage: true });
+    // Switching to the character GPT keeps the user's own prompt (its characters are mostly
+    // outside that vocabulary, which is no error), turns chat mode off and goes into the address.
+    await page.getByTestId('gpt-model-gpt-zh').click();
+    await page.getByTestId('gpt-zh-about').waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid=gpt-output]')?.dataset.busy === 'false' && document.querySelectorAll('[data-testid=gpt-candidate]').length > 0, null, { timeout: SLOW });
+    assert.equal(await page.getByTestId('gpt-prompt').inputValue(), 'What is the capital of Japan?');
+    assert.equal(await page.getByTestId('gpt-chat').isDisabled(), true);
+    assert.match(page.url(), /[?&]m=gpt-zh/);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
   }
 });
+
+// Sesame's own character GPT (tests/fixtures/gpt-zh-golden.json, from transformers on the
+// shipped f16 file): the lecture's 台→湾→大→学 and a poem continued greedily, on both paths.
+const zh = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'gpt-zh-golden.json'), 'utf8'));
+const zhCase = (p) => zh.cases.find((c) => c.prompt === p);
+
+for (const mode of MODES) {
+  test(`character GPT on ${mode.label}: 台 → 湾 → 大 → 学 by clicking bars, a poem line, golden ratios`, { timeout: 4 * SLOW }, async () => {
+    const browser = await launch({ webgpu: mode.webgpu });
+    try {
+      const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1200 } });
+      const errors = watchErrors(page);
+      const t0 = Date.now();
+      await page.goto(`${server.url}?p=gpt&m=gpt-zh&lang=zh-Hans&t=0&prompt=${encodeURIComponent('台')}${mode.query}`);
+      await page.getByTestId('gpt-candidate').first().waitFor({ timeout: 2 * SLOW });
+      figure(`${mode.label}.gpt_zh_first_distribution_ms`, Date.now() - t0);
+      assert.equal(await page.getByTestId('gpt-chat').isDisabled(), true, 'no chat template');
+      // The lecture's chain, by clicking bars as a student would: after 台 the argmax is 湾; after
+      // 台湾 the small model prefers 北 (台湾北部), but 大 is among the bars shown; after 台湾大
+      // the argmax is 学. Where transformers has the same text, the bars' log-probability gaps
+      // and argmax match it.
+      let worst = 0;
+      const gaps = (bars, ref) => {
+        const last = ref.top_logits.at(-1);
+        assert.equal(bars[0].text, ref.greedy_text[0], `argmax after ${ref.prompt}`);
+        for (let i = 1; i < 4; i++) worst = Math.max(worst, Math.abs(Math.log(bars[0].p / bars[i].p) - (last[0] - last[i])));
+      };
+      const bar = (text) => page.getByTestId('gpt-candidate').filter({ has: page.locator('.tok', { hasText: new RegExp(`^${text}$`) }) });
+      const chosen = async (made) => page.waitForFunction((t) => {
+        const out = document.querySelector('[data-testid=gpt-output]');
+        return out?.dataset.text === t && out.dataset.busy === 'false' && document.querySelectorAll('[data-testid=gpt-candidate]').length > 0;
+      }, made, { timeout: SLOW });
+      let bars = await top(page);
+      assert.equal(bars[0].text, '湾', `after 台: ${JSON.stringify(bars.slice(0, 5))}`);
+      gaps(bars, zhCase('台'));
+      figure(`${mode.label}.gpt_zh_p_湾_after_台`, bars[0].p);
+      await bar('湾').click();
+      await chosen('湾');
+      bars = await top(page);
+      const rank = bars.findIndex((b) => b.text === '大');
+      assert.ok(rank >= 0, `after 台湾, 大 is not among the bars ${JSON.stringify(bars.map((b) => b.text))}`);
+      figure(`${mode.label}.gpt_zh_大_after_台湾`, JSON.stringify({ rank: rank + 1, p: bars[rank].p, top: bars[0].text }));
+      await bar('大').click();
+      await chosen('湾大');
+      bars = await top(page);
+      assert.equal(bars[0].text, '学', `after 台湾大: ${JSON.stringify(bars.slice(0, 5))}`);
+      gaps(bars, zhCase('台湾大'));
+      figure(`${mode.label}.gpt_zh_p_学_after_台湾大`, bars[0].p);
+      assert.equal(await page.getByTestId('gpt-chosen').count(), 2);
+      assert.ok(worst < 2e-3, `log-probability gaps differ from transformers by ${worst}`);
+      figure(`${mode.label}.gpt_zh_logit_gap_max_diff`, worst);
+      await page.screenshot({ path: join(ARTIFACTS, `gpt-zh-chain-${mode.label}.png`), fullPage: true });
+      // A poem opening, continued greedily: the text equals transformers' continuation.
+      const poem = zhCase('床前明月光，');
+      await page.getByTestId('gpt-example').filter({ hasText: '床前明月光，' }).click();
+      await page.waitForFunction(() => document.querySelector('.gpt-text .prompt-text')?.textContent === '床前明月光，' && document.querySelectorAll('[data-testid=gpt-candidate]').length > 0, null, { timeout: SLOW });
+      await page.getByTestId('gpt-generate').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid=gpt-output]')?.dataset.busy === 'false' && document.querySelectorAll('[data-testid=gpt-chosen]').length > 0, null, { timeout: 2 * SLOW });
+      const text = await page.getByTestId('gpt-output').getAttribute('data-text');
+      // transformers stopped at <|endoftext|> (id 1), as the page does: the texts are equal.
+      const want = poem.greedy_text.replace('<|endoftext|>', '');
+      assert.ok(poem.greedy_ids.includes(1), 'the fixture continuation ends at <|endoftext|>');
+      assert.ok(text.length > 0 && text === want, `browser ${JSON.stringify(text)} vs transformers ${JSON.stringify(want)}`);
+      figure(`${mode.label}.gpt_zh_poem`, text);
+      figure(`${mode.label}.gpt_zh_decode_tokens_per_s`, Number(await speed(page, 'data-decode-tps')));
+      await page.screenshot({ path: join(ARTIFACTS, `gpt-zh-${mode.label}.png`), fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}

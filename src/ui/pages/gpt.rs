@@ -2,17 +2,17 @@
 //! bars (before and after temperature / top-k / top-p), click a bar to append that token or let
 //! the model sample; every chosen token keeps its probability; tokens per second.
 //!
-//! URL state: `prompt`, `t` (temperature), `k` (top-k), `pp` (top-p), `chat` (1: wrap the
-//! prompt in SmolLM2's chat template).
+//! URL state: `m` (`smollm2-135m-instruct` or `gpt-zh`), `prompt`, `t` (temperature), `k`
+//! (top-k), `pp` (top-p), `chat` (1: wrap the prompt in SmolLM2's chat template).
 
 use std::cell::RefCell;
 
 use leptos::prelude::*;
 
 use crate::model::KvCache;
-use crate::runtime::gpt::{loaded_gpt, SMOLLM2};
+use crate::runtime::gpt::{loaded_gpt, GPT_ZH, SMOLLM2};
 use crate::runtime::models::{now_ms, yield_to_browser};
-use crate::task::gpt::LoadedGpt;
+use crate::task::gpt::{LoadedGpt, GPT_ZH_EXAMPLES, SMOLLM2_EXAMPLES};
 use crate::task::masking::Rng;
 use crate::task::sampling::{distribution, sample, Sampling};
 use crate::ui::components::progress::LoadStatus;
@@ -61,8 +61,8 @@ struct Chosen {
 #[component]
 pub fn Gpt() -> impl IntoView {
     let app = expect_context::<AppState>();
-    let model = SMOLLM2;
-    let prompt = RwSignal::new(app.url_text("prompt", MAX_PROMPT_CHARS).unwrap_or_else(|| "The capital of France is".to_string()));
+    let model = RwSignal::new(app.url_check("m", |v| crate::ui::url::check_choice(v, &[SMOLLM2, GPT_ZH])).unwrap_or(SMOLLM2));
+    let prompt = RwSignal::new(app.url_text("prompt", MAX_PROMPT_CHARS).unwrap_or_else(|| examples(model.get_untracked())[0].to_string()));
     let temperature = RwSignal::new(app.url_check("t", |v| check_number(v, 0.0, 2.0)).unwrap_or(0.8) as f32);
     let top_k = RwSignal::new(app.url_check("k", |v| check_number(v, 0.0, 200.0)).unwrap_or(40.0) as usize);
     let top_p = RwSignal::new(app.url_check("pp", |v| check_number(v, 0.05, 1.0)).unwrap_or(0.95) as f32);
@@ -77,12 +77,12 @@ pub fn Gpt() -> impl IntoView {
     let stop = RwSignal::new(false);
     let speed = RwSignal::new(None::<(usize, f64, usize, f64)>); // prompt tokens, ms; decoded tokens, ms
     let context = RwSignal::new((0usize, 0usize));
-    let status = move || app.gpt_status(model).get();
-    Effect::new(move |_| app.ensure_gpt(model));
+    let status = move || app.gpt_status(model.get()).get();
+    Effect::new(move |_| app.ensure_gpt(model.get()));
 
     let settings = move || Sampling { temperature: temperature.get(), top_k: top_k.get(), top_p: top_p.get() };
     let redraw = move |gpt: &LoadedGpt| {
-        let s = Sampling { temperature: temperature.get_untracked(), top_k: top_k.get_untracked(), top_p: top_p.get_untracked() };
+        let s = untrack(settings);
         SESSION.with(|cell| {
             if let Some(sess) = cell.borrow().as_ref() {
                 bars.set(distribution(&sess.logits, &s, SHOW).into_iter().map(|c| Bar { id: c.id, text: gpt.token_text(c.id), prob: c.prob, pick: c.pick }).collect());
@@ -103,15 +103,16 @@ pub fn Gpt() -> impl IntoView {
     };
     let full_prompt = move || {
         let p = prompt.get_untracked();
-        match loaded_gpt(model) {
-            Some(g) if chat.get_untracked() => g.chat_prompt(&p),
+        match loaded_gpt(model.get_untracked()) {
+            Some(g) if chat.get_untracked() && g.chat_template.is_some() => g.chat_prompt(&p),
             _ => p,
         }
     };
     // (Re)starts from the prompt.
     let start = move || {
-        let Some(gpt) = loaded_gpt(model) else { return };
+        let Some(gpt) = loaded_gpt(model.get_untracked()) else { return };
         let text = full_prompt();
+        set_url_param("m", (model.get_untracked() != SMOLLM2).then_some(model.get_untracked()), false);
         set_url_param("prompt", Some(&prompt.get_untracked()), false);
         set_url_param("chat", chat.get_untracked().then_some("1"), false);
         chosen.set(Vec::new());
@@ -133,7 +134,7 @@ pub fn Gpt() -> impl IntoView {
             return;
         }
         let prompt_len = ids.len();
-        read_prompt.set(text.clone());
+        read_prompt.set(text);
         SESSION.with(|cell| *cell.borrow_mut() = Some(Session { ids, prompt_len, cache: KvCache::new(), logits: Vec::new() }));
         busy.set(true);
         leptos::task::spawn_local(async move {
@@ -182,7 +183,7 @@ pub fn Gpt() -> impl IntoView {
         }
     };
     let pick = move |bar: Bar| {
-        let Some(gpt) = loaded_gpt(model) else { return };
+        let Some(gpt) = loaded_gpt(model.get_untracked()) else { return };
         if busy.get_untracked() {
             return;
         }
@@ -193,7 +194,7 @@ pub fn Gpt() -> impl IntoView {
         });
     };
     let generate = move |n: usize| {
-        let Some(gpt) = loaded_gpt(model) else { return };
+        let Some(gpt) = loaded_gpt(model.get_untracked()) else { return };
         if busy.get_untracked() || SESSION.with(|c| c.borrow().is_none()) {
             return;
         }
@@ -226,7 +227,7 @@ pub fn Gpt() -> impl IntoView {
     };
     // Start when the model is ready and whenever the prompt or chat mode changes.
     Effect::new(move |_| {
-        let _ = (prompt.get(), chat.get());
+        let _ = (prompt.get(), chat.get(), model.get());
         if matches!(status(), ModelStatus::Ready(_)) {
             start();
         }
@@ -237,11 +238,28 @@ pub fn Gpt() -> impl IntoView {
         set_url_param("t", Some(&format!("{}", s.temperature)), false);
         set_url_param("k", Some(&s.top_k.to_string()), false);
         set_url_param("pp", Some(&format!("{}", s.top_p)), false);
-        if let Some(gpt) = loaded_gpt(model) {
+        if let Some(gpt) = loaded_gpt(model.get_untracked()) {
             redraw(&gpt);
         }
     });
 
+    // Another model: its own session; the prompt follows unless the user wrote their own.
+    let switch = move |id: &'static str| {
+        if model.get_untracked() == id {
+            return;
+        }
+        let mine = examples(model.get_untracked()).contains(&prompt.get_untracked().as_str());
+        SESSION.with(|cell| *cell.borrow_mut() = None);
+        problem.set(None);
+        bars.set(Vec::new());
+        chosen.set(Vec::new());
+        text_out.set(String::new());
+        speed.set(None);
+        model.set(id);
+        if mine {
+            prompt.set(examples(id)[0].to_string());
+        }
+    };
     let bar_view = move || {
         let list = bars.get();
         let max = list.iter().map(|b| b.prob.max(b.pick)).fold(0.0f32, f32::max).max(1e-6);
@@ -285,14 +303,22 @@ pub fn Gpt() -> impl IntoView {
             <div class="panel controls">
                 <div class="presets" data-control="model">
                     <span class="label">{move || app.t(T::ModelLabel)}</span>
-                    <button class="active" data-testid="gpt-model-smollm2">"SmolLM2-135M-Instruct"</button>
-                    {move || match status() { ModelStatus::Ready(_) => loaded_gpt(model).map(|g| view! { <span class="hint">{g.storage.clone()}</span> }), _ => None }}
+                    <button class:active=move || model.get() == SMOLLM2 data-testid="gpt-model-smollm2" disabled=move || busy.get() on:click=move |_| switch(SMOLLM2)>"SmolLM2-135M-Instruct"</button>
+                    <button class:active=move || model.get() == GPT_ZH data-testid="gpt-model-gpt-zh" disabled=move || busy.get() on:click=move |_| switch(GPT_ZH)>{move || app.t(T::GptModelZh)}</button>
+                    {move || match status() { ModelStatus::Ready(_) => loaded_gpt(model.get()).map(|g| view! { <span class="hint">{g.storage.clone()}</span> }), _ => None }}
+                </div>
+                {move || (model.get() == GPT_ZH).then(|| view! { <p class="hint" data-testid="gpt-zh-about">{app.t(T::GptZhAbout)}</p> })}
+                <div class="presets" data-control="examples">
+                    <span class="label">{move || app.t(T::CtxPresets)}</span>
+                    {move || examples(model.get()).iter().map(|&e| view! {
+                        <button class:active=move || prompt.get() == e data-testid="gpt-example" disabled=move || busy.get() on:click=move |_| prompt.set(e.to_string())>{e}</button>
+                    }).collect_view()}
                 </div>
                 <label class="target wide" data-control="prompt"><span class="label">{move || app.t(T::GptPrompt)}</span>
                     <textarea rows="3" maxlength=MAX_PROMPT_CHARS.to_string() data-testid="gpt-prompt" prop:value=move || prompt.get()
                         on:change=move |ev| prompt.set(event_target_value(&ev))></textarea>
                 </label>
-                <label class="check" data-control="chat"><input type="checkbox" data-testid="gpt-chat" prop:checked=move || chat.get() on:change=move |ev| chat.set(event_target_checked(&ev)) />
+                <label class="check" data-control="chat"><input type="checkbox" data-testid="gpt-chat" prop:checked=move || chat.get() disabled=move || model.get() == GPT_ZH on:change=move |ev| chat.set(event_target_checked(&ev)) />
                     {move || app.t(T::GptChat)}</label>
                 <div class="sliders" data-control="sampling">
                     <label>{move || format!("{} {:.2}{}", app.t(T::GptTemperature), temperature.get(), if temperature.get() == 0.0 { " (greedy)" } else { "" })}
@@ -309,7 +335,7 @@ pub fn Gpt() -> impl IntoView {
                     <button data-testid="gpt-reset" disabled=move || busy.get() on:click=move |_| start()>{move || app.t(T::GptReset)}</button>
                 </div>
             </div>
-            <LoadStatus status=Signal::derive(status) retry=Callback::new(move |_| { app.gpt_status(model).set(ModelStatus::Idle); app.ensure_gpt(model); }) />
+            <LoadStatus status=Signal::derive(status) retry=Callback::new(move |_| { app.gpt_status(model.get_untracked()).set(ModelStatus::Idle); app.ensure_gpt(model.get_untracked()); }) />
             {move || problem.get().map(|p| view! { <div class="message warn" role="status" data-testid="gpt-problem">{p}</div> })}
             <div class="panel" data-testid="gpt-output" data-text=move || text_out.get() data-busy=move || busy.get().to_string()>
                 <p class="gpt-text"><span class="prompt-text">{move || read_prompt.get()}</span><span class="made">{move || text_out.get()}</span>{move || busy.get().then_some(view! { <span class="cursor">"▍"</span> })}</p>
@@ -344,4 +370,13 @@ fn visible(text: &str) -> String {
         return "∅".into();
     }
     text.replace(' ', "␣").replace('\n', "↵")
+}
+
+/// The example prompts offered for a model.
+fn examples(id: &str) -> &'static [&'static str] {
+    if id == GPT_ZH {
+        &GPT_ZH_EXAMPLES
+    } else {
+        &SMOLLM2_EXAMPLES
+    }
 }
