@@ -75,7 +75,7 @@ pub fn load(language: Language, dir: &Path, t2s: Option<&HashMap<char, char>>, p
             let drcd = paragraphs_zh(&read_text(&dir.join("drcd_contexts_zh-hant.txt"))?);
             let cmrc = paragraphs_zh(&read_text(&dir.join("cmrc2018_trial_contexts_zh-hans.txt"))?);
             if let Some(t2s) = t2s {
-                let s2t: HashMap<char, char> = t2s.iter().map(|(t, s)| (*s, *t)).collect();
+                let s2t = simplified_to_traditional(t2s);
                 add("drcd-simplified", "drcd_contexts_zh-hant.txt", 0.25, convert(&drcd, t2s));
                 add("cmrc-traditional", "cmrc2018_trial_contexts_zh-hans.txt", 0.08, convert(&cmrc, &s2t));
             }
@@ -127,6 +127,17 @@ fn read_gz(path: &Path) -> Result<String, String> {
     let mut out = String::new();
     flate2::read::GzDecoder::new(file).read_to_string(&mut out).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(out)
+}
+
+/// The reverse of a traditional → simplified table. Where several traditional characters share
+/// one simplified form (发 ← 發, 髮) the smallest code point is kept, so every load converts the
+/// same way (a plain `collect` would keep whichever the hash order gives last).
+fn simplified_to_traditional(t2s: &HashMap<char, char>) -> HashMap<char, char> {
+    let mut s2t: HashMap<char, char> = HashMap::new();
+    for (&t, &s) in t2s {
+        s2t.entry(s).and_modify(|old| *old = (*old).min(t)).or_insert(t);
+    }
+    s2t
 }
 
 fn convert(docs: &[Document], table: &HashMap<char, char>) -> Vec<Document> {
@@ -240,6 +251,14 @@ fn shakespeare(text: &str) -> Vec<Document> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reverse_table_is_the_same_on_every_load() {
+        let t2s: HashMap<char, char> = [('發', '发'), ('髮', '发'), ('灣', '湾')].into_iter().collect();
+        let s2t = simplified_to_traditional(&t2s);
+        assert_eq!(s2t[&'湾'], '灣');
+        assert_eq!(s2t[&'发'], '發'.min('髮'));
+    }
 
     #[test]
     fn splits_chinese_and_english_sentences() {
