@@ -104,7 +104,7 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
         .into_iter()
         .map(|(name, e)| json!({"source": name, "masked_tokens": e.targets, "mlm_loss": round(e.mlm_loss), "mlm_top1": round(e.top1), "mlm_top5": round(e.top5), "pair_accuracy": round(e.pair_acc)}))
         .collect();
-    let log = run::read_log(run_dir);
+    let log: Vec<run::LogLine> = run::read_log(run_dir);
     let train_lines: Vec<&run::LogLine> = log.iter().filter(|l| l.train_loss.is_some()).collect();
     let tail = &train_lines[train_lines.len().saturating_sub(5)..];
     let final_train = tail.iter().filter_map(|l| l.train_loss).sum::<f64>() / tail.len().max(1) as f64;

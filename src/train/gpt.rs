@@ -288,15 +288,11 @@ pub fn evaluate(model: &Llama, windows: &[Vec<u32>], batch: usize, device: &Devi
         let logits = logits.reshape([b * t, v]);
         let guess = logits.clone().argmax(1).reshape([b * t]); // [B·T]
         let logp = log_softmax(logits, 1).gather(1, targets.clone().reshape([b * t, 1])); // [B·T, 1]
-        loss -= scalar(logp.sum());
-        right += scalar(guess.equal(targets).float().sum()).round() as usize;
+        loss -= run::scalar(logp.sum());
+        right += run::scalar(guess.equal(targets).float().sum()).round() as usize;
         n += b * t;
     }
     LmEval { tokens: n, loss: loss / n.max(1) as f64, top1: right as f64 / n.max(1) as f64 }
-}
-
-fn scalar(t: Tensor<1>) -> f64 {
-    t.into_data().convert::<f64>().try_to_vec::<f64>().map(|v| v[0]).unwrap_or(f64::NAN)
 }
 
 // ---------------------------------------------------------------- the loop
@@ -334,13 +330,7 @@ pub struct GptLogLine {
 
 /// Reads a run's log.
 pub fn read_log(dir: &Path) -> Vec<GptLogLine> {
-    std::fs::read_to_string(dir.join("log.jsonl")).unwrap_or_default().lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
-}
-
-fn append_log(dir: &Path, line: &GptLogLine) -> Result<(), String> {
-    use std::io::Write;
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("log.jsonl")).map_err(|e| e.to_string())?;
-    writeln!(f, "{}", serde_json::to_string(line).map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+    run::read_log(dir)
 }
 
 /// The model of a run: fresh (seeded) or from `checkpoint`, parameters numbered for the optimiser.
@@ -365,18 +355,21 @@ pub fn validation_set(cfg: &GptRunConfig, data: &GptData) -> Vec<(String, Vec<Ve
 pub fn train(dir: &Path, fresh: Option<GptRunConfig>, minutes: f64) -> Result<GptState, String> {
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     let resuming = dir.join("run.json").exists();
-    let fresh = match (resuming, fresh) {
+    // A fresh run reads the corpus once: that load builds tokenizer.json and sizes the model.
+    let (cfg, data) = match (resuming, fresh) {
         (false, Some(mut c)) => {
-            let data = c.load(dir)?; // writes tokenizer.json
+            let data = c.load(dir)?;
             c.model.vocab_size = data.tokenizer.vocab_size();
             c.model.eos_token_id = Some(EOT);
             c.model.validate()?;
-            Some(c)
+            (run::load_or_create(dir, Some(c))?, data)
         }
-        (_, f) => f,
+        (_, f) => {
+            let cfg: GptRunConfig = run::load_or_create(dir, f)?;
+            let data = cfg.load(dir)?;
+            (cfg, data)
+        }
     };
-    let cfg: GptRunConfig = run::load_or_create(dir, fresh)?;
-    let data = cfg.load(dir)?;
     if data.tokenizer.vocab_size() != cfg.model.vocab_size {
         return Err(format!("tokenizer.json has {} tokens but the model {}", data.tokenizer.vocab_size(), cfg.model.vocab_size));
     }
@@ -398,7 +391,7 @@ pub fn train(dir: &Path, fresh: Option<GptRunConfig>, minutes: f64) -> Result<Gp
     if state.step == 0 {
         let e = validate(&model);
         eprintln!("  valid (step 0): loss {:.3}  top-1 {:.3}", e.loss, e.top1);
-        append_log(dir, &GptLogLine { step: 0, tokens: 0, seconds: 0.0, train_loss: None, lr: None, valid: Some(e) })?;
+        run::append_log(dir, &GptLogLine { step: 0, tokens: 0, seconds: 0.0, train_loss: None, lr: None, valid: Some(e) })?;
     }
     let started = Instant::now();
     let base = state.seconds;
@@ -409,7 +402,7 @@ pub fn train(dir: &Path, fresh: Option<GptRunConfig>, minutes: f64) -> Result<Gp
         let loss = lm_loss(&model, &batch, &device);
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         model = optim.step(lr, model, grads);
-        sum += scalar(loss);
+        sum += run::scalar(loss);
         count += 1;
         state.step += 1;
         state.tokens += (cfg.batch * cfg.seq) as u64;
@@ -423,13 +416,13 @@ pub fn train(dir: &Path, fresh: Option<GptRunConfig>, minutes: f64) -> Result<Gp
                 lr,
                 state.tokens as f64 / state.seconds.max(1e-9)
             );
-            append_log(dir, &GptLogLine { step: state.step, tokens: state.tokens, seconds: state.seconds, train_loss: Some(sum / count as f64), lr: Some(lr), valid: None })?;
+            run::append_log(dir, &GptLogLine { step: state.step, tokens: state.tokens, seconds: state.seconds, train_loss: Some(sum / count as f64), lr: Some(lr), valid: None })?;
             (sum, count) = (0.0, 0);
         }
         if state.step % cfg.eval_every == 0 || state.step == cfg.steps {
             let e = validate(&model);
             eprintln!("  valid: loss {:.3}  top-1 {:.3}", e.loss, e.top1);
-            append_log(dir, &GptLogLine { step: state.step, tokens: state.tokens, seconds: state.seconds, train_loss: None, lr: None, valid: Some(e) })?;
+            run::append_log(dir, &GptLogLine { step: state.step, tokens: state.tokens, seconds: state.seconds, train_loss: None, lr: None, valid: Some(e) })?;
         }
         if state.step % cfg.ckpt_every == 0 {
             run::write_checkpoint(dir, &model.export(), &optim, &state)?;

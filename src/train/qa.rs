@@ -335,10 +335,6 @@ pub fn batch_loss(model: &BertForQuestionAnswering, features: &[&Feature], pad: 
     (ce(out.start, starts) + ce(out.end, ends)).div_scalar(2.0)
 }
 
-fn scalar(t: Tensor<1>) -> f64 {
-    t.into_data().convert::<f64>().try_to_vec::<f64>().map(|v| v[0]).unwrap_or(f64::NAN)
-}
-
 // ---------------------------------------------------------------- evaluation
 
 /// EM / F1 (percent) of a model on questions, with the loss of their features.
@@ -387,7 +383,7 @@ pub fn evaluate_each(model: &BertForQuestionAnswering, tokenizer: &TextEncoder, 
     let refs: Vec<&Feature> = feats.iter().collect();
     let mut loss = 0.0;
     for chunk in refs.chunks(32) {
-        loss += scalar(batch_loss(model, chunk, pad, device)) * chunk.len() as f64;
+        loss += run::scalar(batch_loss(model, chunk, pad, device)) * chunk.len() as f64;
     }
     let d = n.max(1) as f64;
     (QaEval { questions: n, em: 100.0 * em / d, f1: 100.0 * f1 / d, loss: loss / refs.len().max(1) as f64 }, each)
@@ -424,13 +420,7 @@ pub struct QaLogLine {
 
 /// Reads a run's log.
 pub fn read_log(dir: &Path) -> Vec<QaLogLine> {
-    std::fs::read_to_string(dir.join("log.jsonl")).unwrap_or_default().lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
-}
-
-fn append_log(dir: &Path, line: &QaLogLine) -> Result<(), String> {
-    use std::io::Write;
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("log.jsonl")).map_err(|e| e.to_string())?;
-    writeln!(f, "{}", serde_json::to_string(line).map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+    run::read_log(dir)
 }
 
 /// The order of features in the pass that contains `step`: a shuffle fixed by (seed, pass), so
@@ -468,7 +458,7 @@ pub fn train(dir: &Path, fresh: Option<QaRunConfig>, minutes: f64) -> Result<QaS
     if state.step == 0 {
         let e = validate(&model);
         eprintln!("  valid (step 0): loss {:.3}  EM {:.1}  F1 {:.1}", e.loss, e.em, e.f1);
-        append_log(dir, &QaLogLine { step: 0, seconds: 0.0, train_loss: None, lr: None, valid: Some(e) })?;
+        run::append_log(dir, &QaLogLine { step: 0, seconds: 0.0, train_loss: None, lr: None, valid: Some(e) })?;
     }
     let n = data.features.len();
     let started = Instant::now();
@@ -486,19 +476,19 @@ pub fn train(dir: &Path, fresh: Option<QaRunConfig>, minutes: f64) -> Result<QaS
         let loss = batch_loss(&model, &batch, pad, &device);
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         model = optim.step(lr, model, grads);
-        sum += scalar(loss);
+        sum += run::scalar(loss);
         count += 1;
         state.step += 1;
         state.seconds = base + started.elapsed().as_secs_f64();
         if state.step % 10 == 0 || state.step == total {
             eprintln!("step {:>5}/{total}  loss {:.3}  lr {:.2e}  {:.2} s/step", state.step, sum / count as f64, lr, state.seconds / state.step as f64);
-            append_log(dir, &QaLogLine { step: state.step, seconds: state.seconds, train_loss: Some(sum / count as f64), lr: Some(lr), valid: None })?;
+            run::append_log(dir, &QaLogLine { step: state.step, seconds: state.seconds, train_loss: Some(sum / count as f64), lr: Some(lr), valid: None })?;
             (sum, count) = (0.0, 0);
         }
         if state.step % cfg.eval_every == 0 || state.step == total {
             let e = validate(&model);
             eprintln!("  valid: loss {:.3}  EM {:.1}  F1 {:.1}", e.loss, e.em, e.f1);
-            append_log(dir, &QaLogLine { step: state.step, seconds: state.seconds, train_loss: None, lr: None, valid: Some(e) })?;
+            run::append_log(dir, &QaLogLine { step: state.step, seconds: state.seconds, train_loss: None, lr: None, valid: Some(e) })?;
         }
         if state.step % cfg.ckpt_every == 0 {
             run::write_checkpoint(dir, &model.export(), &optim, &state)?;

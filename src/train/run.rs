@@ -404,8 +404,9 @@ fn forward(model: &BertForPreTraining, b: &TrainBatch, device: &Device) -> (Tens
     (mlm, pair, t)
 }
 
-fn scalar(t: Tensor<1>) -> f64 {
-    t.into_data().convert::<f32>().try_to_vec::<f32>().map(|v| v[0] as f64).unwrap_or(f64::NAN)
+/// The value of a one-element tensor (NaN if it cannot be read), shared by the trainers.
+pub(crate) fn scalar(t: Tensor<1>) -> f64 {
+    t.into_data().convert::<f64>().try_to_vec::<f64>().map(|v| v[0]).unwrap_or(f64::NAN)
 }
 
 /// Fixed validation batches (the same for every evaluation of a run).
@@ -498,13 +499,14 @@ pub struct LogLine {
     pub valid: Option<Eval>,
 }
 
-fn append_log(path: &Path, line: &LogLine) -> Result<(), String> {
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(|e| e.to_string())?;
+/// Appends one line to the `log.jsonl` of the run in `dir` (every trainer's log).
+pub fn append_log<T: Serialize>(dir: &Path, line: &T) -> Result<(), String> {
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("log.jsonl")).map_err(|e| e.to_string())?;
     writeln!(f, "{}", serde_json::to_string(line).map_err(|e| e.to_string())?).map_err(|e| e.to_string())
 }
 
-/// Reads every line of a run's log.
-pub fn read_log(dir: &Path) -> Vec<LogLine> {
+/// Every line of the `log.jsonl` of the run in `dir` that reads as a `T`.
+pub fn read_log<T: serde::de::DeserializeOwned>(dir: &Path) -> Vec<T> {
     std::fs::read_to_string(dir.join("log.jsonl")).unwrap_or_default().lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
 }
 
@@ -582,10 +584,9 @@ pub fn train(dir: &Path, fresh: Option<RunConfig>, minutes: f64) -> Result<RunSt
     eprintln!("parameters: {} ({} trainable blocks)", model.num_params(), frozen.map_or(model.bert.num_layers(), |n| model.bert.num_layers().saturating_sub(n)));
     let valid = validation_batches(&data, &cfg, task);
     let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, task, false);
-    let log = dir.join("log.jsonl");
     if state.step == 0 {
         let e = evaluate(&model, &valid, &device);
-        append_log(&log, &LogLine { step: 0, tokens: 0, seconds: 0.0, train_loss: None, train_mlm: None, lr: None, valid: Some(e) })?;
+        append_log(dir, &LogLine { step: 0, tokens: 0, seconds: 0.0, train_loss: None, train_mlm: None, lr: None, valid: Some(e) })?;
     }
     let started = Instant::now();
     let base_seconds = state.seconds;
@@ -609,13 +610,13 @@ pub fn train(dir: &Path, fresh: Option<RunConfig>, minutes: f64) -> Result<RunSt
         if state.step % log_every == 0 {
             let line = LogLine { step: state.step, tokens: state.tokens, seconds: state.seconds, train_loss: Some(sum_loss / n as f64), train_mlm: Some(sum_mlm / n as f64), lr: Some(lr), valid: None };
             eprintln!("step {:>6}  loss {:.3} (mlm {:.3})  lr {:.2e}  {:.0} tok/s", state.step, sum_loss / n as f64, sum_mlm / n as f64, lr, state.tokens as f64 / state.seconds.max(1e-9));
-            append_log(&log, &line)?;
+            append_log(dir, &line)?;
             (sum_loss, sum_mlm, n) = (0.0, 0.0, 0);
         }
         if state.step % cfg.eval_every == 0 || state.step == cfg.total_steps() {
             let e = evaluate(&model, &valid, &device);
             eprintln!("  valid: mlm {:.3}  top1 {:.3}  top5 {:.3}  pair acc {:.3}", e.mlm_loss, e.top1, e.top5, e.pair_acc);
-            append_log(&log, &LogLine { step: state.step, tokens: state.tokens, seconds: state.seconds, train_loss: None, train_mlm: None, lr: None, valid: Some(e) })?;
+            append_log(dir, &LogLine { step: state.step, tokens: state.tokens, seconds: state.seconds, train_loss: None, train_mlm: None, lr: None, valid: Some(e) })?;
         }
         if state.step % cfg.ckpt_every == 0 {
             save_checkpoint(dir, &model, &optim, &state)?;
