@@ -1,4 +1,4 @@
-# Reference for tests/pretraining.rs: HF BertForPreTraining on the counting-sequence task
+# Reference for tests/native/pretraining.rs: HF BertForPreTraining on the counting-sequence task
 # (same sizes and optimiser as the Rust test). Usage: python scripts/counting_reference.py 1500
 import torch, random, sys
 from transformers import BertConfig, BertForPreTraining

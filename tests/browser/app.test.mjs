@@ -3,10 +3,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serve, launch, watchErrors, figure, readMatrix, contrast, ARTIFACTS, SLOW } from './harness.mjs';
+import { existsSync } from 'node:fs';
+import { serve, launch, watchErrors, figure, readMatrix, contrast, ARTIFACTS, ROOT, SLOW } from './harness.mjs';
 
 // The default experiment: sentences 1–5 use "apple" the fruit, 6–10 the company.
 const GROUPS = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1];
+// Sesame's pretrained BERTs (issue 3), checked on the diagnostics page when shipped.
+const PRETRAINED = ['bert-zh', 'bert-en'].filter((id) => existsSync(join(ROOT, 'dist', 'assets', 'models', id, 'v1', 'model.safetensors')));
 let server;
 const matrices = {};
 
@@ -66,7 +69,7 @@ for (const mode of MODES) {
     }
   });
 
-  test(`diagnostics on ${mode.label}: hidden states match the PyTorch fixture`, { timeout: 2 * SLOW }, async () => {
+  test(`diagnostics on ${mode.label}: MiniLM hidden states and Sesame's BERTs match their PyTorch fixtures`, { timeout: 5 * SLOW }, async () => {
     const browser = await launch({ webgpu: mode.webgpu });
     try {
       const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
@@ -87,6 +90,19 @@ for (const mode of MODES) {
       figure(`${mode.label}.adapter`, await page.getByTestId('diag-backend').textContent());
       figure(`${mode.label}.wasm_memory_bytes_after_load`, Number(await page.getByTestId('wasm-memory').getAttribute('data-bytes')));
       await page.screenshot({ path: join(ARTIFACTS, `diagnostics-${mode.label}.png`), fullPage: true });
+
+      // Sesame's own BERTs on the same page (one page load: on SwiftShader a second one would
+      // repeat the MiniLM check above for minutes): MLM and pair logits vs HF BertForPreTraining.
+      await page.getByTestId('check-pretrained').click();
+      for (const id of PRETRAINED) {
+        const table = page.getByTestId(`golden-${id}`);
+        await table.waitFor({ timeout: 2 * SLOW });
+        const diff = Number(await table.getAttribute('data-max-diff'));
+        assert.equal(await table.getAttribute('data-pass'), 'true', `${id}: ${diff}`);
+        assert.ok(diff <= 1e-3, `${id}: ${diff}`);
+        figure(`${mode.label}.golden_${id}_max_abs_diff`, diff);
+      }
+      await page.screenshot({ path: join(ARTIFACTS, `diagnostics-pretrained-${mode.label}.png`), fullPage: true });
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();

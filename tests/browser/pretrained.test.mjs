@@ -1,6 +1,7 @@
 // Sesame's own pretrained BERTs in real headless Chromium: the masking page fills in the
-// lecture's examples on WebGPU (CPU adapter) and on the CPU fallback, the golden check passes
-// on both, the sentence-pair page works, and bad input gets messages. Screenshots go to artifacts/.
+// lecture's examples on WebGPU (CPU adapter) and on the CPU fallback, the sentence-pair page
+// works, and bad input gets messages (their golden check is on the diagnostics page, tested in
+// app.test.mjs). Screenshots go to artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -11,8 +12,6 @@ import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW } from './har
 // tests are reported as skipped, with the reason.
 const shipped = (id) => existsSync(join(ROOT, 'dist', 'assets', 'models', id, 'v1', 'model.safetensors'));
 const skip = (id) => (shipped(id) ? false : `Sesame's pretrained ${id} is not shipped yet (assets/models/${id}/v1)`);
-const SHIPPED = ['bert-zh', 'bert-en'].filter(shipped);
-const SKIP = SHIPPED.length ? false : "Sesame's pretrained BERTs are not shipped yet (assets/models/bert-*/v1)";
 
 let server;
 before(async () => { server = await serve(); });
@@ -55,19 +54,25 @@ for (const mode of MODES) {
     }
   });
 
-  test(`masking page on ${mode.label}: "The capital of France is [MASK]." → paris in the top 5; chips cycle`, { timeout: 3 * SLOW, skip: skip('bert-en') }, async () => {
+  test(`masking page on ${mode.label}: "The capital of France is [MASK]." → paris in the top 5${mode.webgpu ? '' : '; chips cycle'}`, { timeout: 3 * SLOW, skip: skip('bert-en') }, async () => {
     const browser = await launch({ webgpu: mode.webgpu });
     try {
       const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1100 } });
       const errors = watchErrors(page);
-      // Warm-up run, then the measured one (the first includes loading and shader compilation).
-      await fill(page, 'bert-en', 'The capital of Japan is [MASK].', mode.query);
+      // On the CPU fallback: a warm-up run, then the measured one (the first includes loading).
+      // On SwiftShader every new sentence length compiles new shaders (~1 min each), so the
+      // WebGPU run does the lecture's sentence alone and leaves the chip cycle to the CPU run.
+      if (!mode.webgpu) await fill(page, 'bert-en', 'The capital of Japan is [MASK].', mode.query);
       const en = await fill(page, 'bert-en', 'The capital of France is [MASK].', mode.query);
       assert.ok(en.tokens.slice(0, 5).includes('paris'), `en top 5: ${en.tokens}`);
-      figure(`${mode.label}.fill_mask_en_ms`, en.ms);
+      figure(`${mode.label}.fill_mask_en_${mode.webgpu ? 'first_' : ''}ms`, en.ms);
       figure(`${mode.label}.top5_en`, en.tokens.slice(0, 5).join(' '));
       await page.getByTestId('loss-curve').waitFor({ timeout: SLOW });
       await page.screenshot({ path: join(ARTIFACTS, `masking-en-paris-${mode.label}.png`), fullPage: true });
+      if (mode.webgpu) {
+        assert.deepEqual(errors, []);
+        return;
+      }
       // Clicking a chip cycles keep → [MASK] → random token → keep.
       const chip = page.getByTestId('chip-2'); // "capital"
       await chip.click();
@@ -79,28 +84,6 @@ for (const mode of MODES) {
       await page.waitForFunction(() => document.querySelectorAll('[data-testid=prediction-card]').length === 1, null, { timeout: SLOW });
       assert.match(page.url(), /m=bert-en/);
       await page.screenshot({ path: join(ARTIFACTS, `masking-en-${mode.label}.png`), fullPage: true });
-      assert.deepEqual(errors, []);
-    } finally {
-      await browser.close();
-    }
-  });
-
-  test(`diagnostics on ${mode.label}: Sesame's BERTs match HF BertForPreTraining`, { timeout: 3 * SLOW, skip: SKIP }, async () => {
-    const browser = await launch({ webgpu: mode.webgpu });
-    try {
-      const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1400 } });
-      const errors = watchErrors(page);
-      await page.goto(`${server.url}?p=diagnostics&lang=en${mode.query}`);
-      await page.getByTestId('check-pretrained').click();
-      for (const id of SHIPPED) {
-        const table = page.getByTestId(`golden-${id}`);
-        await table.waitFor({ timeout: 2 * SLOW });
-        const diff = Number(await table.getAttribute('data-max-diff'));
-        assert.equal(await table.getAttribute('data-pass'), 'true', `${id}: ${diff}`);
-        assert.ok(diff <= 1e-3, `${id}: ${diff}`);
-        figure(`${mode.label}.golden_${id}_max_abs_diff`, diff);
-      }
-      await page.screenshot({ path: join(ARTIFACTS, `diagnostics-pretrained-${mode.label}.png`), fullPage: true });
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();

@@ -22,13 +22,16 @@ const url = (model, q, doc, extra = '') => `${server.url}?p=qa&lang=en&m=${model
 
 for (const model of MODELS) {
   for (const mode of MODES) {
-    test(`${model} on ${mode.label}: scores equal PyTorch; a preset highlights its gold answer`, { timeout: 6 * SLOW }, async () => {
+    test(`${model} on ${mode.label}: scores equal PyTorch; a preset highlights its gold answer${mode.webgpu ? '' : '; long documents in windows'}`, { timeout: 6 * SLOW }, async () => {
       const browser = await launch({ webgpu: mode.webgpu });
       try {
         const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1100 } });
         const errors = watchErrors(page);
         let worst = 0;
-        for (const c of golden(model).cases) {
+        // On SwiftShader each case is a new window length (new shaders, ~1 min): the WebGPU run
+        // checks the first case and the preset; every case and the long documents run on the CPU.
+        const cases = golden(model).cases.slice(0, mode.webgpu ? 1 : undefined);
+        for (const c of cases) {
           const t0 = Date.now();
           await page.goto(url(model, c.question, c.document, mode.query));
           await page.waitForFunction((q) => document.querySelector('[data-testid=qa-answer]')?.dataset.question === q, c.question, { timeout: SLOW });
@@ -54,6 +57,10 @@ for (const model of MODELS) {
         await page.getByTestId('qa-gold').waitFor();
         await page.getByTestId('qa-mechanism').waitFor();
         await page.screenshot({ path: join(ARTIFACTS, `qa-${model}-${mode.label}.png`), fullPage: true });
+        if (mode.webgpu) {
+          assert.deepEqual(errors, []);
+          return;
+        }
 
         // A long document is read in windows, and the page says which one answered.
         const long = presets(model).at(-1);

@@ -12,7 +12,7 @@ use crate::ui::i18n::T;
 use crate::ui::state::{describe_backend, AppState, ModelStatus};
 
 /// Max |difference| accepted for the shipped f16 weights computed in f32 on any device.
-/// (Native f32 weights match to 1e-4; see tests/golden_minilm.rs.)
+/// (Native f32 weights match to 1e-4; see tests/native/golden_minilm.rs.)
 pub const BROWSER_TOLERANCE: f32 = 5e-3;
 
 /// Tokens in the timed sentence.

@@ -3,7 +3,6 @@
 use sesame::task::LoadedBert;
 
 /// Directory of the f32 original (written by `scripts/prepare-assets.sh`).
-#[allow(dead_code)]
 pub const F32_DIR: &str = ".cache/minilm-l6-v2";
 /// Directory of the shipped f16 files.
 pub const F16_DIR: &str = "assets/models/minilm-l6-v2/v1";

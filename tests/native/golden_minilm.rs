@@ -1,7 +1,7 @@
 //! Golden-file tests: Sesame's BERT vs HF transformers (PyTorch, f32) on all-MiniLM-L6-v2.
 //! Fixture: tests/fixtures/minilm-golden.json, written by scripts/make_golden.py.
 
-mod common;
+use crate::common;
 
 use sesame::block_on;
 use sesame::task::golden::check;

@@ -2,7 +2,7 @@
 //! exact characters through the tokenizer's offsets (Chinese, English, mixed), SQuAD-format
 //! files read with their answers re-found, and a tiny fine-tuning run lowers its loss, logs,
 //! checkpoints and resumes (seconds on 2 cores). The shipped models' golden test is in
-//! `tests/qa_golden.rs`.
+//! `tests/native/qa_golden.rs`.
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! The contextual-embeddings task on the shipped model: the lesson holds, batching is exact,
 //! and bad input gets a clear problem instead of a crash.
 
-mod common;
+use crate::common;
 
 use sesame::block_on;
 use sesame::task::contextual::{analyse, default_chinese, default_english, prepare, run, Problem, Sentence};

@@ -44,7 +44,7 @@ fn character_gpt_logits_tokens_and_greedy_text_match_transformers() {
     let read = |f: &str| std::fs::read(format!("{GPT_ZH}/{f}")).unwrap_or_else(|e| panic!("{GPT_ZH}/{f}: {e}"));
     let gpt = LoadedGpt::from_safetensors(&read("config.json"), &read("tokenizer.json"), &read("model.safetensors"), &burn::tensor::Device::flex()).expect("gpt-zh loads");
     assert_eq!(gpt.eos(), Some(1));
-    let fixture: GptFixture = serde_json::from_str(include_str!("fixtures/gpt-zh-golden.json")).expect("fixture parses");
+    let fixture: GptFixture = serde_json::from_str(include_str!("../fixtures/gpt-zh-golden.json")).expect("fixture parses");
     check(&gpt, &fixture, GPT_ZH_TOLERANCE);
     // The character outside the vocabulary is [UNK] (id 0), the written end-of-text token id 1.
     let odd = fixture.cases.iter().find(|c| c.prompt.starts_with('🙂')).unwrap();
@@ -53,7 +53,7 @@ fn character_gpt_logits_tokens_and_greedy_text_match_transformers() {
 }
 
 fn fixture() -> GptFixture {
-    serde_json::from_str(include_str!("fixtures/smollm2-golden.json")).expect("fixture parses")
+    serde_json::from_str(include_str!("../fixtures/smollm2-golden.json")).expect("fixture parses")
 }
 
 #[test]
@@ -69,7 +69,7 @@ fn smollm2_logits_tokens_and_greedy_text_match_transformers() {
 #[test]
 fn bad_files_are_errors_not_panics() {
     let device = burn::tensor::Device::flex();
-    for bytes in [&b""[..], b"GGUF", b"not a model at all, just text that is long enough", &include_bytes!("fixtures/smollm2-golden.json")[..]] {
+    for bytes in [&b""[..], b"GGUF", b"not a model at all, just text that is long enough", &include_bytes!("../fixtures/smollm2-golden.json")[..]] {
         let err = LoadedGpt::from_gguf(bytes, &device).err().expect("refused");
         assert!(err.contains("GGUF"), "{err}");
     }
