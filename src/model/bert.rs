@@ -205,8 +205,7 @@ impl BertConfig {
 /// Replaces a [`Linear`]'s parameters with HF ones (`{prefix}.weight` is `[out, in]` in HF,
 /// `[in, out]` in burn, so it is transposed).
 pub(super) fn load_linear(linear: &mut Linear, w: &mut Weights, prefix: &str, d_in: usize, d_out: usize, device: &Device) -> Result<(), WeightError> {
-    let weight = w.tensor2(&format!("{prefix}.weight"), [d_out, d_in], device)?; // [out, in]
-    linear.weight = Param::from_tensor(weight.transpose()); // [in, out]
+    linear.weight = Param::from_tensor(w.linear_weight(&format!("{prefix}.weight"), d_in, d_out, device)?); // [in, out]
     linear.bias = Some(Param::from_tensor(w.tensor1(&format!("{prefix}.bias"), d_out, device)?));
     Ok(())
 }

@@ -21,7 +21,7 @@ use burn::tensor::activation::{silu, softmax};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use super::weights::{TensorSource, WeightError};
+use super::weights::{linear_weight, TensorSource, WeightError};
 
 /// Hyper-parameters of a Llama-style GPT. Field names follow HF `config.json`, so an HF
 /// `LlamaConfig` deserialises into it directly (unknown fields are ignored).
@@ -175,7 +175,7 @@ impl LlamaConfig {
             let p = format!("model.layers.{i}");
             // HF stores linear weights as [out, in]; burn's Linear holds [in, out].
             let mut linear = |l: &mut Linear, name: &str, d_in: usize, d_out: usize| -> Result<(), WeightError> {
-                l.weight = Param::from_tensor(tensor2(&mut *source, &format!("{p}.{name}.weight"), [d_out, d_in], device)?.transpose());
+                l.weight = Param::from_tensor(linear_weight(&mut *source, &format!("{p}.{name}.weight"), d_in, d_out, device)?);
                 Ok(())
             };
             let a = &mut block.attention;
@@ -192,9 +192,9 @@ impl LlamaConfig {
         }
         model.norm.gamma = Param::from_tensor(norm_weight(source, "model.norm.weight", h, device)?);
         if !self.tie_word_embeddings {
-            let head = tensor2(source, "lm_head.weight", [self.vocab_size, h], device)?;
+            let head = linear_weight(source, "lm_head.weight", h, self.vocab_size, device)?; // [H, V]
             if let Some(lm_head) = model.lm_head.as_mut() {
-                lm_head.weight = Param::from_tensor(head.transpose());
+                lm_head.weight = Param::from_tensor(head);
             }
         }
         Ok(model)
@@ -380,9 +380,12 @@ impl Llama {
         match &self.lm_head {
             Some(head) => head.forward(x),
             None => {
+                // Tied head: W · xᵀ rather than x · Wᵀ, so the [V, H] table is read as it is
+                // stored (the CPU backend would copy its transpose, 28 M values, every call).
                 let [_, rows, h] = x.dims();
-                let w = self.embed_tokens.weight.val().transpose().unsqueeze::<3>(); // [1, H, V]
-                x.reshape([b, rows, h]).matmul(w)
+                let w = self.embed_tokens.weight.val(); // [V, H]
+                let v = w.dims()[0];
+                w.matmul(x.reshape([b * rows, h]).transpose()).transpose().reshape([b, rows, v]) // [B, rows, V]
             }
         }
     }

@@ -145,6 +145,11 @@ impl Weights {
         Ok(Tensor::from_data(TensorData::new(self.take(name, &shape)?, shape), device))
     }
 
+    /// Moves out HF's `[out, in]` linear weight as burn's `[in, out]` (see [`linear_weight`]).
+    pub fn linear_weight(&mut self, name: &str, d_in: usize, d_out: usize, device: &Device) -> Result<Tensor<2>, WeightError> {
+        linear_weight(self, name, d_in, d_out, device)
+    }
+
     /// Moves out a rank-2 tensor of shape `[rows, cols]`, onto `device`.
     pub fn tensor2(&mut self, name: &str, shape: [usize; 2], device: &Device) -> Result<Tensor<2>, WeightError> {
         Ok(Tensor::from_data(TensorData::new(self.take(name, &shape)?, shape), device))
@@ -156,6 +161,30 @@ impl Weights {
 pub trait TensorSource {
     /// Moves out the named tensor as row-major f32 values, checked against `shape`.
     fn take_f32(&mut self, name: &str, shape: &[usize]) -> Result<Vec<f32>, WeightError>;
+}
+
+/// Moves out HF's `[out, in]` linear weight `name` as burn's `[in, out]`, transposed on the host
+/// so that the device holds it contiguous. (A transposed *view* would be copied into a
+/// contiguous matrix by the CPU backend at every forward: most of the decode time of a GPT.)
+pub fn linear_weight(source: &mut impl TensorSource, name: &str, d_in: usize, d_out: usize, device: &Device) -> Result<Tensor<2>, WeightError> {
+    let w = source.take_f32(name, &[d_out, d_in])?; // [out, in]
+    Ok(Tensor::from_data(TensorData::new(transpose_host(&w, d_out, d_in), [d_in, d_out]), device))
+}
+
+/// Row-major `[rows, cols]` → row-major `[cols, rows]`, in 32 × 32 tiles (cache-friendly).
+fn transpose_host(w: &[f32], rows: usize, cols: usize) -> Vec<f32> {
+    const TILE: usize = 32;
+    let mut t = vec![0.0f32; w.len()];
+    for r0 in (0..rows).step_by(TILE) {
+        for c0 in (0..cols).step_by(TILE) {
+            for r in r0..(r0 + TILE).min(rows) {
+                for c in c0..(c0 + TILE).min(cols) {
+                    t[c * rows + r] = w[r * cols + c];
+                }
+            }
+        }
+    }
+    t
 }
 
 impl TensorSource for Weights {
