@@ -13,7 +13,7 @@ use burn::tensor::activation::{gelu, softmax};
 use burn::tensor::{Device, Int, Tensor};
 use serde::{Deserialize, Serialize};
 
-use super::weights::{WeightError, Weights};
+use super::weights::{linear_weight, WeightError, Weights};
 
 /// Hyper-parameters of a BERT encoder. Field names follow HF `config.json`, so an HF config
 /// deserialises into it directly (unknown fields are ignored, missing optional ones take
@@ -205,7 +205,7 @@ impl BertConfig {
 /// Replaces a [`Linear`]'s parameters with HF ones (`{prefix}.weight` is `[out, in]` in HF,
 /// `[in, out]` in burn, so it is transposed).
 pub(super) fn load_linear(linear: &mut Linear, w: &mut Weights, prefix: &str, d_in: usize, d_out: usize, device: &Device) -> Result<(), WeightError> {
-    linear.weight = Param::from_tensor(w.linear_weight(&format!("{prefix}.weight"), d_in, d_out, device)?); // [in, out]
+    linear.weight = Param::from_tensor(linear_weight(w, &format!("{prefix}.weight"), d_in, d_out, device)?); // [in, out]
     linear.bias = Some(Param::from_tensor(w.tensor1(&format!("{prefix}.bias"), d_out, device)?));
     Ok(())
 }

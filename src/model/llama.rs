@@ -380,12 +380,10 @@ impl Llama {
         match &self.lm_head {
             Some(head) => head.forward(x),
             None => {
-                // Tied head: W · xᵀ rather than x · Wᵀ, so the [V, H] table is read as it is
-                // stored (the CPU backend would copy its transpose, 28 M values, every call).
                 let [_, rows, h] = x.dims();
-                let w = self.embed_tokens.weight.val(); // [V, H]
-                let v = w.dims()[0];
-                w.matmul(x.reshape([b * rows, h]).transpose()).transpose().reshape([b, rows, v]) // [B, rows, V]
+                let table = self.embed_tokens.weight.val(); // [V, H]
+                let v = table.dims()[0];
+                super::times_rows_of(x.reshape([b * rows, h]), table).reshape([b, rows, v]) // [B, rows, V]
             }
         }
     }

@@ -12,3 +12,12 @@ pub mod weights;
 pub use bert::{BertConfig, BertModel, BertOutput, Keep};
 pub use llama::{KvCache, Llama, LlamaConfig};
 pub use weights::{TensorSource, WeightError, Weights};
+
+use burn::tensor::Tensor;
+
+/// `x · tableᵀ`: `x` `[M, H]` against every row of a `[V, H]` table (a tied output head) →
+/// `[M, V]`. Computed as `(table · xᵀ)ᵀ` so the table is read as stored: the CPU backend would
+/// otherwise copy its transpose (28 M values for SmolLM2) at every call, e.g. every decoded token.
+pub(crate) fn times_rows_of(x: Tensor<2>, table: Tensor<2>) -> Tensor<2> {
+    table.matmul(x.transpose()).transpose()
+}

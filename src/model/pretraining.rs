@@ -208,8 +208,7 @@ impl BertForPreTraining {
         let x = self.heads.transform_norm.forward(gelu(self.heads.transform.forward(picked))); // [M, H]
         let table = self.bert.embeddings.word_embeddings.weight.val(); // [V, H]
         let [v, _] = table.dims();
-        // W · xᵀ, transposed back: the table is read as stored (no copy of its transpose).
-        table.matmul(x.transpose()).transpose() + self.heads.decoder_bias.val().reshape([1, v]) // [M, V]
+        super::times_rows_of(x, table) + self.heads.decoder_bias.val().reshape([1, v]) // [M, V]
     }
 
     /// Sentence-pair logits from the encoder output: `[B, T, H]` → `[B, 2]`

@@ -145,11 +145,6 @@ impl Weights {
         Ok(Tensor::from_data(TensorData::new(self.take(name, &shape)?, shape), device))
     }
 
-    /// Moves out HF's `[out, in]` linear weight as burn's `[in, out]` (see [`linear_weight`]).
-    pub fn linear_weight(&mut self, name: &str, d_in: usize, d_out: usize, device: &Device) -> Result<Tensor<2>, WeightError> {
-        linear_weight(self, name, d_in, d_out, device)
-    }
-
     /// Moves out a rank-2 tensor of shape `[rows, cols]`, onto `device`.
     pub fn tensor2(&mut self, name: &str, shape: [usize; 2], device: &Device) -> Result<Tensor<2>, WeightError> {
         Ok(Tensor::from_data(TensorData::new(self.take(name, &shape)?, shape), device))
