@@ -179,6 +179,8 @@ for (const mode of MODES) {
       await waitAttr(page, 'live-curve', 'data-step');
       const t0 = Date.now();
       await page.waitForFunction(() => Number(document.querySelector('[data-testid=live-curve]')?.dataset.step) >= 300, null, { timeout: 25_000 }).catch(() => {});
+      // A slow software GPU may not have made 20 steps yet: give it until it has.
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid=live-curve]')?.dataset.step) >= 20, null, { timeout: SLOW });
       const seconds = (Date.now() - t0) / 1000;
       await page.getByTestId('train-pause').dispatchEvent('click'); // no waiting for a layout that moves with every step
       await page.waitForFunction(() => !document.querySelector('[data-testid=train-start]').disabled, null, { timeout: SLOW });

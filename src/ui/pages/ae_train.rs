@@ -35,6 +35,8 @@ pub fn TrainLive() -> impl IntoView {
     let (test_set, s2) = use_images(Signal::derive(|| "mnist-test"));
     let trainer: StoredValue<Rc<RefCell<Option<LiveTrainer>>>, LocalStorage> = StoredValue::new_local(Rc::new(RefCell::new(None)));
     let running = RwSignal::new(false);
+    // True from Start until the training loop has finished its last chunk (Start waits for it).
+    let busy = RwSignal::new(false);
     let generation = StoredValue::new(0u64); // bumps on reset: an old loop stops
     let curve = RwSignal::new(Vec::<(usize, f64)>::new());
     let shown = RwSignal::new(None::<Vec<Vec<f32>>>);
@@ -45,6 +47,8 @@ pub fn TrainLive() -> impl IntoView {
     let reset = move || {
         generation.update_value(|g| *g += 1);
         running.set(false);
+        busy.set(false);
+        error.set(None);
         *trainer.get_value().borrow_mut() = None;
         curve.set(Vec::new());
         shown.set(None);
@@ -58,6 +62,8 @@ pub fn TrainLive() -> impl IntoView {
         let Some(set) = train_set.get_untracked() else { return };
         let Some(show) = inputs() else { return };
         running.set(true);
+        busy.set(true);
+        error.set(None);
         let gen = generation.get_value();
         let cell = trainer.get_value();
         let bottleneck: usize = k.get_untracked().parse().unwrap_or(8);
@@ -67,12 +73,16 @@ pub fn TrainLive() -> impl IntoView {
                 *cell.borrow_mut() = Some(LiveTrainer::new(&AutoencoderConfig { bottleneck, channels: 8 }, set, &c.device, 42));
             }
             let (mut t0, mut s0) = (now_ms(), cell.borrow().as_ref().map_or(0, |t| t.step));
+            // The step whose reconstructions are on screen.
+            let mut shown_step = None::<usize>;
             while running.get_untracked() && generation.get_value() == gen {
                 // Take the trainer out while it works, so no borrow is held across an await.
                 let Some(mut t) = cell.borrow_mut().take() else { break };
                 let result = t.train(CHUNK).await;
                 let step = t.step;
-                let refresh = if step % SHOW_EVERY < CHUNK { Some(t.reconstruct(&show).await) } else { None };
+                // Reconstructions after the first chunk, every SHOW_EVERY steps, and when paused.
+                let due = shown_step.is_none() || step % SHOW_EVERY < CHUNK || !running.get_untracked();
+                let refresh = if due && result.is_ok() { Some(t.reconstruct(&show).await) } else { None };
                 if generation.get_value() != gen {
                     break;
                 }
@@ -85,7 +95,10 @@ pub fn TrainLive() -> impl IntoView {
                     }
                 }
                 match refresh {
-                    Some(Ok(r)) => shown.set(Some(r)),
+                    Some(Ok(r)) => {
+                        shown.set(Some(r));
+                        shown_step = Some(step);
+                    }
                     Some(Err(e)) => error.set(Some(e)),
                     None => {}
                 }
@@ -95,6 +108,22 @@ pub fn TrainLive() -> impl IntoView {
                     (t0, s0) = (now, step);
                 }
                 yield_to_browser().await;
+            }
+            // Paused between two chunks: show what the model makes of the test images now.
+            if generation.get_value() == gen {
+                let taken = cell.borrow_mut().take();
+                if let Some(t) = taken {
+                    if shown_step != Some(t.step) && error.get_untracked().is_none() {
+                        match t.reconstruct(&show).await {
+                            Ok(r) => shown.set(Some(r)),
+                            Err(e) => error.set(Some(e)),
+                        }
+                    }
+                    if generation.get_value() == gen {
+                        *cell.borrow_mut() = Some(t);
+                    }
+                }
+                busy.set(false);
             }
         });
     };
@@ -142,7 +171,7 @@ pub fn TrainLive() -> impl IntoView {
                     }).collect_view()}
                 </div>
                 <div class="presets" data-control="run">
-                    <button data-testid="train-start" disabled=move || running.get() || train_set.get().is_none() || test_set.get().is_none() on:click=move |_| start()>
+                    <button data-testid="train-start" disabled=move || running.get() || busy.get() || train_set.get().is_none() || test_set.get().is_none() on:click=move |_| start()>
                         {move || app.t(if curve.with(|c| c.is_empty()) { T::AeTrainStart } else { T::AeTrainContinue })}
                     </button>
                     <button class="secondary" data-testid="train-pause" disabled=move || !running.get() on:click=move |_| running.set(false)>{move || app.t(T::AeTrainPause)}</button>
