@@ -76,8 +76,8 @@ for (const mode of MODES) {
       const errors = watchErrors(page);
       await page.goto(`${server.url}?p=diagnostics&lang=en${mode.query}`);
       const golden = page.getByTestId('golden');
-      await golden.waitFor({ timeout: SLOW });
-      await page.getByTestId('bench').waitFor({ timeout: SLOW });
+      await golden.waitFor({ timeout: 2 * SLOW }); // minutes on SwiftShader: load, shaders, 3 sentences
+      await page.getByTestId('bench').waitFor({ timeout: 2 * SLOW });
       const maxDiff = Number(await golden.getAttribute('data-max-diff'));
       assert.equal(await golden.getAttribute('data-pass'), 'true', `max diff ${maxDiff}`);
       assert.ok(maxDiff <= 5e-3, `max diff ${maxDiff}`);
