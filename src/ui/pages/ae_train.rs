@@ -35,7 +35,8 @@ pub fn TrainLive() -> impl IntoView {
     let (test_set, s2) = use_images(Signal::derive(|| "mnist-test"));
     let trainer: StoredValue<Rc<RefCell<Option<LiveTrainer>>>, LocalStorage> = StoredValue::new_local(Rc::new(RefCell::new(None)));
     let running = RwSignal::new(false);
-    // True from Start until the training loop has finished its last chunk (Start waits for it).
+    // True from Start until the training loop has finished its last chunk; `running` only asks it
+    // to go on, so Start waits for `busy`, which covers `running`.
     let busy = RwSignal::new(false);
     let generation = StoredValue::new(0u64); // bumps on reset: an old loop stops
     let curve = RwSignal::new(Vec::<(usize, f64)>::new());
@@ -80,8 +81,8 @@ pub fn TrainLive() -> impl IntoView {
                 let Some(mut t) = cell.borrow_mut().take() else { break };
                 let result = t.train(CHUNK).await;
                 let step = t.step;
-                // Reconstructions after the first chunk, every SHOW_EVERY steps, and when paused.
-                let due = shown_step.is_none() || step % SHOW_EVERY < CHUNK || !running.get_untracked();
+                // Reconstructions after the first chunk and every SHOW_EVERY steps (on pause: below).
+                let due = shown_step.is_none() || step % SHOW_EVERY < CHUNK;
                 let refresh = if due && result.is_ok() { Some(t.reconstruct(&show).await) } else { None };
                 if generation.get_value() != gen {
                     break;
@@ -109,7 +110,7 @@ pub fn TrainLive() -> impl IntoView {
                 }
                 yield_to_browser().await;
             }
-            // Paused between two chunks: show what the model makes of the test images now.
+            // Paused: show what the model makes of the test images now.
             if generation.get_value() == gen {
                 let taken = cell.borrow_mut().take();
                 if let Some(t) = taken {
@@ -171,7 +172,7 @@ pub fn TrainLive() -> impl IntoView {
                     }).collect_view()}
                 </div>
                 <div class="presets" data-control="run">
-                    <button data-testid="train-start" disabled=move || running.get() || busy.get() || train_set.get().is_none() || test_set.get().is_none() on:click=move |_| start()>
+                    <button data-testid="train-start" disabled=move || busy.get() || train_set.get().is_none() || test_set.get().is_none() on:click=move |_| start()>
                         {move || app.t(if curve.with(|c| c.is_empty()) { T::AeTrainStart } else { T::AeTrainContinue })}
                     </button>
                     <button class="secondary" data-testid="train-pause" disabled=move || !running.get() on:click=move |_| running.set(false)>{move || app.t(T::AeTrainPause)}</button>
