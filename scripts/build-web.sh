@@ -18,9 +18,12 @@ rm dist/web/sw.js
 shell=$(cd dist && find . -type f ! -path './assets/models/*/*/*' ! -name sw.js | sed 's|^\./||' | LC_ALL=C sort)
 build=$( (cd dist && sha256sum $shell; sha256sum ../web/sw.js) | sha256sum | cut -c1-12)
 sed -i "s|<meta name=\"sesame-build\" content=\"[^\"]*\">|<meta name=\"sesame-build\" content=\"$build\">|" dist/index.html
+# Every shell file with its sha256 (after the build id went into index.html): the service worker
+# checks each download against it, so a release is installed whole and intact or not at all.
+entries=$(cd dist && sha256sum $shell | awk '{printf "[\"%s\",\"%s\"],", $2, $1}' | sed 's/,$//')
 {
   echo "const BUILD = \"$build\";"
-  echo "const SHELL = [$(printf '"%s",' $shell | sed 's/,$//')];"
+  echo "const SHELL = [$entries];"
   cat web/sw.js
 } > dist/sw.js
 log "dist/ ready: build $build, $(du -sh dist | cut -f1) ($(stat -c %s dist/sesame_bg.wasm) bytes of wasm)"

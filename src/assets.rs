@@ -81,6 +81,75 @@ pub fn verify(entry: &FileEntry, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// What kind of thing a manifest id names, so that one loader serves every model (the browser's
+/// model registry picks the loader by it; native tools and tests read the ids from here too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// A plain BERT encoder (all-MiniLM-L6-v2): hidden states only.
+    Encoder,
+    /// One of Sesame's pretrained BERTs with masked-LM and sentence-pair heads.
+    Bert,
+    /// A BERT fine-tuned for extractive question answering.
+    Qa,
+    /// A decoder-only GPT (GGUF or Sesame's safetensors).
+    Gpt,
+    /// A family of image models, one file each (`id/file` in the registry).
+    Image,
+    /// The demo image subsets (`demo-images/name` in the registry), host memory only.
+    ImageSet,
+}
+
+/// Manifest id of all-MiniLM-L6-v2.
+pub const MINILM: &str = "minilm-l6-v2";
+/// Manifest id of Sesame's Chinese BERT.
+pub const BERT_ZH: &str = "bert-zh";
+/// Manifest id of Sesame's English BERT.
+pub const BERT_EN: &str = "bert-en";
+/// Manifest id of the Chinese QA model.
+pub const QA_ZH: &str = "qa-zh";
+/// Manifest id of the English QA model.
+pub const QA_EN: &str = "qa-en";
+/// Manifest id of SmolLM2-135M-Instruct.
+pub const SMOLLM2: &str = "smollm2-135m-instruct";
+/// Manifest id of Sesame's character-level Chinese GPT.
+pub const GPT_ZH: &str = "gpt-zh";
+/// Manifest id of the demo image subsets.
+pub const DEMO_IMAGES: &str = "demo-images";
+
+/// Every id the app knows, with its family. An id not listed here is an error everywhere.
+pub const FAMILIES: [(&str, Family); 13] = [
+    (MINILM, Family::Encoder),
+    (BERT_ZH, Family::Bert),
+    (BERT_EN, Family::Bert),
+    (QA_ZH, Family::Qa),
+    (QA_EN, Family::Qa),
+    (SMOLLM2, Family::Gpt),
+    (GPT_ZH, Family::Gpt),
+    ("ae-mnist", Family::Image),
+    ("ae-fashion", Family::Image),
+    ("ae-denoise", Family::Image),
+    ("vqvae-mnist", Family::Image),
+    ("ae-oneclass", Family::Image),
+    (DEMO_IMAGES, Family::ImageSet),
+];
+
+/// The family of a registry key: a manifest id, or `id/file` for image families and sets.
+/// `None` for an id the app does not know (never a fallback to another model).
+pub fn family(key: &str) -> Option<Family> {
+    let (id, file) = match key.split_once('/') {
+        Some((id, file)) => (id, Some(file)),
+        None => (key, None),
+    };
+    let family = FAMILIES.iter().find(|(i, _)| *i == id).map(|(_, f)| *f)?;
+    // Image families and sets name a file; every other model is the whole entry.
+    let needs_file = matches!(family, Family::Image | Family::ImageSet);
+    match (needs_file, file) {
+        (true, Some(f)) if !f.is_empty() && !f.contains('/') => Some(family),
+        (false, None) => Some(family),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +170,20 @@ mod tests {
         assert!(bert.file("model.f16.safetensors").is_some());
         assert_eq!(bert.path("config.json"), format!("assets/models/minilm-l6-v2/{}/config.json", bert.version));
         assert!(bert.files.iter().all(|f| f.sha256.len() == 64 && f.bytes > 0));
+    }
+
+    #[test]
+    fn every_shipped_id_has_one_family_and_unknown_ids_have_none() {
+        let m: Manifest = serde_json::from_str(include_str!("../assets/models/manifest.json")).unwrap();
+        for e in &m.models {
+            assert!(FAMILIES.iter().any(|(id, _)| *id == e.id), "{} has no family", e.id);
+        }
+        assert_eq!(family(BERT_ZH), Some(Family::Bert));
+        assert_eq!(family("ae-mnist/bottleneck-8.safetensors"), Some(Family::Image));
+        assert_eq!(family("demo-images/mnist-test"), Some(Family::ImageSet));
+        assert_eq!(family("ae-mnist"), None, "an image family needs a file");
+        assert_eq!(family("bert-zh/model.safetensors"), None);
+        assert_eq!(family("bert-xx"), None);
+        assert_eq!(family(""), None);
     }
 }

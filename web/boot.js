@@ -23,9 +23,13 @@ window.sesamePwa = pwa;
 const changed = () => window.dispatchEvent(new Event('sesame-pwa'));
 
 if (pwa.state === 'registering') {
+  // A page that already ran under a release must not go on with another release's files: when a
+  // new service worker takes over (this tab's "reload", or another tab's), every open tab reloads,
+  // so all of them move to the new release together. A first install has nothing to mix with.
+  let controlled = !!navigator.serviceWorker.controller;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (applying) location.reload();
-    else { pwa.state = 'ready'; changed(); }
+    if (applying || controlled) location.reload();
+    else { controlled = true; pwa.state = 'ready'; changed(); }
   });
   navigator.serviceWorker.register('sw.js').then((reg) => {
     const offer = (worker) => { waiting = worker; pwa.updateReady = true; changed(); };

@@ -2,7 +2,7 @@
 //
 // scripts/build-web.sh writes dist/sw.js as two generated lines followed by this file:
 //   const BUILD = "<content hash of the release>";
-//   const SHELL = [<every file of the app shell, relative to this script>];
+//   const SHELL = [[<file of the app shell, relative to this script>, <its sha256>], ...];
 //
 // Two kinds of cache:
 // - `sesame-shell-<BUILD>`: the app shell of one release (page, wasm, JS, styles, icons, the model
@@ -20,7 +20,7 @@ const WEIGHTS_CACHE = 'sesame-weights';
 const scope = new URL(self.registration.scope);
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL.map((f) => new Request(f, { cache: 'reload' })))));
+  event.waitUntil(precache());
   // No skipWaiting here: the first install takes control at once (there is nothing to mix with),
   // an update waits for the page's "reload" (see the message handler).
 });
@@ -38,6 +38,20 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'skip-waiting') self.skipWaiting();
 });
+
+/** Downloads every shell file, checks it against the release's sha256 and stores it; one wrong
+ *  or missing file fails the install (the running release stays, and the next visit tries again). */
+async function precache() {
+  const cache = await caches.open(SHELL_CACHE);
+  for (const [file, sha256] of SHELL) {
+    const res = await fetch(new Request(file, { cache: 'reload' }));
+    if (!res.ok) throw new Error(`${file}: HTTP ${res.status}`);
+    const bytes = await res.clone().arrayBuffer();
+    const digest = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    if (digest !== sha256) throw new Error(`${file} does not match this release (sha256 ${digest} ≠ ${sha256})`);
+    await cache.put(new Request(new URL(file, scope).href), res);
+  }
+}
 
 /** Deletes cached model files that this release's manifest does not list. */
 async function pruneWeights() {

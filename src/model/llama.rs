@@ -168,10 +168,50 @@ impl LlamaConfig {
     /// `model.norm.weight`, and `lm_head.weight` unless the head is tied).
     pub fn load(&self, source: &mut impl TensorSource, device: &Device) -> Result<Llama, WeightError> {
         self.validate().map_err(WeightError::Config)?;
-        let (h, f, kd) = (self.hidden_size, self.intermediate_size, self.num_key_value_heads * self.head_size());
         let mut model = self.init(device);
-        model.embed_tokens.weight = Param::from_tensor(tensor2(source, "model.embed_tokens.weight", [self.vocab_size, h], device)?);
-        for (i, block) in model.layers.iter_mut().enumerate() {
+        model.embed_tokens.weight = Param::from_tensor(tensor2(source, "model.embed_tokens.weight", [self.vocab_size, self.hidden_size], device)?);
+        for i in 0..model.layers.len() {
+            self.load_block(&mut model.layers[i], i, source, device)?;
+        }
+        self.load_head(&mut model, source, device)?;
+        Ok(model)
+    }
+
+    /// [`Self::load`] one block at a time, awaiting `pause(done, total)` after the embedding and
+    /// after each block (the browser passes a yield to the page, so that decoding a quantized
+    /// file never freezes it, and a progress report).
+    pub async fn load_pausing<F: std::future::Future<Output = ()>>(&self, source: &mut impl TensorSource, device: &Device, mut pause: impl FnMut(usize, usize) -> F) -> Result<Llama, WeightError> {
+        self.validate().map_err(WeightError::Config)?;
+        let mut model = self.init(device);
+        let total = model.layers.len() + 2;
+        model.embed_tokens.weight = Param::from_tensor(tensor2(source, "model.embed_tokens.weight", [self.vocab_size, self.hidden_size], device)?);
+        pause(1, total).await;
+        for i in 0..model.layers.len() {
+            self.load_block(&mut model.layers[i], i, source, device)?;
+            pause(i + 2, total).await;
+        }
+        self.load_head(&mut model, source, device)?;
+        pause(total, total).await;
+        Ok(model)
+    }
+
+    /// The final norm and, when not tied, the LM head.
+    fn load_head(&self, model: &mut Llama, source: &mut impl TensorSource, device: &Device) -> Result<(), WeightError> {
+        let h = self.hidden_size;
+        model.norm.gamma = Param::from_tensor(norm_weight(source, "model.norm.weight", h, device)?);
+        if !self.tie_word_embeddings {
+            let head = linear_weight(source, "lm_head.weight", h, self.vocab_size, device)?; // [H, V]
+            if let Some(lm_head) = model.lm_head.as_mut() {
+                lm_head.weight = Param::from_tensor(head);
+            }
+        }
+        Ok(())
+    }
+
+    /// Block `i`'s weights (HF names `model.layers.{i}.…`).
+    fn load_block(&self, block: &mut LlamaBlock, i: usize, source: &mut impl TensorSource, device: &Device) -> Result<(), WeightError> {
+        let (h, f, kd) = (self.hidden_size, self.intermediate_size, self.num_key_value_heads * self.head_size());
+        {
             let p = format!("model.layers.{i}");
             // HF stores linear weights as [out, in]; burn's Linear holds [in, out].
             let mut linear = |l: &mut Linear, name: &str, d_in: usize, d_out: usize| -> Result<(), WeightError> {
@@ -190,14 +230,7 @@ impl LlamaConfig {
             block.attention_norm.gamma = Param::from_tensor(norm_weight(source, &format!("{p}.input_layernorm.weight"), h, device)?);
             block.mlp_norm.gamma = Param::from_tensor(norm_weight(source, &format!("{p}.post_attention_layernorm.weight"), h, device)?);
         }
-        model.norm.gamma = Param::from_tensor(norm_weight(source, "model.norm.weight", h, device)?);
-        if !self.tie_word_embeddings {
-            let head = linear_weight(source, "lm_head.weight", h, self.vocab_size, device)?; // [H, V]
-            if let Some(lm_head) = model.lm_head.as_mut() {
-                lm_head.weight = Param::from_tensor(head);
-            }
-        }
-        Ok(model)
+        Ok(())
     }
 }
 

@@ -51,6 +51,8 @@ pub struct Compute {
 }
 
 thread_local! {
+    /// What the app asks for now (see [`current_preference`]).
+    static PREFERENCE: std::cell::Cell<Preference> = const { std::cell::Cell::new(Preference::Auto) };
     /// The one choice for this page, shared by every caller (also callers that ask while the
     /// first is still probing: burn's wgpu runtime can only be set up once, and a second
     /// attempt would fail and silently put that caller on the CPU).
@@ -167,4 +169,25 @@ fn describe_adapter(adapter: &JsValue) -> (String, bool) {
         .map(|v| v.is_truthy())
         .unwrap_or(false);
     (parts.join(" "), fallback)
+}
+
+/// The compute path the app asks for now (the address's `backend=` at start, `Cpu` after the
+/// reader chose "retry on the CPU").
+pub fn current_preference() -> Preference {
+    PREFERENCE.with(|p| p.get())
+}
+
+/// Sets the preference read by [`current_preference`] (before the first [`compute`]).
+pub fn set_preference(p: Preference) {
+    PREFERENCE.with(|c| c.set(p));
+}
+
+/// Moves the app to the CPU backend after a GPU fault: later [`compute`] calls give the CPU
+/// device (the WebGPU one is dropped with the models that held it).
+pub fn switch_to_cpu(why: String) -> Compute {
+    set_preference(Preference::Cpu);
+    let c = cpu(CpuReason::Failed(why));
+    let ready = c.clone();
+    COMPUTE.with(|slot| *slot.borrow_mut() = Some(async move { ready }.boxed_local().shared()));
+    c
 }

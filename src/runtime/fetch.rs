@@ -52,12 +52,19 @@ pub enum Source {
 /// Gets a model file: from the cache if it is there and intact, else from the network with
 /// `progress(bytes_so_far)` called as chunks arrive; always checked against `entry`.
 pub async fn fetch_verified(url: &str, entry: &FileEntry, progress: &dyn Fn(u64)) -> Result<(Vec<u8>, Source), String> {
+    fetch_verified_with(url, entry, progress, &|_| {}).await
+}
+
+/// [`fetch_verified`], also telling `checking(bytes_checked)` while the sha256 is computed (a
+/// few MB at a time, giving the browser a turn between: checking a stored 100 MB file takes a
+/// second or more, and the page shows it).
+pub async fn fetch_verified_with(url: &str, entry: &FileEntry, progress: &dyn Fn(u64), checking: &dyn Fn(u64)) -> Result<(Vec<u8>, Source), String> {
     let cache = open_cache().await;
     if let Some(cache) = &cache {
         if let Ok(hit) = JsFuture::from(cache.match_with_str(url)).await {
             if let Ok(resp) = hit.dyn_into::<Response>() {
                 if let Ok(bytes) = read_all(&resp, &|_| {}).await {
-                    if verify(entry, &bytes).is_ok() {
+                    if verify_pausing(entry, &bytes, checking).await.is_ok() {
                         progress(entry.bytes);
                         return Ok((bytes, Source::Cache));
                     }
@@ -77,7 +84,7 @@ pub async fn fetch_verified(url: &str, entry: &FileEntry, progress: &dyn Fn(u64)
         return Err(format!("could not download {}: HTTP {} {}", entry.name, resp.status(), resp.status_text()));
     }
     let mut bytes = read_all(&resp, progress).await?;
-    verify(entry, &bytes)?;
+    verify_pausing(entry, &bytes, checking).await?;
     if let Some(cache) = &cache {
         if let Ok(copy) = Response::new_with_opt_u8_array(Some(&mut bytes)) {
             // Storage may be full or disabled (private mode): the page still works, it just downloads again next time.
@@ -85,6 +92,27 @@ pub async fn fetch_verified(url: &str, entry: &FileEntry, progress: &dyn Fn(u64)
         }
     }
     Ok((bytes, Source::Network))
+}
+
+/// [`verify`], hashing 4 MiB at a time with a turn for the browser between.
+async fn verify_pausing(entry: &FileEntry, bytes: &[u8], checking: &dyn Fn(u64)) -> Result<(), String> {
+    use sha2::{Digest, Sha256};
+    if bytes.len() as u64 != entry.bytes {
+        return verify(entry, bytes);
+    }
+    let mut hasher = Sha256::new();
+    let mut done = 0u64;
+    for piece in bytes.chunks(4 << 20) {
+        hasher.update(piece);
+        done += piece.len() as u64;
+        checking(done);
+        crate::task::yield_now().await;
+    }
+    let got = hex::encode(hasher.finalize());
+    if got != entry.sha256 {
+        return Err(format!("{} is corrupt: sha256 {got} ≠ {}", entry.name, entry.sha256));
+    }
+    Ok(())
 }
 
 /// Reads a response body chunk by chunk, reporting progress.

@@ -1,32 +1,17 @@
 //! Loading a GPT into the browser: manifest → sha256-checked file (SmolLM2's GGUF, or a
 //! Sesame-trained safetensors GPT with its config and tokenizer) → model → a warm-up step.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use super::compute::Compute;
 use super::models::{fetch_files, fetch_model_files, manifest_entry, now_ms, yield_to_browser, LoadStats, Stage};
 use crate::model::KvCache;
 use crate::task::gpt::LoadedGpt;
 
-/// Manifest id of SmolLM2-135M-Instruct (GGUF from PyPI, not trained by Sesame).
-pub const SMOLLM2: &str = "smollm2-135m-instruct";
-/// Manifest id of the tiny Chinese character GPT Sesame pretrains.
-pub const GPT_ZH: &str = "gpt-zh";
+pub use crate::assets::{GPT_ZH, SMOLLM2};
 /// The GGUF file name of SmolLM2 in its model folder.
 pub const GGUF_FILE: &str = "model.Q4_1.gguf";
 
-thread_local! {
-    static LOADED: RefCell<Vec<(String, Rc<LoadedGpt>)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// A GPT, if already loaded.
-pub fn loaded_gpt(id: &str) -> Option<Rc<LoadedGpt>> {
-    LOADED.with(|l| l.borrow().iter().find(|(i, _)| i == id).map(|(_, m)| m.clone()))
-}
-
 /// Loads a GPT onto `compute`'s device.
-pub async fn load_gpt(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(Rc<LoadedGpt>, LoadStats), String> {
+pub async fn load_gpt(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(LoadedGpt, LoadStats), String> {
     let fetch_start = now_ms();
     progress(Stage::Manifest);
     let entry = manifest_entry(id).await?;
@@ -38,7 +23,7 @@ pub async fn load_gpt(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> 
         yield_to_browser().await;
         let build_start = now_ms();
         let file = files.remove(0);
-        let gpt = LoadedGpt::from_gguf(&file, &compute.device)?;
+        let gpt = LoadedGpt::from_gguf_pausing(&file, &compute.device, &|done, total| progress(Stage::Prepare { done, total })).await?;
         (gpt, bytes, from_cache, fetch_ms, now_ms() - build_start)
     } else {
         let files = fetch_model_files(id, progress).await?;
@@ -59,7 +44,5 @@ pub async fn load_gpt(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> 
     let next = (0..logits.len()).max_by(|&a, &b| logits[a].total_cmp(&logits[b])).unwrap_or(0) as u32;
     gpt.next_logits(&[next], &mut cache).await?;
     let warmup_ms = now_ms() - start;
-    let gpt = Rc::new(gpt);
-    LOADED.with(|l| l.borrow_mut().push((id.to_string(), gpt.clone())));
-    Ok((gpt, LoadStats { bytes, from_cache, fetch_ms, build_ms, warmup_ms }))
+    Ok((gpt, LoadStats { bytes, from_cache, fetch_ms, build_ms, warmup_ms, device_bytes: 0 }))
 }

@@ -1,22 +1,20 @@
 //! Loading the image models and demo images into the browser: manifest → card → verified
-//! weights (Cache API, sha256) → model on the chosen device, each loaded once per page.
+//! weights (Cache API, sha256) → model on the chosen device. The registry
+//! ([`super::registry`]) keeps what was loaded; only the small cards are cached here.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::compute::Compute;
-use super::fetch::fetch_verified;
-use super::models::{manifest_entry, yield_to_browser, Stage};
+use super::fetch::{fetch_verified, fetch_verified_with};
+use super::models::{manifest_entry, now_ms, yield_to_browser, LoadStats, Stage};
 use crate::task::autoencoding::{AeCard, LoadedImageModel};
 use crate::task::images::ImageSet;
 
-/// Manifest id of the demo image subsets.
-pub const DEMO_IMAGES: &str = "demo-images";
+pub use crate::assets::DEMO_IMAGES;
 
 thread_local! {
-    static MODELS: RefCell<Vec<(String, Rc<LoadedImageModel>)>> = const { RefCell::new(Vec::new()) };
     static CARDS: RefCell<Vec<(String, Rc<AeCard>)>> = const { RefCell::new(Vec::new()) };
-    static SETS: RefCell<Vec<(String, Rc<ImageSet>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The card of a family (`ae-mnist`, `ae-oneclass`, ...), fetched once.
@@ -33,37 +31,35 @@ pub async fn card(id: &str) -> Result<Rc<AeCard>, String> {
     Ok(card)
 }
 
-/// Model `file` of family `id` on `compute`'s device, loaded once; `progress` sees the download.
-pub async fn model(compute: &Compute, id: &str, file: &str, progress: &dyn Fn(Stage)) -> Result<Rc<LoadedImageModel>, String> {
-    let key = format!("{id}/{file}");
-    if let Some(m) = MODELS.with(|m| m.borrow().iter().find(|(k, _)| *k == key).map(|(_, m)| m.clone())) {
-        return Ok(m);
-    }
+/// Model `file` of family `id` on `compute`'s device; `progress` sees the download.
+pub async fn model(compute: &Compute, id: &str, file: &str, progress: &dyn Fn(Stage)) -> Result<(LoadedImageModel, LoadStats), String> {
     progress(Stage::Manifest);
+    let t0 = now_ms();
     let card = card(id).await?;
     let entry = manifest_entry(id).await?;
     let config = card.models.iter().find(|m| m.file == file).map(|m| m.config.clone()).ok_or_else(|| format!("{id}'s card does not describe {file}"))?;
     let file_entry = entry.file(file).ok_or_else(|| format!("the manifest does not list {file}"))?;
     let total = file_entry.bytes;
-    let (bytes, _) = fetch_verified(&entry.path(file), file_entry, &|done| progress(Stage::Download { done, total })).await?;
+    let (bytes, source) = fetch_verified_with(&entry.path(file), file_entry, &|done| progress(Stage::Download { done, total }), &|done| progress(Stage::Verify { done, total })).await?;
+    let fetch_ms = now_ms() - t0;
     progress(Stage::Build);
     yield_to_browser().await;
-    let m = Rc::new(LoadedImageModel::from_bytes(&config, &bytes, &compute.device)?);
-    MODELS.with(|l| l.borrow_mut().push((key, m.clone())));
-    Ok(m)
+    let t1 = now_ms();
+    let m = LoadedImageModel::from_bytes(&config, &bytes, &compute.device)?;
+    let stats = LoadStats { bytes: total, from_cache: source == super::fetch::Source::Cache, fetch_ms, build_ms: now_ms() - t1, warmup_ms: 0.0, device_bytes: 0 };
+    Ok((m, stats))
 }
 
-/// A demo image subset (`mnist-test`, `fashion-test`, `mnist-train`), loaded once.
-pub async fn images(name: &str, progress: &dyn Fn(Stage)) -> Result<Rc<ImageSet>, String> {
-    if let Some(s) = SETS.with(|s| s.borrow().iter().find(|(n, _)| n == name).map(|(_, s)| s.clone())) {
-        return Ok(s);
-    }
+/// A demo image subset (`mnist-test`, `fashion-test`, `mnist-train`).
+pub async fn images(name: &str, progress: &dyn Fn(Stage)) -> Result<(ImageSet, LoadStats), String> {
+    progress(Stage::Manifest);
+    let t0 = now_ms();
     let entry = manifest_entry(DEMO_IMAGES).await?;
     let file = format!("{name}.safetensors");
     let file_entry = entry.file(&file).ok_or_else(|| format!("the manifest does not list {file}"))?;
     let total = file_entry.bytes;
-    let (bytes, _) = fetch_verified(&entry.path(&file), file_entry, &|done| progress(Stage::Download { done, total })).await?;
-    let set = Rc::new(ImageSet::from_safetensors(&bytes)?);
-    SETS.with(|s| s.borrow_mut().push((name.to_string(), set.clone())));
-    Ok(set)
+    let (bytes, source) = fetch_verified_with(&entry.path(&file), file_entry, &|done| progress(Stage::Download { done, total }), &|done| progress(Stage::Verify { done, total })).await?;
+    let set = ImageSet::from_safetensors(&bytes)?;
+    let stats = LoadStats { bytes: total, from_cache: source == super::fetch::Source::Cache, fetch_ms: now_ms() - t0, build_ms: 0.0, warmup_ms: 0.0, device_bytes: 0 };
+    Ok((set, stats))
 }

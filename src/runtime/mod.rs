@@ -7,3 +7,4 @@ pub mod fetch;
 pub mod models;
 pub mod gpt;
 pub mod qa;
+pub mod registry;

@@ -1,10 +1,8 @@
-//! Loading shipped models into the browser, once per page, with progress reports.
-
-use std::cell::RefCell;
-use std::rc::Rc;
+//! Loading shipped BERT-family models into the browser with progress reports (the registry,
+//! [`super::registry`], decides when, and keeps what was loaded).
 
 use super::compute::Compute;
-use super::fetch::{fetch_text, fetch_verified, Source};
+use super::fetch::{fetch_text, fetch_verified_with, Source};
 use crate::assets::Manifest;
 use crate::assets::ModelEntry;
 use crate::task::fill_mask::LoadedPretraining;
@@ -20,27 +18,15 @@ pub enum Stage {
     Download { done: u64, total: u64 },
     /// Building the model on the device (uploading weights).
     Build,
+    /// Checking the sha256 of `done` of `total` bytes (a stored copy, or a fresh download).
+    Verify { done: u64, total: u64 },
+    /// Decoding a quantized file block by block: `done` of `total` blocks.
+    Prepare { done: usize, total: usize },
     /// First run: the GPU compiles its shaders.
     Shaders,
 }
 
-/// Id of the contextual-embeddings model in the manifest.
-pub const MINILM: &str = "minilm-l6-v2";
-
-thread_local! {
-    static LOADED: RefCell<Option<Rc<LoadedBert>>> = const { RefCell::new(None) };
-    static PRETRAINED: RefCell<Vec<(String, Rc<LoadedPretraining>)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Ids of Sesame's own pretrained BERTs in the manifest.
-pub const BERT_ZH: &str = "bert-zh";
-/// See [`BERT_ZH`].
-pub const BERT_EN: &str = "bert-en";
-
-/// A pretrained BERT (with MLM and pair heads), if already loaded.
-pub fn loaded_pretraining(id: &str) -> Option<Rc<LoadedPretraining>> {
-    PRETRAINED.with(|l| l.borrow().iter().find(|(i, _)| i == id).map(|(_, m)| m.clone()))
-}
+pub use crate::assets::{BERT_EN, BERT_ZH, MINILM};
 
 /// This release's model manifest.
 pub async fn manifest() -> Result<Manifest, String> {
@@ -62,7 +48,7 @@ pub(crate) async fn fetch_files(entry: &ModelEntry, names: &[&str], progress: &d
     for name in names {
         let file = entry.file(name).ok_or_else(|| format!("the manifest does not list {name}"))?;
         let base = done_before;
-        let (bytes, source) = fetch_verified(&entry.path(name), file, &|d| progress(Stage::Download { done: base + d, total })).await?;
+        let (bytes, source) = fetch_verified_with(&entry.path(name), file, &|d| progress(Stage::Download { done: base + d, total }), &|d| progress(Stage::Verify { done: base + d, total })).await?;
         all_cached &= source == Source::Cache;
         done_before += file.bytes;
         files.push(bytes);
@@ -113,7 +99,7 @@ pub async fn fetch_model_files(id: &str, progress: &dyn Fn(Stage)) -> Result<Mod
 
 /// Loads one of Sesame's pretrained BERTs (`bert-zh`, `bert-en`) onto `compute`'s device,
 /// like [`load_minilm`]: manifest → verified files → model → a warm-up run.
-pub async fn load_pretraining(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(Rc<LoadedPretraining>, LoadStats), String> {
+pub async fn load_pretraining(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(LoadedPretraining, LoadStats), String> {
     let fetch_start = now_ms();
     let files = fetch_model_files(id, progress).await?;
     let fetch_ms = now_ms() - fetch_start;
@@ -130,9 +116,7 @@ pub async fn load_pretraining(compute: &Compute, id: &str, progress: &dyn Fn(Sta
     let p = crate::task::fill_mask::prepare(&m, "[MASK] [MASK]", &[]).map_err(|e| format!("{e:?}"))?;
     crate::task::fill_mask::run(&m, &p, 5).await?;
     let warmup_ms = now_ms() - start;
-    let m = Rc::new(m);
-    PRETRAINED.with(|l| l.borrow_mut().push((id.to_string(), m.clone())));
-    Ok((m, LoadStats { bytes, from_cache, fetch_ms, build_ms, warmup_ms }))
+    Ok((m, LoadStats { bytes, from_cache, fetch_ms, build_ms, warmup_ms, device_bytes: 0 }))
 }
 
 /// Statistics of a finished load, shown on the page and read by the browser tests.
@@ -148,18 +132,15 @@ pub struct LoadStats {
     pub build_ms: f64,
     /// Milliseconds spent on the first (shader-compiling) run.
     pub warmup_ms: f64,
+    /// Bytes the weights take on the device (set by the registry).
+    pub device_bytes: u64,
 }
 
-/// The MiniLM encoder, if already loaded.
-pub fn loaded_minilm() -> Option<Rc<LoadedBert>> {
-    LOADED.with(|l| l.borrow().clone())
-}
-
-/// Loads all-MiniLM-L6-v2 onto `compute`'s device: manifest → files (cache or network,
-/// sha256-checked) → model → one warm-up run that compiles the shaders.
-pub async fn load_minilm(compute: &Compute, progress: &dyn Fn(Stage)) -> Result<(Rc<LoadedBert>, LoadStats), String> {
+/// Loads a plain BERT encoder (all-MiniLM-L6-v2) onto `compute`'s device: manifest → files
+/// (cache or network, sha256-checked) → model → one warm-up run that compiles the shaders.
+pub async fn load_minilm(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(LoadedBert, LoadStats), String> {
     progress(Stage::Manifest);
-    let entry = manifest_entry(MINILM).await?;
+    let entry = manifest_entry(id).await?;
     let fetch_start = now_ms();
     let (files, all_cached, total) = fetch_files(&entry, &["config.json", "tokenizer.json", "model.f16.safetensors"], progress).await?;
     let fetch_ms = now_ms() - fetch_start;
@@ -175,9 +156,7 @@ pub async fn load_minilm(compute: &Compute, progress: &dyn Fn(Stage)) -> Result<
     let (ids, types, mask) = Batch::single(&enc, bert.config.pad_token_id as u32).tensors(&bert.device);
     read_f32(bert.model.forward(ids, types, mask, Keep { hidden_states: true, attentions: false }).last_hidden).await?;
     let warmup_ms = now_ms() - start;
-    let bert = Rc::new(bert);
-    LOADED.with(|l| *l.borrow_mut() = Some(bert.clone()));
-    Ok((bert, LoadStats { bytes: total, from_cache: all_cached, fetch_ms, build_ms, warmup_ms }))
+    Ok((bert, LoadStats { bytes: total, from_cache: all_cached, fetch_ms, build_ms, warmup_ms, device_bytes: 0 }))
 }
 
 /// Milliseconds since navigation started (`performance.now()`).

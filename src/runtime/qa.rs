@@ -2,22 +2,12 @@
 //! browser: manifest → sha256-checked files (with the pretrained base they lay over) → model
 //! → a warm-up run.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use super::compute::Compute;
 use super::fetch::fetch_verified;
 use super::models::{fetch_model_files, manifest_entry, now_ms, yield_to_browser, LoadStats, Stage};
 use crate::task::qa_answer::{answer, LoadedQa};
 
-/// Manifest id of the Chinese QA model (Sesame's BERT fine-tuned on DRCD + CMRC 2018).
-pub const QA_ZH: &str = "qa-zh";
-/// Manifest id of the English QA model (fine-tuned on SQuAD articles).
-pub const QA_EN: &str = "qa-en";
-
-thread_local! {
-    static LOADED: RefCell<Vec<(String, Rc<LoadedQa>)>> = const { RefCell::new(Vec::new()) };
-}
+pub use crate::assets::{QA_EN, QA_ZH};
 
 /// A question from the validation set, shipped with the model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -30,11 +20,6 @@ pub struct Preset {
     pub answers: Vec<String>,
 }
 
-/// A QA model, if already loaded.
-pub fn loaded_qa(id: &str) -> Option<Rc<LoadedQa>> {
-    LOADED.with(|l| l.borrow().iter().find(|(i, _)| i == id).map(|(_, m)| m.clone()))
-}
-
 /// The preset questions of a model (`presets.json`, through the model cache).
 pub async fn presets(id: &str) -> Result<Vec<Preset>, String> {
     let entry = manifest_entry(id).await?;
@@ -44,7 +29,7 @@ pub async fn presets(id: &str) -> Result<Vec<Preset>, String> {
 }
 
 /// Loads a QA model onto `compute`'s device.
-pub async fn load_qa(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(Rc<LoadedQa>, LoadStats), String> {
+pub async fn load_qa(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(LoadedQa, LoadStats), String> {
     let fetch_start = now_ms();
     let files = fetch_model_files(id, progress).await?;
     let fetch_ms = now_ms() - fetch_start;
@@ -58,7 +43,5 @@ pub async fn load_qa(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> R
     let start = now_ms();
     answer(&m, "?", "Sesame compiles its shaders.", 1).await.map_err(|e| format!("{e:?}"))?;
     let warmup_ms = now_ms() - start;
-    let m = Rc::new(m);
-    LOADED.with(|l| l.borrow_mut().push((id.to_string(), m.clone())));
-    Ok((m, LoadStats { bytes: files.bytes, from_cache: files.from_cache, fetch_ms, build_ms, warmup_ms }))
+    Ok((m, LoadStats { bytes: files.bytes, from_cache: files.from_cache, fetch_ms, build_ms, warmup_ms, device_bytes: 0 }))
 }

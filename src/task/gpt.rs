@@ -41,14 +41,38 @@ pub struct LoadedGpt {
     pub storage: String,
 }
 
+/// Prompt tokens read per model run: a long prompt is read in pieces through the cache, and the
+/// browser gets a turn between them (Stop, navigation and typing keep working during a long
+/// prefill on the CPU path).
+pub const PREFILL_CHUNK: usize = 32;
+
 impl LoadedGpt {
     /// Builds a GPT from a GGUF file (Llama architecture, byte-level BPE tokenizer inside).
     pub fn from_gguf(bytes: &[u8], device: &Device) -> Result<Self, String> {
         let file = GgufFile::parse(bytes).map_err(|e| e.to_string())?;
         let config = file.llama_config().map_err(|e| e.to_string())?;
+        let model = config.load(&mut file.weights(&config), device).map_err(|e| e.to_string())?;
+        Self::from_gguf_parts(&file, config, model, device)
+    }
+
+    /// [`Self::from_gguf`] one block at a time, giving the browser a turn after each (the
+    /// dequantisation of a quantized file takes seconds on the CPU) and telling
+    /// `progress(done, total)` blocks.
+    pub async fn from_gguf_pausing(bytes: &[u8], device: &Device, progress: &dyn Fn(usize, usize)) -> Result<Self, String> {
+        let file = GgufFile::parse(bytes).map_err(|e| e.to_string())?;
+        let config = file.llama_config().map_err(|e| e.to_string())?;
+        let pause = |done, total| {
+            progress(done, total);
+            super::yield_now()
+        };
+        let model = config.load_pausing(&mut file.weights(&config), device, pause).await.map_err(|e| e.to_string())?;
+        Self::from_gguf_parts(&file, config, model, device)
+    }
+
+    /// The loaded GPT around a model read from `file`: its tokenizer and what the file holds.
+    fn from_gguf_parts(file: &GgufFile, config: LlamaConfig, model: Llama, device: &Device) -> Result<Self, String> {
         let vocab = file.vocab().map_err(|e| e.to_string())?;
         let tokenizer = TextEncoder::from_gguf_vocab(&vocab)?;
-        let model = config.load(&mut file.weights(&config), device).map_err(|e| e.to_string())?;
         let storage = format!(
             "GGUF: {}",
             file.tensor_types().iter().map(|(t, n)| format!("{n} × {t}")).collect::<Vec<_>>().join(", ")
@@ -109,6 +133,44 @@ impl LoadedGpt {
     /// Feeds `ids` after what `cache` holds and returns the next-token logits (`[V]`) after the
     /// last of them: one asynchronous read per call.
     pub async fn next_logits(&self, ids: &[u32], cache: &mut KvCache) -> Result<Vec<f32>, String> {
+        self.next_logits_chunked(ids, cache, PREFILL_CHUNK, &|_, _| {}).await
+    }
+
+    /// [`Self::next_logits`] for a long prompt: fed `chunk` tokens at a time through the cache,
+    /// giving the browser a turn between chunks (so Stop and navigation work during a long
+    /// prefill on the CPU) and telling `progress(done, total)` tokens.
+    pub async fn next_logits_chunked(&self, ids: &[u32], cache: &mut KvCache, chunk: usize, progress: &dyn Fn(usize, usize)) -> Result<Vec<f32>, String> {
+        let chunk = chunk.max(1);
+        if cache.len() + ids.len() > self.max_context() {
+            return Err(format!("the text is {} tokens long; this model reads at most {} tokens at once", cache.len() + ids.len(), self.max_context()));
+        }
+        if ids.len() > chunk {
+            let cut = ids.len() - (ids.len() - 1) % chunk - 1; // the last piece keeps 1..=chunk tokens
+            let mut done = 0;
+            while done < cut {
+                let piece = &ids[done..(done + chunk).min(cut)];
+                self.feed(piece, cache)?;
+                done += piece.len();
+                progress(done, ids.len());
+                super::yield_now().await;
+            }
+            let last = self.feed_last(&ids[cut..], cache)?;
+            let out = read_f32(last).await;
+            progress(ids.len(), ids.len());
+            return out;
+        }
+        let last = self.feed_last(ids, cache)?;
+        read_f32(last).await
+    }
+
+    /// Runs `ids` through the model into `cache` (no read back).
+    fn feed(&self, ids: &[u32], cache: &mut KvCache) -> Result<(), String> {
+        drop(self.feed_last(ids, cache)?);
+        Ok(())
+    }
+
+    /// Runs `ids` through the model into `cache`; the logits after the last one (`[1, 1, V]`).
+    fn feed_last(&self, ids: &[u32], cache: &mut KvCache) -> Result<Tensor<3>, String> {
         if ids.is_empty() {
             return Err("there is no text to continue".into());
         }
@@ -120,8 +182,7 @@ impl LoadedGpt {
             ));
         }
         let input: Tensor<2, Int> = Tensor::from_data(TensorData::new(ids.iter().map(|&i| i as i64).collect::<Vec<_>>(), [1, ids.len()]), &self.device);
-        let logits = self.model.forward_cached(input, cache, true); // [1, 1, V]
-        read_f32(logits).await
+        Ok(self.model.forward_cached(input, cache, true)) // [1, 1, V]
     }
 
     /// Continues `prompt` for at most `max_new` tokens under `settings`, stopping at the

@@ -28,6 +28,14 @@ pub fn start() {
 fn App() -> impl IntoView {
     let app = AppState::from_url();
     provide_context(app);
+    // A failed device read anywhere (lost device, failed allocation) raises the fault banner.
+    let fault = RwSignal::new(None::<String>);
+    crate::task::on_device_fault(move |m| {
+        if matches!(app.backend.get_untracked(), Some(Backend::WebGpu { .. })) {
+            fault.set(Some(m.to_string()));
+        }
+    });
+    expose_registry_report();
     // Probe the compute path at once, so the badge is right even before a model loads.
     leptos::task::spawn_local(async move {
         let c = compute::compute(backend_preference()).await;
@@ -59,6 +67,7 @@ fn App() -> impl IntoView {
         {app.embed.then(|| view! { <OpenFull /> })}
         <UpdateBanner />
         <Notices />
+        <FaultBanner fault=fault />
         <main>
             {move || {
                 let route = app.route.get();
@@ -164,6 +173,43 @@ fn Badge() -> impl IntoView {
             }.into_any()
         }
     }
+}
+
+/// After a GPU fault: what happened, and "retry on the CPU", which moves the app to the CPU
+/// backend without a reload (the registry loads again what the open page shows there).
+#[component]
+fn FaultBanner(fault: RwSignal<Option<String>>) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let retry = move |_| {
+        let why = fault.get_untracked().unwrap_or_default();
+        fault.set(None);
+        let c = compute::switch_to_cpu(why);
+        app.backend.set(Some(c.backend));
+        super::state::set_url_param("backend", Some("cpu"), false);
+        crate::runtime::registry::clear();
+        crate::runtime::registry::reload_pinned();
+    };
+    move || {
+        fault.get().map(|m| view! {
+            <div class="message error" role="alert" data-testid="gpu-fault">
+                <strong>{app.t(T::FaultTitle)}</strong>" "{app.t(T::FaultText)}
+                <p class="note">{m}</p>
+                <button class="primary" data-testid="retry-cpu" on:click=retry>{app.t(T::FaultRetryCpu)}</button>
+                " "<button class="secondary small" on:click=move |_| fault.set(None)>{app.t(T::FaultDismiss)}</button>
+            </div>
+        })
+    }
+}
+
+/// `window.__sesameRegistry()`: the model registry as JSON, for the browser tests' soak and
+/// budget checks (the same figures Diagnostics shows).
+fn expose_registry_report() {
+    use wasm_bindgen::closure::Closure;
+    let f = Closure::<dyn Fn() -> String>::new(crate::runtime::registry::report_json);
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &"__sesameRegistry".into(), f.as_ref());
+    }
+    f.forget();
 }
 
 /// Puts a banner over the page after an unrecoverable error (the wasm instance is gone).

@@ -91,7 +91,7 @@ pub fn EmbedButton(
                     <div class="actions">
                         <button class="primary small" data-testid="embed-copy" on:click=move |_| {
                             let text = snippet();
-                            leptos::task::spawn_local(async move { copied.set(Some(copy_to_clipboard(&text).await)) });
+                            leptos::task::spawn_local(async move { let r = copy_to_clipboard(&text).await; copied.try_set(Some(r)); });
                         }>{move || app.t(T::EmbedCopy)}</button>
                         <span class="muted" role="status" data-testid="embed-copied">{move || match copied.get() {
                             Some(true) => app.t(T::EmbedCopied),

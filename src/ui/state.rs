@@ -6,7 +6,7 @@ use wasm_bindgen::JsValue;
 use super::i18n::{Lang, T};
 use super::url::{check_choice, check_text, parse_hide, shorten, Rejected, GLOBAL_PARAMS};
 use crate::runtime::compute::{self, Backend, CpuReason, Preference};
-use crate::runtime::models::{self, LoadStats, Stage};
+use crate::runtime::registry;
 
 /// The pages of the app, addressed as `?p=...`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,18 +155,7 @@ impl Route {
     }
 }
 
-/// Where a model is in its life.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ModelStatus {
-    /// Not asked for yet.
-    Idle,
-    /// Loading.
-    Loading(Stage),
-    /// Ready on the device.
-    Ready(LoadStats),
-    /// Failed, with the message.
-    Failed(String),
-}
+pub use crate::runtime::registry::ModelStatus;
 
 /// App-wide signals, provided as context.
 #[derive(Clone, Copy)]
@@ -177,20 +166,6 @@ pub struct AppState {
     pub route: RwSignal<Route>,
     /// Compute path, once probed.
     pub backend: RwSignal<Option<Backend>>,
-    /// The MiniLM encoder's status.
-    pub minilm: RwSignal<ModelStatus>,
-    /// Sesame's Chinese BERT (MLM + SOP heads).
-    pub bert_zh: RwSignal<ModelStatus>,
-    /// Sesame's English BERT (MiniLM + MLM + SOP heads).
-    pub bert_en: RwSignal<ModelStatus>,
-    /// The Chinese QA model.
-    pub qa_zh: RwSignal<ModelStatus>,
-    /// The English QA model.
-    pub qa_en: RwSignal<ModelStatus>,
-    /// SmolLM2-135M-Instruct (GPT pages).
-    pub smollm2: RwSignal<ModelStatus>,
-    /// Sesame's character-level Chinese GPT.
-    pub gpt_zh: RwSignal<ModelStatus>,
     /// `embed=1`: the page alone, without the site's header and footer (for iframes).
     pub embed: bool,
     /// Controls named by `hide=`.
@@ -216,13 +191,6 @@ impl AppState {
             lang: RwSignal::new(Lang::En),
             route: RwSignal::new(Route::Home),
             backend: RwSignal::new(None),
-            minilm: RwSignal::new(ModelStatus::Idle),
-            bert_zh: RwSignal::new(ModelStatus::Idle),
-            bert_en: RwSignal::new(ModelStatus::Idle),
-            qa_zh: RwSignal::new(ModelStatus::Idle),
-            qa_en: RwSignal::new(ModelStatus::Idle),
-            smollm2: RwSignal::new(ModelStatus::Idle),
-            gpt_zh: RwSignal::new(ModelStatus::Idle),
             embed: url_param("embed").is_some_and(|v| v == "1" || v == "true"),
             hidden: StoredValue::new(Vec::new()),
             notices: RwSignal::new(Vec::new()),
@@ -237,6 +205,9 @@ impl AppState {
             app.reject("embed", Rejected::Unknown(shorten(&v, 40)));
         }
         app.url_check("backend", |v| check_choice(v, &["auto", "cpu", "webgpu"]));
+        compute::set_preference(Preference::parse(url_param("backend").as_deref()));
+        let budget_mb = app.url_check("budget", |v| super::url::check_number(v, 16.0, 16384.0)).map(|mb| mb as u64 * 1024 * 1024);
+        registry::init(budget_mb.unwrap_or(registry::DEFAULT_BUDGET));
         if let Some(h) = url_param("hide") {
             let (known, unknown) = parse_hide(&h);
             for name in unknown {
@@ -301,86 +272,27 @@ impl AppState {
         self.lang.set(lang);
     }
 
-    /// The status signal of a pretrained BERT by manifest id.
-    pub fn pretrained_status(&self, id: &str) -> RwSignal<ModelStatus> {
-        if id == models::BERT_ZH {
-            self.bert_zh
-        } else {
-            self.bert_en
-        }
+    /// The status of model `key` (a manifest id, or `id/file` for image models), reactive.
+    pub fn model_status(&self, key: &str) -> RwSignal<ModelStatus> {
+        registry::status(key)
     }
 
-    /// Starts loading a pretrained BERT (`bert-zh` / `bert-en`) unless it is loaded or loading.
-    pub fn ensure_pretraining(&self, id: &'static str) {
-        self.ensure(self.pretrained_status(id), move |compute, progress| async move {
-            models::load_pretraining(&compute, id, &progress).await.map(|(_, stats)| stats)
-        });
+    /// Pins model `key` for the current page (or, inside an effect, for the effect's current
+    /// input) and starts loading it; released when the page (or input) goes.
+    pub fn use_model(&self, key: &str) {
+        registry::pin(key);
     }
 
-    /// The status signal of a QA model by manifest id.
-    pub fn qa_status(&self, id: &str) -> RwSignal<ModelStatus> {
-        if id == crate::runtime::qa::QA_ZH {
-            self.qa_zh
-        } else {
-            self.qa_en
-        }
-    }
-
-    /// Starts loading a QA model (`qa-zh` / `qa-en`) unless it is loaded or loading.
-    pub fn ensure_qa(&self, id: &'static str) {
-        self.ensure(self.qa_status(id), move |compute, progress| async move {
-            crate::runtime::qa::load_qa(&compute, id, &progress).await.map(|(_, stats)| stats)
-        });
-    }
-
-    /// The status signal of a GPT by manifest id.
-    pub fn gpt_status(&self, id: &str) -> RwSignal<ModelStatus> {
-        if id == crate::runtime::gpt::GPT_ZH {
-            self.gpt_zh
-        } else {
-            self.smollm2
-        }
-    }
-
-    /// Starts loading a GPT unless it is loaded or loading.
-    pub fn ensure_gpt(&self, id: &'static str) {
-        self.ensure(self.gpt_status(id), move |compute, progress| async move {
-            crate::runtime::gpt::load_gpt(&compute, id, &progress).await.map(|(_, stats)| stats)
-        });
-    }
-
-    /// Starts loading MiniLM unless it is loaded or loading; progress goes to `self.minilm`.
-    pub fn ensure_minilm(&self) {
-        self.ensure(self.minilm, |compute, progress| async move { models::load_minilm(&compute, &progress).await.map(|(_, stats)| stats) });
-    }
-
-    /// Runs `load` on the chosen compute path unless `status` says the model is loaded or
-    /// loading; its progress and outcome go to `status`.
-    fn ensure<F, Fut>(&self, status: RwSignal<ModelStatus>, load: F)
-    where
-        F: FnOnce(compute::Compute, Box<dyn Fn(Stage)>) -> Fut + 'static,
-        Fut: std::future::Future<Output = Result<LoadStats, String>> + 'static,
-    {
-        if matches!(status.get_untracked(), ModelStatus::Loading(_) | ModelStatus::Ready(_)) {
-            return;
-        }
-        let backend = self.backend;
-        status.set(ModelStatus::Loading(Stage::Manifest));
-        leptos::task::spawn_local(async move {
-            let compute = compute::compute(backend_preference()).await;
-            backend.set(Some(compute.backend.clone()));
-            let progress: Box<dyn Fn(Stage)> = Box::new(move |s: Stage| status.set(ModelStatus::Loading(s)));
-            match load(compute, progress).await {
-                Ok(stats) => status.set(ModelStatus::Ready(stats)),
-                Err(e) => status.set(ModelStatus::Failed(e)),
-            }
-        });
+    /// The loaded model `key`, if it is ready.
+    pub fn model<T: 'static>(&self, key: &str) -> Option<std::rc::Rc<T>> {
+        registry::get::<T>(key)
     }
 }
 
-/// The compute path the URL asks for (`backend=cpu|webgpu`, default auto).
+/// The compute path the app asks for (`backend=cpu|webgpu` from the address, default auto; the
+/// CPU once the reader chose "retry on the CPU").
 pub fn backend_preference() -> Preference {
-    Preference::parse(url_param("backend").as_deref())
+    compute::current_preference()
 }
 
 /// A query parameter of the current URL.

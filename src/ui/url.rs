@@ -8,7 +8,7 @@
 
 /// Parameters every page understands; a page's own parameters are dropped when the reader moves
 /// to another page.
-pub const GLOBAL_PARAMS: [&str; 5] = ["p", "lang", "backend", "embed", "hide"];
+pub const GLOBAL_PARAMS: [&str; 6] = ["p", "lang", "backend", "embed", "hide", "budget"];
 
 /// Controls that `hide=` can name, each marked `data-control="…"` on its page.
 pub const CONTROLS: [&str; 24] = [
@@ -26,13 +26,32 @@ pub enum Rejected {
 }
 
 /// Checks a free-text value: at most `max` characters; control characters other than newline and
-/// tab are dropped (they cannot be typed and only serve to confuse).
+/// tab, bidirectional controls (which can make a link's text read differently from what the
+/// model is given) and zero-width characters are dropped: they cannot be seen and only serve to
+/// confuse. A zero-width joiner inside an emoji sequence (👩‍🔬) is kept.
 pub fn check_text(value: &str, max: usize) -> Result<String, Rejected> {
     let chars = value.chars().count();
     if chars > max {
         return Err(Rejected::TooLong { chars, max });
     }
-    Ok(value.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect())
+    let all: Vec<char> = value.chars().collect();
+    let emoji = |c: Option<&char>| c.is_some_and(|&c| matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0xFE0F));
+    Ok(all
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| match c {
+            '\n' | '\t' => true,
+            '\u{200D}' => emoji(i.checked_sub(1).and_then(|j| all.get(j))) && emoji(all.get(i + 1)),
+            _ => !c.is_control() && !is_invisible_format(c),
+        })
+        .map(|(_, &c)| c)
+        .collect())
+}
+
+/// Bidirectional controls and zero-width characters (Unicode format characters that change how
+/// text reads or hide inside it).
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Checks that `value` is one of `allowed`.
@@ -46,6 +65,29 @@ pub fn check_number(value: &str, lo: f64, hi: f64) -> Result<f64, Rejected> {
         Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => Ok(v),
         _ => Err(Rejected::Unknown(shorten(value, 40))),
     }
+}
+
+/// Reads the masking page's `cover=3m,5r1234` (token 3 masked, token 5 replaced by id 1234):
+/// the covers, and the entries that were not understood (shortened, for the notice). A token
+/// named twice keeps its first cover.
+pub fn parse_covers(value: &str) -> (Vec<(usize, crate::task::masking::Cover, u32)>, Vec<String>) {
+    use crate::task::masking::Cover;
+    let (mut covers, mut dropped) = (Vec::new(), Vec::new());
+    for entry in value.split(',').map(str::trim).filter(|e| !e.is_empty()).take(512) {
+        let parsed = entry.find(['m', 'r']).and_then(|i| {
+            let index: usize = entry[..i].parse().ok()?;
+            match (&entry[i..i + 1], &entry[i + 1..]) {
+                ("m", "") => Some((index, Cover::Mask, 0)),
+                ("r", id) => Some((index, Cover::Random, id.parse().ok()?)),
+                _ => None,
+            }
+        });
+        match parsed {
+            Some(c) if !covers.iter().any(|k: &(usize, Cover, u32)| k.0 == c.0) => covers.push(c),
+            _ => dropped.push(shorten(entry, 20)),
+        }
+    }
+    (covers, dropped)
 }
 
 /// Reads `hide=a,b,c`: the known control names, and the rejected rest.
@@ -117,12 +159,25 @@ mod tests {
     }
 
     #[test]
+    fn covers_parse_and_bad_entries_are_named() {
+        use crate::task::masking::Cover;
+        let (c, bad) = parse_covers("3m,5r1234,x,7q,2m,3r9,4m5");
+        assert_eq!(c, vec![(3, Cover::Mask, 0), (5, Cover::Random, 1234), (2, Cover::Mask, 0)]);
+        assert_eq!(bad, vec!["x", "7q", "3r9", "4m5"]);
+        assert_eq!(parse_covers(""), (vec![], vec![]));
+    }
+
+    #[test]
     fn text_is_capped_and_cleaned() {
         assert_eq!(check_text("台湾大[MASK]", 10), Ok("台湾大[MASK]".into()));
         assert_eq!(check_text("a\u{0}b\u{1b}c\nd", 10), Ok("abc\nd".into()));
         assert_eq!(check_text(&"x".repeat(11), 10), Err(Rejected::TooLong { chars: 11, max: 10 }));
         // Characters, not bytes.
         assert!(check_text(&"字".repeat(10), 10).is_ok());
+        // Bidi overrides and isolates, zero-width spaces and BOMs go; an emoji's joiner stays.
+        assert_eq!(check_text("a\u{202E}cba\u{202C}\u{2066}x\u{2069}", 20), Ok("acbax".into()));
+        assert_eq!(check_text("台\u{200B}湾\u{FEFF}大\u{200D}学\u{200F}\u{061C}", 20), Ok("台湾大学".into()));
+        assert_eq!(check_text("👩\u{200D}🔬 ok", 20), Ok("👩\u{200D}🔬 ok".into()));
     }
 
     #[test]

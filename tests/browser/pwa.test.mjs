@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,13 +156,21 @@ test('update: a new release installs beside the running one, the reader is told,
     await swReady(page);
     await page.getByTestId('prediction-card').first().waitFor({ timeout: SLOW });
     const oldBuild = await page.getByTestId('footer-build').textContent();
+    // A second tab of the same app, open on another page: it must move to the new release too.
+    const other = await ctx.newPage();
+    await other.goto(`${release.url}?p=home&lang=en`);
+    await other.getByTestId('page-home').waitFor({ timeout: SLOW });
 
-    // Deploy a new release: a new build id in the page and in the service worker.
+    // Deploy a new release: a new build id in the page and in the service worker, and the page's
+    // new sha256 in the service worker's list (it checks every file it installs).
     const newBuild = `${oldBuild}x`;
-    for (const f of ['index.html', 'sw.js']) {
-      const file = join(dir, f);
-      writeFileSync(file, readFileSync(file, 'utf8').replaceAll(oldBuild, newBuild));
-    }
+    const sha = (f) => createHash('sha256').update(readFileSync(join(dir, f))).digest('hex');
+    const oldIndexSha = sha('index.html');
+    const index = join(dir, 'index.html');
+    writeFileSync(index, readFileSync(index, 'utf8').replaceAll(oldBuild, newBuild));
+    const sw = join(dir, 'sw.js');
+    assert.ok(readFileSync(sw, 'utf8').includes(oldIndexSha), 'the service worker lists the page with its sha256');
+    writeFileSync(sw, readFileSync(sw, 'utf8').replaceAll(oldBuild, newBuild).replace(oldIndexSha, sha('index.html')));
     await page.reload();
     await page.getByTestId('update-ready').waitFor({ timeout: SLOW });
     assert.equal(await page.getByTestId('footer-build').textContent(), oldBuild, 'the old release runs until the reader reloads');
@@ -170,6 +179,9 @@ test('update: a new release installs beside the running one, the reader is told,
     await page.getByTestId('prediction-card').first().waitFor({ timeout: SLOW });
     assert.equal(await page.getByTestId('footer-build').textContent(), newBuild);
     assert.equal(await page.getByTestId('update-ready').count(), 0);
+    // The other tab reloaded by itself onto the new release.
+    await other.waitForFunction((b) => document.querySelector('[data-testid=footer-build]')?.textContent === b, newBuild, { timeout: SLOW });
+    await other.close();
     const shells = await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('sesame-shell-')));
     assert.deepEqual(shells, [`sesame-shell-${newBuild}`], 'the old release\'s cache is gone');
 

@@ -1,5 +1,5 @@
-//! Pieces shared by the auto-encoder pages: loading an image model or image set into a signal
-//! (with a progress bar and a clear error), the strip of test images to pick from, and the tab
+//! Pieces shared by the auto-encoder pages: pinning an image model or image set in the registry
+//! (shown with [`crate::ui::components::progress::ModelLoad`]), the strip of test images to pick from, and the tab
 //! strip between the auto-encoder pages.
 
 use std::rc::Rc;
@@ -8,86 +8,47 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::pixels::paint;
-use super::progress::LoadProgress;
-use crate::runtime::compute;
 use crate::runtime::images;
-use crate::runtime::models::Stage;
+use crate::runtime::registry::{self, ModelStatus};
 use crate::task::autoencoding::LoadedImageModel;
 use crate::task::images::ImageSet;
 use crate::ui::i18n::T;
-use crate::ui::state::{backend_preference, AppState, Route};
+use crate::ui::state::{AppState, Route};
 
-/// Where a model or image set is.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Loading {
-    /// Loading, at this stage.
-    Busy(Stage),
-    /// Ready.
-    Ready,
-    /// Failed, with the reason.
-    Failed(String),
-}
-
-/// Loads model `file` of family `id` whenever `what` changes; returns (model, status).
-pub fn use_model(what: Signal<(&'static str, String)>) -> (RwSignal<Option<Rc<LoadedImageModel>>, LocalStorage>, RwSignal<Loading>) {
-    let model = RwSignal::new_local(None::<Rc<LoadedImageModel>>);
-    let status = RwSignal::new(Loading::Busy(Stage::Manifest));
-    Effect::new(move |_| {
+/// Pins image model `file` of family `id` for the page (following `what`) and gives it once
+/// ready, with its registry key for [`ModelLoad`].
+pub fn use_model(what: Signal<(&'static str, String)>) -> (Signal<Option<Rc<LoadedImageModel>>, LocalStorage>, Signal<String>) {
+    let key = Signal::derive(move || {
         let (id, file) = what.get();
-        status.set(Loading::Busy(Stage::Manifest));
-        leptos::task::spawn_local(async move {
-            let c = compute::compute(backend_preference()).await;
-            match images::model(&c, id, &file, &|s| status.set(Loading::Busy(s))).await {
-                Ok(m) => {
-                    // Only the latest choice wins (a slow earlier load must not overwrite it).
-                    if what.get_untracked() == (id, file) {
-                        model.set(Some(m));
-                        status.set(Loading::Ready);
-                    }
-                }
-                Err(e) => status.set(Loading::Failed(e)),
-            }
-        });
+        format!("{id}/{file}")
     });
-    (model, status)
+    (use_key(key), key)
 }
 
-/// Loads demo image set `name` whenever it changes; returns (set, status).
-pub fn use_images(name: Signal<&'static str>) -> (RwSignal<Option<Rc<ImageSet>>, LocalStorage>, RwSignal<Loading>) {
-    let set = RwSignal::new_local(None::<Rc<ImageSet>>);
-    let status = RwSignal::new(Loading::Busy(Stage::Manifest));
-    Effect::new(move |_| {
-        let n = name.get();
-        leptos::task::spawn_local(async move {
-            match images::images(n, &|s| status.set(Loading::Busy(s))).await {
-                Ok(s) if name.get_untracked() == n => {
-                    set.set(Some(s));
-                    status.set(Loading::Ready);
-                }
-                Ok(_) => {}
-                Err(e) => status.set(Loading::Failed(e)),
-            }
-        });
-    });
-    (set, status)
+/// Pins demo image set `name` for the page (following `name`) and gives it once ready, with its
+/// registry key for [`ModelLoad`].
+pub fn use_images(name: Signal<&'static str>) -> (Signal<Option<Rc<ImageSet>>, LocalStorage>, Signal<String>) {
+    let key = Signal::derive(move || format!("{}/{}", images::DEMO_IMAGES, name.get()));
+    (use_key(key), key)
 }
 
-/// A progress bar while `status` is busy, an error box when it failed, nothing when ready.
-#[component]
-pub fn LoadingState(status: RwSignal<Loading>) -> impl IntoView {
-    let app = expect_context::<AppState>();
-    move || match status.get() {
-        Loading::Busy(stage) => view! { <LoadProgress stage=Signal::derive(move || stage) /> }.into_any(),
-        Loading::Failed(e) => view! { <div class="message error" role="alert" data-testid="load-error"><strong>{app.t(T::LoadFailed)}</strong>" "{e}</div> }.into_any(),
-        Loading::Ready => ().into_any(),
-    }
+/// Pins registry `key` while the page shows it; the loaded value once it is ready.
+fn use_key<T: 'static>(key: Signal<String>) -> Signal<Option<Rc<T>>, LocalStorage> {
+    Effect::new(move |_| registry::pin(&key.get()));
+    Signal::derive_local(move || {
+        let k = key.get();
+        match registry::status(&k).get() {
+            ModelStatus::Ready(_) => registry::get::<T>(&k),
+            _ => None,
+        }
+    })
 }
 
 /// Thumbnails of images `offset..offset+16` of `set`; clicking one selects it.
 #[component]
 pub fn ImagePicker(
     /// The image set.
-    set: RwSignal<Option<Rc<ImageSet>>, LocalStorage>,
+    set: Signal<Option<Rc<ImageSet>>, LocalStorage>,
     /// Index of the selected image.
     selected: RwSignal<usize>,
 ) -> impl IntoView {

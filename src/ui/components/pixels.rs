@@ -156,6 +156,18 @@ pub async fn read_upload(file: web_sys::File) -> Result<Vec<f32>, String> {
     if file.size() > MAX_UPLOAD_BYTES {
         return Err(format!("the file has {:.1} MB; pictures up to {:.0} MB are read", file.size() / 1e6, MAX_UPLOAD_BYTES / 1e6));
     }
+    // The header's size first: a small file can declare an enormous picture, and decoding it
+    // would take the tab's memory.
+    let head = file.slice_with_f64_and_f64(0.0, file.size().min(65536.0)).map_err(|_| "the file could not be read".to_string())?;
+    let head = wasm_bindgen_futures::JsFuture::from(head.array_buffer()).await.map_err(|_| "the file could not be read".to_string())?;
+    let head = js_sys::Uint8Array::new(&head).to_vec();
+    let (_, w, h) = crate::task::picture_header::picture_size(&head).map_err(|e| format!("{}: {e}", file.name()))?;
+    if w == 0 || h == 0 {
+        return Err("the picture is empty".into());
+    }
+    if w > MAX_UPLOAD_SIDE || h > MAX_UPLOAD_SIDE {
+        return Err(format!("the picture is {w}×{h} pixels; pictures up to {MAX_UPLOAD_SIDE}×{MAX_UPLOAD_SIDE} are read"));
+    }
     let window = web_sys::window().ok_or("no window")?;
     let promise = window.create_image_bitmap_with_blob(&file).map_err(|_| "the browser cannot decode pictures here".to_string())?;
     let bitmap: web_sys::ImageBitmap = wasm_bindgen_futures::JsFuture::from(promise)
@@ -168,6 +180,7 @@ pub async fn read_upload(file: web_sys::File) -> Result<Vec<f32>, String> {
         return Err("the picture is empty".into());
     }
     if w > MAX_UPLOAD_SIDE || h > MAX_UPLOAD_SIDE {
+        bitmap.close();
         return Err(format!("the picture is {w}×{h} pixels; pictures up to {MAX_UPLOAD_SIDE}×{MAX_UPLOAD_SIDE} are read"));
     }
     // Scale down to at most 280 px a side before reading pixels (keeps the aspect ratio).
@@ -178,7 +191,9 @@ pub async fn read_upload(file: web_sys::File) -> Result<Vec<f32>, String> {
     canvas.set_width(sw);
     canvas.set_height(sh);
     let ctx = context2d(&canvas).ok_or("no 2-D canvas")?;
-    ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, sw as f64, sh as f64).map_err(|_| "the picture could not be drawn".to_string())?;
+    let drawn = ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, sw as f64, sh as f64);
+    bitmap.close();
+    drawn.map_err(|_| "the picture could not be drawn".to_string())?;
     let data = ctx.get_image_data(0.0, 0.0, sw as f64, sh as f64).map_err(|_| "the picture's pixels could not be read".to_string())?;
     picture_to_input(&data.data().0, sw as usize, sh as usize)
 }

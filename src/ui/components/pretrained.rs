@@ -1,12 +1,12 @@
 //! Pieces shared by the pages that run Sesame's own BERTs (masking, sentence pairs): which
-//! model, the model switch, and the model's loading state.
+//! model, the model switch, and the model's card.
 
 use leptos::prelude::*;
 
-use super::progress::LoadProgress;
 use crate::runtime::models::{BERT_EN, BERT_ZH};
 use crate::ui::i18n::{Lang, T};
-use crate::ui::state::{AppState, ModelStatus};
+use crate::ui::state::AppState;
+use crate::ui::tasks::spawn_owned;
 use crate::ui::url::check_choice;
 
 /// The model a page starts with: the URL's `m`, else the one matching the interface language.
@@ -27,7 +27,7 @@ pub fn model_card(model: RwSignal<&'static str>) -> (RwSignal<Option<serde_json:
         let id = model.get();
         card.set(None);
         missing.set(false);
-        leptos::task::spawn_local(async move {
+        spawn_owned(async move {
             let mut found = None;
             if let Ok(entry) = crate::runtime::models::manifest_entry(id).await {
                 // Through the model cache when the manifest lists the card (so it works offline).
@@ -37,11 +37,9 @@ pub fn model_card(model: RwSignal<&'static str>) -> (RwSignal<Option<serde_json:
                 };
                 found = bytes.and_then(|b| serde_json::from_slice(&b).ok());
             }
-            // The answer for a model the reader has since switched away from is dropped.
-            if model.get_untracked() == id {
-                missing.set(found.is_none());
-                card.set(found);
-            }
+            // A newer choice of model cancels this task (the effect ran again), so this is current.
+            missing.set(found.is_none());
+            card.set(found);
         });
     });
     (card, missing)
@@ -62,24 +60,5 @@ pub fn ModelPicker(
             <button class:active=move || model.get() == BERT_ZH data-testid="model-zh" on:click=move |_| on_pick.run(BERT_ZH)>{move || app.t(T::ModelZh)}</button>
             <button class:active=move || model.get() == BERT_EN data-testid="model-en" on:click=move |_| on_pick.run(BERT_EN)>{move || app.t(T::ModelEn)}</button>
         </div>
-    }
-}
-
-/// The chosen model's loading bar, or its load error with a retry; nothing once it is ready.
-#[component]
-pub fn ModelLoadState(
-    /// The chosen model id.
-    model: RwSignal<&'static str>,
-) -> impl IntoView {
-    let app = expect_context::<AppState>();
-    move || match app.pretrained_status(model.get()).get() {
-        ModelStatus::Loading(s) => view! { <LoadProgress stage=Signal::derive(move || s) /> }.into_any(),
-        ModelStatus::Failed(e) => view! {
-            <div class="message error" role="alert" data-testid="load-error">
-                <strong>{app.t(T::LoadFailed)}</strong>": "{e}
-                <button on:click=move |_| { app.pretrained_status(model.get_untracked()).set(ModelStatus::Idle); app.ensure_pretraining(model.get_untracked()); }>{app.t(T::Retry)}</button>
-            </div>
-        }.into_any(),
-        _ => ().into_any(),
     }
 }

@@ -11,7 +11,9 @@ use leptos::prelude::*;
 
 use crate::runtime::images;
 use crate::task::anomaly::{auc, confusion, histogram, quantile, roc};
-use crate::ui::components::image_pages::{use_images, use_model, AeTabs, LoadingState};
+use crate::ui::components::progress::{Bar as ProgressBar, ModelLoad};
+use crate::ui::tasks::{spawn_owned, Job};
+use crate::ui::components::image_pages::{use_images, use_model, AeTabs};
 use crate::ui::components::pixels::{read_upload, DrawPad, Pixels};
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState};
@@ -52,6 +54,7 @@ pub fn Anomaly() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let mine = RwSignal::new(None::<(Vec<f32>, Vec<f32>, f64)>);
     let mine_problem = RwSignal::new(None::<String>);
+    let (scoring, uploading) = (Job::new(), Job::new());
 
     Effect::new(move |_| {
         let n = normal.get();
@@ -66,7 +69,7 @@ pub fn Anomaly() -> impl IntoView {
         }
         scores.set(None);
         mine.set(None);
-        leptos::task::spawn_local(async move {
+        spawn_owned(async move {
             let result = async {
                 let (family, file) = model_for(n);
                 let card = images::card(family).await?;
@@ -107,7 +110,7 @@ pub fn Anomaly() -> impl IntoView {
     let threshold = move || scores.with(|s| s.as_ref().and_then(|s| quantile(&s.normal, q.get())));
     let score_mine = move |img: Vec<f32>| {
         let Some(m) = model.get_untracked() else { return };
-        leptos::task::spawn_local(async move {
+        scoring.restart(async move {
             match m.reconstruct(std::slice::from_ref(&img), std::slice::from_ref(&img)).await {
                 Ok(mut r) => {
                     let r = r.remove(0);
@@ -131,7 +134,7 @@ pub fn Anomaly() -> impl IntoView {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
         input.set_value("");
-        leptos::task::spawn_local(async move {
+        uploading.restart(async move {
             match read_upload(file).await {
                 Ok(img) => {
                     mine_problem.set(None);
@@ -235,10 +238,10 @@ pub fn Anomaly() -> impl IntoView {
                     }).collect_view()}
                 </div>
             </div>
-            <LoadingState status=m_status />
-            <LoadingState status=s1 />
-            <LoadingState status=s2 />
-            {move || progress.get().map(|(d, t)| view! { <p class="figure" data-testid="anomaly-progress">{format!("{} {d} / {t}", app.t(T::AeScoring))}</p> })}
+            <ModelLoad key=m_status />
+            <ModelLoad key=s1 />
+            <ModelLoad key=s2 />
+            {move || progress.get().map(|(d, t)| view! { <div data-testid="anomaly-progress"><ProgressBar label=Signal::derive(move || format!("{} {d} / {t}", app.t(T::AeScoring))) fraction=Signal::derive(move || Some(d as f64 / t.max(1) as f64)) /></div> })}
             {move || error.get().map(|e| view! { <div class="message error" role="alert">{e}</div> })}
             {charts}
             <div class="panel draw-panel" data-control="draw">

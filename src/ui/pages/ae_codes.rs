@@ -10,7 +10,9 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::model::vqvae::GRID;
-use crate::ui::components::image_pages::{use_images, use_model, AeTabs, ImagePicker, LoadingState};
+use crate::ui::components::progress::ModelLoad;
+use crate::ui::tasks::{spawn_owned, Job};
+use crate::ui::components::image_pages::{use_images, use_model, AeTabs, ImagePicker};
 use crate::ui::components::pixels::Pixels;
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState};
@@ -35,12 +37,13 @@ pub fn DiscreteCodes() -> impl IntoView {
     let cell = RwSignal::new(None::<usize>);
     let usage = RwSignal::new_local(None::<Rc<Vec<usize>>>);
     let error = RwSignal::new(None::<String>);
+    let editing = Job::new();
 
     Effect::new(move |_| {
         set_url_param("i", Some(&index.get().to_string()), false);
         let (Some(m), Some(s)) = (model.get(), set.get()) else { return };
         let x = s.image(index.get().min(s.len() - 1));
-        leptos::task::spawn_local(async move {
+        spawn_owned(async move {
             match m.reconstruct(std::slice::from_ref(&x), std::slice::from_ref(&x)).await {
                 Ok(mut r) => {
                     let r = r.remove(0);
@@ -55,7 +58,7 @@ pub fn DiscreteCodes() -> impl IntoView {
     });
     Effect::new(move |_| {
         let (Some(m), Some(s)) = (model.get(), set.get()) else { return };
-        leptos::task::spawn_local(async move {
+        spawn_owned(async move {
             let ids: Vec<usize> = (0..s.len()).collect();
             match m.codes(&s, &ids).await {
                 Ok(all) => {
@@ -77,7 +80,7 @@ pub fn DiscreteCodes() -> impl IntoView {
         let (Some(c), Some(m)) = (cell.get_untracked(), model.get_untracked()) else { return };
         grid.update(|g| if let Some(g) = g { g[c] = code });
         let Some(g) = grid.get_untracked() else { return };
-        leptos::task::spawn_local(async move {
+        editing.restart(async move {
             match m.decode(&[g.iter().map(|&c| c as f32).collect()]).await {
                 Ok(mut d) => edited.set(Some(d.remove(0))),
                 Err(e) => error.set(Some(e)),
@@ -126,8 +129,8 @@ pub fn DiscreteCodes() -> impl IntoView {
             <h1>{move || app.t(T::AeCodesTitle)}</h1>
             <p class="lede">{move || app.t(T::AeCodesLede)}</p>
             <div class="panel controls"><ImagePicker set=set selected=index /></div>
-            <LoadingState status=m_status />
-            <LoadingState status=s_status />
+            <ModelLoad key=m_status />
+            <ModelLoad key=s_status />
             {move || error.get().map(|e| view! { <div class="message error" role="alert">{e}</div> })}
             <div class="ae-row">
                 <div class="panel triptych" data-testid="codes-output" data-mse=move || original.get().map(|o| format!("{:.6}", o.2))>

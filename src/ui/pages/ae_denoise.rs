@@ -8,7 +8,9 @@ use leptos::prelude::*;
 
 use crate::task::images::Noise;
 use crate::task::masking::Rng;
-use crate::ui::components::image_pages::{use_images, use_model, AeTabs, ImagePicker, LoadingState};
+use crate::ui::components::progress::ModelLoad;
+use crate::ui::tasks::spawn_owned;
+use crate::ui::components::image_pages::{use_images, use_model, AeTabs, ImagePicker};
 use crate::ui::components::pixels::Pixels;
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState};
@@ -51,7 +53,7 @@ pub fn Denoising() -> impl IntoView {
         // The same image and setting always gets the same noise.
         noise().apply(&mut noisy, &mut Rng::new(1 + i as u64));
         let noisy_mse = clean.iter().zip(&noisy).map(|(a, b)| ((a - b) * (a - b)) as f64).sum::<f64>() / clean.len() as f64;
-        leptos::task::spawn_local(async move {
+        spawn_owned(async move {
             let one = |v: &Vec<f32>| vec![v.clone()];
             match (d.reconstruct(&one(&noisy), &one(&clean)).await, p.reconstruct(&one(&noisy), &one(&clean)).await) {
                 (Ok(mut r), Ok(mut q)) => {
@@ -87,9 +89,9 @@ pub fn Denoising() -> impl IntoView {
                 </div>
                 <ImagePicker set=set selected=index />
             </div>
-            <LoadingState status=d_status />
-            <LoadingState status=p_status />
-            <LoadingState status=s_status />
+            <ModelLoad key=d_status />
+            <ModelLoad key=p_status />
+            <ModelLoad key=s_status />
             {move || error.get().map(|e| view! { <div class="message error" role="alert">{e}</div> })}
             <div class="panel triptych" data-testid="denoise-output"
                  data-noisy-mse=move || shown.get().map(|s| format!("{:.6}", s.noisy_mse))

@@ -11,7 +11,9 @@ use leptos::prelude::*;
 
 use super::ae_recon::data_choice;
 use crate::ui::components::group_color;
-use crate::ui::components::image_pages::{use_images, use_model, AeTabs, ImagePicker, LoadingState, ModelChoice};
+use crate::ui::components::progress::ModelLoad;
+use crate::ui::tasks::{spawn_owned, Job};
+use crate::ui::components::image_pages::{use_images, use_model, AeTabs, ImagePicker, ModelChoice};
 use crate::ui::components::pixels::Pixels;
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState};
@@ -43,7 +45,7 @@ pub fn LatentSpace() -> impl IntoView {
     let point = RwSignal::new(None::<Vec<f32>>);
     let decoded = RwSignal::new(None::<Vec<f32>>);
     let error = RwSignal::new(None::<String>);
-    let busy = StoredValue::new(false);
+    let decoding = Job::new();
 
     Effect::new(move |_| {
         set_url_param("data", Some(data.get()), false);
@@ -53,7 +55,7 @@ pub fn LatentSpace() -> impl IntoView {
             return;
         }
         codes.set(None);
-        leptos::task::spawn_local(async move {
+        spawn_owned(async move {
             let ids: Vec<usize> = (0..s.len()).collect();
             match m.codes(&s, &ids).await {
                 Ok(c) => codes.set(Some(Rc::new(c))),
@@ -70,16 +72,15 @@ pub fn LatentSpace() -> impl IntoView {
     });
     let decode = move |p: Vec<f32>| {
         let Some(m) = model.get_untracked() else { return };
-        if busy.get_value() || p.len() != m.code_len() {
+        // While one decode runs, newer points are skipped (hovering makes many).
+        if decoding.running_untracked() || p.len() != m.code_len() {
             return;
         }
-        busy.set_value(true);
-        leptos::task::spawn_local(async move {
+        decoding.spawn(async move {
             match m.decode(std::slice::from_ref(&p)).await {
                 Ok(mut d) => decoded.set(Some(d.remove(0))),
                 Err(e) => error.set(Some(e)),
             }
-            busy.set_value(false);
         });
     };
     Effect::new(move |_| {
@@ -167,8 +168,8 @@ pub fn LatentSpace() -> impl IntoView {
                 <ModelChoice data=data k=k />
                 {move || (k.get() != "2").then(|| view! { <ImagePicker set=set selected=index /> })}
             </div>
-            <LoadingState status=m_status />
-            <LoadingState status=s_status />
+            <ModelLoad key=m_status />
+            <ModelLoad key=s_status />
             {move || error.get().map(|e| view! { <div class="message error" role="alert">{e}</div> })}
             <div class="ae-row">
                 {map}

@@ -7,7 +7,9 @@
 use leptos::prelude::*;
 
 use crate::task::autoencoding::Reconstruction as Output;
-use crate::ui::components::image_pages::{use_images, use_model, AeTabs, ImagePicker, LoadingState, ModelChoice};
+use crate::ui::components::progress::ModelLoad;
+use crate::ui::tasks::spawn_owned;
+use crate::ui::components::image_pages::{use_images, use_model, AeTabs, ImagePicker, ModelChoice};
 use crate::ui::components::pixels::{DrawPad, Pixels};
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState};
@@ -43,7 +45,7 @@ pub fn Reconstruction() -> impl IntoView {
         set_url_param("k", Some(k.get()), false);
         set_url_param("i", Some(&index.get().to_string()), false);
         let (Some(m), Some(x)) = (model.get(), input()) else { return };
-        leptos::task::spawn_local(async move {
+        spawn_owned(async move {
             match m.reconstruct(std::slice::from_ref(&x), std::slice::from_ref(&x)).await {
                 Ok(mut r) => {
                     error.set(None);
@@ -81,8 +83,8 @@ pub fn Reconstruction() -> impl IntoView {
                 <ModelChoice data=data k=k />
                 <ImagePicker set=set selected=selected />
             </div>
-            <LoadingState status=model_status />
-            <LoadingState status=set_status />
+            <ModelLoad key=model_status />
+            <ModelLoad key=set_status />
             {move || error.get().map(|e| view! { <div class="message error" role="alert">{e}</div> })}
             <div class="ae-row">
                 <div class="panel draw-panel" data-control="draw">

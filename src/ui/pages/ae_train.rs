@@ -13,7 +13,9 @@ use crate::model::autoencoder::AutoencoderConfig;
 use crate::runtime::compute;
 use crate::runtime::models::{now_ms, yield_to_browser};
 use crate::task::live_training::LiveTrainer;
-use crate::ui::components::image_pages::{use_images, AeTabs, LoadingState};
+use crate::ui::components::progress::ModelLoad;
+use crate::ui::tasks::Job;
+use crate::ui::components::image_pages::{use_images, AeTabs};
 use crate::ui::components::pixels::Pixels;
 use crate::ui::i18n::T;
 use crate::ui::state::{backend_preference, set_url_param, AppState};
@@ -43,9 +45,11 @@ pub fn TrainLive() -> impl IntoView {
     let shown = RwSignal::new(None::<Vec<Vec<f32>>>);
     let rate = RwSignal::new(None::<f64>);
     let error = RwSignal::new(None::<String>);
+    let training = Job::new();
 
     let inputs = move || test_set.get().map(|s| (0..SHOWN.min(s.len())).map(|i| s.image(i)).collect::<Vec<_>>());
     let reset = move || {
+        training.cancel();
         generation.update_value(|g| *g += 1);
         running.set(false);
         busy.set(false);
@@ -68,7 +72,7 @@ pub fn TrainLive() -> impl IntoView {
         let gen = generation.get_value();
         let cell = trainer.get_value();
         let bottleneck: usize = k.get_untracked().parse().unwrap_or(8);
-        leptos::task::spawn_local(async move {
+        training.spawn(async move {
             let c = compute::compute(backend_preference()).await;
             if cell.borrow().is_none() {
                 *cell.borrow_mut() = Some(LiveTrainer::new(&AutoencoderConfig { bottleneck, channels: 8 }, set, &c.device, 42));
@@ -180,8 +184,8 @@ pub fn TrainLive() -> impl IntoView {
                     <span class="figure" data-testid="train-rate">{move || rate.get().map(|r| format!("{r:.1} {}", app.t(T::AeStepsPerSecond)))}</span>
                 </div>
             </div>
-            <LoadingState status=s1 />
-            <LoadingState status=s2 />
+            <ModelLoad key=s1 />
+            <ModelLoad key=s2 />
             {move || error.get().map(|e| view! { <div class="message error" role="alert">{e}</div> })}
             <div class="ae-row">
                 {chart}

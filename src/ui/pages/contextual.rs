@@ -2,12 +2,14 @@
 
 use leptos::prelude::*;
 
-use crate::runtime::models::{loaded_minilm, now_ms, yield_to_browser, Stage};
+use crate::runtime::models::{now_ms, yield_to_browser, MINILM};
+use crate::task::LoadedBert;
+use crate::ui::tasks::Job;
 use crate::task::contextual::{self, analyse, default_bank, default_chinese, default_english, prepare, LayerView, Problem, Sentence};
 use crate::text::char_slice;
 use crate::ui::components::charts::{LineChart, Scatter, Series};
 use crate::ui::components::heatmap::Heatmap;
-use crate::ui::components::progress::LoadProgress;
+use crate::ui::components::progress::ModelLoad;
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, set_url_params_all, url_params_all, AppState, ModelStatus};
 use crate::ui::url::{check_text, Rejected};
@@ -114,12 +116,13 @@ pub fn Contextual() -> impl IntoView {
     let layer = RwSignal::new(0usize); // index into RunResult::layers; set to the last on each run
     let first_matrix_ms = RwSignal::new(None::<f64>);
 
-    app.ensure_minilm();
+    app.use_model(MINILM);
+    let runs = Job::new();
 
     let run = move || {
-        let Some(bert) = loaded_minilm() else {
+        let Some(bert) = app.model::<LoadedBert>(MINILM) else {
             pending.set(true);
-            app.ensure_minilm();
+            crate::runtime::registry::ensure(MINILM);
             return;
         };
         pending.set(false);
@@ -130,7 +133,8 @@ pub fn Contextual() -> impl IntoView {
         // The address keeps what this run shows.
         set_url_param("target", Some(&target_word), false);
         set_url_params_all("s", &sentences.iter().map(|s| format!("{}|{}", s.group, s.text)).collect::<Vec<_>>());
-        leptos::task::spawn_local(async move {
+        // A newer run (a preset clicked while this one works) cancels this one.
+        runs.restart(async move {
             yield_to_browser().await;
             let (prepared, found) = prepare(&bert, &sentences, &target_word);
             problems.set(found.into_iter().map(|p| {
@@ -192,7 +196,7 @@ pub fn Contextual() -> impl IntoView {
 
     // Run the default example once the model is ready (and any run asked for before that).
     Effect::new(move |_| {
-        if matches!(app.minilm.get(), ModelStatus::Ready(_)) && pending.get() && !running.get_untracked() {
+        if matches!(app.model_status(MINILM).get(), ModelStatus::Ready(_)) && pending.get() && !running.get_untracked() {
             run();
         }
     });
@@ -223,16 +227,7 @@ pub fn Contextual() -> impl IntoView {
             <h1>{move || app.t(T::CtxTitle)}</h1>
             <p class="lede">{move || app.t(T::CtxLede)}</p>
 
-            {move || match app.minilm.get() {
-                ModelStatus::Loading(_) => view! { <LoadProgress stage=Signal::derive(move || match app.minilm.get() { ModelStatus::Loading(s) => s, _ => Stage::Shaders }) /> }.into_any(),
-                ModelStatus::Failed(e) => view! {
-                    <div class="message error" role="alert" data-testid="load-error">
-                        <strong>{app.t(T::LoadFailed)}</strong>": "{e}
-                        <button on:click=move |_| { app.minilm.set(ModelStatus::Idle); pending.set(true); app.ensure_minilm(); }>{app.t(T::Retry)}</button>
-                    </div>
-                }.into_any(),
-                _ => ().into_any(),
-            }}
+            <ModelLoad key=Signal::derive(|| MINILM.to_string()) />
 
             <div class="panel controls">
                 <div class="presets" data-control="presets">
@@ -274,7 +269,7 @@ pub fn Contextual() -> impl IntoView {
                         let group = rows.with_untracked(|rs| rs.last().map(|r| r.group.clone()).unwrap_or_default());
                         rows.update(|rs| rs.push(Row { id, group, text: String::new() }));
                     }>{move || app.t(T::CtxAdd)}</button>
-                    <button class="primary" data-testid="run" data-control="run" disabled=move || running.get() || matches!(app.minilm.get(), ModelStatus::Loading(_))
+                    <button class="primary" data-testid="run" data-control="run" disabled=move || running.get() || matches!(app.model_status(MINILM).get(), ModelStatus::Loading(_))
                             on:click=move |_| run()>
                         {move || if running.get() { app.t(T::CtxRunning) } else { app.t(T::CtxRun) }}
                     </button>

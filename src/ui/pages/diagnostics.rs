@@ -5,7 +5,11 @@ use leptos::prelude::*;
 
 use crate::model::Keep;
 use crate::runtime::fetch::fetch_text;
-use crate::runtime::models::{loaded_minilm, now_ms};
+use crate::runtime::models::{now_ms, MINILM};
+use crate::runtime::registry;
+use crate::task::fill_mask::LoadedPretraining;
+use crate::task::LoadedBert;
+use crate::ui::tasks::{spawn_owned, Job};
 use crate::task::golden::{check, check_pretraining, CaseReport, Fixture, PretrainingFixture};
 use crate::task::{read_f32, Batch};
 use crate::ui::i18n::T;
@@ -27,7 +31,7 @@ struct Report {
 }
 
 async fn run_checks() -> Result<Report, String> {
-    let bert = loaded_minilm().ok_or("the model is not loaded")?;
+    let bert = registry::get::<LoadedBert>(MINILM).ok_or("the model is not loaded")?;
     let fixture: Fixture = serde_json::from_str(&fetch_text("fixtures/minilm-golden.json").await?).map_err(|e| format!("fixture: {e}"))?;
     let cases = check(&bert, &fixture).await?;
     let batch = Batch::timing(BENCH_TOKENS);
@@ -50,7 +54,7 @@ pub const PRETRAINED_TOLERANCE: f32 = 1e-3;
 
 /// Golden check of one pretrained BERT (`bert-zh` / `bert-en`) on the current device.
 async fn check_pretrained(id: &'static str) -> Result<Vec<CaseReport>, String> {
-    let m = crate::runtime::models::loaded_pretraining(id).ok_or("the model is not loaded")?;
+    let m = registry::get::<LoadedPretraining>(id).ok_or("the model is not loaded")?;
     let fixture: PretrainingFixture = serde_json::from_str(&fetch_text(&format!("fixtures/{id}-golden.json")).await?).map_err(|e| format!("fixture: {e}"))?;
     check_pretraining(&m, &fixture).await
 }
@@ -62,15 +66,22 @@ fn PretrainedGolden() -> impl IntoView {
     let app = expect_context::<AppState>();
     let asked = RwSignal::new(false);
     let results = RwSignal::new(Vec::<(&'static str, Result<Vec<CaseReport>, String>)>::new());
+    // Pinned from the first click until the page goes.
+    Effect::new(move |_| {
+        if asked.get() {
+            app.use_model(BERT_ZH);
+            app.use_model(BERT_EN);
+        }
+    });
     for id in [BERT_ZH, BERT_EN] {
         Effect::new(move |_| {
             if !asked.get() {
                 return;
             }
-            match app.pretrained_status(id).get() {
+            match app.model_status(id).get() {
                 ModelStatus::Ready(_) if !results.get_untracked().iter().any(|r| r.0 == id) => {
                     results.update(|r| r.push((id, Err("running".into()))));
-                    leptos::task::spawn_local(async move {
+                    spawn_owned(async move {
                         let out = check_pretrained(id).await;
                         results.update(|r| r.retain(|x| x.0 != id));
                         results.update(|r| r.push((id, out)));
@@ -83,7 +94,7 @@ fn PretrainedGolden() -> impl IntoView {
     }
     view! {
         <h2>{move || app.t(T::DiagPretrained)}</h2>
-        <button data-testid="check-pretrained" on:click=move |_| { asked.set(true); app.ensure_pretraining(BERT_ZH); app.ensure_pretraining(BERT_EN); }>{move || app.t(T::DiagRun)}</button>
+        <button data-testid="check-pretrained" on:click=move |_| asked.set(true)>{move || app.t(T::DiagRun)}</button>
         {move || results.get().into_iter().map(|(id, r)| match r {
             Err(e) if e == "running" => view! { <p>{format!("{id}: …")}</p> }.into_any(),
             Err(e) => view! { <div class="message error" role="alert" data-testid=format!("golden-{id}-error")>{format!("{id}: {e}")}</div> }.into_any(),
@@ -123,19 +134,20 @@ pub fn Diagnostics() -> impl IntoView {
     let app = expect_context::<AppState>();
     let report = RwSignal::new(None::<Result<Report, String>>);
     let running = RwSignal::new(false);
-    app.ensure_minilm();
+    app.use_model(MINILM);
+    let checks = Job::new();
     let start = move || {
         if running.get_untracked() {
             return;
         }
         running.set(true);
-        leptos::task::spawn_local(async move {
+        checks.spawn(async move {
             report.set(Some(run_checks().await));
             running.set(false);
         });
     };
     Effect::new(move |_| {
-        if matches!(app.minilm.get(), ModelStatus::Ready(_)) && report.get_untracked().is_none() {
+        if matches!(app.model_status(MINILM).get(), ModelStatus::Ready(_)) && report.get_untracked().is_none() {
             start();
         }
     });
@@ -151,8 +163,8 @@ pub fn Diagnostics() -> impl IntoView {
             <h1>{move || app.t(T::DiagTitle)}</h1>
             <p class="lede">{move || app.t(T::DiagLede)}</p>
             <p><span class="label">{move || app.t(T::DiagBackend)}": "</span><span data-testid="diag-backend">{backend_text}</span></p>
-            <p class="note" data-testid="diag-device">{move || { app.minilm.get(); loaded_minilm().map(|b| format!("burn {:?}", b.device)).unwrap_or_default() }}</p>
-            {move || match app.minilm.get() {
+            <p class="note" data-testid="diag-device">{move || { app.model_status(MINILM).get(); app.model::<LoadedBert>(MINILM).map(|b| format!("burn {:?}", b.device)).unwrap_or_default() }}</p>
+            {move || match app.model_status(MINILM).get() {
                 ModelStatus::Ready(stats) => { let memory = wasm_memory_bytes(); view! {
                     <p data-testid="load-stats" data-bytes=stats.bytes.to_string() data-from-cache=stats.from_cache.to_string() data-warmup-ms=format!("{:.0}", stats.warmup_ms) data-fetch-ms=format!("{:.0}", stats.fetch_ms) data-build-ms=format!("{:.0}", stats.build_ms)>
                         {format!("all-MiniLM-L6-v2: {:.1} MB", stats.bytes as f64 / 1e6)}
@@ -166,7 +178,7 @@ pub fn Diagnostics() -> impl IntoView {
                 ModelStatus::Failed(e) => view! { <div class="message error" role="alert">{e}</div> }.into_any(),
                 _ => view! { <p>{app.t(T::LoadManifest)}</p> }.into_any(),
             }}
-            <button class="primary" on:click=move |_| start() disabled=move || running.get() || !matches!(app.minilm.get(), ModelStatus::Ready(_))>
+            <button class="primary" on:click=move |_| start() disabled=move || running.get() || !matches!(app.model_status(MINILM).get(), ModelStatus::Ready(_))>
                 {move || app.t(T::DiagRun)}
             </button>
             {move || report.get().map(|r| match r {
@@ -198,6 +210,46 @@ pub fn Diagnostics() -> impl IntoView {
                 }
             })}
             <PretrainedGolden />
+            <RegistryTable />
         </section>
+    }
+}
+
+/// The model registry: what is loaded, its bytes against the budget, the pins, and the device's
+/// own measure of its memory; refreshed every second.
+#[component]
+fn RegistryTable() -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let tick = RwSignal::new(0u64);
+    if let Ok(handle) = set_interval_with_handle(move || tick.update(|t| *t += 1), std::time::Duration::from_secs(1)) {
+        on_cleanup(move || handle.clear());
+    }
+    let mb = |b: u64| format!("{:.1} MB", b as f64 / 1e6);
+    view! {
+        <h2>{move || app.t(T::DiagRegistry)}</h2>
+        {move || {
+            tick.get();
+            let entries = registry::entries();
+            let device = registry::device_memory();
+            view! {
+                <p data-testid="registry" data-budget=registry::budget().to_string() data-loaded=registry::loaded_bytes().to_string()
+                   data-evictions=registry::evictions().to_string() data-device-in-use=device.map(|d| d.0.to_string()).unwrap_or_default()>
+                    {format!("{} {} / {} · {} {}", app.t(T::DiagLoaded), mb(registry::loaded_bytes()), mb(registry::budget()), app.t(T::DiagEvicted), registry::evictions())}
+                    {device.map(|(used, reserved)| format!(" · {} {} ({} {})", app.t(T::DiagDeviceMemory), mb(used), mb(reserved), app.t(T::DiagReserved)))}
+                </p>
+                <table class="golden registry">
+                    <thead><tr><th>{app.t(T::ModelLabel)}</th><th>{app.t(T::DiagState)}</th><th>{app.t(T::DiagBytes)}</th><th>{app.t(T::DiagPins)}</th></tr></thead>
+                    <tbody>{entries.into_iter().map(|e| {
+                        let state = match &e.status {
+                            ModelStatus::Idle => "–".to_string(),
+                            ModelStatus::Loading(_) => "…".to_string(),
+                            ModelStatus::Ready(_) => "✓".to_string(),
+                            ModelStatus::Failed(f) => format!("✗ {f}"),
+                        };
+                        view! { <tr data-testid="registry-entry" data-key=e.key.clone()><td><code>{e.key.clone()}</code></td><td>{state}</td><td class="num">{mb(e.bytes)}</td><td class="num">{e.pins}</td></tr> }
+                    }).collect_view()}</tbody>
+                </table>
+            }
+        }}
     }
 }

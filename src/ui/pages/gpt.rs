@@ -10,12 +10,13 @@ use std::cell::RefCell;
 use leptos::prelude::*;
 
 use crate::model::KvCache;
-use crate::runtime::gpt::{loaded_gpt, GPT_ZH, SMOLLM2};
+use crate::runtime::gpt::{GPT_ZH, SMOLLM2};
 use crate::runtime::models::{now_ms, yield_to_browser};
-use crate::task::gpt::{LoadedGpt, GPT_ZH_EXAMPLES, SMOLLM2_EXAMPLES};
+use crate::task::gpt::{LoadedGpt, PREFILL_CHUNK, GPT_ZH_EXAMPLES, SMOLLM2_EXAMPLES};
 use crate::task::masking::Rng;
 use crate::task::sampling::{distribution, sample, Sampling};
-use crate::ui::components::progress::LoadStatus;
+use crate::ui::components::progress::{Bar as ProgressBar, ModelLoad};
+use crate::ui::tasks::Job;
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState, ModelStatus};
 use crate::ui::url::check_number;
@@ -26,6 +27,7 @@ const MAX_PROMPT_CHARS: usize = 4000;
 const SHOW: usize = 12;
 /// Tokens one press of "Generate" makes at most.
 const GENERATE_TOKENS: usize = 48;
+
 
 /// What the model has read: the token ids, the cache that holds them, and the logits after the
 /// last one (kept so that moving a slider redraws the distribution without running the model).
@@ -77,8 +79,12 @@ pub fn Gpt() -> impl IntoView {
     let stop = RwSignal::new(false);
     let speed = RwSignal::new(None::<(usize, f64, usize, f64)>); // prompt tokens, ms; decoded tokens, ms
     let context = RwSignal::new((0usize, 0usize));
-    let status = move || app.gpt_status(model.get()).get();
-    Effect::new(move |_| app.ensure_gpt(model.get()));
+    // Prompt tokens read so far while a long prompt is read (done, total).
+    let prefill = RwSignal::new(None::<(usize, usize)>);
+    // The page's model runs: a new start cancels the run in flight; leaving the page cancels it.
+    let decoding = Job::new();
+    let status = move || app.model_status(model.get()).get();
+    Effect::new(move |_| app.use_model(model.get()));
 
     let settings = move || Sampling { temperature: temperature.get(), top_k: top_k.get(), top_p: top_p.get() };
     let redraw = move |gpt: &LoadedGpt| {
@@ -96,21 +102,23 @@ pub fn Gpt() -> impl IntoView {
         let pending = SESSION.with(|cell| cell.borrow_mut().take());
         let Some(mut sess) = pending else { return Err("no session".to_string()) };
         let feed = sess.ids[sess.cache.len()..].to_vec();
-        let result = gpt.next_logits(&feed, &mut sess.cache).await;
+        let long = feed.len() > PREFILL_CHUNK;
+        let result = gpt.next_logits_chunked(&feed, &mut sess.cache, PREFILL_CHUNK, &|done, total| if long { prefill.set(Some((done, total))) }).await;
+        prefill.set(None);
         let ok = result.map(|logits| sess.logits = logits);
         SESSION.with(|cell| *cell.borrow_mut() = Some(sess));
         ok.map(|_| feed.len())
     };
     let full_prompt = move || {
         let p = prompt.get_untracked();
-        match loaded_gpt(model.get_untracked()) {
+        match app.model::<LoadedGpt>(model.get_untracked()) {
             Some(g) if chat.get_untracked() && g.chat_template.is_some() => g.chat_prompt(&p),
             _ => p,
         }
     };
     // (Re)starts from the prompt.
     let start = move || {
-        let Some(gpt) = loaded_gpt(model.get_untracked()) else { return };
+        let Some(gpt) = app.model::<LoadedGpt>(model.get_untracked()) else { return };
         let text = full_prompt();
         set_url_param("m", (model.get_untracked() != SMOLLM2).then_some(model.get_untracked()), false);
         set_url_param("prompt", Some(&prompt.get_untracked()), false);
@@ -137,7 +145,7 @@ pub fn Gpt() -> impl IntoView {
         read_prompt.set(text);
         SESSION.with(|cell| *cell.borrow_mut() = Some(Session { ids, prompt_len, cache: KvCache::new(), logits: Vec::new() }));
         busy.set(true);
-        leptos::task::spawn_local(async move {
+        decoding.restart(async move {
             let t0 = now_ms();
             match advance(gpt.clone()).await {
                 Ok(n) => {
@@ -183,26 +191,26 @@ pub fn Gpt() -> impl IntoView {
         }
     };
     let pick = move |bar: Bar| {
-        let Some(gpt) = loaded_gpt(model.get_untracked()) else { return };
+        let Some(gpt) = app.model::<LoadedGpt>(model.get_untracked()) else { return };
         if busy.get_untracked() {
             return;
         }
         busy.set(true);
-        leptos::task::spawn_local(async move {
+        decoding.spawn(async move {
             append(gpt, bar.id, bar.prob, "click").await;
             busy.set(false);
         });
     };
     let generate = move |n: usize| {
-        let Some(gpt) = loaded_gpt(model.get_untracked()) else { return };
+        let Some(gpt) = app.model::<LoadedGpt>(model.get_untracked()) else { return };
         if busy.get_untracked() || SESSION.with(|c| c.borrow().is_none()) {
             return;
         }
         busy.set(true);
         stop.set(false);
         problem.set(None);
-        let s = settings();
-        leptos::task::spawn_local(async move {
+        let s = untrack(settings);
+        decoding.spawn(async move {
             let mut rng = Rng::new(now_ms() as u64);
             let t0 = now_ms();
             let mut made = 0;
@@ -238,7 +246,7 @@ pub fn Gpt() -> impl IntoView {
         set_url_param("t", Some(&format!("{}", s.temperature)), false);
         set_url_param("k", Some(&s.top_k.to_string()), false);
         set_url_param("pp", Some(&format!("{}", s.top_p)), false);
-        if let Some(gpt) = loaded_gpt(model.get_untracked()) {
+        if let Some(gpt) = app.model::<LoadedGpt>(model.get_untracked()) {
             redraw(&gpt);
         }
     });
@@ -305,7 +313,7 @@ pub fn Gpt() -> impl IntoView {
                     <span class="label">{move || app.t(T::ModelLabel)}</span>
                     <button class:active=move || model.get() == SMOLLM2 data-testid="gpt-model-smollm2" disabled=move || busy.get() on:click=move |_| switch(SMOLLM2)>"SmolLM2-135M-Instruct"</button>
                     <button class:active=move || model.get() == GPT_ZH data-testid="gpt-model-gpt-zh" disabled=move || busy.get() on:click=move |_| switch(GPT_ZH)>{move || app.t(T::GptModelZh)}</button>
-                    {move || match status() { ModelStatus::Ready(_) => loaded_gpt(model.get()).map(|g| view! { <span class="hint">{g.storage.clone()}</span> }), _ => None }}
+                    {move || match status() { ModelStatus::Ready(_) => app.model::<LoadedGpt>(model.get()).map(|g| view! { <span class="hint">{g.storage.clone()}</span> }), _ => None }}
                 </div>
                 {move || (model.get() == GPT_ZH).then(|| view! { <p class="hint" data-testid="gpt-zh-about">{app.t(T::GptZhAbout)}</p> })}
                 <div class="presets" data-control="examples">
@@ -315,10 +323,10 @@ pub fn Gpt() -> impl IntoView {
                     }).collect_view()}
                 </div>
                 <label class="target wide" data-control="prompt"><span class="label">{move || app.t(T::GptPrompt)}</span>
-                    <textarea rows="3" maxlength=MAX_PROMPT_CHARS.to_string() data-testid="gpt-prompt" prop:value=move || prompt.get()
+                    <textarea rows="3" maxlength=MAX_PROMPT_CHARS.to_string() data-testid="gpt-prompt" prop:value=move || prompt.get() disabled=move || busy.get()
                         on:change=move |ev| prompt.set(event_target_value(&ev))></textarea>
                 </label>
-                <label class="check" data-control="chat"><input type="checkbox" data-testid="gpt-chat" prop:checked=move || chat.get() disabled=move || model.get() == GPT_ZH on:change=move |ev| chat.set(event_target_checked(&ev)) />
+                <label class="check" data-control="chat"><input type="checkbox" data-testid="gpt-chat" prop:checked=move || chat.get() disabled=move || model.get() == GPT_ZH || busy.get() on:change=move |ev| chat.set(event_target_checked(&ev)) />
                     {move || app.t(T::GptChat)}</label>
                 <div class="sliders" data-control="sampling">
                     <label>{move || format!("{} {:.2}{}", app.t(T::GptTemperature), temperature.get(), if temperature.get() == 0.0 { " (greedy)" } else { "" })}
@@ -331,11 +339,25 @@ pub fn Gpt() -> impl IntoView {
                 <div class="presets">
                     <button data-testid="gpt-step" disabled=move || busy.get() on:click=move |_| generate(1)>{move || app.t(T::GptStep)}</button>
                     <button data-testid="gpt-generate" disabled=move || busy.get() on:click=move |_| generate(GENERATE_TOKENS)>{move || format!("{} ({GENERATE_TOKENS})", app.t(T::GptGenerate))}</button>
-                    <button data-testid="gpt-stop" disabled=move || !busy.get() on:click=move |_| stop.set(true)>{move || app.t(T::GptStop)}</button>
+                    <button data-testid="gpt-stop" disabled=move || !busy.get() on:click=move |_| {
+                        if prefill.get_untracked().is_some() {
+                            // Reading a long prompt: stop at once (the next Reset reads it again).
+                            decoding.cancel();
+                            prefill.set(None);
+                            busy.set(false);
+                            SESSION.with(|cell| *cell.borrow_mut() = None);
+                            problem.set(Some(app.t(T::GptStopped).to_string()));
+                        } else {
+                            stop.set(true);
+                        }
+                    }>{move || app.t(T::GptStop)}</button>
                     <button data-testid="gpt-reset" disabled=move || busy.get() on:click=move |_| start()>{move || app.t(T::GptReset)}</button>
                 </div>
             </div>
-            <LoadStatus status=Signal::derive(status) retry=Callback::new(move |_| { app.gpt_status(model.get_untracked()).set(ModelStatus::Idle); app.ensure_gpt(model.get_untracked()); }) />
+            <ModelLoad key=Signal::derive(move || model.get().to_string()) />
+            {move || prefill.get().map(|(done, total)| view! {
+                <div data-testid="gpt-prefill"><ProgressBar label=Signal::derive(move || format!("{} {done} / {total} {}", app.t(T::GptPromptRead), app.t(T::Tokens))) fraction=Signal::derive(move || Some(done as f64 / total.max(1) as f64)) /></div>
+            })}
             {move || problem.get().map(|p| view! { <div class="message warn" role="status" data-testid="gpt-problem">{p}</div> })}
             <div class="panel" data-testid="gpt-output" data-text=move || text_out.get() data-busy=move || busy.get().to_string()>
                 <p class="gpt-text"><span class="prompt-text">{move || read_prompt.get()}</span><span class="made">{move || text_out.get()}</span>{move || busy.get().then_some(view! { <span class="cursor">"▍"</span> })}</p>

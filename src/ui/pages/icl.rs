@@ -8,10 +8,12 @@
 
 use leptos::prelude::*;
 
-use crate::runtime::gpt::{loaded_gpt, SMOLLM2};
+use crate::runtime::gpt::SMOLLM2;
+use crate::task::gpt::LoadedGpt;
+use crate::ui::tasks::Job;
 use crate::runtime::models::{now_ms, yield_to_browser};
 use crate::task::icl::{accuracy, build_prompt, complete, evaluate, first_line_answer, task, IclTask, SHOTS, TASKS};
-use crate::ui::components::progress::LoadStatus;
+use crate::ui::components::progress::{Bar as ProgressBar, ModelLoad};
 use crate::ui::i18n::{Lang, T};
 use crate::ui::state::{set_url_param, AppState, ModelStatus};
 use crate::ui::url::{check_choice, check_number};
@@ -45,9 +47,11 @@ pub fn Icl() -> impl IntoView {
     );
     let per_cell = RwSignal::new(app.url_check("n", |v| check_number(v, 1.0, 12.0)).map(|v| v as usize).unwrap_or(4));
     let cells = RwSignal::new(Vec::<Cell>::new());
-    let progress = RwSignal::new(None::<String>);
-    let status = move || app.gpt_status(model).get();
-    Effect::new(move |_| app.ensure_gpt(model));
+    let progress = RwSignal::new(None::<(String, f64)>);
+    // The page's model runs (one query, or the table): leaving the page cancels them.
+    let runs = Job::new();
+    let status = move || app.model_status(model).get();
+    Effect::new(move |_| app.use_model(model));
 
     // Picking a task or a number of examples rebuilds the editable pieces from the suite.
     let reset_pieces = move |t: &'static IclTask, shots: usize| {
@@ -77,7 +81,7 @@ pub fn Icl() -> impl IntoView {
     let expected = move || current.get().tests.iter().chain(current.get().examples.iter()).find(|(q, _)| *q == query.get().trim()).map(|(_, a)| a.to_string());
 
     let run_one = move || {
-        let Some(gpt) = loaded_gpt(model) else { return };
+        let Some(gpt) = app.model::<LoadedGpt>(model) else { return };
         if query.get_untracked().trim().is_empty() {
             problem.set(Some(app.t(T::IclErrEmptyQuery).to_string()));
             return;
@@ -86,7 +90,7 @@ pub fn Icl() -> impl IntoView {
         set_url_param("q", Some(&query.get_untracked()), false);
         let (p, want, t) = (prompt(), expected(), current.get_untracked());
         busy.set(true);
-        leptos::task::spawn_local(async move {
+        runs.restart(async move {
             let t0 = now_ms();
             match complete(&gpt, &p).await {
                 Ok(text) => {
@@ -99,7 +103,7 @@ pub fn Icl() -> impl IntoView {
         });
     };
     let run_table = move || {
-        let Some(gpt) = loaded_gpt(model) else { return };
+        let Some(gpt) = app.model::<LoadedGpt>(model) else { return };
         let list: Vec<&'static IclTask> = chosen_tasks.get_untracked().iter().filter_map(|id| task(id)).collect();
         if list.is_empty() {
             problem.set(Some(app.t(T::IclErrNoTasks).to_string()));
@@ -112,14 +116,16 @@ pub fn Icl() -> impl IntoView {
         cells.set(Vec::new());
         busy.set(true);
         stop.set(false);
-        leptos::task::spawn_local(async move {
-            'all: for t in list {
-                for shots in SHOTS {
+        let total = (list.len() * SHOTS.len()).max(1);
+        runs.restart(async move {
+            'all: for (ti, t) in list.into_iter().enumerate() {
+                for (si, shots) in SHOTS.into_iter().enumerate() {
                     if stop.get_untracked() {
                         problem.set(Some(app.t(T::GptStopped).to_string()));
                         break 'all;
                     }
-                    progress.set(Some(format!("{} {} · k = {shots}", app.t(T::IclRunning), task_name(t, app.lang.get_untracked()))));
+                    let done = ti * SHOTS.len() + si;
+                    progress.set(Some((format!("{} {} · k = {shots} ({done} / {total})", app.t(T::IclRunning), task_name(t, app.lang.get_untracked())), done as f64 / total as f64)));
                     yield_to_browser().await;
                     let t0 = now_ms();
                     match evaluate(&gpt, t, shots, n).await {
@@ -166,7 +172,7 @@ pub fn Icl() -> impl IntoView {
         <section class="page icl" data-testid="page-icl">
             <h1>{move || app.t(T::IclTitle)}</h1>
             <p class="lede">{move || app.t(T::IclLede)}</p>
-            <LoadStatus status=Signal::derive(status) retry=Callback::new(move |_| { app.gpt_status(model).set(ModelStatus::Idle); app.ensure_gpt(model); }) />
+            <ModelLoad key=Signal::derive(move || model.to_string()) />
             {move || problem.get().map(|p| view! { <div class="message warn" role="status" data-testid="icl-problem">{p}</div> })}
             <div class="panel controls" data-control="prompt">
                 <label class="presets"><span class="label">{move || app.t(T::IclTask)}</span>
@@ -205,7 +211,7 @@ pub fn Icl() -> impl IntoView {
                         <input type="range" min="1" max="12" step="1" data-testid="icl-per-cell" prop:value=move || per_cell.get().to_string() on:input=move |ev| per_cell.set(event_target_value(&ev).parse().unwrap_or(4)) /></label>
                     <button data-testid="icl-run-table" disabled=move || busy.get() || !matches!(status(), ModelStatus::Ready(_)) on:click=move |_| run_table()>{move || app.t(T::IclRunTable)}</button>
                     <button data-testid="icl-stop" disabled=move || !busy.get() on:click=move |_| stop.set(true)>{move || app.t(T::GptStop)}</button>
-                    {move || progress.get().map(|p| view! { <span class="hint" data-testid="icl-progress">{p}"…"</span> })}
+                    {move || progress.get().map(|(p, f)| view! { <div class="wide" data-testid="icl-progress"><ProgressBar label=Signal::derive(move || format!("{p}…")) fraction=Signal::derive(move || Some(f)) /></div> })}
                 </div>
                 {move || (!cells.get().is_empty()).then(|| view! { <AccuracyTable cells=cells.get() per_cell=per_cell.get_untracked() done=!busy.get() /> })}
             </div>

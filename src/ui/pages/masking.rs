@@ -7,14 +7,17 @@
 
 use leptos::prelude::*;
 
-use crate::runtime::models::{loaded_pretraining, now_ms, BERT_ZH};
+use crate::runtime::models::{now_ms, BERT_ZH};
+use crate::task::fill_mask::LoadedPretraining;
+use crate::ui::tasks::spawn_owned;
 use crate::task::fill_mask::{self, Prediction, Problem};
 use crate::task::masking::{corrupt, Cover, MaskingRule, Rng};
 use crate::ui::components::charts::LossCurve;
-use crate::ui::components::pretrained::{initial_model, model_card, ModelLoadState, ModelPicker};
+use crate::ui::components::pretrained::{initial_model, model_card, ModelPicker};
+use crate::ui::components::progress::ModelLoad;
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState, ModelStatus};
-use crate::ui::url::check_text;
+use crate::ui::url::{check_text, parse_covers, Rejected};
 
 /// The longest sentence the text box (and the address) takes; the model's window is shorter, so
 /// a long text gets the "too long" message rather than silent truncation.
@@ -27,20 +30,6 @@ fn presets(model: &str) -> &'static [&'static str] {
     } else {
         &["The capital of France is [MASK].", "I drank a glass of orange juice this morning.", "The students opened their books and started to read.", "To be, or not to be, that is the question."]
     }
-}
-
-/// Parses the `cover` URL value.
-fn parse_covers(s: &str) -> Vec<(usize, Cover, u32)> {
-    s.split(',')
-        .filter_map(|c| {
-            let i = c.find(['m', 'r'])?;
-            let index = c[..i].parse().ok()?;
-            match &c[i..i + 1] {
-                "m" => Some((index, Cover::Mask, 0)),
-                _ => Some((index, Cover::Random, c[i + 1..].parse().ok()?)),
-            }
-        })
-        .collect()
 }
 
 fn format_covers(covers: &[(usize, Cover, u32)]) -> String {
@@ -81,22 +70,31 @@ pub fn Masking() -> impl IntoView {
     let app = expect_context::<AppState>();
     let model = RwSignal::new(initial_model(&app));
     let text = RwSignal::new(app.url_text("text", MAX_TEXT_CHARS).unwrap_or_else(|| presets(model.get_untracked())[0].to_string()));
-    let covers = RwSignal::new(app.url_check("cover", |c| check_text(c, 2000).map(|c| parse_covers(&c))).unwrap_or_default());
+    let covers = RwSignal::new(app.url_check("cover", |c| check_text(c, 2000).map(|c| {
+        let (covers, dropped) = parse_covers(&c);
+        // Entries that are not `<token>m` or `<token>r<id>` are named in the address notice.
+        for d in dropped {
+            app.reject("cover", Rejected::Unknown(d));
+        }
+        covers
+    })).unwrap_or_default());
     let outcome = RwSignal::new(None::<Outcome>);
     let problem = RwSignal::new(None::<Problem>);
     let error = RwSignal::new(None::<String>);
     let clicks = StoredValue::new(0u64);
+    // Finished runs on this page (read by the soak test).
+    let runs = RwSignal::new(0u64);
     let example_seed = RwSignal::new(1u64);
     // The model card (loss curve, figures); `card_missing`: not in this build, or unreadable.
     let (card, card_missing) = model_card(model);
 
-    let status = move || app.pretrained_status(model.get()).get();
-    Effect::new(move |_| app.ensure_pretraining(model.get()));
+    let status = move || app.model_status(model.get()).get();
+    Effect::new(move |_| app.use_model(model.get()));
 
     // Chips: the tokenized sentence with its covers (needs the tokenizer, so the loaded model).
     let chips = Memo::new(move |_| {
         let ready = matches!(status(), ModelStatus::Ready(_));
-        let m = if ready { loaded_pretraining(model.get()) } else { None }?;
+        let m = if ready { app.model::<LoadedPretraining>(model.get()) } else { None }?;
         let enc = m.tokenizer.encode(&text.get()).ok()?;
         let cv = covers.get();
         Some(
@@ -123,7 +121,7 @@ pub fn Masking() -> impl IntoView {
         if !matches!(status(), ModelStatus::Ready(_)) {
             return;
         }
-        let Some(m) = loaded_pretraining(id) else { return };
+        let Some(m) = app.model::<LoadedPretraining>(id) else { return };
         set_url_param("m", Some(id), false);
         set_url_param("text", Some(&t), false);
         let c = format_covers(&cv);
@@ -135,12 +133,14 @@ pub fn Masking() -> impl IntoView {
             }
             Ok(p) => {
                 problem.set(None);
-                leptos::task::spawn_local(async move {
+                // A newer text or cover cancels this run (the effect runs again).
+                spawn_owned(async move {
                     let start = now_ms();
                     match fill_mask::run(&m, &p, 10).await {
                         Ok(predictions) => {
                             error.set(None);
                             outcome.set(Some(Outcome { predictions, all_covered: p.all_covered, unknown: p.unknown, ms: now_ms() - start }));
+                            runs.update(|n| *n += 1);
                         }
                         Err(e) => error.set(Some(e)),
                     }
@@ -150,7 +150,7 @@ pub fn Masking() -> impl IntoView {
     });
 
     let cycle = move |index: usize| {
-        let Some(m) = loaded_pretraining(model.get_untracked()) else { return };
+        let Some(m) = app.model::<LoadedPretraining>(model.get_untracked()) else { return };
         clicks.update_value(|c| *c += 1);
         let mut rng = Rng::new(clicks.get_value().wrapping_mul(7919) ^ (now_ms() as u64) ^ index as u64);
         covers.update(|cv| match cv.iter().position(|c| c.0 == index) {
@@ -175,7 +175,7 @@ pub fn Masking() -> impl IntoView {
     let corrupted = Memo::new(move |_| {
         let seed = example_seed.get();
         let ready = matches!(status(), ModelStatus::Ready(_));
-        let m = if ready { loaded_pretraining(model.get()) } else { None }?;
+        let m = if ready { app.model::<LoadedPretraining>(model.get()) } else { None }?;
         let enc = m.tokenizer.encode(&text.get().replace("[MASK]", "")).ok()?;
         let mut rng = Rng::new(seed);
         // A higher rate than 15% would be unfaithful; short sentences just get fewer covers.
@@ -219,7 +219,7 @@ pub fn Masking() -> impl IntoView {
                 <p class="hint">{move || app.t(T::MaskHint)}</p>
             </div>
 
-            <ModelLoadState model=model />
+            <ModelLoad key=Signal::derive(move || model.get().to_string()) />
 
             <div class="chips" data-testid="chips">
                 {move || chips.get().unwrap_or_default().into_iter().map(|c| {
@@ -283,7 +283,7 @@ pub fn Masking() -> impl IntoView {
                 view! {
                     {notices}
                     <div class="prediction-grid" data-testid="predictions">{cards}</div>
-                    <p class="figure" data-testid="fill-ms">{format!("{}: {:.0} ms", app.t(T::MaskLatency), o.ms)}</p>
+                    <p class="figure" data-testid="fill-ms" data-runs=move || runs.get().to_string()>{format!("{}: {:.0} ms", app.t(T::MaskLatency), o.ms)}</p>
                 }
             })}
 

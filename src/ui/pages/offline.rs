@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::tasks::Job as Tasks;
+
 use crate::assets::ModelEntry;
 use crate::runtime::fetch::{clear_model_cache, fetch_verified, is_cached, request_persistence, storage_estimate};
 use crate::runtime::models::manifest;
@@ -56,9 +58,11 @@ pub fn Offline() -> impl IntoView {
     let storage = RwSignal::new(None::<(f64, f64)>);
     let job = RwSignal::new(Job::Idle);
     let pwa = pwa_signal();
+    // The page's own work (listing, downloading, clearing): cancelled when the page goes.
+    let tasks = Tasks::new();
 
     let refresh = move || {
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             rows.set(Some(list().await));
             storage.set(storage_estimate().await);
         })
@@ -69,7 +73,7 @@ pub fn Offline() -> impl IntoView {
         let Some(Ok(list)) = rows.get_untracked() else { return };
         let total: u64 = list.iter().map(|r| r.entry.total_bytes()).sum();
         job.set(Job::Downloading { done: 0, total });
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             request_persistence().await;
             let mut before = 0u64;
             for row in list {
@@ -89,7 +93,13 @@ pub fn Offline() -> impl IntoView {
     };
 
     let clear = move |_| {
-        leptos::task::spawn_local(async move {
+        // Destructive: ask first (a page that embeds Sesame cannot click it for the reader; in
+        // an iframe the buttons are not shown at all).
+        let sure = web_sys::window().and_then(|w| w.confirm_with_message(app.t(T::OffClearConfirm)).ok()).unwrap_or(false);
+        if !sure {
+            return;
+        }
+        tasks.spawn(async move {
             job.set(match clear_model_cache().await {
                 Ok(()) => Job::Cleared,
                 Err(e) => Job::Failed(e),
@@ -151,7 +161,8 @@ pub fn Offline() -> impl IntoView {
                     Job::Failed(e) => view! { <div class="message error" role="alert" data-testid="offline-error">{format!("{}: {e}", app.t(T::OffFailed))}</div> }.into_any(),
                     Job::Idle => ().into_any(),
                 }}
-                <div class="actions">
+                {app.embed.then(|| view! { <p class="note" data-testid="offline-embedded">{move || app.t(T::OffEmbedded)}</p> })}
+                <div class="actions" hidden=app.embed>
                     <button class="primary" data-testid="offline-all" disabled=busy on:click=download_all>{move || app.t(T::OffDownloadAll)}</button>
                     <button class="secondary" data-testid="offline-clear" disabled=busy on:click=clear>{move || app.t(T::OffClear)}</button>
                 </div>

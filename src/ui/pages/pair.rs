@@ -5,9 +5,12 @@
 
 use leptos::prelude::*;
 
-use crate::runtime::models::{loaded_pretraining, now_ms, BERT_ZH};
+use crate::runtime::models::{now_ms, BERT_ZH};
+use crate::task::fill_mask::LoadedPretraining;
+use crate::ui::tasks::spawn_owned;
 use crate::task::pair::{self, Problem};
-use crate::ui::components::pretrained::{initial_model, model_card, ModelLoadState, ModelPicker};
+use crate::ui::components::pretrained::{initial_model, model_card, ModelPicker};
+use crate::ui::components::progress::ModelLoad;
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState, ModelStatus};
 
@@ -56,8 +59,8 @@ pub fn Pair() -> impl IntoView {
     let result = RwSignal::new(None::<(f32, Vec<(String, u32)>, f64)>);
     let problem = RwSignal::new(None::<Problem>);
     let error = RwSignal::new(None::<String>);
-    let status = move || app.pretrained_status(model.get()).get();
-    Effect::new(move |_| app.ensure_pretraining(model.get()));
+    let status = move || app.model_status(model.get()).get();
+    Effect::new(move |_| app.use_model(model.get()));
     // The card says which pair task the head learned and how well it does on held-out pairs.
     let (card, _) = model_card(model);
     let head_accuracy = move || {
@@ -73,7 +76,7 @@ pub fn Pair() -> impl IntoView {
         if !matches!(status(), ModelStatus::Ready(_)) {
             return;
         }
-        let Some(m) = loaded_pretraining(id) else { return };
+        let Some(m) = app.model::<LoadedPretraining>(id) else { return };
         set_url_param("m", Some(id), false);
         set_url_param("a", Some(&ta), false);
         set_url_param("b", Some(&tb), false);
@@ -84,7 +87,7 @@ pub fn Pair() -> impl IntoView {
             }
             Ok(enc) => {
                 problem.set(None);
-                leptos::task::spawn_local(async move {
+                spawn_owned(async move {
                     let start = now_ms();
                     match pair::run(&m, &enc).await {
                         Ok(p) => {
@@ -152,7 +155,7 @@ pub fn Pair() -> impl IntoView {
                 </label>
             </div>
 
-            <ModelLoadState model=model />
+            <ModelLoad key=Signal::derive(move || model.get().to_string()) />
             {move || problem.get().map(|p| view! { <div class="message warn" role="status" data-testid="pair-problem">{problem_text(&p)}</div> })}
             {move || error.get().map(|e| view! { <div class="message error" role="alert">{e}</div> })}
 

@@ -9,11 +9,13 @@
 use leptos::prelude::*;
 
 use crate::runtime::models::now_ms;
-use crate::runtime::qa::{loaded_qa, Preset, QA_EN, QA_ZH};
+use crate::runtime::qa::{Preset, QA_EN, QA_ZH};
+use crate::task::qa_answer::LoadedQa;
+use crate::ui::tasks::spawn_owned;
 use crate::task::qa::{em_f1, other_language, QaInputError, MAX_DOCUMENT_CHARS};
 use crate::task::qa_answer::{answer_in_window, dot, AnswerError, Mechanism, QaOutcome, TokenScore};
 use crate::ui::components::pretrained::model_card;
-use crate::ui::components::progress::LoadStatus;
+use crate::ui::components::progress::ModelLoad;
 use crate::ui::i18n::{Lang, T};
 use crate::ui::state::{set_url_param, AppState, ModelStatus};
 use crate::ui::url::check_choice;
@@ -44,21 +46,23 @@ pub fn Qa() -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let shown_window = RwSignal::new(None::<usize>);
     let presets = RwSignal::new(Vec::<Preset>::new());
-    let status = move || app.qa_status(model.get()).get();
+    // Finished answers on this page (read by the soak test).
+    let runs = RwSignal::new(0u64);
+    let status = move || app.model_status(model.get()).get();
     // Which QA models this build ships (a model not trained yet gets a disabled button).
     let available = RwSignal::new(vec![QA_ZH, QA_EN]);
-    leptos::task::spawn_local(async move {
+    spawn_owned(async move {
         if let Ok(m) = crate::runtime::models::manifest().await {
             available.set([QA_ZH, QA_EN].into_iter().filter(|id| m.model(id).is_some()).collect());
         }
     });
-    Effect::new(move |_| app.ensure_qa(model.get()));
+    Effect::new(move |_| app.use_model(model.get()));
     let (card, _) = model_card(model);
 
     // Presets come with the model; the first fills an empty page.
     Effect::new(move |_| {
         let id = model.get();
-        leptos::task::spawn_local(async move {
+        spawn_owned(async move {
             let list = crate::runtime::qa::presets(id).await.unwrap_or_default();
             if model.get_untracked() != id {
                 return;
@@ -76,15 +80,16 @@ pub fn Qa() -> impl IntoView {
 
     let run = move || {
         let (id, q, d, win) = (model.get_untracked(), question.get_untracked(), document.get_untracked(), window.get_untracked());
-        let Some(m) = loaded_qa(id) else { return };
+        let Some(m) = app.model::<LoadedQa>(id) else { return };
         set_url_param("m", Some(id), false);
         set_url_param("q", Some(&q), false);
         set_url_param("doc", Some(&d), false);
         problem.set(None);
-        leptos::task::spawn_local(async move {
+        spawn_owned(async move {
             let start = now_ms();
             match answer_in_window(&m, &q, &d, 10, win).await {
                 Ok(out) => {
+                    runs.update(|n| *n += 1);
                     shown_window.set(out.candidates.first().map(|c| c.window));
                     outcome.set(Some((out, q, d, now_ms() - start)));
                 }
@@ -99,7 +104,8 @@ pub fn Qa() -> impl IntoView {
             }
         });
     };
-    // Answer when the model is ready and whenever the question or document changes.
+    // Answer when the model is ready and whenever the question or document changes (`run` is
+    // called by this effect only, so a newer input cancels the answer in flight).
     Effect::new(move |_| {
         let _ = (question.get(), document.get(), window.get());
         if matches!(status(), ModelStatus::Ready(_)) {
@@ -159,7 +165,7 @@ pub fn Qa() -> impl IntoView {
                     }>
                         <option value="" selected=move || window.get().is_none()>{move || {
                             let _ = status(); // re-read once the model has loaded
-                            let own = loaded_qa(model.get()).map(|m| m.settings.max_len.to_string()).unwrap_or_default();
+                            let own = app.model::<LoadedQa>(model.get()).map(|m| m.settings.max_len.to_string()).unwrap_or_default();
                             format!("{} ({own})", app.t(T::QaWindowOwn))
                         }}</option>
                         {WINDOWS.iter().map(|&w| view! { <option value=w.to_string() selected=move || window.get() == Some(w)>{format!("{w} {}", app.t(T::Tokens))}</option> }).collect_view()}
@@ -172,9 +178,10 @@ pub fn Qa() -> impl IntoView {
                 </label>
             </div>
 
-            <LoadStatus status=Signal::derive(status) retry=Callback::new(move |_| { app.qa_status(model.get_untracked()).set(ModelStatus::Idle); app.ensure_qa(model.get_untracked()); }) />
+            <ModelLoad key=Signal::derive(move || model.get().to_string()) />
             {move || lang_warning().map(|w| view! { <div class="message warn" role="status" data-testid="qa-lang-warning">{w}</div> })}
             {move || problem.get().map(|p| view! { <div class="message warn" role="status" data-testid="qa-problem">{p}</div> })}
+            <span hidden data-testid="qa-runs" data-runs=move || runs.get().to_string()></span>
             {move || outcome.get().map(|(out, q, doc, ms)| view! { <Answer out=out question=q doc=doc ms=ms gold=gold.get() shown_window=shown_window lang=if model.get() == QA_ZH { "zh" } else { "en" } /> })}
             <Comparison card=card />
         </section>

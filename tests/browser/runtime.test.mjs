@@ -1,0 +1,215 @@
+// The app's runtime as a student uses it: leaving a page in the middle of its longest job (the
+// job stops, measured as main-thread time, and nothing panics), inputs that would restart a job,
+// bad uploads, a GPU fault with "retry on the CPU", and the model registry's memory budget.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { serve, launch, watchErrors, figure, ARTIFACTS, SLOW } from './harness.mjs';
+
+let server;
+before(async () => { server = await serve(); });
+after(() => server?.stop());
+
+const registry = (page) => page.evaluate(() => JSON.parse(window.__sesameRegistry()));
+
+/** Share of wall time the page's main thread was busy over `ms` (Chrome's TaskDuration). */
+async function busyShare(page, cdp, ms = 3000) {
+  const read = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  const before = await read();
+  await page.waitForTimeout(ms);
+  return (await read() - before) / (ms / 1000);
+}
+
+/** Leaves the current page by clicking Home in the header, then checks the job stopped. With
+ *  `running`, the job's own load is measured first (the same measure sees it working). */
+async function leave(page, cdp, what, { running = false } = {}) {
+  if (running) {
+    const during = await busyShare(page, cdp, 2000);
+    figure(`cpu.busy_while_${what}`, Number(during.toFixed(3)));
+    assert.ok(during > 0.5, `${what}: the job was expected to keep the main thread busy (${(during * 100).toFixed(0)} %)`);
+  }
+  await page.getByTestId('nav-home').click();
+  await page.getByTestId('page-home').waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(1500); // a chunk already running finishes
+  const busy = await busyShare(page, cdp);
+  figure(`cpu.busy_after_leaving_${what}`, Number(busy.toFixed(3)));
+  assert.ok(busy < 0.3, `${what}: the main thread is still ${(busy * 100).toFixed(0)} % busy after the page was left`);
+  assert.equal(await page.locator('.fatal').count(), 0, `${what}: the app stopped`);
+}
+
+test('leaving every page in the middle of its longest job stops the job, and the app goes on', { timeout: 10 * SLOW }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1000 } });
+    const errors = watchErrors(page);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+
+    // Idle reference: the home page.
+    await page.goto(`${server.url}?p=home&lang=en&backend=cpu`);
+    await page.getByTestId('page-home').waitFor();
+    figure('cpu.busy_idle_home', Number((await busyShare(page, cdp, 2000)).toFixed(3)));
+
+    // A model download, left at once.
+    await page.goto(`${server.url}?p=masking&lang=en&backend=cpu`);
+    await leave(page, cdp, 'masking_download');
+
+    // Live training.
+    await page.goto(`${server.url}?p=ae-train&lang=en&k=8&backend=cpu`);
+    await page.waitForFunction(() => !document.querySelector('[data-testid=train-start]')?.disabled, null, { timeout: SLOW });
+    await page.getByTestId('train-start').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=live-curve]')?.dataset.step) >= 10, null, { timeout: SLOW });
+    await leave(page, cdp, 'live_training', { running: true });
+
+    // GPT generation (the character GPT: 48 tokens take several seconds on the CPU).
+    await page.goto(`${server.url}?p=gpt&lang=en&m=gpt-zh&t=0.8&backend=cpu`);
+    await page.getByTestId('gpt-candidate').first().waitFor({ timeout: SLOW });
+    await page.getByTestId('gpt-generate').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=gpt-speed]')?.dataset.decoded) >= 2, null, { timeout: SLOW });
+    // The prompt cannot be edited under the running loop.
+    assert.equal(await page.getByTestId('gpt-prompt').isDisabled(), true);
+    await leave(page, cdp, 'gpt_generation');
+
+    // Anomaly scoring of 2,000 test images.
+    await page.goto(`${server.url}?p=ae-anomaly&lang=en&normal=fashion&backend=cpu`);
+    await page.getByTestId('load-progress').first().waitFor({ timeout: SLOW }).catch(() => {});
+    await leave(page, cdp, 'anomaly_scoring');
+
+    // QA on a long document (several windows).
+    const doc = 'The library opens at nine in the morning and closes at six in the evening. '.repeat(60);
+    await page.goto(`${server.url}?p=qa&lang=en&m=qa-en&q=${encodeURIComponent('When does the library close?')}&doc=${encodeURIComponent(doc)}&backend=cpu`);
+    await page.waitForTimeout(1500);
+    await leave(page, cdp, 'qa_long_document');
+
+    // The in-context-learning table (SmolLM2).
+    await page.goto(`${server.url}?p=icl&lang=en&backend=cpu&tasks=capitals,antonyms&n=4`);
+    await page.waitForFunction(() => !document.querySelector('[data-testid=icl-run-table]')?.disabled, null, { timeout: 2 * SLOW });
+    await page.getByTestId('icl-run-table').click();
+    await page.getByTestId('icl-progress').waitFor({ timeout: SLOW });
+    await page.waitForTimeout(2000);
+    await leave(page, cdp, 'icl_table', { running: true });
+
+    // The app still works after all that: a page with a model answers.
+    await page.goto(`${server.url}?p=ae&lang=en&data=mnist&k=8&i=0&backend=cpu`);
+    await page.waitForFunction(() => document.querySelector('[data-testid=ae-output]')?.getAttribute('data-mse'), null, { timeout: SLOW });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('inputs that would restart a job: double clicks and a model switch while loading give one result, the newest', { timeout: 4 * SLOW }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1000 } });
+    const errors = watchErrors(page);
+    // Contextual embeddings: two presets clicked in a row while the first runs; the second wins.
+    await page.goto(`${server.url}?p=contextual&lang=en&backend=cpu`);
+    await page.getByTestId('matrix-contextual').waitFor({ timeout: SLOW });
+    await page.getByTestId('preset-apple').dblclick();
+    await page.getByTestId('run').dblclick();
+    await page.waitForFunction(() => !document.querySelector('[data-testid=run]')?.disabled, null, { timeout: SLOW });
+    await page.getByTestId('matrix-contextual').waitFor({ timeout: SLOW });
+    // The masking page: switch model while the first one still loads; the page ends on the second.
+    await page.goto(`${server.url}?p=masking&lang=en&m=bert-en&backend=cpu`);
+    await page.getByTestId('model-zh').click();
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid^=chip-]')].some((c) => /[\u4e00-\u9fff]/.test(c.textContent)), null, { timeout: SLOW });
+    assert.match(page.url(), /m=bert-zh/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('uploads: a huge declared picture, a 25 MB file and a text file named .png get a message at once', { timeout: 2 * SLOW }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1000 } });
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}?p=ae-anomaly&lang=en&normal=1&backend=cpu`);
+    await page.getByTestId('upload').waitFor({ timeout: SLOW });
+    // A PNG signature and header declaring 30000 × 30000 pixels: 33 bytes, never decoded.
+    const ihdr = Buffer.alloc(33);
+    Buffer.from('\x89PNG\r\n\x1a\n', 'binary').copy(ihdr, 0);
+    ihdr.writeUInt32BE(13, 8); ihdr.write('IHDR', 12, 'ascii');
+    ihdr.writeUInt32BE(30000, 16); ihdr.writeUInt32BE(30000, 20); ihdr[24] = 8; ihdr[25] = 6;
+    const cases = [
+      { name: 'bomb.png', buffer: ihdr, expect: /30000×30000/ },
+      { name: 'big.png', buffer: Buffer.alloc(25 * 1024 * 1024, 7), expect: /MB/ },
+      { name: 'notes.png', buffer: Buffer.from('hello, these are my notes, not a picture'), expect: /not a picture/ },
+    ];
+    for (const c of cases) {
+      const t0 = Date.now();
+      await page.getByTestId('upload').setInputFiles({ name: c.name, mimeType: 'image/png', buffer: c.buffer });
+      await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid=mine-problem]')?.textContent ?? ''), c.expect.source, { timeout: 20_000 });
+      figure(`cpu.upload_${c.name.replace('.', '_')}_message_ms`, Date.now() - t0);
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'upload-bomb.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a GPU fault (injected) gets a message, and "retry on the CPU" gives the same result without a reload', { timeout: 4 * SLOW }, async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1000 } });
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}?p=ae&lang=en&data=mnist&k=8&i=0&backend=webgpu`);
+    await page.waitForFunction(() => document.querySelector('[data-testid=ae-output]')?.getAttribute('data-mse'), null, { timeout: SLOW });
+    assert.equal(await page.getByTestId('badge').getAttribute('data-backend'), 'webgpu');
+    const code = await page.getByTestId('ae-output').getAttribute('data-code');
+    // The next device read fails as a lost device would; picking image 1 runs the model.
+    await page.evaluate(() => { window.__sesameFault = 'lost'; });
+    await page.getByTestId('pick-1').click();
+    await page.getByTestId('gpu-fault').waitFor({ timeout: SLOW });
+    await page.screenshot({ path: join(ARTIFACTS, 'gpu-fault.png'), fullPage: true });
+    await page.getByTestId('retry-cpu').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=badge]')?.dataset.backend === 'cpu', null, { timeout: SLOW });
+    await page.getByTestId('pick-0').click();
+    await page.waitForFunction((c) => {
+      const got = document.querySelector('[data-testid=ae-output]')?.getAttribute('data-code');
+      return got && got.split(',').length === c.split(',').length && got.split(',').every((v, i) => Math.abs(Number(v) - Number(c.split(',')[i])) < 1e-3);
+    }, code, { timeout: SLOW });
+    assert.match(page.url(), /backend=cpu/);
+    assert.equal(await page.locator('.fatal').count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the registry keeps models under its memory budget: the least recently used unpinned one is evicted and comes back', { timeout: 4 * SLOW }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1000 } });
+    const errors = watchErrors(page);
+    // 100 MB: MiniLM (90.9 MB of f32) and bert-en do not fit together.
+    await page.goto(`${server.url}?p=masking&lang=en&m=bert-en&budget=100&backend=cpu`);
+    await page.getByTestId('chip-1').waitFor({ timeout: SLOW });
+    let r = await registry(page);
+    assert.equal(r.budget, 100 * 1024 * 1024);
+    assert.equal(r.entries.find((e) => e.key === 'bert-en').status, 'ready');
+    await page.getByTestId('nav-contextual').click();
+    await page.getByTestId('matrix-contextual').waitFor({ timeout: SLOW });
+    r = await registry(page);
+    figure('cpu.registry_after_switch', JSON.stringify({ loaded: r.loaded_bytes, budget: r.budget, evictions: r.evictions }));
+    assert.ok(r.evictions >= 1, 'bert-en was evicted');
+    assert.equal(r.entries.find((e) => e.key === 'bert-en').status, 'idle');
+    assert.ok(r.loaded_bytes <= r.budget, `${r.loaded_bytes} bytes loaded, budget ${r.budget}`);
+    // Diagnostics shows the same figures.
+    await page.getByTestId('nav-diagnostics').click();
+    await page.getByTestId('registry').waitFor({ timeout: SLOW });
+    assert.equal(await page.getByTestId('registry').getAttribute('data-budget'), String(100 * 1024 * 1024));
+    await page.screenshot({ path: join(ARTIFACTS, 'diagnostics-registry.png'), fullPage: true });
+    // Back to masking: the evicted model loads again and answers.
+    await page.getByTestId('nav-masking').click();
+    await page.getByTestId('chip-1').waitFor({ timeout: SLOW });
+    // An unknown model id is an error, never another model.
+    assert.equal(await page.evaluate(() => JSON.parse(window.__sesameRegistry()).entries.some((e) => e.key === 'bert-xx')), false);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
