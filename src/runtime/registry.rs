@@ -248,7 +248,11 @@ fn drop_model(key: &str) {
 /// Drops every model and cancels every load (used before moving to another compute path); the
 /// pages' pins stay, so [`reload_pinned`] brings back what they show.
 pub fn clear() {
-    let keys: Vec<String> = REGISTRY.with(|r| r.borrow().slots.keys().cloned().collect());
+    let keys: Vec<String> = REGISTRY.with(|r| {
+        let mut r = r.borrow_mut();
+        r.device = None; // the next load says which device holds the models
+        r.slots.keys().cloned().collect()
+    });
     for k in &keys {
         drop_model(k);
     }

@@ -131,10 +131,18 @@ test('offline: a model page reloads with no network; "make available offline" br
     await page.getByTestId('page-diagnostics').waitFor();
     await ctx.setOffline(false);
 
-    // Clearing removes the models (the app shell stays).
+    // Clearing asks first: "cancel" keeps every model, "OK" removes them (the app shell stays).
     await page.goto(`${server.url}?p=offline&lang=en`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-model][data-cached=true]').length > 0);
+    page.once('dialog', (d) => d.dismiss());
+    await page.getByTestId('offline-clear').click();
+    await page.waitForTimeout(500);
+    assert.equal(await page.getByTestId('offline-cleared').count(), 0, 'cancel removes nothing');
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); d.accept(); });
     await page.getByTestId('offline-clear').click();
     await page.getByTestId('offline-cleared').waitFor();
+    assert.match(asked, /Remove every downloaded model/);
     await page.waitForFunction(() => [...document.querySelectorAll('[data-model]')].every((r) => r.dataset.cached === 'false'));
     await check(page);
     assert.deepEqual(errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED|could not download/.test(e)), []);

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { serve, launch, watchErrors, figure, ARTIFACTS, SLOW } from './harness.mjs';
 
 let server;
@@ -11,6 +12,28 @@ before(async () => { server = await serve(); });
 after(() => server?.stop());
 
 const registry = (page) => page.evaluate(() => JSON.parse(window.__sesameRegistry()));
+
+/** CPU seconds used so far by every Chromium process (the tests run one browser at a time). On
+ *  SwiftShader the GPU's work is CPU work of the GPU process, so this also measures GPU use. */
+function chromiumCpuSeconds() {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chromium')) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch { /* the process ended */ }
+  }
+  return ticks / 100; // USER_HZ
+}
+
+/** Cores' worth of CPU the browser used over `ms`. */
+async function browserLoad(page, ms = 2000) {
+  const c0 = chromiumCpuSeconds();
+  const t0 = Date.now();
+  await page.waitForTimeout(ms);
+  return (chromiumCpuSeconds() - c0) / ((Date.now() - t0) / 1000);
+}
 
 /** Share of wall time the page's main thread was busy over `ms` (Chrome's TaskDuration). */
 async function busyShare(page, cdp, ms = 3000) {
@@ -66,8 +89,6 @@ test('leaving every page in the middle of its longest job stops the job, and the
     await page.getByTestId('gpt-candidate').first().waitFor({ timeout: SLOW });
     await page.getByTestId('gpt-generate').click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=gpt-speed]')?.dataset.decoded) >= 2, null, { timeout: SLOW });
-    // The prompt cannot be edited under the running loop.
-    assert.equal(await page.getByTestId('gpt-prompt').isDisabled(), true);
     await leave(page, cdp, 'gpt_generation');
 
     // Anomaly scoring of 2,000 test images.
@@ -98,6 +119,42 @@ test('leaving every page in the middle of its longest job stops the job, and the
   }
 });
 
+test('on WebGPU, leaving the live trainer or GPT generation stops the GPU work too (browser CPU time, SwiftShader)', { timeout: 6 * SLOW }, async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1000 } });
+    const errors = watchErrors(page);
+    const quietAfterLeaving = async (what) => {
+      const during = await browserLoad(page, 3000);
+      figure(`webgpu.browser_cores_while_${what}`, Number(during.toFixed(2)));
+      assert.ok(during > 0.5, `${what}: expected the GPU work to load the CPU (${during.toFixed(2)} cores)`);
+      const t0 = Date.now();
+      await page.getByTestId('nav-home').click();
+      await page.getByTestId('page-home').waitFor({ timeout: 30_000 });
+      // Work already queued on the device drains; nothing new is submitted.
+      let load = Infinity;
+      while (Date.now() - t0 < 60_000 && load > 0.2) load = await browserLoad(page, 2000);
+      figure(`webgpu.browser_cores_after_leaving_${what}`, Number(load.toFixed(2)));
+      figure(`webgpu.seconds_to_quiet_after_leaving_${what}`, Number(((Date.now() - t0) / 1000).toFixed(1)));
+      assert.ok(load <= 0.2, `${what}: the browser still uses ${load.toFixed(2)} cores a minute after the page was left`);
+    };
+    await page.goto(`${server.url}?p=ae-train&lang=en&k=8&backend=webgpu`);
+    await page.waitForFunction(() => !document.querySelector('[data-testid=train-start]')?.disabled, null, { timeout: SLOW });
+    await page.getByTestId('train-start').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=live-curve]')?.dataset.step) >= 5, null, { timeout: SLOW });
+    await quietAfterLeaving('live_training');
+    await page.goto(`${server.url}?p=gpt&lang=en&m=gpt-zh&t=0.8&backend=webgpu`);
+    await page.getByTestId('gpt-candidate').first().waitFor({ timeout: SLOW });
+    await page.getByTestId('gpt-generate').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=gpt-speed]')?.dataset.decoded) >= 1, null, { timeout: SLOW });
+    await quietAfterLeaving('gpt_generation');
+    assert.equal(await page.locator('.fatal').count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('inputs that would restart a job: double clicks and a model switch while loading give one result, the newest', { timeout: 4 * SLOW }, async () => {
   const browser = await launch({ webgpu: false });
   try {
@@ -110,6 +167,28 @@ test('inputs that would restart a job: double clicks and a model switch while lo
     await page.getByTestId('run').dblclick();
     await page.waitForFunction(() => !document.querySelector('[data-testid=run]')?.disabled, null, { timeout: SLOW });
     await page.getByTestId('matrix-contextual').waitFor({ timeout: SLOW });
+    // The GPT page: editing the prompt while it generates stops that generation and starts from
+    // the new prompt (one result, the newest: nothing generated is left over from the old one).
+    await page.goto(`${server.url}?p=gpt&lang=en&m=gpt-zh&t=0.8&backend=cpu`);
+    await page.getByTestId('gpt-candidate').first().waitFor({ timeout: SLOW });
+    await page.getByTestId('gpt-generate').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=gpt-speed]')?.dataset.decoded) >= 2, null, { timeout: SLOW });
+    await page.getByTestId('gpt-prompt').fill('春眠不觉晓，');
+    await page.getByTestId('gpt-prompt').dispatchEvent('change');
+    await page.waitForFunction(() => {
+      const out = document.querySelector('[data-testid=gpt-output]');
+      return out?.dataset.busy === 'false' && out.dataset.text === '' && document.querySelector('.prompt-text')?.textContent === '春眠不觉晓，';
+    }, null, { timeout: SLOW });
+    await page.waitForTimeout(1000);
+    assert.equal(await page.getByTestId('gpt-output').getAttribute('data-text'), '', 'the old generation did not go on under the new prompt');
+    assert.equal(await page.getByTestId('gpt-chosen').count(), 0);
+    // The GPT page: a double click on "one token" appends one token.
+    await page.goto(`${server.url}?p=gpt&lang=en&m=gpt-zh&t=0.8&backend=cpu`);
+    await page.getByTestId('gpt-candidate').first().waitFor({ timeout: SLOW });
+    await page.getByTestId('gpt-step').dblclick();
+    await page.waitForFunction(() => document.querySelector('[data-testid=gpt-output]')?.dataset.busy === 'false' && document.querySelectorAll('[data-testid=gpt-chosen]').length > 0, null, { timeout: SLOW });
+    await page.waitForTimeout(500);
+    assert.equal(await page.getByTestId('gpt-chosen').count(), 1, 'a double click made one token');
     // The masking page: switch model while the first one still loads; the page ends on the second.
     await page.goto(`${server.url}?p=masking&lang=en&m=bert-en&backend=cpu`);
     await page.getByTestId('model-zh').click();
@@ -206,6 +285,10 @@ test('the registry keeps models under its memory budget: the least recently used
     // Back to masking: the evicted model loads again and answers.
     await page.getByTestId('nav-masking').click();
     await page.getByTestId('chip-1').waitFor({ timeout: SLOW });
+    // Embedded in another site, the Offline page offers no destructive button.
+    await page.goto(`${server.url}?p=offline&lang=en&embed=1`);
+    await page.getByTestId('offline-embedded').waitFor({ timeout: SLOW });
+    assert.equal(await page.getByTestId('offline-clear').count(), 0);
     // An unknown model id is an error, never another model.
     assert.equal(await page.evaluate(() => JSON.parse(window.__sesameRegistry()).entries.some((e) => e.key === 'bert-xx')), false);
     assert.deepEqual(errors, []);

@@ -323,10 +323,10 @@ pub fn Gpt() -> impl IntoView {
                     }).collect_view()}
                 </div>
                 <label class="target wide" data-control="prompt"><span class="label">{move || app.t(T::GptPrompt)}</span>
-                    <textarea rows="3" maxlength=MAX_PROMPT_CHARS.to_string() data-testid="gpt-prompt" prop:value=move || prompt.get() disabled=move || busy.get()
+                    <textarea rows="3" maxlength=MAX_PROMPT_CHARS.to_string() data-testid="gpt-prompt" prop:value=move || prompt.get()
                         on:change=move |ev| prompt.set(event_target_value(&ev))></textarea>
                 </label>
-                <label class="check" data-control="chat"><input type="checkbox" data-testid="gpt-chat" prop:checked=move || chat.get() disabled=move || model.get() == GPT_ZH || busy.get() on:change=move |ev| chat.set(event_target_checked(&ev)) />
+                <label class="check" data-control="chat"><input type="checkbox" data-testid="gpt-chat" prop:checked=move || chat.get() disabled=move || model.get() == GPT_ZH on:change=move |ev| chat.set(event_target_checked(&ev)) />
                     {move || app.t(T::GptChat)}</label>
                 <div class="sliders" data-control="sampling">
                     <label>{move || format!("{} {:.2}{}", app.t(T::GptTemperature), temperature.get(), if temperature.get() == 0.0 { " (greedy)" } else { "" })}

@@ -162,10 +162,12 @@ pub fn Offline() -> impl IntoView {
                     Job::Idle => ().into_any(),
                 }}
                 {app.embed.then(|| view! { <p class="note" data-testid="offline-embedded">{move || app.t(T::OffEmbedded)}</p> })}
-                <div class="actions" hidden=app.embed>
-                    <button class="primary" data-testid="offline-all" disabled=busy on:click=download_all>{move || app.t(T::OffDownloadAll)}</button>
-                    <button class="secondary" data-testid="offline-clear" disabled=busy on:click=clear>{move || app.t(T::OffClear)}</button>
-                </div>
+                {(!app.embed).then(|| view! {
+                    <div class="actions">
+                        <button class="primary" data-testid="offline-all" disabled=busy on:click=download_all>{move || app.t(T::OffDownloadAll)}</button>
+                        <button class="secondary" data-testid="offline-clear" disabled=busy on:click=clear>{move || app.t(T::OffClear)}</button>
+                    </div>
+                })}
                 <p class="muted" data-testid="storage" data-usage=move || storage.get().map(|s| format!("{:.0}", s.0))>
                     {move || match storage.get() {
                         Some((used, quota)) => format!("{}: {} ({} {})", app.t(T::OffStorage), mb(used), mb(quota), app.t(T::OffAvailable)),
