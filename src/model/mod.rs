@@ -1,6 +1,7 @@
 //! Model definitions. Each model is one file, written once for every burn device.
 
 pub mod autoencoder;
+pub mod bundle;
 pub mod bert;
 pub mod gguf;
 pub mod llama;
@@ -10,6 +11,7 @@ pub mod qa;
 pub mod weights;
 
 pub use bert::{BertConfig, BertModel, BertOutput, Keep};
+pub use bundle::Bundle;
 pub use llama::{KvCache, Llama, LlamaConfig};
 pub use weights::{TensorSource, WeightError, Weights};
 

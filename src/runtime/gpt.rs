@@ -26,12 +26,12 @@ pub async fn load_gpt(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> 
         let gpt = LoadedGpt::from_gguf_pausing(&file, &compute.device, &|done, total| progress(Stage::Prepare { done, total })).await?;
         (gpt, bytes, from_cache, fetch_ms, now_ms() - build_start)
     } else {
-        let files = fetch_model_files(id, progress).await?;
+        let files = fetch_model_files(id, "model.safetensors", progress).await?;
         let fetch_ms = now_ms() - fetch_start;
         progress(Stage::Build);
         yield_to_browser().await;
         let build_start = now_ms();
-        let gpt = LoadedGpt::from_safetensors(&files.config, &files.tokenizer, &files.weights, &compute.device)?;
+        let gpt = LoadedGpt::from_bundle(&files.bundle, &compute.device)?;
         (gpt, files.bytes, files.from_cache, fetch_ms, now_ms() - build_start)
     };
     progress(Stage::Shaders);

@@ -7,7 +7,7 @@ use crate::assets::Manifest;
 use crate::assets::ModelEntry;
 use crate::task::fill_mask::LoadedPretraining;
 use crate::task::{read_f32, Batch, LoadedBert};
-use crate::model::Keep;
+use crate::model::{Bundle, Keep};
 
 /// What is happening while a model loads.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -56,30 +56,24 @@ pub(crate) async fn fetch_files(entry: &ModelEntry, names: &[&str], progress: &d
     Ok((files, all_cached, total))
 }
 
-/// The files of a BERT-family model: config, tokenizer, weights and, for a model shipped as a
-/// delta, the base file its weights lay over (shared with other pages through the Cache API).
+/// A model's files fetched for the browser: the [`Bundle`] and what the fetch cost.
 pub struct ModelFiles {
-    /// `config.json`.
-    pub config: Vec<u8>,
-    /// `tokenizer.json`.
-    pub tokenizer: Vec<u8>,
-    /// `model.safetensors`.
-    pub weights: Vec<u8>,
-    /// The base weights named by `sesame_base_weights`, if any.
-    pub base: Option<Vec<u8>>,
+    /// Config, tokenizer, weights and (for a delta) the base weights.
+    pub bundle: Bundle,
     /// Bytes of all of them.
     pub bytes: u64,
     /// Whether every file came from the cache.
     pub from_cache: bool,
 }
 
-/// Fetches a model's config, tokenizer, weights and base (manifest → sha256-checked files,
-/// one progress bar per file group).
-pub async fn fetch_model_files(id: &str, progress: &dyn Fn(Stage)) -> Result<ModelFiles, String> {
+/// Fetches a model's config, tokenizer, weights file `weights` and, for a delta, the base it
+/// lays over (manifest → sha256-checked files, one progress bar per file group; the base is
+/// shared with other models through the Cache API).
+pub async fn fetch_model_files(id: &str, weights: &str, progress: &dyn Fn(Stage)) -> Result<ModelFiles, String> {
     progress(Stage::Manifest);
     let entry = manifest_entry(id).await?;
-    let (mut files, mut from_cache, mut bytes) = fetch_files(&entry, &["config.json", "tokenizer.json", "model.safetensors"], progress).await?;
-    let base = match crate::task::fill_mask::base_weights(&files[0]) {
+    let (mut files, mut from_cache, mut bytes) = fetch_files(&entry, &["config.json", "tokenizer.json", weights], progress).await?;
+    let base = match Bundle::base_path(&files[0]) {
         Some(path) => {
             let (base_id, rest) = path.split_once('/').ok_or("malformed sesame_base_weights")?;
             let file_name = rest.rsplit('/').next().unwrap_or(rest);
@@ -94,19 +88,19 @@ pub async fn fetch_model_files(id: &str, progress: &dyn Fn(Stage)) -> Result<Mod
     let weights = files.remove(2);
     let tokenizer = files.remove(1);
     let config = files.remove(0);
-    Ok(ModelFiles { config, tokenizer, weights, base, bytes, from_cache })
+    Ok(ModelFiles { bundle: Bundle { config, tokenizer, weights, base }, bytes, from_cache })
 }
 
 /// Loads one of Sesame's pretrained BERTs (`bert-zh`, `bert-en`) onto `compute`'s device,
 /// like [`load_minilm`]: manifest → verified files → model → a warm-up run.
 pub async fn load_pretraining(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(LoadedPretraining, LoadStats), String> {
     let fetch_start = now_ms();
-    let files = fetch_model_files(id, progress).await?;
+    let files = fetch_model_files(id, "model.safetensors", progress).await?;
     let fetch_ms = now_ms() - fetch_start;
     progress(Stage::Build);
     yield_to_browser().await;
     let build_start = now_ms();
-    let m = LoadedPretraining::from_bytes(&files.config, &files.tokenizer, &files.weights, files.base.as_deref(), &compute.device)?;
+    let m = LoadedPretraining::from_bundle(&files.bundle, &compute.device)?;
     let (bytes, from_cache) = (files.bytes, files.from_cache);
     drop(files);
     let build_ms = now_ms() - build_start;
@@ -139,15 +133,15 @@ pub struct LoadStats {
 /// Loads a plain BERT encoder (all-MiniLM-L6-v2) onto `compute`'s device: manifest → files
 /// (cache or network, sha256-checked) → model → one warm-up run that compiles the shaders.
 pub async fn load_minilm(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(LoadedBert, LoadStats), String> {
-    progress(Stage::Manifest);
-    let entry = manifest_entry(id).await?;
     let fetch_start = now_ms();
-    let (files, all_cached, total) = fetch_files(&entry, &["config.json", "tokenizer.json", "model.f16.safetensors"], progress).await?;
+    let files = fetch_model_files(id, "model.f16.safetensors", progress).await?;
+    let (total, all_cached) = (files.bytes, files.from_cache);
     let fetch_ms = now_ms() - fetch_start;
     progress(Stage::Build);
     yield_to_browser().await;
     let build_start = now_ms();
-    let bert = LoadedBert::from_bytes(&files[0], &files[1], &files[2], &compute.device)?;
+    let bert = LoadedBert::from_bundle(&files.bundle, &compute.device)?;
+    drop(files);
     let build_ms = now_ms() - build_start;
     progress(Stage::Shaders);
     yield_to_browser().await;

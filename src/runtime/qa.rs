@@ -31,12 +31,12 @@ pub async fn presets(id: &str) -> Result<Vec<Preset>, String> {
 /// Loads a QA model onto `compute`'s device.
 pub async fn load_qa(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(LoadedQa, LoadStats), String> {
     let fetch_start = now_ms();
-    let files = fetch_model_files(id, progress).await?;
+    let files = fetch_model_files(id, "model.safetensors", progress).await?;
     let fetch_ms = now_ms() - fetch_start;
     progress(Stage::Build);
     yield_to_browser().await;
     let build_start = now_ms();
-    let m = LoadedQa::from_bytes(&files.config, &files.tokenizer, &files.weights, files.base.as_deref(), &compute.device)?;
+    let m = LoadedQa::from_bundle(&files.bundle, &compute.device)?;
     let build_ms = now_ms() - build_start;
     progress(Stage::Shaders);
     yield_to_browser().await;

@@ -367,43 +367,45 @@ fn module_bytes<M: Module>(m: &M) -> u64 {
     m.num_params() as u64 * 4
 }
 
+/// A loaded value as the registry keeps it, with the bytes it holds.
+fn held<T: 'static>(value: T, mut stats: LoadStats, bytes: u64) -> (Rc<dyn Any>, LoadStats) {
+    stats.device_bytes = bytes;
+    (Rc::new(value), stats)
+}
+
 /// Loads `key` of family `fam` on `c`'s device.
 async fn load(c: &Compute, key: &str, fam: Family, progress: &dyn Fn(Stage)) -> Result<(Rc<dyn Any>, LoadStats), String> {
+    use crate::task::autoencoding::ImageModel;
     let (id, file) = key.split_once('/').unwrap_or((key, ""));
     Ok(match fam {
-        Family::Encoder => {
-            let (m, mut stats) = super::models::load_minilm(c, id, progress).await?;
-            stats.device_bytes = module_bytes(&m.model);
-            (Rc::new(m), stats)
-        }
-        Family::Bert => {
-            let (m, mut stats) = super::models::load_pretraining(c, id, progress).await?;
-            stats.device_bytes = module_bytes(&m.model);
-            (Rc::new(m), stats)
-        }
-        Family::Qa => {
-            let (m, mut stats) = super::qa::load_qa(c, id, progress).await?;
-            stats.device_bytes = module_bytes(&m.model);
-            (Rc::new(m), stats)
-        }
-        Family::Gpt => {
-            let (m, mut stats) = super::gpt::load_gpt(c, id, progress).await?;
-            stats.device_bytes = module_bytes(&m.model);
-            (Rc::new(m), stats)
-        }
-        Family::Image => {
-            let (m, mut stats) = super::images::model(c, id, file, progress).await?;
-            stats.device_bytes = match &m.model {
-                crate::task::autoencoding::ImageModel::Conv(a) => module_bytes(a),
-                crate::task::autoencoding::ImageModel::Vq(v) => module_bytes(v),
+        Family::Encoder => super::models::load_minilm(c, id, progress).await.map(|(m, s)| {
+            let b = module_bytes(&m.model);
+            held(m, s, b)
+        })?,
+        Family::Bert => super::models::load_pretraining(c, id, progress).await.map(|(m, s)| {
+            let b = module_bytes(&m.model);
+            held(m, s, b)
+        })?,
+        Family::Qa => super::qa::load_qa(c, id, progress).await.map(|(m, s)| {
+            let b = module_bytes(&m.model);
+            held(m, s, b)
+        })?,
+        Family::Gpt => super::gpt::load_gpt(c, id, progress).await.map(|(m, s)| {
+            let b = module_bytes(&m.model);
+            held(m, s, b)
+        })?,
+        Family::Image => super::images::model(c, id, file, progress).await.map(|(m, s)| {
+            let b = match &m.model {
+                ImageModel::Conv(a) => module_bytes(a),
+                ImageModel::Vq(v) => module_bytes(v),
             };
-            (Rc::new(m), stats)
-        }
-        Family::ImageSet => {
-            let (s, mut stats) = super::images::images(file, progress).await?;
-            stats.device_bytes = s.pixels.len() as u64 + s.labels.len() as u64;
-            (Rc::new(s), stats)
-        }
+            held(m, s, b)
+        })?,
+        // Host memory: pixels and labels.
+        Family::ImageSet => super::images::images(file, progress).await.map(|(set, s)| {
+            let b = set.pixels.len() as u64 + set.labels.len() as u64;
+            held(set, s, b)
+        })?,
     })
 }
 

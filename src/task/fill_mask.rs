@@ -8,7 +8,7 @@ use burn::tensor::{Device, Int, Tensor, TensorData};
 use super::masking::Cover;
 use super::{read_f32, Batch};
 use crate::model::pretraining::BertForPreTraining;
-use crate::model::{BertConfig, Keep, Weights};
+use crate::model::{BertConfig, Bundle, Keep};
 use crate::text::{Encoded, TextEncoder};
 
 /// A BERT with pretraining heads, its tokenizer and config, on one device.
@@ -30,18 +30,11 @@ pub struct LoadedPretraining {
 }
 
 impl LoadedPretraining {
-    /// Builds the model from `config.json`, `tokenizer.json` and safetensors bytes. A model
-    /// shipped as a delta (see [`base_weights`]) also needs `base`: the safetensors it lays over.
-    pub fn from_bytes(config_json: &[u8], tokenizer_json: &[u8], safetensors: &[u8], base: Option<&[u8]>, device: &Device) -> Result<Self, String> {
-        let config: BertConfig = serde_json::from_slice(config_json).map_err(|e| format!("could not read config.json: {e}"))?;
-        let tokenizer = TextEncoder::from_json(tokenizer_json)?;
-        let mut weights = Weights::from_safetensors(safetensors).map_err(|e| e.to_string())?;
-        if let Some(base) = base {
-            weights = Weights::from_safetensors(base).map_err(|e| format!("base weights: {e}"))?.overlay(weights);
-        } else if base_weights(config_json).is_some() {
-            return Err("this model is a delta over base weights, which were not given".into());
-        }
-        let model = BertForPreTraining::load(&config, &mut weights, device).map_err(|e| e.to_string())?;
+    /// Builds the model from its shipped files (a delta is laid over its base, see [`Bundle`]).
+    pub fn from_bundle(bundle: &Bundle, device: &Device) -> Result<Self, String> {
+        let config: BertConfig = bundle.config()?;
+        let tokenizer = TextEncoder::from_json(&bundle.tokenizer)?;
+        let model = BertForPreTraining::load(&config, &mut bundle.weights()?, device).map_err(|e| e.to_string())?;
         Self::new(config, model, tokenizer, device)
     }
 
@@ -59,14 +52,6 @@ impl LoadedPretraining {
     pub fn window(&self) -> usize {
         self.config.max_position_embeddings
     }
-}
-
-/// The base weights a delta model lays over: `config.json`'s `sesame_base_weights`, a path
-/// relative to `assets/models/` (e.g. `minilm-l6-v2/v1/model.f16.safetensors`). `None` for a
-/// model shipped whole.
-pub fn base_weights(config_json: &[u8]) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_slice(config_json).ok()?;
-    v.get("sesame_base_weights")?.as_str().map(String::from)
 }
 
 /// Why a sentence cannot be run.

@@ -4,7 +4,7 @@
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use crate::model::gguf::GgufFile;
-use crate::model::{KvCache, Llama, LlamaConfig, Weights};
+use crate::model::{Bundle, KvCache, Llama, LlamaConfig};
 use crate::text::TextEncoder;
 
 use super::masking::Rng;
@@ -82,11 +82,10 @@ impl LoadedGpt {
 
     /// Builds a GPT from `config.json` (HF `LlamaConfig` fields), `tokenizer.json` and a
     /// safetensors file with HF `LlamaForCausalLM` names (Sesame's own trained GPTs).
-    pub fn from_safetensors(config_json: &[u8], tokenizer_json: &[u8], safetensors: &[u8], device: &Device) -> Result<Self, String> {
-        let config: LlamaConfig = serde_json::from_slice(config_json).map_err(|e| format!("could not read config.json: {e}"))?;
-        let tokenizer = TextEncoder::from_json(tokenizer_json)?;
-        let mut weights = Weights::from_safetensors(safetensors).map_err(|e| e.to_string())?;
-        let model = config.load(&mut weights, device).map_err(|e| e.to_string())?;
+    pub fn from_bundle(bundle: &Bundle, device: &Device) -> Result<Self, String> {
+        let config: LlamaConfig = bundle.config()?;
+        let tokenizer = TextEncoder::from_json(&bundle.tokenizer)?;
+        let model = config.load(&mut bundle.weights()?, device).map_err(|e| e.to_string())?;
         let add_bos = config.bos_token_id.is_some();
         Ok(Self { config, model, tokenizer, device: device.clone(), add_bos, chat_template: None, storage: "safetensors (f16)".into() })
     }

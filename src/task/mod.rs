@@ -21,7 +21,7 @@ pub mod sampling;
 
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
-use crate::model::{BertConfig, BertModel, Weights};
+use crate::model::{BertConfig, BertModel, Bundle};
 use crate::text::TextEncoder;
 
 /// A BERT encoder with its tokenizer and config, ready to run on one device.
@@ -38,11 +38,10 @@ pub struct LoadedBert {
 
 impl LoadedBert {
     /// Builds the model from the bytes of `config.json`, `tokenizer.json` and a safetensors file.
-    pub fn from_bytes(config_json: &[u8], tokenizer_json: &[u8], safetensors: &[u8], device: &Device) -> Result<Self, String> {
-        let config: BertConfig = serde_json::from_slice(config_json).map_err(|e| format!("could not read config.json: {e}"))?;
-        let tokenizer = TextEncoder::from_json(tokenizer_json)?;
-        let mut weights = Weights::from_safetensors(safetensors).map_err(|e| e.to_string())?;
-        let model = config.load(&mut weights, device).map_err(|e| e.to_string())?;
+    pub fn from_bundle(bundle: &Bundle, device: &Device) -> Result<Self, String> {
+        let config: BertConfig = bundle.config()?;
+        let tokenizer = TextEncoder::from_json(&bundle.tokenizer)?;
+        let model = config.load(&mut bundle.weights()?, device).map_err(|e| e.to_string())?;
         Ok(Self { config, model, tokenizer, device: device.clone() })
     }
 

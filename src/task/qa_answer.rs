@@ -8,7 +8,7 @@ use burn::tensor::{Device, Int, Tensor, TensorData};
 use super::qa::{best_spans, prepare, score_windows, Candidate, Prepared, QaInputError, QaSettings, Window, WindowScores};
 use super::read_f32;
 use crate::model::qa::BertForQuestionAnswering;
-use crate::model::{BertConfig, Weights};
+use crate::model::{BertConfig, Bundle};
 use crate::text::TextEncoder;
 
 /// A fine-tuned QA model with its tokenizer, on one device.
@@ -28,19 +28,13 @@ pub struct LoadedQa {
 }
 
 impl LoadedQa {
-    /// Builds the model from `config.json`, `tokenizer.json` and safetensors bytes; a model
-    /// shipped as a delta also needs `base`, the file it lays over.
-    pub fn from_bytes(config_json: &[u8], tokenizer_json: &[u8], safetensors: &[u8], base: Option<&[u8]>, device: &Device) -> Result<Self, String> {
-        let config: BertConfig = serde_json::from_slice(config_json).map_err(|e| format!("could not read config.json: {e}"))?;
-        let raw: serde_json::Value = serde_json::from_slice(config_json).map_err(|e| e.to_string())?;
+    /// Builds the model from its shipped files (a delta is laid over its base, see [`Bundle`]).
+    pub fn from_bundle(bundle: &Bundle, device: &Device) -> Result<Self, String> {
+        let config: BertConfig = bundle.config()?;
+        let raw = bundle.config_json()?;
         let settings = serde_json::from_value(raw["sesame_qa_settings"].clone()).unwrap_or_else(|_| QaSettings::for_window(config.max_position_embeddings));
-        let tokenizer = TextEncoder::from_json(tokenizer_json)?;
-        let mut weights = Weights::from_safetensors(safetensors).map_err(|e| e.to_string())?;
-        if let Some(base) = base {
-            weights = Weights::from_safetensors(base).map_err(|e| format!("base weights: {e}"))?.overlay(weights);
-        } else if raw.get("sesame_base_weights").is_some() {
-            return Err("this model is a delta over base weights, which were not given".into());
-        }
+        let tokenizer = TextEncoder::from_json(&bundle.tokenizer)?;
+        let mut weights = bundle.weights()?;
         let model = BertForQuestionAnswering::load(&config, &mut weights, device).map_err(|e| e.to_string())?;
         let pad_id = tokenizer.token_id("[PAD]").unwrap_or(0);
         Ok(Self { config, model, tokenizer, settings, pad_id, device: device.clone() })

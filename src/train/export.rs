@@ -39,14 +39,10 @@ pub fn evaluate_by_source(model: &BertForPreTraining, data: &run::Data, cfg: &Ru
 /// Loads an exported model directory (`config.json` + `model.safetensors`, laid over its base
 /// weights for a delta model) on the CPU.
 pub fn load_exported(dir: &Path) -> Result<(BertConfig, BertForPreTraining), String> {
-    let config = run::read_config(&dir.join("config.json"))?;
-    let mut w = run::read_weights(&dir.join("model.safetensors"))?;
-    let config_json = std::fs::read(dir.join("config.json")).map_err(|e| e.to_string())?;
-    if let Some(base) = crate::task::fill_mask::base_weights(&config_json) {
-        let models_root = dir.parent().and_then(Path::parent).ok_or("a delta model must live in assets/models/ID/VERSION")?;
-        w = run::read_weights(&models_root.join(base))?.overlay(w);
-    }
-    let model = BertForPreTraining::load(&config, &mut w, &Device::flex()).map_err(|e| e.to_string())?;
+    let models_root = dir.parent().and_then(Path::parent).ok_or("a model must live in assets/models/ID/VERSION")?;
+    let bundle = crate::model::Bundle::read(dir, "model.safetensors", models_root)?;
+    let config: BertConfig = bundle.config()?;
+    let model = BertForPreTraining::load(&config, &mut bundle.weights()?, &Device::flex()).map_err(|e| e.to_string())?;
     Ok((config, model))
 }
 

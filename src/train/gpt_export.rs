@@ -10,6 +10,7 @@ use burn::tensor::Device;
 use serde_json::{json, Value};
 
 use crate::model::weights::to_f16_safetensors;
+use crate::model::Bundle;
 use crate::task::gpt::LoadedGpt;
 use crate::task::masking::Rng;
 use crate::task::sampling::Sampling;
@@ -79,8 +80,7 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path) 
     std::fs::write(to.join("tokenizer.json"), read("tokenizer.json")?).map_err(|e| e.to_string())?;
 
     // Everything below is measured on the shipped f16 file, as the page loads it.
-    let file = |f: &str| std::fs::read(to.join(f)).map_err(|e| e.to_string());
-    let gpt = LoadedGpt::from_safetensors(&file("config.json")?, &file("tokenizer.json")?, &file("model.safetensors")?, &device)?;
+    let gpt = LoadedGpt::from_bundle(&Bundle::read(to, "model.safetensors", to)?, &device)?;
     let data = cfg.load(run_dir)?;
     eprintln!("evaluating the shipped (f16) model on the held-out windows");
     let (all, per) = held_out(&cfg, &data, &gpt.model, &device);
@@ -171,7 +171,7 @@ pub fn evaluate_shipped(model_dir: &Path) -> Result<(LmEval, Vec<(String, LmEval
     let card: Value = serde_json::from_slice(&file("card.json")?).map_err(|e| e.to_string())?;
     let cfg: GptRunConfig = serde_json::from_value(card["run_config"].clone()).map_err(|e| format!("card.json run_config: {e}"))?;
     let device = Device::flex();
-    let gpt = LoadedGpt::from_safetensors(&file("config.json")?, &file("tokenizer.json")?, &file("model.safetensors")?, &device)?;
+    let gpt = LoadedGpt::from_bundle(&Bundle::read(model_dir, "model.safetensors", model_dir)?, &device)?;
     let data = cfg.load(model_dir)?;
     let (all, per) = held_out(&cfg, &data, &gpt.model, &device);
     Ok((all, per, continuations(&gpt, EXAMPLE_CHARS)?))

@@ -11,8 +11,7 @@ use serde_json::{json, Value};
 
 use crate::model::qa::BertForQuestionAnswering;
 use crate::model::weights::to_f16_safetensors;
-use crate::model::BertConfig;
-use crate::task::fill_mask::base_weights;
+use crate::model::{BertConfig, Bundle};
 use crate::text::TextEncoder;
 
 use super::export::{hf_config, manifest_entry_for};
@@ -91,7 +90,7 @@ fn round(x: f64) -> f64 {
 /// when that is itself a delta, its base (the word embeddings are the same in both).
 fn base_file(init_dir: &Path) -> Result<String, String> {
     let config = std::fs::read(init_dir.join("config.json")).map_err(|e| e.to_string())?;
-    if let Some(base) = base_weights(&config) {
+    if let Some(base) = Bundle::base_path(&config) {
         return Ok(base);
     }
     let version = init_dir.file_name().ok_or("bad model directory")?.to_string_lossy();
@@ -101,15 +100,11 @@ fn base_file(init_dir: &Path) -> Result<String, String> {
 
 /// Loads a shipped QA model directory (`assets/models/qa-zh/v1`) natively.
 pub fn load_shipped(dir: &Path, device: &Device) -> Result<(BertConfig, BertForQuestionAnswering, TextEncoder), String> {
-    let config_json = std::fs::read(dir.join("config.json")).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let config: BertConfig = serde_json::from_slice(&config_json).map_err(|e| e.to_string())?;
-    let mut w = run::read_weights(&dir.join("model.safetensors"))?;
-    if let Some(base) = base_weights(&config_json) {
-        let root = dir.parent().and_then(Path::parent).ok_or("a delta model must live in assets/models/ID/VERSION")?;
-        w = run::read_weights(&root.join(base))?.overlay(w);
-    }
-    let model = BertForQuestionAnswering::load(&config, &mut w, device).map_err(|e| e.to_string())?;
-    let tokenizer = TextEncoder::from_json(&std::fs::read(dir.join("tokenizer.json")).map_err(|e| e.to_string())?)?;
+    let root = dir.parent().and_then(Path::parent).ok_or("a model must live in assets/models/ID/VERSION")?;
+    let bundle = Bundle::read(dir, "model.safetensors", root)?;
+    let config: BertConfig = bundle.config()?;
+    let model = BertForQuestionAnswering::load(&config, &mut bundle.weights()?, device).map_err(|e| e.to_string())?;
+    let tokenizer = TextEncoder::from_json(&bundle.tokenizer)?;
     Ok((config, model, tokenizer))
 }
 

@@ -201,6 +201,29 @@ test('update: a new release installs beside the running one, the reader is told,
     assert.ok((await card.locator('.bar-label').allTextContents()).slice(0, 5).includes('学'));
     assert.equal(await page.getByTestId('footer-build').textContent(), newBuild);
     await ctx.setOffline(false);
+
+    // A release with one shell file that does not match its listed sha256 is refused whole: the
+    // new service worker's install fails, nothing is offered, the running release stays.
+    const tampered = `${newBuild}y`;
+    const js = join(dir, 'sesame.js');
+    writeFileSync(js, readFileSync(js, 'utf8') + '\n// changed after the release was hashed\n');
+    const indexSha = sha('index.html');
+    writeFileSync(index, readFileSync(index, 'utf8').replaceAll(newBuild, tampered));
+    writeFileSync(sw, readFileSync(sw, 'utf8').replaceAll(newBuild, tampered).replace(indexSha, sha('index.html')));
+    const outcome = await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.getRegistration();
+      const seen = new Promise((resolve) => reg.addEventListener('updatefound', () => {
+        const w = reg.installing;
+        w.addEventListener('statechange', () => { if (w.state === 'redundant' || w.state === 'installed') resolve(w.state); });
+      }));
+      await reg.update().catch(() => {});
+      return Promise.race([seen, new Promise((r) => setTimeout(() => r('no install seen'), 30000))]);
+    });
+    assert.equal(outcome, 'redundant', 'the tampered release was not installed');
+    await page.reload();
+    await page.getByTestId('prediction-card').first().waitFor({ timeout: SLOW });
+    assert.equal(await page.getByTestId('footer-build').textContent(), newBuild, 'the intact release still runs');
+    assert.equal(await page.getByTestId('update-ready').count(), 0);
     await check(page);
     assert.deepEqual(errors, []);
   } finally {

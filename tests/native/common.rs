@@ -1,5 +1,6 @@
 //! Shared loading for the native model tests.
 
+use sesame::model::Bundle;
 use sesame::task::LoadedBert;
 
 /// Directory of the f32 original (written by `scripts/prepare-assets.sh`).
@@ -14,8 +15,8 @@ fn read(path: String) -> Vec<u8> {
 /// Loads MiniLM from `dir` (`weights` is the safetensors file name) onto the CPU backend.
 pub fn load(dir: &str, weights: &str) -> LoadedBert {
     let device = burn::tensor::Device::flex();
-    LoadedBert::from_bytes(&read(format!("{dir}/config.json")), &read(format!("{dir}/tokenizer.json")), &read(format!("{dir}/{weights}")), &device)
-        .expect("MiniLM loads")
+    let bundle = Bundle { config: read(format!("{dir}/config.json")), tokenizer: read(format!("{dir}/tokenizer.json")), weights: read(format!("{dir}/{weights}")), base: None };
+    LoadedBert::from_bundle(&bundle, &device).expect("MiniLM loads")
 }
 
 /// The golden fixture.

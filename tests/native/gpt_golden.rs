@@ -41,8 +41,8 @@ const GPT_ZH_TOLERANCE: f32 = 5e-5;
 
 #[test]
 fn character_gpt_logits_tokens_and_greedy_text_match_transformers() {
-    let read = |f: &str| std::fs::read(format!("{GPT_ZH}/{f}")).unwrap_or_else(|e| panic!("{GPT_ZH}/{f}: {e}"));
-    let gpt = LoadedGpt::from_safetensors(&read("config.json"), &read("tokenizer.json"), &read("model.safetensors"), &burn::tensor::Device::flex()).expect("gpt-zh loads");
+    let bundle = sesame::model::Bundle::read(std::path::Path::new(GPT_ZH), "model.safetensors", std::path::Path::new("assets/models")).expect("gpt-zh's files");
+    let gpt = LoadedGpt::from_bundle(&bundle, &burn::tensor::Device::flex()).expect("gpt-zh loads");
     assert_eq!(gpt.eos(), Some(1));
     let fixture: GptFixture = serde_json::from_str(include_str!("../fixtures/gpt-zh-golden.json")).expect("fixture parses");
     check(&gpt, &fixture, GPT_ZH_TOLERANCE);

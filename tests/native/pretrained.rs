@@ -3,7 +3,8 @@
 
 use burn::tensor::Device;
 use sesame::block_on;
-use sesame::task::fill_mask::{self, base_weights, LoadedPretraining, Problem};
+use sesame::model::Bundle;
+use sesame::task::fill_mask::{self, LoadedPretraining, Problem};
 use sesame::task::golden::{check_pretraining, PretrainingFixture};
 use sesame::task::masking::Cover;
 use sesame::task::pair;
@@ -27,9 +28,8 @@ fn shipped(id: &str) -> bool {
 
 fn load(id: &str) -> LoadedPretraining {
     let dir = format!("assets/models/{id}/v1");
-    let config = read(&format!("{dir}/config.json"));
-    let base = base_weights(&config).map(|b| read(&format!("assets/models/{b}")));
-    LoadedPretraining::from_bytes(&config, &read(&format!("{dir}/tokenizer.json")), &read(&format!("{dir}/model.safetensors")), base.as_deref(), &Device::flex()).unwrap()
+    let bundle = Bundle::read(std::path::Path::new(&dir), "model.safetensors", std::path::Path::new("assets/models")).expect("the model's files");
+    LoadedPretraining::from_bundle(&bundle, &Device::flex()).unwrap()
 }
 
 fn fixture(id: &str) -> PretrainingFixture {

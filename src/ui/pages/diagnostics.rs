@@ -117,17 +117,6 @@ fn PretrainedGolden() -> impl IntoView {
     }
 }
 
-/// Bytes of the wasm linear memory (it never shrinks, so this is the peak so far).
-fn wasm_memory_bytes() -> f64 {
-    use wasm_bindgen::JsCast;
-    wasm_bindgen::memory()
-        .dyn_into::<js_sys::WebAssembly::Memory>()
-        .ok()
-        .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
-        .map(|b| b.byte_length() as f64)
-        .unwrap_or(0.0)
-}
-
 /// The diagnostics page.
 #[component]
 pub fn Diagnostics() -> impl IntoView {
@@ -165,7 +154,7 @@ pub fn Diagnostics() -> impl IntoView {
             <p><span class="label">{move || app.t(T::DiagBackend)}": "</span><span data-testid="diag-backend">{backend_text}</span></p>
             <p class="note" data-testid="diag-device">{move || { app.model_status(MINILM).get(); app.model::<LoadedBert>(MINILM).map(|b| format!("burn {:?}", b.device)).unwrap_or_default() }}</p>
             {move || match app.model_status(MINILM).get() {
-                ModelStatus::Ready(stats) => { let memory = wasm_memory_bytes(); view! {
+                ModelStatus::Ready(stats) => { let memory = registry::wasm_memory_bytes() as f64; view! {
                     <p data-testid="load-stats" data-bytes=stats.bytes.to_string() data-from-cache=stats.from_cache.to_string() data-warmup-ms=format!("{:.0}", stats.warmup_ms) data-fetch-ms=format!("{:.0}", stats.fetch_ms) data-build-ms=format!("{:.0}", stats.build_ms)>
                         {format!("all-MiniLM-L6-v2: {:.1} MB", stats.bytes as f64 / 1e6)}
                         {stats.from_cache.then(|| format!(" ({})", app.t(T::FromCache)))}
