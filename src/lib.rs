@@ -2,7 +2,8 @@
 //! web page, on the reader's GPU through WebGPU.
 //!
 //! - [`model`]: model definitions (one per file), written once for every burn device.
-//! - [`text`]: tokenization and character offsets.
+//! - [`text`]: tokenization and character offsets; [`rng`], [`numeric`]: the seedable random
+//!   generator and the small host-side numerics every layer above uses.
 //! - [`task`]: tokenize → run → post-process, natively and in the browser.
 //! - `train` (native only): self-supervised pretraining, evaluation and export.
 //! - [`assets`]: the shipped-weights manifest and its sha256 checks.
@@ -10,6 +11,8 @@
 
 pub mod assets;
 pub mod model;
+pub mod numeric;
+pub mod rng;
 pub mod task;
 pub mod text;
 

@@ -299,7 +299,7 @@ fn bench(lang: &str, f: &HashMap<String, String>) -> Result<(), String> {
         let (_, model) = run::build_model(&cfg, None, &device)?;
         let model = run::freeze(model, cfg.freeze_layers);
         let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, cfg.pair_task()?, false);
-        let mut rng = sesame::task::masking::Rng::new(1);
+        let mut rng = sesame::rng::Rng::new(1);
         let batches: Vec<_> = (0..=steps).map(|_| collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad())).collect();
         let (mut tokens, mut secs) = (0usize, 0.0);
         let mut model = model;
@@ -334,7 +334,7 @@ fn dump(f: &HashMap<String, String>) -> Result<(), String> {
     let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, cfg.pair_task()?, false);
     let mut out = std::io::BufWriter::new(std::fs::File::create(&to_file).map_err(|e| e.to_string())?);
     for step in get(f, "from", 0usize)?..get(f, "to-step", 500usize)? {
-        let mut rng = sesame::task::masking::Rng::new(cfg.seed.wrapping_mul(1_000_003).wrapping_add(step as u64));
+        let mut rng = sesame::rng::Rng::new(cfg.seed.wrapping_mul(1_000_003).wrapping_add(step as u64));
         let mix = cfg.mix_at(step);
         let b = collate(&(0..cfg.batch).map(|_| sampler.example_with(&mut rng, mix)).collect::<Vec<_>>(), sampler.pad());
         let line = serde_json::json!({"step": step, "lr": cfg.lr_at(step), "rows": b.rows, "cols": b.cols, "ids": b.ids, "types": b.types, "mask": b.mask, "positions": b.positions, "targets": b.targets, "pair_labels": b.pair_labels});

@@ -397,15 +397,7 @@ impl Llama {
     /// (`[B, 1, V]`) when `last_only` (generation: the other rows are never read).
     pub fn forward_cached(&self, ids: Tensor<2, Int>, cache: &mut KvCache, last_only: bool) -> Tensor<3> {
         let [b, t] = ids.dims();
-        if cache.layers.len() != self.layers.len() {
-            *cache = KvCache { layers: vec![None; self.layers.len()], len: 0 };
-        }
-        let past = cache.len;
-        let mut x = self.embed_tokens.forward(ids); // [B, T, H]
-        for (block, kv) in self.layers.iter().zip(cache.layers.iter_mut()) {
-            x = block.forward(x, past, kv);
-        }
-        cache.len += t;
+        let mut x = self.prefill(ids, cache); // [B, T, H]
         if last_only && t > 1 {
             x = x.narrow(1, t - 1, 1); // [B, 1, H]
         }
@@ -419,6 +411,23 @@ impl Llama {
                 super::times_rows_of(x.reshape([b * rows, h]), table).reshape([b, rows, v]) // [B, rows, V]
             }
         }
+    }
+
+    /// Reads `ids` `[B, T]` after the tokens already in `cache` and appends them to it, without
+    /// the language-model head: the last block's output `[B, T, H]` (a long prompt's earlier
+    /// pieces need only their keys and values).
+    pub fn prefill(&self, ids: Tensor<2, Int>, cache: &mut KvCache) -> Tensor<3> {
+        let [_, t] = ids.dims();
+        if cache.layers.len() != self.layers.len() {
+            *cache = KvCache { layers: vec![None; self.layers.len()], len: 0 };
+        }
+        let past = cache.len;
+        let mut x = self.embed_tokens.forward(ids); // [B, T, H]
+        for (block, kv) in self.layers.iter().zip(cache.layers.iter_mut()) {
+            x = block.forward(x, past, kv);
+        }
+        cache.len += t;
+        x
     }
 
     /// Number of blocks.

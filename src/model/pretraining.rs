@@ -266,7 +266,7 @@ mod tests {
         config.max_position_embeddings = 48;
         config.initializer_range = 0.0625;
         let model = BertForPreTraining::init(&config, &device).with_sinusoidal_positions(&config, &device).with_local_attention(&config, &device);
-        let mut rng = crate::task::masking::Rng::new(7);
+        let mut rng = crate::rng::Rng::new(7);
         let t = 40;
         let ids: Vec<i64> = (0..t).map(|_| 5 + rng.below(190) as i64).collect();
         let out = model.bert.forward(

@@ -6,7 +6,7 @@ use super::fetch::{fetch_text, fetch_verified_with, Source};
 use crate::assets::Manifest;
 use crate::assets::ModelEntry;
 use crate::task::fill_mask::LoadedPretraining;
-use crate::task::{read_f32, Batch, LoadedBert};
+use crate::task::{read_f32, yield_now, Batch, LoadedBert};
 use crate::model::{Bundle, Keep};
 
 /// What is happening while a model loads.
@@ -98,14 +98,14 @@ pub async fn load_pretraining(compute: &Compute, id: &str, progress: &dyn Fn(Sta
     let files = fetch_model_files(id, "model.safetensors", progress).await?;
     let fetch_ms = now_ms() - fetch_start;
     progress(Stage::Build);
-    yield_to_browser().await;
+    yield_now().await;
     let build_start = now_ms();
     let m = LoadedPretraining::from_bundle(&files.bundle, &compute.device)?;
     let (bytes, from_cache) = (files.bytes, files.from_cache);
     drop(files);
     let build_ms = now_ms() - build_start;
     progress(Stage::Shaders);
-    yield_to_browser().await;
+    yield_now().await;
     let start = now_ms();
     let p = crate::task::fill_mask::prepare(&m, "[MASK] [MASK]", &[]).map_err(|e| format!("{e:?}"))?;
     crate::task::fill_mask::run(&m, &p, 5).await?;
@@ -138,13 +138,13 @@ pub async fn load_minilm(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) 
     let (total, all_cached) = (files.bytes, files.from_cache);
     let fetch_ms = now_ms() - fetch_start;
     progress(Stage::Build);
-    yield_to_browser().await;
+    yield_now().await;
     let build_start = now_ms();
     let bert = LoadedBert::from_bundle(&files.bundle, &compute.device)?;
     drop(files);
     let build_ms = now_ms() - build_start;
     progress(Stage::Shaders);
-    yield_to_browser().await;
+    yield_now().await;
     let start = now_ms();
     let enc = bert.tokenizer.encode("Sesame compiles its shaders.")?;
     let (ids, types, mask) = Batch::single(&enc, bert.config.pad_token_id as u32).tensors(&bert.device);
@@ -156,14 +156,4 @@ pub async fn load_minilm(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) 
 /// Milliseconds since navigation started (`performance.now()`).
 pub fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
-}
-
-/// Lets the browser paint (a progress bar, say) before a long synchronous step.
-pub async fn yield_to_browser() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

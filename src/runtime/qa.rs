@@ -4,7 +4,7 @@
 
 use super::compute::Compute;
 use super::fetch::fetch_verified;
-use super::models::{fetch_model_files, manifest_entry, now_ms, yield_to_browser, LoadStats, Stage};
+use super::models::{fetch_model_files, manifest_entry, now_ms, LoadStats, Stage};
 use crate::task::qa_answer::{answer, LoadedQa};
 
 pub use crate::assets::{QA_EN, QA_ZH};
@@ -34,12 +34,12 @@ pub async fn load_qa(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> R
     let files = fetch_model_files(id, "model.safetensors", progress).await?;
     let fetch_ms = now_ms() - fetch_start;
     progress(Stage::Build);
-    yield_to_browser().await;
+    crate::task::yield_now().await;
     let build_start = now_ms();
     let m = LoadedQa::from_bundle(&files.bundle, &compute.device)?;
     let build_ms = now_ms() - build_start;
     progress(Stage::Shaders);
-    yield_to_browser().await;
+    crate::task::yield_now().await;
     let start = now_ms();
     answer(&m, "?", "Sesame compiles its shaders.", 1).await.map_err(|e| format!("{e:?}"))?;
     let warmup_ms = now_ms() - start;

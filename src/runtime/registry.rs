@@ -15,7 +15,7 @@ use burn::module::Module;
 use futures::future::{AbortHandle, Abortable};
 use leptos::prelude::*;
 
-use super::compute::{self, Compute, Preference};
+use super::compute::{self, Compute};
 use super::models::{LoadStats, Stage};
 use crate::assets::{family, Family};
 
@@ -148,7 +148,7 @@ fn unpin(key: &str) {
     });
     let k = key.to_string();
     leptos::task::spawn_local(async move {
-        super::models::yield_to_browser().await;
+        crate::task::yield_now().await;
         let cancelled = REGISTRY.with(|r| {
             let mut r = r.borrow_mut();
             let s = r.slots.get_mut(&k)?;
@@ -407,14 +407,4 @@ async fn load(c: &Compute, key: &str, fam: Family, progress: &dyn Fn(Stage)) -> 
             held(set, s, b)
         })?,
     })
-}
-
-/// The compute path a page should use for its own tensors (the one the registry loads on).
-pub async fn compute() -> Compute {
-    compute::compute(super::compute::current_preference()).await
-}
-
-/// What a page tells the registry it prefers (the address's `backend=`), read once at start.
-pub fn set_preference(p: Preference) {
-    super::compute::set_preference(p);
 }

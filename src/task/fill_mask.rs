@@ -6,6 +6,7 @@ use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use super::masking::Cover;
+use crate::numeric::top_k;
 use super::{read_f32, Batch};
 use crate::model::pretraining::BertForPreTraining;
 use crate::model::{BertConfig, Bundle, Keep};
@@ -171,29 +172,4 @@ pub async fn run(m: &LoadedPretraining, p: &Prepared, k: usize) -> Result<Vec<Pr
             }
         })
         .collect())
-}
-
-/// Indices and values of the `k` largest entries, largest first.
-pub fn top_k(values: &[f32], k: usize) -> Vec<(usize, f32)> {
-    let mut best: Vec<(usize, f32)> = Vec::with_capacity(k + 1);
-    for (i, &x) in values.iter().enumerate() {
-        if best.len() < k || x > best[best.len() - 1].1 {
-            let at = best.partition_point(|b| b.1 >= x);
-            best.insert(at, (i, x));
-            best.truncate(k);
-        }
-    }
-    best
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn top_k_is_sorted_and_complete() {
-        let v = [0.1, 0.5, 0.05, 0.3, 0.05];
-        assert_eq!(top_k(&v, 3), vec![(1, 0.5), (3, 0.3), (0, 0.1)]);
-        assert_eq!(top_k(&v, 10).len(), 5);
-    }
 }

@@ -7,7 +7,7 @@ use crate::model::gguf::GgufFile;
 use crate::model::{Bundle, KvCache, Llama, LlamaConfig};
 use crate::text::TextEncoder;
 
-use super::masking::Rng;
+use crate::rng::Rng;
 use super::read_f32;
 use super::sampling::{sample, Sampling};
 
@@ -162,14 +162,21 @@ impl LoadedGpt {
         read_f32(last).await
     }
 
-    /// Runs `ids` through the model into `cache` (no read back).
+    /// Runs `ids` through the blocks into `cache`: keys and values only, no head, no read back.
     fn feed(&self, ids: &[u32], cache: &mut KvCache) -> Result<(), String> {
-        drop(self.feed_last(ids, cache)?);
+        let input = self.input(ids, cache)?;
+        drop(self.model.prefill(input, cache));
         Ok(())
     }
 
     /// Runs `ids` through the model into `cache`; the logits after the last one (`[1, 1, V]`).
     fn feed_last(&self, ids: &[u32], cache: &mut KvCache) -> Result<Tensor<3>, String> {
+        let input = self.input(ids, cache)?;
+        Ok(self.model.forward_cached(input, cache, true)) // [1, 1, V]
+    }
+
+    /// `ids` as a `[1, T]` tensor, checked: not empty, and within the context after `cache`.
+    fn input(&self, ids: &[u32], cache: &KvCache) -> Result<Tensor<2, Int>, String> {
         if ids.is_empty() {
             return Err("there is no text to continue".into());
         }
@@ -180,8 +187,7 @@ impl LoadedGpt {
                 self.max_context()
             ));
         }
-        let input: Tensor<2, Int> = Tensor::from_data(TensorData::new(ids.iter().map(|&i| i as i64).collect::<Vec<_>>(), [1, ids.len()]), &self.device);
-        Ok(self.model.forward_cached(input, cache, true)) // [1, 1, V]
+        Ok(Tensor::from_data(TensorData::new(ids.iter().map(|&i| i as i64).collect::<Vec<_>>(), [1, ids.len()]), &self.device))
     }
 
     /// Continues `prompt` for at most `max_new` tokens under `settings`, stopping at the

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::gpt::LoadedGpt;
-use super::masking::Rng;
+use crate::rng::Rng;
 use super::sampling::Sampling;
 
 /// The fixture file (`tests/fixtures/smollm2-golden.json`).

@@ -7,7 +7,7 @@
 
 use super::gpt::LoadedGpt;
 use crate::model::KvCache;
-use super::masking::Rng;
+use crate::rng::Rng;
 use super::sampling::Sampling;
 
 /// The numbers of examples the accuracy table is drawn for.

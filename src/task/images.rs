@@ -6,7 +6,7 @@
 use burn::tensor::{Device, Tensor, TensorData};
 use safetensors::{Dtype, SafeTensors};
 
-use super::masking::Rng;
+use crate::rng::Rng;
 use crate::model::autoencoder::IMAGE_SIDE;
 
 /// Pixels per image (28 × 28).
@@ -91,7 +91,7 @@ impl Noise {
     /// Applies the noise to `pixels` in place.
     pub fn apply(self, pixels: &mut [f32], rng: &mut Rng) {
         match self {
-            Noise::Gaussian(std) if std > 0.0 => pixels.iter_mut().for_each(|p| *p = (*p + std * gaussian(rng)).clamp(0.0, 1.0)),
+            Noise::Gaussian(std) if std > 0.0 => pixels.iter_mut().for_each(|p| *p = (*p + std * rng.gaussian()).clamp(0.0, 1.0)),
             Noise::SaltPepper(rate) if rate > 0.0 => pixels.iter_mut().for_each(|p| {
                 let u = rng.unit() as f32;
                 if u < rate {
@@ -101,13 +101,6 @@ impl Noise {
             _ => {}
         }
     }
-}
-
-/// A standard normal sample (Box–Muller).
-pub fn gaussian(rng: &mut Rng) -> f32 {
-    let u1 = rng.unit().max(1e-12);
-    let u2 = rng.unit();
-    ((-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()) as f32
 }
 
 /// Largest picture side the pages accept from an upload (larger ones are refused with a message,

@@ -9,7 +9,7 @@ use burn::optim::{AdamWConfig, GradientsParams};
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::images::{ImageSet, PIXELS};
-use super::masking::Rng;
+use crate::rng::Rng;
 use super::read_f32;
 use crate::model::autoencoder::{per_image_mse, Autoencoder, AutoencoderConfig, IMAGE_SIDE};
 

@@ -5,41 +5,7 @@
 //! Shared by the trainer and by the masking page's "how a pretraining example is made" panel,
 //! so the page shows exactly the rule the shipped model was trained with.
 
-/// A small, seedable random generator (SplitMix64): the same seed gives the same corruption
-/// natively and in the browser, and training can be resumed deterministically.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A uniform float in `[0, 1)`.
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// A uniform integer in `[0, n)` (`n > 0`).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-
-    /// The internal state (saved in training checkpoints).
-    pub fn state(&self) -> u64 {
-        self.0
-    }
-}
+use crate::rng::Rng;
 
 /// The corruption rule's probabilities.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -15,6 +15,7 @@ use burn::tensor::{Device, Tensor};
 
 use super::{read_f32, Batch};
 use crate::model::qa::BertForQuestionAnswering;
+use crate::numeric::softmax;
 use crate::text::{is_cjk, Encoded, TextEncoder};
 
 /// The longest document a page accepts, in characters (about 10 pages of text; longer input
@@ -219,14 +220,6 @@ impl WindowScores {
     pub fn null_score(&self) -> f32 {
         self.start.first().copied().unwrap_or(f32::NEG_INFINITY) + self.end.first().copied().unwrap_or(f32::NEG_INFINITY)
     }
-}
-
-/// Softmax of a score vector (stable).
-pub fn softmax(x: &[f32]) -> Vec<f32> {
-    let max = x.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let e: Vec<f32> = x.iter().map(|v| (v - max).exp()).collect();
-    let sum: f32 = e.iter().sum();
-    e.into_iter().map(|v| v / sum).collect()
 }
 
 /// Runs the model on windows (in batches of `batch`) and reads every window's scores back

@@ -178,8 +178,3 @@ async fn mechanism(m: &LoadedQa, p: &Prepared, scores: &[WindowScores], best: &C
         end_bias,
     })
 }
-
-/// `a·b`.
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}

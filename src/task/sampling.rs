@@ -1,7 +1,7 @@
 //! Turning next-token logits into a choice: temperature, top-k and top-p (nucleus) sampling,
 //! and greedy decoding. Runs on the host after one read of the last position's logits.
 
-use super::masking::Rng;
+use crate::rng::Rng;
 
 /// How the next token is picked.
 #[derive(Debug, Clone, Copy, PartialEq)]

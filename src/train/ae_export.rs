@@ -17,7 +17,7 @@ use crate::model::weights::{to_f16_safetensors, Weights};
 use crate::task::anomaly::auc;
 use crate::task::autoencoding::{AeCard, AeCardModel, ImageModelConfig, LoadedImageModel};
 use crate::task::images::Noise;
-use crate::task::masking::Rng;
+use crate::rng::Rng;
 
 /// Images of each test set shipped for the pages (the first ones of the official test split).
 pub const SUBSET: usize = 1000;

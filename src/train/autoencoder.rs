@@ -22,7 +22,7 @@ use crate::model::autoencoder::{per_image_mse, Autoencoder, AutoencoderConfig, I
 use crate::model::vqvae::{VqVae, VqVaeConfig};
 use crate::model::weights::{WeightError, Weights};
 use crate::task::images::Noise;
-use crate::task::masking::Rng;
+use crate::rng::Rng;
 
 /// Settings of an auto-encoder run (`run.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,8 @@
 //! Pretraining examples: `[CLS] A [SEP] B [SEP]` built from a document, with a sentence-pair
 //! label (NSP or SOP) and BERT's 15% / 80-10-10 token corruption.
 
-use crate::task::masking::{corrupt, corrupt_words, MaskingRule, Rng};
+use crate::rng::Rng;
+use crate::task::masking::{corrupt, corrupt_words, MaskingRule};
 use crate::text::TextEncoder;
 
 use super::corpus::Source;

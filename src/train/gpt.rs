@@ -22,7 +22,7 @@ use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Llama, LlamaConfig};
-use crate::task::masking::Rng;
+use crate::rng::Rng;
 use crate::text::TextEncoder;
 
 use super::corpus::{self, Language, Source};

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use crate::model::weights::to_f16_safetensors;
 use crate::model::Bundle;
 use crate::task::gpt::LoadedGpt;
-use crate::task::masking::Rng;
+use crate::rng::Rng;
 use crate::task::sampling::Sampling;
 
 use super::export::manifest_entry_for;

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::qa::BertForQuestionAnswering;
 use crate::model::BertConfig;
-use crate::task::masking::Rng;
+use crate::rng::Rng;
 use crate::task::qa::{self, answer_positions, best_spans, em_f1, prepare, QaSettings};
 use crate::task::Batch;
 use crate::text::TextEncoder;

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::pretraining::BertForPreTraining;
 use crate::model::{BertConfig, Keep, Weights};
-use crate::task::masking::Rng;
+use crate::rng::Rng;
 use crate::text::TextEncoder;
 
 use super::corpus::{self, Language};

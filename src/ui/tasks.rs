@@ -8,7 +8,7 @@
 //!   a new input while a run is in flight: one result, the newest).
 //!
 //! A cancelled task is dropped at its next `await`; code between two awaits runs to its end, so
-//! long CPU loops must yield (see [`crate::runtime::models::yield_to_browser`]).
+//! long CPU loops must yield (see [`crate::task::yield_now`]).
 
 use std::cell::Cell;
 use std::future::Future;
@@ -27,11 +27,21 @@ pub fn spawn_owned(task: impl Future<Output = ()> + 'static) {
         leptos::task::spawn_local(task);
         return;
     }
-    let (handle, registration) = AbortHandle::new_pair();
+    let handle = spawn_abortable(task, |_| {});
     on_cleanup(move || handle.abort());
+}
+
+/// Spawns `task` so that the returned handle cancels it; `finished(handle)` runs when the task
+/// ends by itself (never when it was cancelled).
+fn spawn_abortable(task: impl Future<Output = ()> + 'static, finished: impl FnOnce(&AbortHandle) + 'static) -> AbortHandle {
+    let (handle, registration) = AbortHandle::new_pair();
+    let own = handle.clone();
     leptos::task::spawn_local(async move {
-        let _ = Abortable::new(task, registration).await;
+        if Abortable::new(task, registration).await.is_ok() {
+            finished(&own);
+        }
     });
+    handle
 }
 
 /// The tasks of one kind that a page starts from its event handlers (see the module docs).
@@ -83,24 +93,22 @@ impl Job {
     /// Starts `task` beside any running ones.
     pub fn spawn(&self, task: impl Future<Output = ()> + 'static) {
         let (Some(handles), Some(live)) = (self.handles.try_get_value(), self.live.try_get_value()) else { return };
-        let (handle, registration) = AbortHandle::new_pair();
-        if let Ok(mut v) = handles.lock() {
-            v.retain(|h| !h.is_aborted());
-            v.push(handle.clone());
-        }
         live.set(live.get() + 1);
         self.running.set(true);
         let running = self.running;
-        leptos::task::spawn_local(async move {
-            if Abortable::new(task, registration).await.is_ok() {
-                // Finished by itself (a cancelled task was already counted out by `cancel`).
-                handle.abort();
-                live.set(live.get().saturating_sub(1));
-                if live.get() == 0 {
-                    running.try_set(false);
-                }
+        let counted = live.clone();
+        let handle = spawn_abortable(task, move |handle| {
+            // Finished by itself (a cancelled task was already counted out by `cancel`).
+            handle.abort();
+            counted.set(counted.get().saturating_sub(1));
+            if counted.get() == 0 {
+                running.try_set(false);
             }
         });
+        if let Ok(mut v) = handles.lock() {
+            v.retain(|h| !h.is_aborted());
+            v.push(handle);
+        };
     }
 }
 

@@ -151,7 +151,7 @@ fn a_vq_vae_run_uses_its_codebook_and_a_denoising_run_restores() {
     // Restored images are closer to the clean ones than the noisy inputs themselves are.
     let noisy_mse = {
         let set = mnist_test();
-        let mut rng = sesame::task::masking::Rng::new(9);
+        let mut rng = sesame::rng::Rng::new(9);
         let mut total = 0.0;
         for i in 0..set.len() {
             let clean = set.image(i);

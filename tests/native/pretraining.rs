@@ -5,7 +5,7 @@
 use burn::tensor::Device;
 use sesame::model::pretraining::BertForPreTraining;
 use sesame::model::BertConfig;
-use sesame::task::masking::Rng;
+use sesame::rng::Rng;
 use sesame::text::TextEncoder;
 use sesame::train::examples::{collate, PairTask, Sampler, TokenizedSource, Vocab};
 use sesame::train::run::{optimizer, train_step};

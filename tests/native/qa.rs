@@ -251,7 +251,8 @@ fn a_fine_tuning_run_logs_checkpoints_and_resumes() {
 
 #[test]
 fn the_mechanism_numbers_add_up_to_the_scores() {
-    use sesame::task::qa_answer::{answer, dot, LoadedQa};
+    use sesame::numeric::dot;
+    use sesame::task::qa_answer::{answer, LoadedQa};
     let device = Device::flex();
     let tokenizer = tokenizer("en");
     let config = BertConfig { max_position_embeddings: 64, ..BertConfig::new(tokenizer.vocab_size(), 32, 1, 2, 64) };

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use crate::task::images::Noise;
-use crate::task::masking::Rng;
+use crate::rng::Rng;
 use crate::ui::components::progress::ModelLoad;
 use crate::ui::tasks::spawn_owned;
 use crate::ui::components::image_pages::{use_images, use_model, AeTabs, ImagePicker};

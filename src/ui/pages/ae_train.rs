@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::model::autoencoder::AutoencoderConfig;
 use crate::runtime::compute;
-use crate::runtime::models::{now_ms, yield_to_browser};
+use crate::runtime::models::{now_ms};
 use crate::task::live_training::LiveTrainer;
 use crate::ui::components::progress::ModelLoad;
 use crate::ui::tasks::Job;
@@ -112,7 +112,7 @@ pub fn TrainLive() -> impl IntoView {
                     rate.set(Some((step - s0) as f64 * 1000.0 / (now - t0)));
                     (t0, s0) = (now, step);
                 }
-                yield_to_browser().await;
+                crate::task::yield_now().await;
             }
             // Paused: show what the model makes of the test images now.
             if generation.get_value() == gen {

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::runtime::models::{now_ms, yield_to_browser, MINILM};
+use crate::runtime::models::{now_ms, MINILM};
 use crate::task::LoadedBert;
 use crate::ui::tasks::Job;
 use crate::task::contextual::{self, analyse, default_bank, default_chinese, default_english, prepare, LayerView, Problem, Sentence};
@@ -135,7 +135,7 @@ pub fn Contextual() -> impl IntoView {
         set_url_params_all("s", &sentences.iter().map(|s| format!("{}|{}", s.group, s.text)).collect::<Vec<_>>());
         // A newer run (a preset clicked while this one works) cancels this one.
         runs.restart(async move {
-            yield_to_browser().await;
+            crate::task::yield_now().await;
             let (prepared, found) = prepare(&bert, &sentences, &target_word);
             problems.set(found.into_iter().map(|p| {
                 let text = match &p {

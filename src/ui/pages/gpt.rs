@@ -11,9 +11,9 @@ use leptos::prelude::*;
 
 use crate::model::KvCache;
 use crate::runtime::gpt::{GPT_ZH, SMOLLM2};
-use crate::runtime::models::{now_ms, yield_to_browser};
+use crate::runtime::models::{now_ms};
 use crate::task::gpt::{LoadedGpt, PREFILL_CHUNK, GPT_ZH_EXAMPLES, SMOLLM2_EXAMPLES};
-use crate::task::masking::Rng;
+use crate::rng::Rng;
 use crate::task::sampling::{distribution, sample, Sampling};
 use crate::ui::components::progress::{Bar as ProgressBar, ModelLoad};
 use crate::ui::tasks::Job;
@@ -228,7 +228,7 @@ pub fn Gpt() -> impl IntoView {
                 if !go_on {
                     break;
                 }
-                yield_to_browser().await;
+                crate::task::yield_now().await;
             }
             busy.set(false);
         });

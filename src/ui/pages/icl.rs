@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::runtime::gpt::SMOLLM2;
 use crate::task::gpt::LoadedGpt;
 use crate::ui::tasks::Job;
-use crate::runtime::models::{now_ms, yield_to_browser};
+use crate::runtime::models::{now_ms};
 use crate::task::icl::{accuracy, build_prompt, complete, evaluate, first_line_answer, task, IclTask, SHOTS, TASKS};
 use crate::ui::components::progress::{Bar as ProgressBar, ModelLoad};
 use crate::ui::i18n::{Lang, T};
@@ -126,7 +126,7 @@ pub fn Icl() -> impl IntoView {
                     }
                     let done = ti * SHOTS.len() + si;
                     progress.set(Some((format!("{} {} · k = {shots} ({done} / {total})", app.t(T::IclRunning), task_name(t, app.lang.get_untracked())), done as f64 / total as f64)));
-                    yield_to_browser().await;
+                    crate::task::yield_now().await;
                     let t0 = now_ms();
                     match evaluate(&gpt, t, shots, n).await {
                         Ok(results) => cells.update(|c| c.push((t.id, shots, accuracy(&results), (now_ms() - t0) / 1000.0))),
