@@ -93,8 +93,8 @@ pub enum Family {
     Qa,
     /// A decoder-only GPT (GGUF or Sesame's safetensors).
     Gpt,
-    /// A family of image models, one file each (`id/file` in the registry).
-    Image,
+    /// Image auto-encoders (and the VQ-VAE): a family of models, one file each (`id/file` in the registry).
+    Autoencoder,
     /// The demo image subsets (`demo-images/name` in the registry), host memory only.
     ImageSet,
 }
@@ -113,6 +113,16 @@ pub const QA_EN: &str = "qa-en";
 pub const SMOLLM2: &str = "smollm2-135m-instruct";
 /// Manifest id of Sesame's character-level Chinese GPT.
 pub const GPT_ZH: &str = "gpt-zh";
+/// Manifest id of the MNIST auto-encoders (bottleneck 2, 8, 32).
+pub const AE_MNIST: &str = "ae-mnist";
+/// Manifest id of the Fashion-MNIST auto-encoders (bottleneck 2, 8, 32).
+pub const AE_FASHION: &str = "ae-fashion";
+/// Manifest id of the denoising auto-encoder.
+pub const AE_DENOISE: &str = "ae-denoise";
+/// Manifest id of the VQ-VAE.
+pub const VQVAE_MNIST: &str = "vqvae-mnist";
+/// Manifest id of the ten one-class auto-encoders (anomaly detection).
+pub const AE_ONECLASS: &str = "ae-oneclass";
 /// Manifest id of the demo image subsets.
 pub const DEMO_IMAGES: &str = "demo-images";
 
@@ -125,11 +135,11 @@ pub const FAMILIES: [(&str, Family); 13] = [
     (QA_EN, Family::Qa),
     (SMOLLM2, Family::Gpt),
     (GPT_ZH, Family::Gpt),
-    ("ae-mnist", Family::Image),
-    ("ae-fashion", Family::Image),
-    ("ae-denoise", Family::Image),
-    ("vqvae-mnist", Family::Image),
-    ("ae-oneclass", Family::Image),
+    (AE_MNIST, Family::Autoencoder),
+    (AE_FASHION, Family::Autoencoder),
+    (AE_DENOISE, Family::Autoencoder),
+    (VQVAE_MNIST, Family::Autoencoder),
+    (AE_ONECLASS, Family::Autoencoder),
     (DEMO_IMAGES, Family::ImageSet),
 ];
 
@@ -142,7 +152,7 @@ pub fn family(key: &str) -> Option<Family> {
     };
     let family = FAMILIES.iter().find(|(i, _)| *i == id).map(|(_, f)| *f)?;
     // Image families and sets name a file; every other model is the whole entry.
-    let needs_file = matches!(family, Family::Image | Family::ImageSet);
+    let needs_file = matches!(family, Family::Autoencoder | Family::ImageSet);
     match (needs_file, file) {
         (true, Some(f)) if !f.is_empty() && !f.contains('/') => Some(family),
         (false, None) => Some(family),
@@ -179,7 +189,7 @@ mod tests {
             assert!(FAMILIES.iter().any(|(id, _)| *id == e.id), "{} has no family", e.id);
         }
         assert_eq!(family(BERT_ZH), Some(Family::Bert));
-        assert_eq!(family("ae-mnist/bottleneck-8.safetensors"), Some(Family::Image));
+        assert_eq!(family("ae-mnist/bottleneck-8.safetensors"), Some(Family::Autoencoder));
         assert_eq!(family("demo-images/mnist-test"), Some(Family::ImageSet));
         assert_eq!(family("ae-mnist"), None, "an image family needs a file");
         assert_eq!(family("bert-zh/model.safetensors"), None);

@@ -58,6 +58,8 @@ mod tests {
         let p = softmax(&[1000.0, 1000.0, 0.0]);
         assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6);
         assert!((p[0] - 0.5).abs() < 1e-6 && p[2] < 1e-6);
+        let p = softmax(&[1.0, 2.0, 3.0]);
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6 && p[2] > p[1] && p[1] > p[0]);
     }
 
     #[test]

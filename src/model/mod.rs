@@ -1,18 +1,18 @@
 //! Model definitions. Each model is one file, written once for every burn device.
 
 pub mod autoencoder;
-pub mod bundle;
 pub mod bert;
+pub mod bert_pretraining;
+pub mod bundle;
 pub mod gguf;
-pub mod llama;
-pub mod vqvae;
-pub mod pretraining;
+pub mod gpt;
 pub mod qa;
+pub mod vqvae;
 pub mod weights;
 
 pub use bert::{BertConfig, BertModel, BertOutput, Keep};
 pub use bundle::Bundle;
-pub use llama::{KvCache, Llama, LlamaConfig};
+pub use gpt::{KvCache, Llama, LlamaConfig};
 pub use weights::{TensorSource, WeightError, Weights};
 
 use burn::tensor::Tensor;

@@ -2,12 +2,11 @@
 //! Sesame-trained safetensors GPT with its config and tokenizer) → model → a warm-up step.
 
 use super::compute::Compute;
-use super::models::{fetch_files, fetch_model_files, manifest_entry, now_ms, LoadStats, Stage};
+use super::load::{fetch_files, fetch_model_files, manifest_entry, now_ms, LoadStats, Stage};
 use crate::model::KvCache;
 use crate::task::gpt::LoadedGpt;
 use crate::task::yield_now;
 
-pub use crate::assets::{GPT_ZH, SMOLLM2};
 /// The GGUF file name of SmolLM2 in its model folder.
 pub const GGUF_FILE: &str = "model.Q4_1.gguf";
 

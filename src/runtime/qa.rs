@@ -4,10 +4,9 @@
 
 use super::compute::Compute;
 use super::fetch::fetch_verified;
-use super::models::{fetch_model_files, manifest_entry, now_ms, LoadStats, Stage};
-use crate::task::qa_answer::{answer, LoadedQa};
+use super::load::{fetch_model_files, manifest_entry, now_ms, LoadStats, Stage};
+use crate::task::qa::{answer, LoadedQa};
 
-pub use crate::assets::{QA_EN, QA_ZH};
 
 /// A question from the validation set, shipped with the model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

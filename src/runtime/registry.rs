@@ -16,7 +16,7 @@ use futures::future::{AbortHandle, Abortable};
 use leptos::prelude::*;
 
 use super::compute::{self, Compute};
-use super::models::{LoadStats, Stage};
+use super::load::{LoadStats, Stage};
 use crate::assets::{family, Family};
 
 /// Where a model is in its life.
@@ -375,14 +375,14 @@ fn held<T: 'static>(value: T, mut stats: LoadStats, bytes: u64) -> (Rc<dyn Any>,
 
 /// Loads `key` of family `fam` on `c`'s device.
 async fn load(c: &Compute, key: &str, fam: Family, progress: &dyn Fn(Stage)) -> Result<(Rc<dyn Any>, LoadStats), String> {
-    use crate::task::autoencoding::ImageModel;
+    use crate::task::autoencoder::ImageModel;
     let (id, file) = key.split_once('/').unwrap_or((key, ""));
     Ok(match fam {
-        Family::Encoder => super::models::load_minilm(c, id, progress).await.map(|(m, s)| {
+        Family::Encoder => super::bert::load_minilm(c, id, progress).await.map(|(m, s)| {
             let b = module_bytes(&m.model);
             held(m, s, b)
         })?,
-        Family::Bert => super::models::load_pretraining(c, id, progress).await.map(|(m, s)| {
+        Family::Bert => super::bert::load_pretraining(c, id, progress).await.map(|(m, s)| {
             let b = module_bytes(&m.model);
             held(m, s, b)
         })?,
@@ -394,7 +394,7 @@ async fn load(c: &Compute, key: &str, fam: Family, progress: &dyn Fn(Stage)) -> 
             let b = module_bytes(&m.model);
             held(m, s, b)
         })?,
-        Family::Image => super::images::model(c, id, file, progress).await.map(|(m, s)| {
+        Family::Autoencoder => super::autoencoder::model(c, id, file, progress).await.map(|(m, s)| {
             let b = match &m.model {
                 ImageModel::Conv(a) => module_bytes(a),
                 ImageModel::Vq(v) => module_bytes(v),
@@ -402,7 +402,7 @@ async fn load(c: &Compute, key: &str, fam: Family, progress: &dyn Fn(Stage)) -> 
             held(m, s, b)
         })?,
         // Host memory: pixels and labels.
-        Family::ImageSet => super::images::images(file, progress).await.map(|(set, s)| {
+        Family::ImageSet => super::autoencoder::images(file, progress).await.map(|(set, s)| {
             let b = set.pixels.len() as u64 + set.labels.len() as u64;
             held(set, s, b)
         })?,

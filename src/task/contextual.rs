@@ -7,7 +7,8 @@
 use burn::tensor::{Tensor, TensorData};
 
 use super::geometry::{cosine_matrix, group_contrast, pca2, Projection};
-use super::{read_f32, Batch, LoadedBert};
+use super::bert::{Batch, LoadedBert};
+use super::read_f32;
 use crate::model::Keep;
 use crate::text::{find_target, Encoded};
 

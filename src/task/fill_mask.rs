@@ -3,57 +3,14 @@
 //! vocabulary at every covered position.
 
 use burn::tensor::activation::softmax;
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::tensor::{Int, Tensor, TensorData};
 
 use super::masking::Cover;
 use crate::numeric::top_k;
-use super::{read_f32, Batch};
-use crate::model::pretraining::BertForPreTraining;
-use crate::model::{BertConfig, Bundle, Keep};
-use crate::text::{Encoded, TextEncoder};
-
-/// A BERT with pretraining heads, its tokenizer and config, on one device.
-pub struct LoadedPretraining {
-    /// Hyper-parameters.
-    pub config: BertConfig,
-    /// Encoder and heads.
-    pub model: BertForPreTraining,
-    /// Tokenizer.
-    pub tokenizer: TextEncoder,
-    /// Where it runs.
-    pub device: Device,
-    /// `[MASK]` id.
-    pub mask_id: u32,
-    /// `[UNK]` id.
-    pub unk_id: u32,
-    /// First ordinary (non-special) id: random replacements are drawn from here on.
-    pub first_ordinary: u32,
-}
-
-impl LoadedPretraining {
-    /// Builds the model from its shipped files (a delta is laid over its base, see [`Bundle`]).
-    pub fn from_bundle(bundle: &Bundle, device: &Device) -> Result<Self, String> {
-        let config: BertConfig = bundle.config()?;
-        let tokenizer = TextEncoder::from_json(&bundle.tokenizer)?;
-        let model = BertForPreTraining::load(&config, &mut bundle.weights()?, device).map_err(|e| e.to_string())?;
-        Self::new(config, model, tokenizer, device)
-    }
-
-    /// Wraps a model already built (e.g. a training checkpoint), reading the special ids from
-    /// its tokenizer.
-    pub fn new(config: BertConfig, model: BertForPreTraining, tokenizer: TextEncoder, device: &Device) -> Result<Self, String> {
-        let id = |t: &str| tokenizer.token_id(t).ok_or_else(|| format!("the tokenizer has no {t}"));
-        let (mask_id, unk_id) = (id("[MASK]")?, id("[UNK]")?);
-        // bert-base-uncased keeps its ordinary tokens after the [unused*] block, bert-base-chinese after [MASK].
-        let first_ordinary = tokenizer.token_id("!").filter(|&i| i > mask_id).unwrap_or(mask_id + 1);
-        Ok(Self { config, model, tokenizer, device: device.clone(), mask_id, unk_id, first_ordinary })
-    }
-
-    /// The model window in tokens.
-    pub fn window(&self) -> usize {
-        self.config.max_position_embeddings
-    }
-}
+use super::bert::{Batch, LoadedPretraining};
+use super::read_f32;
+use crate::model::Keep;
+use crate::text::Encoded;
 
 /// Why a sentence cannot be run.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,7 +8,7 @@ use burn::module::Module;
 use burn::optim::{AdamWConfig, GradientsParams};
 use burn::tensor::{Device, Tensor, TensorData};
 
-use super::images::{ImageSet, PIXELS};
+use super::autoencoder_images::{ImageSet, PIXELS};
 use crate::rng::Rng;
 use super::read_f32;
 use crate::model::autoencoder::{per_image_mse, Autoencoder, AutoencoderConfig, IMAGE_SIDE};
@@ -88,7 +88,7 @@ mod tests {
 
     #[test]
     fn live_training_lowers_the_loss_on_the_committed_subset() {
-        let set = crate::train::images::ImageSet::split(std::path::Path::new("tests/fixtures/mnist-mini"), "train").unwrap();
+        let set = crate::train::autoencoder_images::ImageSet::split(std::path::Path::new("tests/fixtures/mnist-mini"), "train").unwrap();
         let mut t = LiveTrainer::new(&AutoencoderConfig { bottleneck: 8, channels: 8 }, Rc::new(set), &Device::flex(), 7);
         let first = crate::block_on(t.train(1)).unwrap();
         let later = crate::block_on(t.train(60)).unwrap();

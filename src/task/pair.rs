@@ -3,8 +3,8 @@
 
 use burn::tensor::activation::softmax;
 
-use super::fill_mask::LoadedPretraining;
-use super::{read_f32, Batch};
+use super::bert::{Batch, LoadedPretraining};
+use super::read_f32;
 use crate::model::Keep;
 use crate::text::Encoded;
 

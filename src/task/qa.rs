@@ -1,507 +1,180 @@
-//! Extractive question answering (the lecture's "How to use BERT — case 4"): the answer is a
-//! span of the document. BERT reads `[CLS] question [SEP] document window [SEP]`; the start and
-//! end vectors score every token; the best pair `start ≤ end` is the answer.
-//!
-//! Documents longer than the model window are cut into overlapping windows (a *doc stride*), as
-//! the reference implementations do, in training and in inference: each window repeats the
-//! question, consecutive windows share `stride` document tokens, and the answer is the best
-//! span of any window. Spans map back to the exact characters of the document through the
-//! tokenizer's character offsets, so Chinese and mixed text highlight correctly.
-//!
-//! Also here: the evaluation metrics — SQuAD v1.1's (normalised exact match and token F1) for
-//! English and the CMRC 2018 / DRCD script's (character-level, punctuation removed) for Chinese.
+//! One question, end to end, for the QA page: a loaded model answers a question about a
+//! document (all windows in one batch, one read), and the numbers behind the answer are
+//! gathered for the page's "how it works" panel — the start and end vectors, the chosen
+//! tokens' hidden states, their dot products, the softmax and the argmax.
 
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, Int, Tensor, TensorData};
 
-use super::{read_f32, Batch};
+use super::qa_windows::{best_spans, prepare, score_windows, Candidate, Prepared, QaInputError, QaSettings, Window, WindowScores};
+use super::read_f32;
 use crate::model::qa::BertForQuestionAnswering;
-use crate::numeric::softmax;
-use crate::text::{is_cjk, Encoded, TextEncoder};
+use crate::model::{BertConfig, Bundle};
+use crate::text::TextEncoder;
 
-/// The longest document a page accepts, in characters (about 10 pages of text; longer input
-/// is refused with this number in the message rather than cut silently).
-pub const MAX_DOCUMENT_CHARS: usize = 8_000;
-
-/// How documents are windowed and spans decoded.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct QaSettings {
-    /// Tokens per window, special tokens included (at most the model's position table).
-    pub max_len: usize,
-    /// Document tokens shared by consecutive windows.
-    pub stride: usize,
-    /// Longest question, in tokens (without special tokens).
-    pub max_question: usize,
-    /// Longest answer, in tokens.
-    pub max_answer: usize,
+/// A fine-tuned QA model with its tokenizer, on one device.
+pub struct LoadedQa {
+    /// Hyper-parameters.
+    pub config: BertConfig,
+    /// Encoder and start/end head.
+    pub model: BertForQuestionAnswering,
+    /// Tokenizer.
+    pub tokenizer: TextEncoder,
+    /// Windowing and decoding, as the model was fine-tuned.
+    pub settings: QaSettings,
+    /// `[PAD]` id.
+    pub pad_id: u32,
+    /// Where it runs.
+    pub device: Device,
 }
 
-impl QaSettings {
-    /// Settings for a model whose position table has `window` entries: windows of up to 384
-    /// tokens with a quarter of them overlapping, questions of up to 64 tokens (BERT's SQuAD
-    /// settings; at most half the window).
-    pub fn for_window(window: usize) -> Self {
-        let max_len = window.min(384);
-        Self { max_len, stride: max_len / 4, max_question: (max_len / 2).min(64), max_answer: 30 }
+impl LoadedQa {
+    /// Builds the model from its shipped files (a delta is laid over its base, see [`Bundle`]).
+    pub fn from_bundle(bundle: &Bundle, device: &Device) -> Result<Self, String> {
+        let config: BertConfig = bundle.config()?;
+        let raw = bundle.config_json()?;
+        let settings = serde_json::from_value(raw["sesame_qa_settings"].clone()).unwrap_or_else(|_| QaSettings::for_window(config.max_position_embeddings));
+        let tokenizer = TextEncoder::from_json(&bundle.tokenizer)?;
+        let mut weights = bundle.weights()?;
+        let model = BertForQuestionAnswering::load(&config, &mut weights, device).map_err(|e| e.to_string())?;
+        let pad_id = tokenizer.token_id("[PAD]").unwrap_or(0);
+        Ok(Self { config, model, tokenizer, settings, pad_id, device: device.clone() })
     }
 }
 
-/// Why a question cannot be asked.
+/// One token's part in the answer: its score `h·v + b` split into the dot product and the
+/// bias, and its softmax probability in the window.
 #[derive(Debug, Clone, PartialEq)]
-pub enum QaInputError {
-    /// The question is empty (or only spaces).
-    EmptyQuestion,
-    /// The document is empty.
-    EmptyDocument,
-    /// The document has more characters than [`MAX_DOCUMENT_CHARS`].
-    DocumentTooLong { chars: usize, limit: usize },
-    /// The question has more tokens than `max_question`.
-    QuestionTooLong { tokens: usize, limit: usize },
-    /// The tokenizer failed.
-    Tokenizer(String),
-}
-
-impl std::fmt::Display for QaInputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::EmptyQuestion => write!(f, "the question is empty"),
-            Self::EmptyDocument => write!(f, "the document is empty"),
-            Self::DocumentTooLong { chars, limit } => write!(f, "the document has {chars} characters; the limit is {limit}"),
-            Self::QuestionTooLong { tokens, limit } => write!(f, "the question has {tokens} tokens; the limit is {limit}"),
-            Self::Tokenizer(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-/// One model input: the question and a stretch of the document.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Window {
-    /// `[CLS] question [SEP] document tokens [SEP]` ids.
-    pub ids: Vec<u32>,
-    /// Segment ids: 0 for `[CLS]`, the question and its `[SEP]`; 1 after.
-    pub type_ids: Vec<u32>,
-    /// Position in `ids` of the window's first document token.
-    pub doc_offset: usize,
-    /// Index (into [`Prepared::doc`]'s tokens) of that first document token.
-    pub doc_start: usize,
-    /// Number of document tokens in the window.
-    pub doc_len: usize,
-}
-
-impl Window {
-    /// Positions in `ids` of the document's tokens.
-    pub fn doc_positions(&self) -> std::ops::Range<usize> {
-        self.doc_offset..self.doc_offset + self.doc_len
-    }
-}
-
-/// A question and document, tokenized and cut into windows.
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    /// The question's tokens (with `[CLS]` / `[SEP]`).
-    pub question: Encoded,
-    /// The document's tokens (with `[CLS]` / `[SEP]` at the ends, which windows do not use;
-    /// document token `i` is `doc.ids[i + 1]`).
-    pub doc: Encoded,
-    /// The windows, in document order.
-    pub windows: Vec<Window>,
-}
-
-impl Prepared {
-    /// Number of document tokens.
-    pub fn doc_tokens(&self) -> usize {
-        self.doc.len().saturating_sub(2)
-    }
-
-    /// `[start, end)` characters of document token `i`.
-    pub fn doc_span(&self, i: usize) -> (usize, usize) {
-        self.doc.char_spans[i + 1]
-    }
-
-    /// The document token text of token `i` (as the vocabulary spells it).
-    pub fn doc_token(&self, i: usize) -> &str {
-        &self.doc.tokens[i + 1]
-    }
-
-    /// The document tokens that cover characters `[start, end)`: `(first, last)` inclusive.
-    pub fn tokens_for_chars(&self, start: usize, end: usize) -> Option<(usize, usize)> {
-        let hits = self.doc.tokens_overlapping(start, end);
-        Some((hits.first()? - 1, hits.last()? - 1))
-    }
-}
-
-/// Tokenizes `question` and `document` and cuts windows of `settings.max_len` tokens.
-pub fn prepare(encoder: &TextEncoder, question: &str, document: &str, settings: &QaSettings) -> Result<Prepared, QaInputError> {
-    if question.trim().is_empty() {
-        return Err(QaInputError::EmptyQuestion);
-    }
-    if document.trim().is_empty() {
-        return Err(QaInputError::EmptyDocument);
-    }
-    let chars = document.chars().count();
-    if chars > MAX_DOCUMENT_CHARS {
-        return Err(QaInputError::DocumentTooLong { chars, limit: MAX_DOCUMENT_CHARS });
-    }
-    let q = encoder.encode(question).map_err(QaInputError::Tokenizer)?;
-    let d = encoder.encode(document).map_err(QaInputError::Tokenizer)?;
-    let q_len = q.len().saturating_sub(2);
-    if q_len > settings.max_question {
-        return Err(QaInputError::QuestionTooLong { tokens: q_len, limit: settings.max_question });
-    }
-    if q_len == 0 {
-        return Err(QaInputError::EmptyQuestion);
-    }
-    if d.len() <= 2 {
-        return Err(QaInputError::EmptyDocument);
-    }
-    let windows = cut_windows(&q, &d, settings);
-    Ok(Prepared { question: q, doc: d, windows })
-}
-
-/// The windows over `doc` (both encodings carry `[CLS]` … `[SEP]`).
-fn cut_windows(q: &Encoded, d: &Encoded, settings: &QaSettings) -> Vec<Window> {
-    let (cls, sep) = (q.ids[0], q.ids[q.len() - 1]);
-    let question = &q.ids[1..q.len() - 1];
-    let doc = &d.ids[1..d.len() - 1];
-    let budget = settings.max_len.saturating_sub(question.len() + 3).max(1);
-    let step = budget.saturating_sub(settings.stride).max(1);
-    let mut windows = Vec::new();
-    let mut start = 0;
-    loop {
-        let end = (start + budget).min(doc.len());
-        let mut ids = Vec::with_capacity(question.len() + end - start + 3);
-        ids.push(cls);
-        ids.extend_from_slice(question);
-        ids.push(sep);
-        let doc_offset = ids.len();
-        ids.extend_from_slice(&doc[start..end]);
-        ids.push(sep);
-        let type_ids = (0..ids.len()).map(|i| u32::from(i >= doc_offset)).collect();
-        windows.push(Window { ids, type_ids, doc_offset, doc_start: start, doc_len: end - start });
-        if end == doc.len() {
-            break;
-        }
-        start += step;
-    }
-    windows
-}
-
-/// Where a training answer lies in a window: `(start, end)` positions in `ids`, or `(0, 0)`
-/// (the `[CLS]` token) when the window does not contain the whole answer, as in BERT's recipe.
-pub fn answer_positions(window: &Window, first_token: usize, last_token: usize) -> (usize, usize) {
-    let inside = first_token >= window.doc_start && last_token < window.doc_start + window.doc_len;
-    if inside {
-        (window.doc_offset + first_token - window.doc_start, window.doc_offset + last_token - window.doc_start)
-    } else {
-        (0, 0)
-    }
-}
-
-/// Start and end scores of one window, read back from the model.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WindowScores {
-    /// One start score (logit) per token of the window.
-    pub start: Vec<f32>,
-    /// One end score per token.
-    pub end: Vec<f32>,
-}
-
-impl WindowScores {
-    /// Softmax of the start scores over the window's tokens.
-    pub fn start_probs(&self) -> Vec<f32> {
-        softmax(&self.start)
-    }
-
-    /// Softmax of the end scores.
-    pub fn end_probs(&self) -> Vec<f32> {
-        softmax(&self.end)
-    }
-
-    /// The `[CLS]` score `start[0] + end[0]`: what the model gives "no answer in this window".
-    pub fn null_score(&self) -> f32 {
-        self.start.first().copied().unwrap_or(f32::NEG_INFINITY) + self.end.first().copied().unwrap_or(f32::NEG_INFINITY)
-    }
-}
-
-/// Runs the model on windows (in batches of `batch`) and reads every window's scores back
-/// with one asynchronous read per batch.
-pub async fn score_windows(model: &BertForQuestionAnswering, windows: &[&Window], pad_id: u32, batch: usize, device: &Device) -> Result<Vec<WindowScores>, String> {
-    let mut out = Vec::with_capacity(windows.len());
-    for chunk in windows.chunks(batch.max(1)) {
-        let rows: Vec<(&[u32], &[u32])> = chunk.iter().map(|w| (&w.ids[..], &w.type_ids[..])).collect();
-        let b = Batch::pad(&rows, pad_id);
-        let (ids, types, mask) = b.tensors(device);
-        let logits = model.forward(ids, types, mask);
-        let both = Tensor::cat(vec![logits.start, logits.end], 0); // [2B, T]
-        let v = read_f32(both).await?;
-        let t = b.cols;
-        for (i, w) in chunk.iter().enumerate() {
-            let n = w.ids.len();
-            let start = v[i * t..i * t + n].to_vec();
-            let end = v[(chunk.len() + i) * t..(chunk.len() + i) * t + n].to_vec();
-            out.push(WindowScores { start, end });
-        }
-    }
-    Ok(out)
-}
-
-/// A candidate answer span.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Candidate {
-    /// Which window found it.
-    pub window: usize,
-    /// First and last document token (inclusive).
-    pub tokens: (usize, usize),
-    /// `[start, end)` characters of the document.
-    pub chars: (usize, usize),
-    /// The answer text (exact characters of the document).
-    pub text: String,
-    /// Start score + end score (what candidates are ranked by, across windows too).
-    pub score: f32,
-    /// Start probability × end probability within its window.
+pub struct TokenScore {
+    /// Position in the window.
+    pub position: usize,
+    /// The token as the vocabulary spells it.
+    pub token: String,
+    /// `h·v` (the dot product with the start or end vector).
+    pub dot: f32,
+    /// The score (logit) `h·v + b`.
+    pub logit: f32,
+    /// Softmax probability over the window.
     pub prob: f32,
 }
 
-/// The `n` best spans of every window, best first, with at most `max_answer` tokens each.
-///
-/// As in the reference implementations, the 20 best start and 20 best end positions of each
-/// window are paired (start ≤ end, both in the document part) and spans of different windows
-/// compete by their summed scores. A span seen by two overlapping windows is listed once, with
-/// its better score.
-pub fn best_spans(prepared: &Prepared, document: &str, scores: &[WindowScores], n: usize, max_answer: usize) -> Vec<Candidate> {
-    let chars: Vec<char> = document.chars().collect();
-    let mut all: Vec<Candidate> = Vec::new();
-    for (wi, (w, s)) in prepared.windows.iter().zip(scores).enumerate() {
-        let (ps, pe) = (s.start_probs(), s.end_probs());
-        let top = |v: &[f32]| {
-            let mut idx: Vec<usize> = w.doc_positions().collect();
-            idx.sort_by(|&a, &b| v[b].total_cmp(&v[a]));
-            idx.truncate(20);
-            idx
-        };
-        for &a in &top(&s.start) {
-            for &b in &top(&s.end) {
-                if b < a || b - a + 1 > max_answer {
-                    continue;
-                }
-                let (ta, tb) = (w.doc_start + a - w.doc_offset, w.doc_start + b - w.doc_offset);
-                let (c0, c1) = (prepared.doc_span(ta).0, prepared.doc_span(tb).1);
-                all.push(Candidate {
-                    window: wi,
-                    tokens: (ta, tb),
-                    chars: (c0, c1),
-                    text: chars[c0.min(chars.len())..c1.min(chars.len())].iter().collect(),
-                    score: s.start[a] + s.end[b],
-                    prob: ps[a] * pe[b],
-                });
-            }
+/// The numbers behind the best answer, in the window that found it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mechanism {
+    /// The start vector `v_s` (`H` numbers) and its bias.
+    pub start_vector: Vec<f32>,
+    /// `b_s`.
+    pub start_bias: f32,
+    /// The end vector `v_e` and its bias.
+    pub end_vector: Vec<f32>,
+    /// `b_e`.
+    pub end_bias: f32,
+    /// The hidden state of the chosen start token (`H` numbers).
+    pub start_hidden: Vec<f32>,
+    /// The hidden state of the chosen end token.
+    pub end_hidden: Vec<f32>,
+    /// The 5 best start tokens of the window, best first (the first is the argmax).
+    pub top_starts: Vec<TokenScore>,
+    /// The 5 best end tokens.
+    pub top_ends: Vec<TokenScore>,
+}
+
+/// Everything the page shows for one question.
+#[derive(Debug, Clone)]
+pub struct QaOutcome {
+    /// Question and document, tokenized and windowed.
+    pub prepared: Prepared,
+    /// Start/end scores of every window.
+    pub scores: Vec<WindowScores>,
+    /// The best spans, best first (empty only if no window has a document token).
+    pub candidates: Vec<Candidate>,
+    /// The numbers behind the best span.
+    pub mechanism: Option<Mechanism>,
+}
+
+impl QaOutcome {
+    /// Whether the model prefers "no answer here" (`[CLS]`) to its best span in that span's
+    /// window: the page then says it found no confident answer and shows its best guess.
+    pub fn unsure(&self) -> bool {
+        match self.candidates.first() {
+            Some(c) => self.scores[c.window].null_score() > c.score,
+            None => true,
         }
     }
-    all.sort_by(|a, b| b.score.total_cmp(&a.score));
-    let mut seen = std::collections::HashSet::new();
-    all.retain(|c| seen.insert(c.chars));
-    all.truncate(n);
-    all
 }
 
-/// Whether `text` looks like the other language of a model for `lang` ("zh" or "en"): a
-/// Chinese model asked in a text without CJK characters, or an English model asked in a
-/// text that is mostly CJK. The page warns; the model still answers.
-pub fn other_language(text: &str, lang: &str) -> bool {
-    let letters: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
-    if letters.is_empty() {
-        return false;
-    }
-    let cjk = letters.iter().filter(|&&c| is_cjk(c)).count();
-    match lang {
-        "zh" => cjk == 0,
-        "en" => cjk * 2 > letters.len(),
-        _ => false,
-    }
+/// Answers `question` about `document`: every window in batches of 8, the `n` best spans,
+/// and the mechanism numbers of the best one (one more forward pass of its window).
+pub async fn answer(m: &LoadedQa, question: &str, document: &str, n: usize) -> Result<QaOutcome, AnswerError> {
+    answer_in_window(m, question, document, n, None).await
 }
 
-// ---------------------------------------------------------------- metrics
-
-/// SQuAD v1.1's answer normalisation: lower case, no punctuation, no articles, single spaces.
-pub fn squad_normalize(s: &str) -> String {
-    let lower = s.to_lowercase();
-    let no_punct: String = lower.chars().filter(|c| !c.is_ascii_punctuation()).collect();
-    no_punct.split_whitespace().filter(|w| !matches!(*w, "a" | "an" | "the")).collect::<Vec<_>>().join(" ")
-}
-
-/// SQuAD v1.1 exact match and F1 of `prediction` against the best of `golds`, each in [0, 1].
-pub fn squad_em_f1(prediction: &str, golds: &[String]) -> (f64, f64) {
-    let p = squad_normalize(prediction);
-    let em = golds.iter().any(|g| squad_normalize(g) == p);
-    let f1 = golds.iter().map(|g| token_f1(&p, &squad_normalize(g))).fold(0.0, f64::max);
-    (f64::from(u8::from(em)), f1)
-}
-
-fn token_f1(pred: &str, gold: &str) -> f64 {
-    let p: Vec<&str> = pred.split_whitespace().collect();
-    let g: Vec<&str> = gold.split_whitespace().collect();
-    let mut counts = std::collections::HashMap::new();
-    for t in &g {
-        *counts.entry(*t).or_insert(0i32) += 1;
-    }
-    let mut same = 0;
-    for t in &p {
-        if let Some(c) = counts.get_mut(t) {
-            if *c > 0 {
-                *c -= 1;
-                same += 1;
-            }
+/// Like [`answer`], reading the document in windows of `window` tokens (stride a quarter of it)
+/// instead of the length the model was fine-tuned on; `None` keeps the model's own. The window is
+/// capped at the model's position table.
+pub async fn answer_in_window(m: &LoadedQa, question: &str, document: &str, n: usize, window: Option<usize>) -> Result<QaOutcome, AnswerError> {
+    let settings = match window {
+        Some(w) => {
+            let w = w.clamp(m.settings.max_question + 8, m.config.max_position_embeddings);
+            super::qa_windows::QaSettings { max_len: w, stride: w / 4, ..m.settings }
         }
-    }
-    if same == 0 {
-        return 0.0;
-    }
-    let (prec, rec) = (same as f64 / p.len() as f64, same as f64 / g.len() as f64);
-    2.0 * prec * rec / (prec + rec)
-}
-
-/// The punctuation the CMRC 2018 evaluation script removes (its `sp_char` list; it has no
-/// ASCII `,` `.` `?`, so neither does this).
-const CMRC_PUNCTUATION: &[char] = &[
-    '-', ':', '_', '*', '^', '/', '\\', '~', '`', '+', '=', '，', '。', '：', '？', '！', '“', '”', '；', '’', '《', '》', '·', '、', '「', '」', '（', '）', '－', '～', '『', '』',
-];
-
-/// CMRC 2018's "mixed segmentation": lower case; every CJK character (and punctuation mark)
-/// is a unit; runs of other characters are split into words at spaces and ASCII punctuation;
-/// punctuation units are dropped.
-pub fn cmrc_segments(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut Vec<String>| {
-        let mut word = String::new();
-        for c in run.chars() {
-            if c.is_whitespace() || c.is_ascii_punctuation() {
-                if !word.is_empty() {
-                    out.push(std::mem::take(&mut word));
-                }
-                if c.is_ascii_punctuation() && !CMRC_PUNCTUATION.contains(&c) {
-                    out.push(c.to_string());
-                }
-            } else {
-                word.push(c);
-            }
-        }
-        if !word.is_empty() {
-            out.push(word);
-        }
-        run.clear();
+        None => m.settings,
     };
-    for c in s.trim().to_lowercase().chars() {
-        if is_cjk(c) || CMRC_PUNCTUATION.contains(&c) {
-            flush(&mut run, &mut out);
-            if !CMRC_PUNCTUATION.contains(&c) {
-                out.push(c.to_string());
-            }
-        } else {
-            run.push(c);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
+    let prepared = prepare(&m.tokenizer, question, document, &settings).map_err(AnswerError::Input)?;
+    let windows: Vec<&Window> = prepared.windows.iter().collect();
+    let scores = score_windows(&m.model, &windows, m.pad_id, 8, &m.device).await.map_err(AnswerError::Device)?;
+    let candidates = best_spans(&prepared, document, &scores, n, settings.max_answer);
+    let mechanism = match candidates.first() {
+        Some(best) => Some(mechanism(m, &prepared, &scores, best).await.map_err(AnswerError::Device)?),
+        None => None,
+    };
+    Ok(QaOutcome { prepared, scores, candidates, mechanism })
 }
 
-/// CMRC 2018 / DRCD exact match and F1 of `prediction` against the best of `golds`, in [0, 1]:
-/// EM compares the texts without punctuation; F1 is from the longest common *contiguous* run
-/// of segments (the script's `find_lcs`).
-pub fn cmrc_em_f1(prediction: &str, golds: &[String]) -> (f64, f64) {
-    let strip = |s: &str| s.trim().to_lowercase().chars().filter(|c| !CMRC_PUNCTUATION.contains(c)).collect::<String>();
-    let em = golds.iter().any(|g| strip(g) == strip(prediction));
-    let p = cmrc_segments(prediction);
-    let f1 = golds
-        .iter()
-        .map(|g| {
-            let g = cmrc_segments(g);
-            let lcs = longest_common_run(&g, &p);
-            if lcs == 0 {
-                0.0
-            } else {
-                let (prec, rec) = (lcs as f64 / p.len() as f64, lcs as f64 / g.len() as f64);
-                2.0 * prec * rec / (prec + rec)
-            }
-        })
-        .fold(0.0, f64::max);
-    (f64::from(u8::from(em)), f1)
+/// Why a question got no outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnswerError {
+    /// The input (see [`QaInputError`]).
+    Input(QaInputError),
+    /// The device failed (lost WebGPU device, say).
+    Device(String),
 }
 
-fn longest_common_run(a: &[String], b: &[String]) -> usize {
-    let mut best = 0;
-    let mut prev = vec![0usize; b.len() + 1];
-    for x in a {
-        let mut cur = vec![0usize; b.len() + 1];
-        for (j, y) in b.iter().enumerate() {
-            if x == y {
-                cur[j + 1] = prev[j] + 1;
-                best = best.max(cur[j + 1]);
-            }
-        }
-        prev = cur;
-    }
-    best
-}
-
-/// EM and F1 with the metric of `lang` ("zh": CMRC/DRCD; otherwise SQuAD v1.1).
-pub fn em_f1(lang: &str, prediction: &str, golds: &[String]) -> (f64, f64) {
-    if lang == "zh" {
-        cmrc_em_f1(prediction, golds)
-    } else {
-        squad_em_f1(prediction, golds)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn golds(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn squad_metric_matches_the_official_normalisation() {
-        assert_eq!(squad_normalize("The  Eiffel Tower!"), "eiffel tower");
-        assert_eq!(squad_em_f1("the Denver Broncos", &golds(&["Denver Broncos"])), (1.0, 1.0));
-        let (em, f1) = squad_em_f1("Denver Broncos won", &golds(&["Carolina Panthers", "Denver Broncos"]));
-        assert_eq!(em, 0.0);
-        assert!((f1 - 0.8).abs() < 1e-9, "P 2/3, R 1 → F1 0.8: {f1}");
-        assert_eq!(squad_em_f1("", &golds(&["x"])), (0.0, 0.0));
-    }
-
-    #[test]
-    fn cmrc_metric_is_character_level_without_punctuation() {
-        assert_eq!(cmrc_segments("台灣大學，NTU 2024"), vec!["台", "灣", "大", "學", "ntu", "2024"]);
-        assert_eq!(cmrc_em_f1("「台灣大學」", &golds(&["台灣大學"])), (1.0, 1.0));
-        let (em, f1) = cmrc_em_f1("國立台灣大學", &golds(&["台灣大學"]));
-        assert_eq!(em, 0.0);
-        assert!((f1 - 0.8).abs() < 1e-9, "P 4/6, R 1 → 0.8: {f1}");
-        // Contiguous runs only: 台…學 with a gap shares 2 characters, not 3.
-        let (_, f1) = cmrc_em_f1("台大學", &golds(&["台灣大學"]));
-        assert!((f1 - 2.0 * (2.0 / 3.0) * 0.5 / (2.0 / 3.0 + 0.5)).abs() < 1e-9, "{f1}");
-    }
-
-    #[test]
-    fn answers_outside_a_window_point_at_cls() {
-        let w = Window { ids: vec![0; 10], type_ids: vec![0; 10], doc_offset: 4, doc_start: 20, doc_len: 5 };
-        assert_eq!(answer_positions(&w, 21, 22), (5, 6));
-        assert_eq!(answer_positions(&w, 24, 25), (0, 0), "the answer runs past the window");
-        assert_eq!(answer_positions(&w, 19, 20), (0, 0));
-    }
-
-    #[test]
-    fn other_language_is_flagged() {
-        assert!(other_language("Who wrote it?", "zh"));
-        assert!(!other_language("誰寫的？", "zh"));
-        assert!(other_language("誰寫的？", "en"));
-        assert!(!other_language("Who is 李白?", "en"));
-        assert!(!other_language("???", "en"));
-    }
-
-    #[test]
-    fn softmax_sums_to_one() {
-        let p = softmax(&[1.0, 2.0, 3.0]);
-        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6 && p[2] > p[1]);
-    }
+async fn mechanism(m: &LoadedQa, p: &Prepared, scores: &[WindowScores], best: &Candidate) -> Result<Mechanism, String> {
+    let w = &p.windows[best.window];
+    let s = &scores[best.window];
+    let (a, b) = (w.doc_offset + best.tokens.0 - w.doc_start, w.doc_offset + best.tokens.1 - w.doc_start);
+    // The chosen tokens' hidden states and the head, in one read: [2 + 2, H] + biases.
+    let t = w.ids.len();
+    let ids = Tensor::<2, Int>::from_data(TensorData::new(w.ids.iter().map(|&i| i64::from(i)).collect::<Vec<_>>(), [1, t]), &m.device);
+    let types = Tensor::<2, Int>::from_data(TensorData::new(w.type_ids.iter().map(|&i| i64::from(i)).collect::<Vec<_>>(), [1, t]), &m.device);
+    let mask = Tensor::<2, Int>::ones([1, t], &m.device);
+    let (_, hidden) = m.model.forward_with_hidden(ids, types, mask); // [1, T, H]
+    let h = m.config.hidden_size;
+    let picked = hidden.reshape([t, h]).select(0, Tensor::<1, Int>::from_data(TensorData::new(vec![a as i64, b as i64], [2]), &m.device)); // [2, H]
+    let head = m.model.qa_outputs.weight.val().transpose(); // [2, H]
+    let bias = m.model.qa_outputs.bias.as_ref().map(|b| b.val()).unwrap_or_else(|| Tensor::zeros([2], &m.device)).reshape([1, 2]); // [1, 2]
+    let bias_row = Tensor::cat(vec![bias, Tensor::zeros([1, h - 2], &m.device)], 1); // [1, H]: b_s, b_e, 0…
+    let all = Tensor::cat(vec![picked, head, bias_row], 0); // [5, H]
+    let v = read_f32(all).await?;
+    let row = |r: usize| v[r * h..(r + 1) * h].to_vec();
+    let (start_vector, end_vector) = (row(2), row(3));
+    let (start_bias, end_bias) = (v[4 * h], v[4 * h + 1]);
+    let top = |logits: &[f32], probs: Vec<f32>, bias: f32| {
+        let mut idx: Vec<usize> = w.doc_positions().collect();
+        idx.sort_by(|&x, &y| logits[y].total_cmp(&logits[x]));
+        idx.into_iter()
+            .take(5)
+            .map(|i| TokenScore { position: i, token: m.tokenizer.token(w.ids[i]).unwrap_or_default(), dot: logits[i] - bias, logit: logits[i], prob: probs[i] })
+            .collect::<Vec<_>>()
+    };
+    Ok(Mechanism {
+        top_starts: top(&s.start, s.start_probs(), start_bias),
+        top_ends: top(&s.end, s.end_probs(), end_bias),
+        start_hidden: row(0),
+        end_hidden: row(1),
+        start_vector,
+        start_bias,
+        end_vector,
+        end_bias,
+    })
 }

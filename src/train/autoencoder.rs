@@ -16,12 +16,12 @@ use burn::optim::{AdamWConfig, GradientsParams};
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use super::images::ImageSet;
+use super::autoencoder_images::ImageSet;
 use super::run::write_checkpoint;
 use crate::model::autoencoder::{per_image_mse, Autoencoder, AutoencoderConfig, IMAGE_SIDE};
 use crate::model::vqvae::{VqVae, VqVaeConfig};
 use crate::model::weights::{WeightError, Weights};
-use crate::task::images::Noise;
+use crate::task::autoencoder_images::Noise;
 use crate::rng::Rng;
 
 /// Settings of an auto-encoder run (`run.json`).

@@ -26,7 +26,7 @@ use crate::rng::Rng;
 use crate::text::TextEncoder;
 
 use super::corpus::{self, Language, Source};
-use super::run::{self, Backend, Renumber};
+use super::run::{self, Backend, LogLine, Renumber};
 
 /// Special tokens of Sesame's character GPTs, ids 0 and 1.
 pub const SPECIALS: [&str; 2] = ["[UNK]", "<|endoftext|>"];
@@ -308,28 +308,8 @@ pub struct GptState {
     pub seconds: f64,
 }
 
-/// One line of `log.jsonl`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GptLogLine {
-    /// Steps done.
-    pub step: usize,
-    /// Characters predicted so far.
-    pub tokens: u64,
-    /// Training seconds so far.
-    pub seconds: f64,
-    /// Mean training loss since the last line (training lines).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub train_loss: Option<f64>,
-    /// Learning rate.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub lr: Option<f64>,
-    /// Validation over all sources (validation lines).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub valid: Option<LmEval>,
-}
-
 /// Reads a run's log.
-pub fn read_log(dir: &Path) -> Vec<GptLogLine> {
+pub fn read_log(dir: &Path) -> Vec<LogLine<LmEval>> {
     run::read_log(dir)
 }
 
@@ -391,7 +371,7 @@ pub fn train(dir: &Path, fresh: Option<GptRunConfig>, minutes: f64) -> Result<Gp
     if state.step == 0 {
         let e = validate(&model);
         eprintln!("  valid (step 0): loss {:.3}  top-1 {:.3}", e.loss, e.top1);
-        run::append_log(dir, &GptLogLine { step: 0, tokens: 0, seconds: 0.0, train_loss: None, lr: None, valid: Some(e) })?;
+        run::append_log(dir, &LogLine::validation(0, Some(0), 0.0, e))?;
     }
     let started = Instant::now();
     let base = state.seconds;
@@ -416,13 +396,13 @@ pub fn train(dir: &Path, fresh: Option<GptRunConfig>, minutes: f64) -> Result<Gp
                 lr,
                 state.tokens as f64 / state.seconds.max(1e-9)
             );
-            run::append_log(dir, &GptLogLine { step: state.step, tokens: state.tokens, seconds: state.seconds, train_loss: Some(sum / count as f64), lr: Some(lr), valid: None })?;
+            run::append_log(dir, &LogLine::<LmEval>::training(state.step, Some(state.tokens), state.seconds, sum / count as f64, lr))?;
             (sum, count) = (0.0, 0);
         }
         if state.step % cfg.eval_every == 0 || state.step == cfg.steps {
             let e = validate(&model);
             eprintln!("  valid: loss {:.3}  top-1 {:.3}", e.loss, e.top1);
-            run::append_log(dir, &GptLogLine { step: state.step, tokens: state.tokens, seconds: state.seconds, train_loss: None, lr: None, valid: Some(e) })?;
+            run::append_log(dir, &LogLine::validation(state.step, Some(state.tokens), state.seconds, e))?;
         }
         if state.step % cfg.ckpt_every == 0 {
             run::write_checkpoint(dir, &model.export(), &optim, &state)?;

@@ -15,7 +15,7 @@ use crate::task::gpt::LoadedGpt;
 use crate::rng::Rng;
 use crate::task::sampling::Sampling;
 
-use super::export::manifest_entry_for;
+use super::bert_export::manifest_entry_for;
 use super::gpt::{build_model, evaluate, read_log, validation_set, GptRunConfig, GptState, LmEval};
 
 /// Prompts whose greedy continuations go into the card (the page's example buttons).

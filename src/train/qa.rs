@@ -23,11 +23,12 @@ use serde::{Deserialize, Serialize};
 use crate::model::qa::BertForQuestionAnswering;
 use crate::model::BertConfig;
 use crate::rng::Rng;
-use crate::task::qa::{self, answer_positions, best_spans, em_f1, prepare, QaSettings};
-use crate::task::Batch;
+use crate::task::qa_metrics::em_f1;
+use crate::task::qa_windows::{self, answer_positions, best_spans, prepare, QaSettings};
+use crate::task::bert::Batch;
 use crate::text::TextEncoder;
 
-use super::run::{self, Backend, Renumber};
+use super::run::{self, Backend, LogLine, Renumber};
 
 // ---------------------------------------------------------------- data
 
@@ -290,14 +291,14 @@ pub fn split_questions(cfg: &QaRunConfig) -> Result<(Vec<Question>, Vec<Question
 /// The model a run starts from, or resumes from `checkpoint`.
 pub fn build_model(cfg: &QaRunConfig, checkpoint: Option<&Path>, device: &Device) -> Result<(BertConfig, BertForQuestionAnswering), String> {
     let dir = cfg.init.dir();
-    let config = run::read_config(&dir.join("config.json"))?;
+    let config = run::read_json::<BertConfig>(&dir.join("config.json"))?;
     let model = if let Some(ckpt) = checkpoint {
         let mut w = run::read_weights(ckpt)?;
         BertForQuestionAnswering::load(&config, &mut w, device).map_err(|e| e.to_string())?
     } else {
         match &cfg.init {
             QaInit::Pretrained(dir) => {
-                let (_, pre) = super::export::load_exported(dir)?;
+                let (_, pre) = super::bert_export::load_exported(dir)?;
                 // load_exported builds on the CPU device; move the encoder over by its weights.
                 let mut w = pre.export();
                 let bert = config.load(&mut w, device).map_err(|e| e.to_string())?;
@@ -366,8 +367,8 @@ pub fn evaluate_each(model: &BertForQuestionAnswering, tokenizer: &TextEncoder, 
         let golds: Vec<String> = q.answers.iter().map(|(_, t)| t.clone()).collect();
         let prediction = match prepare(tokenizer, &q.question, &q.context, settings) {
             Ok(p) => {
-                let windows: Vec<&qa::Window> = p.windows.iter().collect();
-                match crate::block_on(qa::score_windows(model, &windows, pad, 16, device)) {
+                let windows: Vec<&qa_windows::Window> = p.windows.iter().collect();
+                match crate::block_on(qa_windows::score_windows(model, &windows, pad, 16, device)) {
                     Ok(scores) => best_spans(&p, &q.context, &scores, 1, settings.max_answer).into_iter().next().map(|c| c.text).unwrap_or_default(),
                     Err(_) => String::new(),
                 }
@@ -400,26 +401,8 @@ pub struct QaState {
     pub seconds: f64,
 }
 
-/// One line of `log.jsonl`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct QaLogLine {
-    /// Steps done.
-    pub step: usize,
-    /// Training seconds so far.
-    pub seconds: f64,
-    /// Mean training loss since the last line (training lines).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub train_loss: Option<f64>,
-    /// Learning rate.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub lr: Option<f64>,
-    /// Validation figures (validation lines).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub valid: Option<QaEval>,
-}
-
 /// Reads a run's log.
-pub fn read_log(dir: &Path) -> Vec<QaLogLine> {
+pub fn read_log(dir: &Path) -> Vec<LogLine<QaEval>> {
     run::read_log(dir)
 }
 
@@ -458,7 +441,7 @@ pub fn train(dir: &Path, fresh: Option<QaRunConfig>, minutes: f64) -> Result<QaS
     if state.step == 0 {
         let e = validate(&model);
         eprintln!("  valid (step 0): loss {:.3}  EM {:.1}  F1 {:.1}", e.loss, e.em, e.f1);
-        run::append_log(dir, &QaLogLine { step: 0, seconds: 0.0, train_loss: None, lr: None, valid: Some(e) })?;
+        run::append_log(dir, &LogLine::validation(0, None, 0.0, e))?;
     }
     let n = data.features.len();
     let started = Instant::now();
@@ -482,13 +465,13 @@ pub fn train(dir: &Path, fresh: Option<QaRunConfig>, minutes: f64) -> Result<QaS
         state.seconds = base + started.elapsed().as_secs_f64();
         if state.step % 10 == 0 || state.step == total {
             eprintln!("step {:>5}/{total}  loss {:.3}  lr {:.2e}  {:.2} s/step", state.step, sum / count as f64, lr, state.seconds / state.step as f64);
-            run::append_log(dir, &QaLogLine { step: state.step, seconds: state.seconds, train_loss: Some(sum / count as f64), lr: Some(lr), valid: None })?;
+            run::append_log(dir, &LogLine::<QaEval>::training(state.step, None, state.seconds, sum / count as f64, lr))?;
             (sum, count) = (0.0, 0);
         }
         if state.step % cfg.eval_every == 0 || state.step == total {
             let e = validate(&model);
             eprintln!("  valid: loss {:.3}  EM {:.1}  F1 {:.1}", e.loss, e.em, e.f1);
-            run::append_log(dir, &QaLogLine { step: state.step, seconds: state.seconds, train_loss: None, lr: None, valid: Some(e) })?;
+            run::append_log(dir, &LogLine::validation(state.step, None, state.seconds, e))?;
         }
         if state.step % cfg.ckpt_every == 0 {
             run::write_checkpoint(dir, &model.export(), &optim, &state)?;

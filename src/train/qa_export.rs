@@ -14,7 +14,7 @@ use crate::model::weights::to_f16_safetensors;
 use crate::model::{BertConfig, Bundle};
 use crate::text::TextEncoder;
 
-use super::export::{hf_config, manifest_entry_for};
+use super::bert_export::{hf_config, manifest_entry_for};
 use super::qa::{build_model, evaluate, evaluate_each, read_log, split_questions, QaEval, QaInit, QaRunConfig, QaState, Question};
 use super::run;
 
@@ -123,7 +123,7 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
     }
     let device = Device::flex();
     let model = pre.model(&device)?;
-    let config = run::read_config(&pre.cfg.init.dir().join("config.json"))?;
+    let config = run::read_json::<BertConfig>(&pre.cfg.init.dir().join("config.json"))?;
     std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
     let mut weights = model.export();
     let mut config_json = hf_config(&config);

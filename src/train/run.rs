@@ -1,28 +1,22 @@
-//! The pretraining loop: masked-LM + sentence-pair loss, AdamW with warm-up and linear decay,
-//! a JSON-lines loss log, periodic validation, and checkpoints that a later run resumes from
-//! (a work session ends after 3 hours; a run picks up where the last checkpoint left it).
+//! The run-directory kit every trainer uses (BERT pretraining, the character GPT, QA fine-tuning,
+//! the auto-encoders): the CPU backend a run computes on, `run.json` written once and read back on
+//! resume, the JSON-lines log, checkpoints written atomically, AdamW, and small readers.
 //!
-//! A run directory holds `run.json` (the settings, written once), `log.jsonl` (one line per
-//! logged step or validation) and `ckpt/` (`model.safetensors` in f32 with HF names,
-//! `optim.bpk` with AdamW's moments, `state.json` with step, tokens and elapsed time).
+//! A run directory holds `run.json` (the settings, written once), `log.jsonl` (one [`LogLine`]
+//! per logged step or validation) and `ckpt/` (`model.safetensors` in f32 with HF names,
+//! `optim.bpk` with AdamW's moments, `state.json` with the trainer's progress). A work session
+//! ends after 3 hours; a run picks up where its last checkpoint left it.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::path::Path;
 
-use burn::module::{Module, ModuleMapper, Param, ParamId};
-use burn::optim::{AdamWConfig, GradientsParams, ModuleOptimizer};
-use burn::tensor::activation::log_softmax;
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::module::{ModuleMapper, Param, ParamId};
+use burn::optim::{AdamWConfig, ModuleOptimizer};
+use burn::tensor::{Device, Tensor};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::model::pretraining::BertForPreTraining;
-use crate::model::{BertConfig, Keep, Weights};
-use crate::rng::Rng;
-use crate::text::TextEncoder;
-
-use super::corpus::{self, Language};
-use super::examples::{collate, log_unigram_prior, tokenize, ExampleMix, PairTask, Sampler, TokenizedSource, TrainBatch, Vocab};
+use crate::model::Weights;
 
 /// The CPU backend a run computes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,255 +39,9 @@ impl Backend {
     }
 }
 
-/// Where a run's weights start.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Init {
-    /// Random initialisation with this config (pretraining from scratch).
-    Scratch(BertConfig),
-    /// An existing encoder: a directory with `config.json` and f32 `model.safetensors`
-    /// (continued pretraining; new MLM and pair heads).
-    Encoder(PathBuf),
-}
-
-/// Everything that defines a run (saved as `run.json`; a resumed run reads it back).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RunConfig {
-    /// `"zh"` or `"en"`.
-    pub language: String,
-    /// Corpus directory (`../shared/data/corpus/<lang>`).
-    pub corpus: PathBuf,
-    /// BERT `tokenizer.json`.
-    pub tokenizer: PathBuf,
-    /// Optional traditional → simplified table (Chinese).
-    pub t2s: Option<PathBuf>,
-    /// Poems read from each poetry file (Chinese).
-    pub poems: usize,
-    /// Initial weights.
-    pub init: Init,
-    /// Optimiser steps in total (the learning-rate schedule spans them).
-    pub steps: usize,
-    /// Examples per step.
-    pub batch: usize,
-    /// Longest example in tokens.
-    pub seq: usize,
-    /// Peak learning rate.
-    pub lr: f64,
-    /// Linear warm-up steps.
-    pub warmup: usize,
-    /// Sentence-pair objective.
-    pub pair: String,
-    /// Encoder blocks (counted from the bottom) kept frozen, with the embeddings; `None` trains everything.
-    pub freeze_layers: Option<usize>,
-    /// Seed of the data and initialisation.
-    pub seed: u64,
-    /// Validate every this many steps.
-    pub eval_every: usize,
-    /// Batches in the fixed validation set.
-    pub eval_batches: usize,
-    /// Checkpoint every this many steps.
-    pub ckpt_every: usize,
-    /// Compute backend.
-    pub backend: Backend,
-    /// Start the position table from scaled sinusoids (scratch models only).
-    #[serde(default)]
-    pub sinusoidal_positions: bool,
-    /// Start each block's key projection as a copy of its query projection (scratch models
-    /// only; see `BertForPreTraining::with_mimetic_attention`).
-    #[serde(default)]
-    pub mimetic_attention: bool,
-    /// Start the masked-LM decoder bias at the log unigram prior of the training data, and new
-    /// heads on an existing encoder with the identity transform (`with_decoder_bias`,
-    /// `with_identity_transform`).
-    #[serde(default)]
-    pub prior_head: bool,
-    /// Start the first block's heads as fixed-offset neighbour heads (scratch models with
-    /// sinusoidal positions; see `BertForPreTraining::with_local_attention`).
-    #[serde(default)]
-    pub local_attention: bool,
-    /// Knowledge masking: the share of the masked-LM budget given to names, with whole-word
-    /// masking (`Sampler::example_with`); 0 is BERT's token-by-token rule.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub name_masking: f64,
-    /// Share of examples that are a short fragment cut anywhere (`ExampleMix::fragments`).
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub fragments: f64,
-    /// Stretches added after the planned steps were done (`resume --steps`), in order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub extensions: Vec<Extension>,
-}
-
-/// More steps added to a finished run (`sesame-train resume --steps N`): from `from_step` to
-/// `steps`, with its own warm-up and peak learning rate, then the same linear decay.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Extension {
-    /// The step the run had finished when it was extended.
-    pub from_step: usize,
-    /// The new total number of steps.
-    pub steps: usize,
-    /// Peak learning rate of the stretch.
-    pub lr: f64,
-    /// Warm-up steps at the start of the stretch.
-    pub warmup: usize,
-    /// What the stretch keeps frozen, if it changes it: `-1` trains everything, `n` freezes
-    /// the embeddings and blocks `0..n` (so a run can train new heads on a frozen encoder first,
-    /// then unfreeze its upper blocks).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freeze: Option<i64>,
-    /// The stretch's knowledge-masking share, if it changes it (see `RunConfig::name_masking`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_masking: Option<f64>,
-    /// The stretch's fragment share, if it changes it (see `RunConfig::fragments`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fragments: Option<f64>,
-}
-
-fn is_zero(x: &f64) -> bool {
-    *x == 0.0
-}
-
-impl RunConfig {
-    /// All the steps the run is to take, extensions included.
-    pub fn total_steps(&self) -> usize {
-        self.extensions.last().map_or(self.steps, |e| e.steps)
-    }
-
-    /// The language of the corpus.
-    pub fn lang(&self) -> Result<Language, String> {
-        match self.language.as_str() {
-            "zh" => Ok(Language::Chinese),
-            "en" => Ok(Language::English),
-            other => Err(format!("unknown language {other:?} (zh or en)")),
-        }
-    }
-
-    /// The sentence-pair objective.
-    pub fn pair_task(&self) -> Result<PairTask, String> {
-        match self.pair.as_str() {
-            "sop" => Ok(PairTask::Sop),
-            "nsp" => Ok(PairTask::Nsp),
-            other => Err(format!("unknown pair task {other:?} (sop or nsp)")),
-        }
-    }
-
-    /// Learning rate at `step`: linear warm-up, then linear decay to 10% of the peak (within
-    /// the extension `step` falls in, if any).
-    pub fn lr_at(&self, step: usize) -> f64 {
-        let (start, end, lr, warmup) = match self.extensions.iter().rev().find(|e| step >= e.from_step) {
-            Some(e) => (e.from_step, e.steps, e.lr, e.warmup),
-            None => (0, self.steps, self.lr, self.warmup),
-        };
-        let step = step - start;
-        if step < warmup {
-            return lr * (step + 1) as f64 / warmup as f64;
-        }
-        let rest = (end - start).saturating_sub(warmup).max(1) as f64;
-        let done = ((step - warmup) as f64 / rest).min(1.0);
-        lr * (1.0 - 0.9 * done)
-    }
-
-    /// What is frozen at `step`: the embeddings and blocks `0..n` for `Some(n)`, nothing for `None`.
-    pub fn freeze_at(&self, step: usize) -> Option<usize> {
-        let set = self.extensions.iter().rev().filter(|e| step >= e.from_step).find_map(|e| e.freeze);
-        match set {
-            Some(n) if n < 0 => None,
-            Some(n) => Some(n as usize),
-            None => self.freeze_layers,
-        }
-    }
-
-    /// The knowledge-masking share at `step` (0: BERT's rule).
-    pub fn name_masking_at(&self, step: usize) -> f64 {
-        self.extensions.iter().rev().filter(|e| step >= e.from_step).find_map(|e| e.name_masking).unwrap_or(self.name_masking)
-    }
-
-    /// The kinds of examples drawn at `step`.
-    pub fn mix_at(&self, step: usize) -> ExampleMix {
-        let fragments = self.extensions.iter().rev().filter(|e| step >= e.from_step).find_map(|e| e.fragments).unwrap_or(self.fragments);
-        ExampleMix { names: self.name_masking_at(step), fragments }
-    }
-
-    /// The fewest blocks frozen in any stretch of the run (`None`: some stretch trained everything),
-    /// which decides what an export over the base weights must ship.
-    pub fn least_frozen(&self) -> Option<usize> {
-        let mut least = self.freeze_layers?;
-        for e in &self.extensions {
-            match e.freeze {
-                Some(n) if n < 0 => return None,
-                Some(n) => least = least.min(n as usize),
-                None => {}
-            }
-        }
-        Some(least)
-    }
-
-    /// First id of an ordinary (non-special) token for random replacements.
-    pub fn first_ordinary(&self) -> u32 {
-        match self.lang() {
-            Ok(Language::Chinese) => 104, // after [unused1..99] [UNK] [CLS] [SEP] [MASK]
-            _ => 999,                     // bert-base-uncased: after [unused*]
-        }
-    }
-}
-
-/// Progress saved with each checkpoint.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RunState {
-    /// Optimiser steps done.
-    pub step: usize,
-    /// Real (non-padding) tokens seen.
-    pub tokens: u64,
-    /// Training seconds so far, over all sessions.
-    pub seconds: f64,
-}
-
-/// Validation figures on the fixed held-out batches.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Eval {
-    /// Mean masked-LM cross-entropy.
-    pub mlm_loss: f64,
-    /// Mean sentence-pair cross-entropy.
-    pub pair_loss: f64,
-    /// Share of masked tokens whose top prediction is right.
-    pub top1: f64,
-    /// Share whose original is among the top 5.
-    pub top5: f64,
-    /// Sentence-pair accuracy.
-    pub pair_acc: f64,
-    /// Masked tokens evaluated.
-    pub targets: usize,
-}
-
-/// Data and tokenizer for a run.
-pub struct Data {
-    /// Tokenized sources.
-    pub sources: Vec<TokenizedSource>,
-    /// Special ids.
-    pub vocab: Vocab,
-    /// The tokenizer.
-    pub tokenizer: TextEncoder,
-}
-
-/// Loads and tokenizes the corpus of a run.
-pub fn load_data(cfg: &RunConfig) -> Result<Data, String> {
-    let t0 = Instant::now();
-    let bytes = std::fs::read(&cfg.tokenizer).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?;
-    let tokenizer = TextEncoder::from_json(&bytes)?;
-    let t2s = cfg.t2s.as_deref().map(corpus::read_t2s).transpose()?;
-    let sources = corpus::load(cfg.lang()?, &cfg.corpus, t2s.as_ref(), cfg.poems)?;
-    let sources = tokenize(&sources, &tokenizer, cfg.lang()? == Language::English)?;
-    let vocab = Vocab::from_tokenizer(&tokenizer, cfg.first_ordinary())?;
-    for s in &sources {
-        let toks = |d: &Vec<Vec<Vec<u32>>>| d.iter().flatten().map(Vec::len).sum::<usize>();
-        eprintln!("  {:<22} weight {:.2}  train {:>6} docs {:>9} tokens  valid {:>5} docs {:>8} tokens", s.name, s.weight, s.train.len(), toks(&s.train), s.valid.len(), toks(&s.valid));
-    }
-    eprintln!("data ready in {:.1} s", t0.elapsed().as_secs_f64());
-    Ok(Data { sources, vocab, tokenizer })
-}
-
 /// Gives parameters ids 1, 2, 3… in module order, so a model rebuilt from a checkpoint matches
 /// the optimiser state saved with it (AdamW keys its moments by parameter id).
-pub(crate) struct Renumber(pub(crate) u64);
+pub struct Renumber(pub u64);
 
 impl ModuleMapper for Renumber {
     fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
@@ -303,161 +51,7 @@ impl ModuleMapper for Renumber {
     }
 }
 
-/// Builds the model a run starts from (or resumes), on `device`.
-pub fn build_model(cfg: &RunConfig, checkpoint: Option<&Path>, device: &Device) -> Result<(BertConfig, BertForPreTraining), String> {
-    let config = match &cfg.init {
-        Init::Scratch(c) => c.clone(),
-        Init::Encoder(dir) => read_config(&dir.join("config.json"))?,
-    };
-    let model = if let Some(ckpt) = checkpoint {
-        let mut w = read_weights(ckpt)?;
-        BertForPreTraining::load(&config, &mut w, device).map_err(|e| e.to_string())?
-    } else {
-        match &cfg.init {
-            Init::Scratch(c) => {
-                let mut m = BertForPreTraining::init(c, device);
-                if cfg.sinusoidal_positions {
-                    m = m.with_sinusoidal_positions(c, device);
-                }
-                if cfg.mimetic_attention {
-                    m = m.with_mimetic_attention();
-                }
-                if cfg.sinusoidal_positions && cfg.local_attention {
-                    m = m.with_local_attention(c, device);
-                }
-                m
-            }
-            Init::Encoder(dir) => {
-                let mut w = read_weights(&dir.join("model.safetensors"))?;
-                let bert = config.load(&mut w, device).map_err(|e| e.to_string())?;
-                BertForPreTraining::with_new_heads(bert, &config, device)
-            }
-        }
-    };
-    Ok((config, model.map(&mut Renumber(0))))
-}
-
-/// A fresh model's masked-LM head started from the data: decoder bias at the log unigram prior;
-/// for new heads on a pretrained encoder, also the identity transform. Parameter ids are
-/// renumbered again, as a resumed run numbers them.
-fn informed_head(model: BertForPreTraining, cfg: &RunConfig, data: &Data, device: &Device) -> BertForPreTraining {
-    let v = model.heads.decoder_bias.dims()[0];
-    let mut model = model.with_decoder_bias(log_unigram_prior(&data.sources, v, &data.vocab.ordinary), device);
-    if matches!(cfg.init, Init::Encoder(_)) {
-        model = model.with_identity_transform(device);
-    }
-    model.map(&mut Renumber(0))
-}
-
-/// Freezes the embeddings and blocks `0..n` of `model` (no gradients, no optimiser state).
-pub fn freeze(mut model: BertForPreTraining, n: Option<usize>) -> BertForPreTraining {
-    if let Some(n) = n {
-        model.bert.embeddings = model.bert.embeddings.no_grad();
-        for layer in model.bert.layers.iter_mut().take(n) {
-            *layer = layer.clone().no_grad();
-        }
-    }
-    model
-}
-
-/// Reads a `config.json`.
-pub fn read_config(path: &Path) -> Result<BertConfig, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Reads a safetensors file.
-pub fn read_weights(path: &Path) -> Result<Weights, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Weights::from_safetensors(&bytes).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Batch tensors on a device.
-struct BatchTensors {
-    ids: Tensor<2, Int>,
-    types: Tensor<2, Int>,
-    mask: Tensor<2, Int>,
-    positions: Tensor<1, Int>,
-    targets: Tensor<1, Int>,
-    pair_labels: Tensor<1, Int>,
-}
-
-fn to_tensors(b: &TrainBatch, device: &Device) -> BatchTensors {
-    let int2 = |v: &Vec<i64>| Tensor::<2, Int>::from_data(TensorData::new(v.clone(), [b.rows, b.cols]), device);
-    let int1 = |v: &Vec<i64>| Tensor::<1, Int>::from_data(TensorData::new(v.clone(), [v.len()]), device);
-    BatchTensors { ids: int2(&b.ids), types: int2(&b.types), mask: int2(&b.mask), positions: int1(&b.positions), targets: int1(&b.targets), pair_labels: int1(&b.pair_labels) }
-}
-
-/// Mean cross-entropy of `logits` `[N, C]` against class ids `[N]` → `[1]`.
-fn cross_entropy(logits: Tensor<2>, targets: Tensor<1, Int>) -> Tensor<1> {
-    let [n, _] = logits.dims();
-    let lp = log_softmax(logits, 1); // [N, C]
-    lp.gather(1, targets.reshape([n, 1])).mean().neg() // [1]
-}
-
-/// Forward pass of one batch → (masked-LM logits `[M, V]`, pair logits `[B, 2]`, tensors).
-fn forward(model: &BertForPreTraining, b: &TrainBatch, device: &Device) -> (Tensor<2>, Tensor<2>, BatchTensors) {
-    let t = to_tensors(b, device);
-    let out = model.bert.forward(t.ids.clone(), t.types.clone(), t.mask.clone(), Keep::default());
-    let mlm = model.mlm_logits(out.last_hidden.clone(), t.positions.clone()); // [M, V]
-    let pair = model.pair_logits(out.last_hidden); // [B, 2]
-    (mlm, pair, t)
-}
-
-/// The value of a one-element tensor (NaN if it cannot be read), shared by the trainers.
-pub(crate) fn scalar(t: Tensor<1>) -> f64 {
-    t.into_data().convert::<f64>().try_to_vec::<f64>().map(|v| v[0]).unwrap_or(f64::NAN)
-}
-
-/// Fixed validation batches (the same for every evaluation of a run).
-pub fn validation_batches(data: &Data, cfg: &RunConfig, task: PairTask) -> Vec<TrainBatch> {
-    validation_batches_of(&data.sources, data, cfg, task)
-}
-
-/// Held-out batches drawn from `sources` only (one source of `data`, for a per-split figure).
-pub fn validation_batches_of(sources: &[TokenizedSource], data: &Data, cfg: &RunConfig, task: PairTask) -> Vec<TrainBatch> {
-    let sampler = Sampler::new(sources, data.vocab.clone(), cfg.seq, task, true);
-    let mut rng = Rng::new(cfg.seed ^ 0x005E_ED0F_7A11);
-    (0..cfg.eval_batches).map(|_| collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad())).collect()
-}
-
-/// Evaluates masked-LM loss, top-1/top-5 and pair accuracy (no gradients kept).
-pub fn evaluate(model: &BertForPreTraining, batches: &[TrainBatch], device: &Device) -> Eval {
-    let model = model.valid();
-    let device = device.clone().inner();
-    let mut e = Eval::default();
-    let (mut pairs, mut pair_right) = (0usize, 0usize);
-    for b in batches {
-        let (mlm, pair, t) = forward(&model, b, &device);
-        let [m, v] = mlm.dims();
-        e.mlm_loss += scalar(cross_entropy(mlm.clone(), t.targets)) * m as f64;
-        e.pair_loss += scalar(cross_entropy(pair.clone(), t.pair_labels)) * b.rows as f64;
-        let logits = mlm.into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default();
-        for (row, &target) in b.targets.iter().enumerate() {
-            let r = &logits[row * v..(row + 1) * v];
-            let score = r[target as usize];
-            let rank = r.iter().filter(|&&x| x > score).count();
-            e.top1 += f64::from(u8::from(rank == 0));
-            e.top5 += f64::from(u8::from(rank < 5));
-        }
-        e.targets += m;
-        let p = pair.into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default();
-        for (row, &label) in b.pair_labels.iter().enumerate() {
-            let predicted = i64::from(p[row * 2 + 1] > p[row * 2]);
-            pair_right += usize::from(predicted == label);
-            pairs += 1;
-        }
-    }
-    let n = e.targets.max(1) as f64;
-    e.mlm_loss /= n;
-    e.top1 /= n;
-    e.top5 /= n;
-    e.pair_loss /= pairs.max(1) as f64;
-    e.pair_acc = pair_right as f64 / pairs.max(1) as f64;
-    e
-}
-
-/// AdamW (weight decay 0.01, gradient norm clipped at 1) as BERT uses it.
+/// AdamW (weight decay 0.01, gradient norm clipped at 1) as BERT uses it; every trainer uses it.
 pub fn optimizer() -> ModuleOptimizer {
     AdamWConfig::new()
         .with_weight_decay(0.01)
@@ -466,37 +60,42 @@ pub fn optimizer() -> ModuleOptimizer {
         .init()
 }
 
-/// One optimiser step on `batch` → (updated model, total loss, masked-LM loss).
-pub fn train_step(model: BertForPreTraining, batch: &TrainBatch, device: &Device, lr: f64, optim: &mut ModuleOptimizer) -> (BertForPreTraining, f64, f64) {
-    let (mlm, pair, t) = forward(&model, batch, device);
-    let mlm_loss = cross_entropy(mlm, t.targets);
-    let loss = mlm_loss.clone() + cross_entropy(pair, t.pair_labels);
-    let grads = GradientsParams::from_grads(loss.backward(), &model);
-    let model = optim.step(lr, model, grads);
-    (model, scalar(loss), scalar(mlm_loss))
-}
-
-/// One line of `log.jsonl`.
+/// One line of a run's `log.jsonl`, for every trainer: a *training* line (the mean loss since the
+/// last line and the learning rate) or a *validation* line (`valid`: the trainer's own figures,
+/// `E`). Fields a trainer does not keep are left out of the file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct LogLine {
+pub struct LogLine<E> {
     /// Steps done.
     pub step: usize,
-    /// Tokens seen.
-    pub tokens: u64,
+    /// Tokens (characters, for the character GPT) seen so far; absent where a trainer does not count them.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tokens: Option<u64>,
     /// Training seconds so far.
     pub seconds: f64,
-    /// Mean training loss (masked-LM + pair) since the last line; absent on validation lines.
+    /// Mean training loss since the last line; absent on validation lines.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub train_loss: Option<f64>,
-    /// Mean masked-LM part of it.
+    /// The masked-LM part of it (BERT pretraining, whose loss also has the sentence-pair part).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub train_mlm: Option<f64>,
-    /// Learning rate at this step.
+    /// Learning rate at this step (training lines).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub lr: Option<f64>,
     /// Validation figures (validation lines only).
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub valid: Option<Eval>,
+    pub valid: Option<E>,
+}
+
+impl<E> LogLine<E> {
+    /// A training line: the mean `loss` since the last line at learning rate `lr`.
+    pub fn training(step: usize, tokens: Option<u64>, seconds: f64, loss: f64, lr: f64) -> Self {
+        Self { step, tokens, seconds, train_loss: Some(loss), train_mlm: None, lr: Some(lr), valid: None }
+    }
+
+    /// A validation line.
+    pub fn validation(step: usize, tokens: Option<u64>, seconds: f64, valid: E) -> Self {
+        Self { step, tokens, seconds, train_loss: None, train_mlm: None, lr: None, valid: Some(valid) }
+    }
 }
 
 /// Appends one line to the `log.jsonl` of the run in `dir` (every trainer's log).
@@ -506,17 +105,13 @@ pub fn append_log<T: Serialize>(dir: &Path, line: &T) -> Result<(), String> {
 }
 
 /// Every line of the `log.jsonl` of the run in `dir` that reads as a `T`.
-pub fn read_log<T: serde::de::DeserializeOwned>(dir: &Path) -> Vec<T> {
+pub fn read_log<T: DeserializeOwned>(dir: &Path) -> Vec<T> {
     std::fs::read_to_string(dir.join("log.jsonl")).unwrap_or_default().lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
-}
-
-fn save_checkpoint(dir: &Path, model: &BertForPreTraining, optim: &ModuleOptimizer, state: &RunState) -> Result<(), String> {
-    write_checkpoint(dir, &model.export(), optim, state)
 }
 
 /// Writes `dir/ckpt` (f32 weights, optimiser state, `state` as JSON) through a temporary
 /// directory renamed at the end, so a run killed mid-write keeps its previous checkpoint.
-pub fn write_checkpoint(dir: &Path, weights: &crate::model::Weights, optim: &ModuleOptimizer, state: &impl Serialize) -> Result<(), String> {
+pub fn write_checkpoint(dir: &Path, weights: &Weights, optim: &ModuleOptimizer, state: &impl Serialize) -> Result<(), String> {
     let tmp = dir.join("ckpt.tmp");
     std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
     let bytes = crate::model::weights::to_f32_safetensors(weights).map_err(|e| e.to_string())?;
@@ -530,7 +125,7 @@ pub fn write_checkpoint(dir: &Path, weights: &crate::model::Weights, optim: &Mod
 
 /// A run's settings: read from `dir/run.json` when it exists (a resumed run), or `fresh`,
 /// written there (a new run). Any training loop's settings type works.
-pub fn load_or_create<T: Serialize + serde::de::DeserializeOwned>(dir: &Path, fresh: Option<T>) -> Result<T, String> {
+pub fn load_or_create<T: Serialize + DeserializeOwned>(dir: &Path, fresh: Option<T>) -> Result<T, String> {
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     let run_json = dir.join("run.json");
     if run_json.exists() {
@@ -542,158 +137,19 @@ pub fn load_or_create<T: Serialize + serde::de::DeserializeOwned>(dir: &Path, fr
     Ok(c)
 }
 
-/// Adds `steps - done` more steps to the finished run in `dir` (peak rate `lr`, `warmup`
-/// warm-up steps), recording the extension in `run.json` so the run stays reproducible.
-pub fn extend(dir: &Path, steps: usize, lr: Option<f64>, warmup: usize, freeze: Option<i64>, mix: (Option<f64>, Option<f64>)) -> Result<(), String> {
-    let run_json = dir.join("run.json");
-    let mut cfg: RunConfig = serde_json::from_slice(&std::fs::read(&run_json).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    let state: RunState = serde_json::from_slice(&std::fs::read(dir.join("ckpt/state.json")).map_err(|e| format!("the run has no checkpoint: {e}"))?).map_err(|e| e.to_string())?;
-    if state.step < cfg.total_steps() {
-        return Err(format!("the run is at step {} of {}: resume it to the end before extending it", state.step, cfg.total_steps()));
-    }
-    if steps <= state.step {
-        return Err(format!("--steps {steps} is not beyond the {} steps done", state.step));
-    }
-    let lr = lr.unwrap_or(cfg.lr);
-    let (name_masking, fragments) = mix;
-    cfg.extensions.push(Extension { from_step: state.step, steps, lr, warmup, freeze, name_masking, fragments });
-    eprintln!("extending {} from step {} to {steps} (peak lr {lr}, warm-up {warmup})", dir.display(), state.step);
-    std::fs::write(&run_json, serde_json::to_vec_pretty(&cfg).map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+/// Reads a JSON file (a `config.json`, a `run.json`) as a `T`.
+pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Trains (or resumes) the run in `dir` for at most `minutes` of wall time, or until the run's
-/// total steps are done. `fresh` supplies the settings when the directory has no `run.json` yet.
-pub fn train(dir: &Path, fresh: Option<RunConfig>, minutes: f64) -> Result<RunState, String> {
-    let cfg: RunConfig = load_or_create(dir, fresh)?;
-    let task = cfg.pair_task()?;
-    let device = cfg.backend.device();
-    let data = load_data(&cfg)?;
-    let ckpt = dir.join("ckpt");
-    let resume = ckpt.join("state.json").exists();
-    let (_, model) = build_model(&cfg, resume.then(|| ckpt.join("model.safetensors")).as_deref(), &device)?;
-    let mut optim = optimizer();
-    let mut state = RunState::default();
-    if resume {
-        optim = optim.load(ckpt.join("optim.bpk")).map_err(|e| format!("loading optimiser state: {e:?}"))?;
-        state = serde_json::from_slice(&std::fs::read(ckpt.join("state.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-        eprintln!("resumed at step {} ({} tokens, {:.0} s)", state.step, state.tokens, state.seconds);
-    }
-    let model = if !resume && cfg.prior_head { informed_head(model, &cfg, &data, &device) } else { model };
-    let frozen = cfg.freeze_at(state.step);
-    let mut model = freeze(model, frozen);
-    eprintln!("parameters: {} ({} trainable blocks)", model.num_params(), frozen.map_or(model.bert.num_layers(), |n| model.bert.num_layers().saturating_sub(n)));
-    let valid = validation_batches(&data, &cfg, task);
-    let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, task, false);
-    if state.step == 0 {
-        let e = evaluate(&model, &valid, &device);
-        append_log(dir, &LogLine { step: 0, tokens: 0, seconds: 0.0, train_loss: None, train_mlm: None, lr: None, valid: Some(e) })?;
-    }
-    let started = Instant::now();
-    let base_seconds = state.seconds;
-    let (mut sum_loss, mut sum_mlm, mut n) = (0.0, 0.0, 0usize);
-    let log_every = 10;
-    // A stretch that freezes differently starts from a checkpoint (see the end of this function).
-    while state.step < cfg.total_steps() && cfg.freeze_at(state.step) == frozen && started.elapsed().as_secs_f64() < minutes * 60.0 {
-        // Each step's data depends only on (seed, step): a resumed run continues the same stream.
-        let mut rng = Rng::new(cfg.seed.wrapping_mul(1_000_003).wrapping_add(state.step as u64));
-        let mix = cfg.mix_at(state.step);
-        let batch = collate(&(0..cfg.batch).map(|_| sampler.example_with(&mut rng, mix)).collect::<Vec<_>>(), sampler.pad());
-        let lr = cfg.lr_at(state.step);
-        let (next, loss, mlm_loss) = train_step(model, &batch, &device, lr, &mut optim);
-        model = next;
-        sum_loss += loss;
-        sum_mlm += mlm_loss;
-        n += 1;
-        state.step += 1;
-        state.tokens += batch.tokens as u64;
-        state.seconds = base_seconds + started.elapsed().as_secs_f64();
-        if state.step % log_every == 0 {
-            let line = LogLine { step: state.step, tokens: state.tokens, seconds: state.seconds, train_loss: Some(sum_loss / n as f64), train_mlm: Some(sum_mlm / n as f64), lr: Some(lr), valid: None };
-            eprintln!("step {:>6}  loss {:.3} (mlm {:.3})  lr {:.2e}  {:.0} tok/s", state.step, sum_loss / n as f64, sum_mlm / n as f64, lr, state.tokens as f64 / state.seconds.max(1e-9));
-            append_log(dir, &line)?;
-            (sum_loss, sum_mlm, n) = (0.0, 0.0, 0);
-        }
-        if state.step % cfg.eval_every == 0 || state.step == cfg.total_steps() {
-            let e = evaluate(&model, &valid, &device);
-            eprintln!("  valid: mlm {:.3}  top1 {:.3}  top5 {:.3}  pair acc {:.3}", e.mlm_loss, e.top1, e.top5, e.pair_acc);
-            append_log(dir, &LogLine { step: state.step, tokens: state.tokens, seconds: state.seconds, train_loss: None, train_mlm: None, lr: None, valid: Some(e) })?;
-        }
-        if state.step % cfg.ckpt_every == 0 {
-            save_checkpoint(dir, &model, &optim, &state)?;
-        }
-    }
-    save_checkpoint(dir, &model, &optim, &state)?;
-    let left = minutes - started.elapsed().as_secs_f64() / 60.0;
-    if state.step < cfg.total_steps() && cfg.freeze_at(state.step) != frozen && left > 0.0 {
-        eprintln!("step {}: the next stretch freezes {:?} blocks; continuing from the checkpoint", state.step, cfg.freeze_at(state.step));
-        return train(dir, None, left);
-    }
-    eprintln!("stopped at step {} of {} ({} tokens, {:.0} s in all)", state.step, cfg.total_steps(), state.tokens, state.seconds);
-    Ok(state)
+/// Reads a safetensors file.
+pub fn read_weights(path: &Path) -> Result<Weights, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Weights::from_safetensors(&bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn config() -> RunConfig {
-        RunConfig {
-            language: "zh".into(),
-            corpus: "c".into(),
-            tokenizer: "t".into(),
-            t2s: None,
-            poems: 0,
-            init: Init::Encoder("e".into()),
-            steps: 1000,
-            batch: 16,
-            seq: 128,
-            lr: 1e-3,
-            warmup: 100,
-            pair: "sop".into(),
-            freeze_layers: None,
-            seed: 1,
-            eval_every: 100,
-            eval_batches: 1,
-            ckpt_every: 100,
-            backend: Backend::Flex,
-            sinusoidal_positions: false,
-            mimetic_attention: false,
-            prior_head: false,
-            local_attention: false,
-            name_masking: 0.0,
-            fragments: 0.0,
-            extensions: vec![],
-        }
-    }
-
-    #[test]
-    fn schedule_warms_up_decays_and_restarts_in_an_extension() {
-        let mut c = config();
-        assert!((c.lr_at(0) - 1e-5).abs() < 1e-12);
-        assert!((c.lr_at(99) - 1e-3).abs() < 1e-12);
-        assert!((c.lr_at(1000) - 1e-4).abs() < 1e-12);
-        c.extensions.push(Extension { from_step: 1000, steps: 3000, lr: 5e-4, warmup: 50, freeze: None, name_masking: None, fragments: None });
-        assert_eq!(c.total_steps(), 3000);
-        assert_eq!(c.lr_at(999), config().lr_at(999), "the first stretch is unchanged");
-        assert!((c.lr_at(1049) - 5e-4).abs() < 1e-12);
-        assert!((c.lr_at(3000) - 5e-5).abs() < 1e-12);
-        // An extension leaves run.json readable by older runs' field set and back.
-        let back: RunConfig = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
-        assert_eq!(back, c);
-    }
-
-    #[test]
-    fn an_extension_can_change_what_is_frozen() {
-        let mut c = config();
-        c.freeze_layers = Some(6);
-        assert_eq!((c.freeze_at(0), c.least_frozen()), (Some(6), Some(6)));
-        c.extensions.push(Extension { from_step: 1000, steps: 2000, lr: 1e-4, warmup: 50, freeze: Some(2), name_masking: None, fragments: None });
-        c.extensions.push(Extension { from_step: 2000, steps: 3000, lr: 1e-4, warmup: 50, freeze: None, name_masking: None, fragments: None });
-        assert_eq!((c.freeze_at(999), c.freeze_at(1000), c.freeze_at(2500)), (Some(6), Some(2), Some(2)));
-        assert_eq!(c.least_frozen(), Some(2), "the export ships the blocks trained in any stretch");
-        c.extensions.push(Extension { from_step: 3000, steps: 4000, lr: 1e-4, warmup: 50, freeze: Some(-1), name_masking: Some(0.5), fragments: Some(0.2) });
-        assert_eq!((c.freeze_at(3000), c.least_frozen()), (None, None));
-        assert_eq!((c.name_masking_at(2999), c.name_masking_at(3000), c.name_masking_at(3999)), (0.0, 0.5, 0.5));
-        assert_eq!((c.mix_at(2999), c.mix_at(3000)), (ExampleMix::default(), ExampleMix { names: 0.5, fragments: 0.2 }));
-    }
+/// The value of a one-element tensor (NaN if it cannot be read), shared by the trainers.
+pub fn scalar(t: Tensor<1>) -> f64 {
+    t.into_data().convert::<f64>().try_to_vec::<f64>().map(|v| v[0]).unwrap_or(f64::NAN)
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::embed::{EmbedButton, HideStyle, OpenFull};
 use super::i18n::{Lang, T};
-use super::pages::{ae_anomaly::Anomaly, ae_codes::DiscreteCodes, ae_denoise::Denoising, ae_latent::LatentSpace, ae_recon::Reconstruction, ae_train::TrainLive, contextual::Contextual, diagnostics::Diagnostics, home::Home, masking::Masking, offline::Offline, pair::Pair, qa::Qa, gpt::Gpt, icl::Icl};
+use super::pages::{autoencoder::{anomaly::Anomaly, codes::DiscreteCodes, denoising::Denoising, latent::LatentSpace, reconstruction::Reconstruction, training::TrainLive}, contextual::Contextual, diagnostics::Diagnostics, home::Home, masking::Masking, offline::Offline, pair::Pair, qa::Qa, gpt::Gpt, icl::Icl};
 use super::pwa::{build_id, UpdateBanner};
 use super::state::{backend_preference, describe_backend, url_param, AppState, Route};
 use super::url::Rejected;

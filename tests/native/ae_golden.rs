@@ -6,8 +6,8 @@
 use std::path::Path;
 
 use serde::Deserialize;
-use sesame::task::images::ImageSet;
-use sesame::train::ae_export::load_shipped;
+use sesame::task::autoencoder_images::ImageSet;
+use sesame::train::autoencoder_export::load_shipped;
 
 #[derive(Deserialize)]
 struct Fixture {
@@ -52,10 +52,10 @@ fn shipped_image_models_match_pytorch() {
 #[test]
 fn shipped_cards_agree_with_their_files_and_the_manifest() {
     use sesame::assets::{sha256_hex, Manifest};
-    use sesame::task::autoencoding::AeCard;
+    use sesame::task::autoencoder::AeCard;
     let models = Path::new("assets/models");
     let manifest: Manifest = serde_json::from_str(&std::fs::read_to_string(models.join("manifest.json")).unwrap()).unwrap();
-    for (id, _, files) in sesame::train::ae_export::families() {
+    for (id, _, files) in sesame::train::autoencoder_export::families() {
         let entry = manifest.model(id).unwrap_or_else(|| panic!("{id} in the manifest"));
         let dir = models.join(id).join(&entry.version);
         let card: AeCard = serde_json::from_str(&std::fs::read_to_string(dir.join("card.json")).unwrap()).unwrap();

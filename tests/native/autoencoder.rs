@@ -7,7 +7,7 @@ use std::path::Path;
 use burn::optim::{AdamWConfig, GradientsParams};
 use burn::tensor::{Device, Tensor, TensorData};
 use sesame::model::autoencoder::{per_image_mse, Autoencoder, AutoencoderConfig};
-use sesame::train::images::ImageSet;
+use sesame::train::autoencoder_images::ImageSet;
 
 /// The first 1,000 training and 500 test images of MNIST (scripts/make-image-fixture.py), so
 /// these tests run where `../shared` is absent.
@@ -156,7 +156,7 @@ fn a_vq_vae_run_uses_its_codebook_and_a_denoising_run_restores() {
         for i in 0..set.len() {
             let clean = set.image(i);
             let mut noisy = clean.clone();
-            sesame::task::images::Noise::Gaussian(0.5).apply(&mut noisy, &mut rng);
+            sesame::task::autoencoder_images::Noise::Gaussian(0.5).apply(&mut noisy, &mut rng);
             total += clean.iter().zip(&noisy).map(|(a, b)| ((a - b) * (a - b)) as f64).sum::<f64>() / 784.0;
         }
         total / set.len() as f64

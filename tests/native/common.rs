@@ -1,7 +1,7 @@
 //! Shared loading for the native model tests.
 
 use sesame::model::Bundle;
-use sesame::task::LoadedBert;
+use sesame::task::bert::LoadedBert;
 
 /// Directory of the f32 original (written by `scripts/prepare-assets.sh`).
 pub const F32_DIR: &str = ".cache/minilm-l6-v2";
@@ -20,6 +20,6 @@ pub fn load(dir: &str, weights: &str) -> LoadedBert {
 }
 
 /// The golden fixture.
-pub fn fixture() -> sesame::task::golden::Fixture {
+pub fn fixture() -> sesame::task::bert_golden::Fixture {
     serde_json::from_str(include_str!("../fixtures/minilm-golden.json")).expect("fixture parses")
 }

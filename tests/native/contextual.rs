@@ -5,7 +5,7 @@ use crate::common;
 
 use sesame::block_on;
 use sesame::task::contextual::{analyse, default_chinese, default_english, prepare, run, Problem, Sentence};
-use sesame::task::golden::check;
+use sesame::task::bert_golden::check;
 
 fn s(group: &str, text: &str) -> Sentence {
     Sentence { group: group.into(), text: text.into() }

@@ -4,7 +4,7 @@
 use crate::common;
 
 use sesame::block_on;
-use sesame::task::golden::check;
+use sesame::task::bert_golden::check;
 
 /// f32 weights must reproduce PyTorch to this (the bound).
 const F32_TOLERANCE: f32 = 1e-4;

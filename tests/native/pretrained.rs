@@ -4,8 +4,10 @@
 use burn::tensor::Device;
 use sesame::block_on;
 use sesame::model::Bundle;
-use sesame::task::fill_mask::{self, LoadedPretraining, Problem};
-use sesame::task::golden::{check_pretraining, PretrainingFixture};
+use sesame::assets::{BERT_EN, BERT_ZH};
+use sesame::task::bert::LoadedPretraining;
+use sesame::task::fill_mask::{self, Problem};
+use sesame::task::bert_golden::{check_pretraining, PretrainingFixture};
 use sesame::task::masking::Cover;
 use sesame::task::pair;
 
@@ -44,7 +46,7 @@ fn top5(m: &LoadedPretraining, text: &str) -> Vec<String> {
 
 #[test]
 fn golden_logits_match_hf_bert_for_pretraining() {
-    for id in ["bert-zh", "bert-en"].into_iter().filter(|id| shipped(id)) {
+    for id in [BERT_ZH, BERT_EN].into_iter().filter(|id| shipped(id)) {
         let m = load(id);
         for r in block_on(check_pretraining(&m, &fixture(id))).unwrap() {
             println!("{id} {:?}: max |diff| = {:.3e}", r.text, r.max_abs_diff);
@@ -56,10 +58,10 @@ fn golden_logits_match_hf_bert_for_pretraining() {
 
 #[test]
 fn chinese_model_fills_in_taiwan_university() {
-    if !shipped("bert-zh") {
+    if !shipped(BERT_ZH) {
         return;
     }
-    let m = load("bert-zh");
+    let m = load(BERT_ZH);
     let top = top5(&m, "台湾大[MASK]");
     println!("台湾大[MASK] → {top:?}");
     assert!(top.iter().any(|t| t == "学"), "{top:?}");
@@ -67,10 +69,10 @@ fn chinese_model_fills_in_taiwan_university() {
 
 #[test]
 fn english_model_knows_the_capital_of_france() {
-    if !shipped("bert-en") {
+    if !shipped(BERT_EN) {
         return;
     }
-    let m = load("bert-en");
+    let m = load(BERT_EN);
     let top = top5(&m, "The capital of France is [MASK].");
     println!("The capital of France is [MASK]. → {top:?}");
     assert!(top.iter().any(|t| t == "paris"), "{top:?}");
@@ -78,10 +80,10 @@ fn english_model_knows_the_capital_of_france() {
 
 #[test]
 fn covering_by_click_equals_typing_mask() {
-    if !shipped("bert-en") {
+    if !shipped(BERT_EN) {
         return;
     }
-    let m = load("bert-en");
+    let m = load(BERT_EN);
     // "the capital of france is paris ." → token 6 is "paris".
     let clicked = fill_mask::prepare(&m, "The capital of France is Paris.", &[(6, Cover::Mask, 0)]).unwrap();
     let typed = fill_mask::prepare(&m, "The capital of France is [MASK].", &[]).unwrap();
@@ -95,10 +97,10 @@ fn covering_by_click_equals_typing_mask() {
 
 #[test]
 fn bad_input_gets_a_problem_not_a_panic() {
-    if !shipped("bert-zh") {
+    if !shipped(BERT_ZH) {
         return;
     }
-    let m = load("bert-zh");
+    let m = load(BERT_ZH);
     assert_eq!(fill_mask::prepare(&m, "   ", &[]).unwrap_err(), Problem::Empty);
     assert_eq!(fill_mask::prepare(&m, "今天天氣很好。", &[]).unwrap_err(), Problem::NothingCovered);
     let long = "好".repeat(300) + "[MASK]";
@@ -117,10 +119,10 @@ fn bad_input_gets_a_problem_not_a_panic() {
 
 #[test]
 fn pair_head_gives_a_probability() {
-    if !shipped("bert-en") {
+    if !shipped(BERT_EN) {
         return;
     }
-    let m = load("bert-en");
+    let m = load(BERT_EN);
     let enc = pair::prepare(&m, "She opened the door.", "Then she walked into the room.").unwrap();
     assert_eq!(enc.type_ids.iter().filter(|&&t| t == 1).count(), 8); // "then she walked into the room ." [SEP]
     let p = block_on(pair::run(&m, &enc)).unwrap();

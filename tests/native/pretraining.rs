@@ -3,12 +3,13 @@
 //! time (about 15 s).
 
 use burn::tensor::Device;
-use sesame::model::pretraining::BertForPreTraining;
+use sesame::model::bert_pretraining::BertForPreTraining;
 use sesame::model::BertConfig;
 use sesame::rng::Rng;
 use sesame::text::TextEncoder;
-use sesame::train::examples::{collate, PairTask, Sampler, TokenizedSource, Vocab};
-use sesame::train::run::{optimizer, train_step};
+use sesame::train::bert_examples::{collate, PairTask, Sampler, TokenizedSource, Vocab};
+use sesame::train::bert::train_step;
+use sesame::train::run::optimizer;
 
 const TEXT: &str = "床前明月光，疑是地上霜。舉頭望明月，低頭思故鄉。白日依山盡，黃河入海流。欲窮千里目，更上一層樓。\
 春眠不覺曉，處處聞啼鳥。夜來風雨聲，花落知多少。紅豆生南國，春來發幾枝。願君多采擷，此物最相思。";
@@ -76,9 +77,9 @@ fn loss_falls_on_a_tiny_corpus_and_a_seed_gives_the_same_run() {
 /// Counting sequences `[CLS] s s+1 … [SEP] … [SEP]`: every masked token is fixed by its
 /// neighbours, so a model whose attention works learns them; one that only learns token
 /// frequencies stays near chance (1 / 150).
-fn counting_batch(rng: &mut Rng, rows: usize) -> sesame::train::examples::TrainBatch {
+fn counting_batch(rng: &mut Rng, rows: usize) -> sesame::train::bert_examples::TrainBatch {
     use sesame::task::masking::{corrupt, MaskingRule};
-    use sesame::train::examples::Example;
+    use sesame::train::bert_examples::Example;
     let examples: Vec<Example> = (0..rows)
         .map(|_| {
             let start = 110 + rng.below(150) as u32;
@@ -111,7 +112,7 @@ fn counting_top1(steps: usize) -> f64 {
         model = train_step(model, &batch, &device, lr, &mut optim).0;
     }
     let valid: Vec<_> = (0..4).map(|i| counting_batch(&mut Rng::new(1_000_000 + i), 16)).collect();
-    sesame::train::run::evaluate(&model, &valid, &device).top1
+    sesame::train::bert::evaluate(&model, &valid, &device).top1
 }
 
 /// Knowledge masking (English): names are marked at tokenization (a capital letter not at the
@@ -120,7 +121,7 @@ fn counting_top1(steps: usize) -> f64 {
 #[test]
 fn names_are_marked_and_masked_first_as_whole_words() {
     use sesame::train::corpus::{Document, Source};
-    use sesame::train::examples::{name_marks, token_id, tokenize, ExampleMix, NAME};
+    use sesame::train::bert_examples::{name_marks, token_id, tokenize, ExampleMix, NAME};
     let tok = TextEncoder::from_json(&std::fs::read("assets/models/minilm-l6-v2/v1/tokenizer.json").unwrap()).unwrap();
     let text = "Yesterday I flew to Paris with Anna. She said: \"Rome is nicer.\"";
     let enc = tok.encode(text).unwrap();
@@ -170,7 +171,7 @@ fn names_are_marked_and_masked_first_as_whole_words() {
 /// pair label 0); the rest are sentence pairs as before.
 #[test]
 fn fragments_are_short_single_segments() {
-    use sesame::train::examples::ExampleMix;
+    use sesame::train::bert_examples::ExampleMix;
     let tok = TextEncoder::from_json(&std::fs::read("../shared/tokenizers/bert-base-chinese/tokenizer.json").or_else(|_| std::fs::read("assets/models/bert-zh/v1/tokenizer.json")).unwrap()).unwrap();
     let src = sources(&tok);
     let sampler = Sampler::new(&src, Vocab::from_tokenizer(&tok, 104).unwrap(), 64, PairTask::Sop, false);

@@ -11,7 +11,7 @@ use burn::optim::GradientsParams;
 use burn::tensor::Device;
 use sesame::model::qa::BertForQuestionAnswering;
 use sesame::model::BertConfig;
-use sesame::task::qa::{answer_positions, best_spans, prepare, score_windows, QaInputError, QaSettings, WindowScores, MAX_DOCUMENT_CHARS};
+use sesame::task::qa_windows::{answer_positions, best_spans, prepare, score_windows, QaInputError, QaSettings, WindowScores, MAX_DOCUMENT_CHARS};
 use sesame::text::TextEncoder;
 use sesame::train::qa::{batch_loss, features, read_squad, Feature};
 
@@ -252,7 +252,7 @@ fn a_fine_tuning_run_logs_checkpoints_and_resumes() {
 #[test]
 fn the_mechanism_numbers_add_up_to_the_scores() {
     use sesame::numeric::dot;
-    use sesame::task::qa_answer::{answer, LoadedQa};
+    use sesame::task::qa::{answer, LoadedQa};
     let device = Device::flex();
     let tokenizer = tokenizer("en");
     let config = BertConfig { max_position_embeddings: 64, ..BertConfig::new(tokenizer.vocab_size(), 32, 1, 2, 64) };

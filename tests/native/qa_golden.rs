@@ -6,12 +6,13 @@
 use std::path::Path;
 
 use burn::tensor::Device;
-use sesame::task::qa::{prepare, score_windows, QaSettings};
+use sesame::assets::{QA_EN, QA_ZH};
+use sesame::task::qa_windows::{prepare, score_windows, QaSettings};
 use sesame::train::qa_export::load_shipped;
 
 /// The QA models this build ships (those with a directory under assets/models).
 fn shipped() -> Vec<&'static str> {
-    ["qa-zh", "qa-en"].into_iter().filter(|id| Path::new(&format!("assets/models/{id}/v1/card.json")).exists()).collect()
+    [QA_ZH, QA_EN].into_iter().filter(|id| Path::new(&format!("assets/models/{id}/v1/card.json")).exists()).collect()
 }
 
 #[test]

@@ -2,7 +2,6 @@
 
 pub mod charts;
 pub mod heatmap;
-pub mod image_pages;
 pub mod pixels;
 pub mod pretrained;
 pub mod progress;

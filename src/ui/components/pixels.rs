@@ -1,6 +1,6 @@
 //! Greyscale images on canvases: showing a 28×28 image (or a signed difference), a drawing pad
 //! (mouse, pen and touch) and reading an uploaded picture, both turned into model inputs the way
-//! MNIST was made ([`crate::task::images::picture_to_input`]).
+//! MNIST was made ([`crate::task::autoencoder_images::picture_to_input`]).
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -8,7 +8,7 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use crate::model::autoencoder::IMAGE_SIDE;
-use crate::task::images::{picture_to_input, MAX_UPLOAD_SIDE};
+use crate::task::autoencoder_images::{picture_to_input, MAX_UPLOAD_SIDE};
 
 /// The 2-D context of a canvas.
 pub fn context2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::runtime::models::{BERT_EN, BERT_ZH};
+use crate::assets::{BERT_EN, BERT_ZH};
 use crate::ui::i18n::{Lang, T};
 use crate::ui::state::AppState;
 use crate::ui::tasks::spawn_owned;
@@ -29,7 +29,7 @@ pub fn model_card(model: RwSignal<&'static str>) -> (RwSignal<Option<serde_json:
         missing.set(false);
         spawn_owned(async move {
             let mut found = None;
-            if let Ok(entry) = crate::runtime::models::manifest_entry(id).await {
+            if let Ok(entry) = crate::runtime::load::manifest_entry(id).await {
                 // Through the model cache when the manifest lists the card (so it works offline).
                 let bytes = match entry.file("card.json") {
                     Some(f) => crate::runtime::fetch::fetch_verified(&entry.path("card.json"), f, &|_| {}).await.ok().map(|b| b.0),

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::runtime::models::Stage;
+use crate::runtime::load::Stage;
 use crate::runtime::registry;
 use crate::ui::i18n::T;
 use crate::ui::state::{AppState, ModelStatus};

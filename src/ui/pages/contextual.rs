@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::runtime::models::{now_ms, MINILM};
-use crate::task::LoadedBert;
+use crate::assets::MINILM;
+use crate::runtime::load::now_ms;
+use crate::task::bert::LoadedBert;
 use crate::ui::tasks::Job;
 use crate::task::contextual::{self, analyse, default_bank, default_chinese, default_english, prepare, LayerView, Problem, Sentence};
 use crate::text::char_slice;

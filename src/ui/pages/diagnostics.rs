@@ -5,13 +5,13 @@ use leptos::prelude::*;
 
 use crate::model::Keep;
 use crate::runtime::fetch::fetch_text;
-use crate::runtime::models::{now_ms, MINILM};
+use crate::assets::MINILM;
+use crate::runtime::load::now_ms;
 use crate::runtime::registry;
-use crate::task::fill_mask::LoadedPretraining;
-use crate::task::LoadedBert;
+use crate::task::bert::{Batch, LoadedBert, LoadedPretraining};
 use crate::ui::tasks::{spawn_owned, Job};
-use crate::task::golden::{check, check_pretraining, CaseReport, Fixture, PretrainingFixture};
-use crate::task::{read_f32, Batch};
+use crate::task::bert_golden::{check, check_pretraining, CaseReport, Fixture, PretrainingFixture};
+use crate::task::read_f32;
 use crate::ui::i18n::T;
 use crate::ui::state::{describe_backend, AppState, ModelStatus};
 
@@ -62,7 +62,7 @@ async fn check_pretrained(id: &'static str) -> Result<Vec<CaseReport>, String> {
 /// The golden check of Sesame's own BERTs (MLM and pair logits against HF `BertForPreTraining`).
 #[component]
 fn PretrainedGolden() -> impl IntoView {
-    use crate::runtime::models::{BERT_EN, BERT_ZH};
+    use crate::assets::{BERT_EN, BERT_ZH};
     let app = expect_context::<AppState>();
     let asked = RwSignal::new(false);
     let results = RwSignal::new(Vec::<(&'static str, Result<Vec<CaseReport>, String>)>::new());

@@ -10,8 +10,8 @@ use std::cell::RefCell;
 use leptos::prelude::*;
 
 use crate::model::KvCache;
-use crate::runtime::gpt::{GPT_ZH, SMOLLM2};
-use crate::runtime::models::{now_ms};
+use crate::assets::{GPT_ZH, SMOLLM2};
+use crate::runtime::load::now_ms;
 use crate::task::gpt::{LoadedGpt, PREFILL_CHUNK, GPT_ZH_EXAMPLES, SMOLLM2_EXAMPLES};
 use crate::rng::Rng;
 use crate::task::sampling::{distribution, sample, Sampling};

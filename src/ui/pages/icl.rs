@@ -8,10 +8,10 @@
 
 use leptos::prelude::*;
 
-use crate::runtime::gpt::SMOLLM2;
+use crate::assets::SMOLLM2;
 use crate::task::gpt::LoadedGpt;
 use crate::ui::tasks::Job;
-use crate::runtime::models::{now_ms};
+use crate::runtime::load::now_ms;
 use crate::task::icl::{accuracy, build_prompt, complete, evaluate, first_line_answer, task, IclTask, SHOTS, TASKS};
 use crate::ui::components::progress::{Bar as ProgressBar, ModelLoad};
 use crate::ui::i18n::{Lang, T};

@@ -7,8 +7,9 @@
 
 use leptos::prelude::*;
 
-use crate::runtime::models::{now_ms, BERT_ZH};
-use crate::task::fill_mask::LoadedPretraining;
+use crate::assets::BERT_ZH;
+use crate::runtime::load::now_ms;
+use crate::task::bert::LoadedPretraining;
 use crate::ui::tasks::spawn_owned;
 use crate::task::fill_mask::{self, Prediction, Problem};
 use crate::rng::Rng;

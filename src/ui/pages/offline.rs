@@ -7,7 +7,7 @@ use crate::ui::tasks::Job as Tasks;
 
 use crate::assets::ModelEntry;
 use crate::runtime::fetch::{clear_model_cache, fetch_verified, is_cached, request_persistence, storage_estimate};
-use crate::runtime::models::manifest;
+use crate::runtime::load::manifest;
 use crate::ui::i18n::T;
 use crate::ui::pwa::{build_id, pwa_signal, SwState};
 use crate::ui::state::AppState;

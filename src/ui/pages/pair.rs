@@ -5,8 +5,9 @@
 
 use leptos::prelude::*;
 
-use crate::runtime::models::{now_ms, BERT_ZH};
-use crate::task::fill_mask::LoadedPretraining;
+use crate::assets::BERT_ZH;
+use crate::runtime::load::now_ms;
+use crate::task::bert::LoadedPretraining;
 use crate::ui::tasks::spawn_owned;
 use crate::task::pair::{self, Problem};
 use crate::ui::components::pretrained::{initial_model, model_card, ModelPicker};

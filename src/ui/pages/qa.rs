@@ -8,13 +8,14 @@
 
 use leptos::prelude::*;
 
-use crate::runtime::models::now_ms;
-use crate::runtime::qa::{Preset, QA_EN, QA_ZH};
-use crate::task::qa_answer::LoadedQa;
+use crate::runtime::load::now_ms;
+use crate::assets::{QA_EN, QA_ZH};
+use crate::runtime::qa::Preset;
 use crate::ui::tasks::spawn_owned;
-use crate::task::qa::{em_f1, other_language, QaInputError, MAX_DOCUMENT_CHARS};
+use crate::task::qa_metrics::em_f1;
+use crate::task::qa_windows::{other_language, QaInputError, MAX_DOCUMENT_CHARS};
 use crate::numeric::dot;
-use crate::task::qa_answer::{answer_in_window, AnswerError, Mechanism, QaOutcome, TokenScore};
+use crate::task::qa::{answer_in_window, AnswerError, LoadedQa, Mechanism, QaOutcome, TokenScore};
 use crate::ui::components::pretrained::model_card;
 use crate::ui::components::progress::ModelLoad;
 use crate::ui::i18n::{Lang, T};
@@ -53,7 +54,7 @@ pub fn Qa() -> impl IntoView {
     // Which QA models this build ships (a model not trained yet gets a disabled button).
     let available = RwSignal::new(vec![QA_ZH, QA_EN]);
     spawn_owned(async move {
-        if let Ok(m) = crate::runtime::models::manifest().await {
+        if let Ok(m) = crate::runtime::load::manifest().await {
             available.set([QA_ZH, QA_EN].into_iter().filter(|id| m.model(id).is_some()).collect());
         }
     });

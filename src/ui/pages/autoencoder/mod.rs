@@ -1,19 +1,32 @@
-//! Pieces shared by the auto-encoder pages: pinning an image model or image set in the registry
-//! (shown with [`crate::ui::components::progress::ModelLoad`]), the strip of test images to pick from, and the tab
-//! strip between the auto-encoder pages.
+//! The auto-encoder pages (one file each) and the pieces they share: pinning an image model or
+//! image set in the registry (shown with [`crate::ui::components::progress::ModelLoad`]), the
+//! data-set choice, the strip of test images to pick from, and the tab strip between the pages.
+
+pub mod anomaly;
+pub mod codes;
+pub mod denoising;
+pub mod latent;
+pub mod reconstruction;
+pub mod training;
 
 use std::rc::Rc;
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::pixels::paint;
-use crate::runtime::images;
+use crate::assets::{AE_FASHION, AE_MNIST};
+
+use crate::ui::components::pixels::paint;
 use crate::runtime::registry::{self, ModelStatus};
-use crate::task::autoencoding::LoadedImageModel;
-use crate::task::images::ImageSet;
+use crate::task::autoencoder::LoadedImageModel;
+use crate::task::autoencoder_images::ImageSet;
 use crate::ui::i18n::T;
 use crate::ui::state::{AppState, Route};
+
+/// The data set choice: (URL value, model family, image set).
+pub fn data_choice(value: &str) -> (&'static str, &'static str, &'static str) {
+    if value == "fashion" { ("fashion", AE_FASHION, "fashion-test") } else { ("mnist", AE_MNIST, "mnist-test") }
+}
 
 /// Pins image model `file` of family `id` for the page (following `what`) and gives it once
 /// ready, with its registry key for [`ModelLoad`].
@@ -28,7 +41,7 @@ pub fn use_model(what: Signal<(&'static str, String)>) -> (Signal<Option<Rc<Load
 /// Pins demo image set `name` for the page (following `name`) and gives it once ready, with its
 /// registry key for [`ModelLoad`].
 pub fn use_images(name: Signal<&'static str>) -> (Signal<Option<Rc<ImageSet>>, LocalStorage>, Signal<String>) {
-    let key = Signal::derive(move || format!("{}/{}", images::DEMO_IMAGES, name.get()));
+    let key = Signal::derive(move || format!("{}/{}", crate::assets::DEMO_IMAGES, name.get()));
     (use_key(key), key)
 }
 

@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{read_f32, Batch, LoadedBert};
+use super::bert::{Batch, LoadedBert, LoadedPretraining};
+use super::read_f32;
 use crate::model::Keep;
 
 /// The fixture file (`tests/fixtures/minilm-golden.json`).
@@ -100,7 +101,7 @@ pub struct PretrainingCase {
 }
 
 /// Runs every pretraining case on `m`'s device and compares logits, log-sum-exps and pair logits.
-pub async fn check_pretraining(m: &super::fill_mask::LoadedPretraining, fixture: &PretrainingFixture) -> Result<Vec<CaseReport>, String> {
+pub async fn check_pretraining(m: &LoadedPretraining, fixture: &PretrainingFixture) -> Result<Vec<CaseReport>, String> {
     use burn::tensor::{Int, Tensor, TensorData};
     let mut reports = Vec::new();
     for case in &fixture.cases {

@@ -6,19 +6,14 @@
 
 use leptos::prelude::*;
 
-use crate::task::autoencoding::Reconstruction as Output;
+use crate::task::autoencoder::Reconstruction as Output;
 use crate::ui::components::progress::ModelLoad;
 use crate::ui::tasks::spawn_owned;
-use crate::ui::components::image_pages::{use_images, use_model, AeTabs, ImagePicker, ModelChoice};
+use super::{data_choice, use_images, use_model, AeTabs, ImagePicker, ModelChoice};
 use crate::ui::components::pixels::{DrawPad, Pixels};
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState};
 use crate::ui::url::{check_choice, check_number};
-
-/// The data set choice: (URL value, model family, image set).
-pub fn data_choice(value: &str) -> (&'static str, &'static str, &'static str) {
-    if value == "fashion" { ("fashion", "ae-fashion", "fashion-test") } else { ("mnist", "ae-mnist", "mnist-test") }
-}
 
 /// The reconstruction page.
 #[component]

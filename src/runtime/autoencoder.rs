@@ -7,11 +7,11 @@ use std::rc::Rc;
 
 use super::compute::Compute;
 use super::fetch::{fetch_verified, fetch_verified_with};
-use super::models::{manifest_entry, now_ms, LoadStats, Stage};
-use crate::task::autoencoding::{AeCard, LoadedImageModel};
-use crate::task::images::ImageSet;
+use crate::assets::DEMO_IMAGES;
+use super::load::{manifest_entry, now_ms, LoadStats, Stage};
+use crate::task::autoencoder::{AeCard, LoadedImageModel};
+use crate::task::autoencoder_images::ImageSet;
 
-pub use crate::assets::DEMO_IMAGES;
 
 thread_local! {
     static CARDS: RefCell<Vec<(String, Rc<AeCard>)>> = const { RefCell::new(Vec::new()) };

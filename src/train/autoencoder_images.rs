@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
-pub use crate::task::images::ImageSet;
+pub use crate::task::autoencoder_images::ImageSet;
 
 impl ImageSet {
     /// Reads `images` and `labels` idx files (gzip or plain).

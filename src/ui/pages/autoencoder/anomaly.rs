@@ -9,11 +9,13 @@
 
 use leptos::prelude::*;
 
-use crate::runtime::images;
+use crate::assets::{AE_MNIST, AE_ONECLASS};
+
+use crate::runtime::autoencoder;
 use crate::task::anomaly::{auc, confusion, histogram, quantile, roc};
 use crate::ui::components::progress::{Bar as ProgressBar, ModelLoad};
 use crate::ui::tasks::{spawn_owned, Job};
-use crate::ui::components::image_pages::{use_images, use_model, AeTabs};
+use super::{use_images, use_model, AeTabs};
 use crate::ui::components::pixels::{read_upload, DrawPad, Pixels};
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState};
@@ -34,8 +36,8 @@ struct Scores {
 /// (model family, file) for a choice of normal.
 fn model_for(normal: &str) -> (&'static str, String) {
     match normal {
-        "fashion" => ("ae-mnist", "bottleneck-32.safetensors".into()),
-        d => ("ae-oneclass", format!("class-{d}.safetensors")),
+        "fashion" => (AE_MNIST, "bottleneck-32.safetensors".into()),
+        d => (AE_ONECLASS, format!("class-{d}.safetensors")),
     }
 }
 
@@ -72,7 +74,7 @@ pub fn Anomaly() -> impl IntoView {
         spawn_owned(async move {
             let result = async {
                 let (family, file) = model_for(n);
-                let card = images::card(family).await?;
+                let card = autoencoder::card(family).await?;
                 let figures = &card.models.iter().find(|e| e.file == file).ok_or("model not on its card")?.figures;
                 let key = if n == "fashion" { ("auc_vs_fashion", "auc_vs_fashion_subset") } else { ("auc", "auc_subset") };
                 card_auc.set(figures.get(key.0).copied().zip(figures.get(key.1).copied()));

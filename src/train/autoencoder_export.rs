@@ -10,13 +10,13 @@ use burn::tensor::Device;
 use serde_json::Value;
 
 use super::autoencoder::AeRunConfig;
-use super::export::manifest_entry_for;
-use super::images::ImageSet;
-use crate::assets::sha256_hex;
+use super::bert_export::manifest_entry_for;
+use super::autoencoder_images::ImageSet;
+use crate::assets::{sha256_hex, AE_DENOISE, AE_FASHION, AE_MNIST, AE_ONECLASS, DEMO_IMAGES, VQVAE_MNIST};
 use crate::model::weights::{to_f16_safetensors, Weights};
 use crate::task::anomaly::auc;
-use crate::task::autoencoding::{AeCard, AeCardModel, ImageModelConfig, LoadedImageModel};
-use crate::task::images::Noise;
+use crate::task::autoencoder::{AeCard, AeCardModel, ImageModelConfig, LoadedImageModel};
+use crate::task::autoencoder_images::Noise;
 use crate::rng::Rng;
 
 /// Images of each test set shipped for the pages (the first ones of the official test split).
@@ -32,11 +32,11 @@ pub const RUFF_DCAE: [(f64, f64); 10] = [(97.6, 0.7), (98.3, 0.6), (85.4, 2.4), 
 pub fn families() -> Vec<(&'static str, &'static str, Vec<(String, String)>)> {
     let bottlenecks = |data: &str| [2, 8, 32].iter().map(|k| (format!("bottleneck-{k}.safetensors"), format!("{data}-b{k}"))).collect();
     vec![
-        ("ae-mnist", "Auto-encoders, MNIST (bottleneck 2, 8, 32)", bottlenecks("mnist")),
-        ("ae-fashion", "Auto-encoders, Fashion-MNIST (bottleneck 2, 8, 32)", bottlenecks("fashion")),
-        ("ae-denoise", "Denoising auto-encoder, MNIST", vec![("model.safetensors".into(), "denoise".into())]),
-        ("vqvae-mnist", "VQ-VAE, MNIST (32 codes)", vec![("model.safetensors".into(), "vqvae".into())]),
-        ("ae-oneclass", "One-class auto-encoders, MNIST digits 0-9", (0..10).map(|c| (format!("class-{c}.safetensors"), format!("oneclass-{c}"))).collect()),
+        (AE_MNIST, "Auto-encoders, MNIST (bottleneck 2, 8, 32)", bottlenecks("mnist")),
+        (AE_FASHION, "Auto-encoders, Fashion-MNIST (bottleneck 2, 8, 32)", bottlenecks("fashion")),
+        (AE_DENOISE, "Denoising auto-encoder, MNIST", vec![("model.safetensors".into(), "denoise".into())]),
+        (VQVAE_MNIST, "VQ-VAE, MNIST (32 codes)", vec![("model.safetensors".into(), "vqvae".into())]),
+        (AE_ONECLASS, "One-class auto-encoders, MNIST digits 0-9", (0..10).map(|c| (format!("class-{c}.safetensors"), format!("oneclass-{c}"))).collect()),
     ]
 }
 
@@ -111,7 +111,7 @@ pub fn figures(family: &str, index: usize, model: &LoadedImageModel, sets: &Test
     let mut f = BTreeMap::new();
     let (mnist_sub, fashion_sub) = (sets.mnist.first(SUBSET), sets.fashion.first(SUBSET));
     match family {
-        "ae-mnist" | "vqvae-mnist" => {
+        AE_MNIST | VQVAE_MNIST => {
             f.insert("test_mse".into(), mean(&scores(model, &sets.mnist)?));
             f.insert("auc_vs_fashion".into(), mnist_vs_fashion_auc(model, &sets.mnist, &sets.fashion)?);
             f.insert("auc_vs_fashion_subset".into(), mnist_vs_fashion_auc(model, &mnist_sub, &fashion_sub)?);
@@ -121,10 +121,10 @@ pub fn figures(family: &str, index: usize, model: &LoadedImageModel, sets: &Test
                 f.insert("code_perplexity".into(), perplexity);
             }
         }
-        "ae-fashion" => {
+        AE_FASHION => {
             f.insert("test_mse".into(), mean(&scores(model, &sets.fashion)?));
         }
-        "ae-denoise" => {
+        AE_DENOISE => {
             f.insert("test_mse".into(), mean(&scores(model, &sets.mnist)?));
             for (key, noise) in [("gaussian_0.5", Noise::Gaussian(0.5)), ("salt_0.25", Noise::SaltPepper(0.25))] {
                 let (restored, noisy) = denoising_mse(model, &sets.mnist, noise)?;
@@ -132,7 +132,7 @@ pub fn figures(family: &str, index: usize, model: &LoadedImageModel, sets: &Test
                 f.insert(format!("noisy_mse_{key}"), noisy);
             }
         }
-        "ae-oneclass" => {
+        AE_ONECLASS => {
             let class = index as u8;
             let normal = |s: &ImageSet| -> Vec<usize> { (0..s.len()).filter(|&i| s.labels[i] == class).collect() };
             let normal_scores = crate::block_on(model.scores(&sets.mnist, &normal(&sets.mnist), &|_, _| {}))?;
@@ -161,7 +161,7 @@ pub fn export_all(runs: &Path, shared: &Path, models: &Path) -> Result<Vec<AeCar
     for (file, set) in [("mnist-test.safetensors", sets.mnist.first(SUBSET)), ("fashion-test.safetensors", sets.fashion.first(SUBSET)), ("mnist-train.safetensors", train.first(TRAIN_SUBSET))] {
         std::fs::write(images_dir.join(file), set.to_safetensors()?).map_err(|e| e.to_string())?;
     }
-    manifest_entry_for(&manifest, &images_dir, "demo-images", "Demo images: first 1,000 MNIST and Fashion-MNIST test images, first 2,000 MNIST training images", &["mnist-test.safetensors", "fashion-test.safetensors", "mnist-train.safetensors"])?;
+    manifest_entry_for(&manifest, &images_dir, DEMO_IMAGES, "Demo images: first 1,000 MNIST and Fashion-MNIST test images, first 2,000 MNIST training images", &["mnist-test.safetensors", "fashion-test.safetensors", "mnist-train.safetensors"])?;
     let mut cards = Vec::new();
     for (id, name, files) in families() {
         let dir = models.join(id).join("v1");

@@ -156,7 +156,7 @@ impl BertForPreTraining {
     }
 
     /// Sets the masked-LM decoder bias `[V]` (for instance to log unigram frequencies, so that
-    /// a fresh model starts at the unigram prediction; see `train::examples::log_unigram_prior`).
+    /// a fresh model starts at the unigram prediction; see `train::bert_examples::log_unigram_prior`).
     pub fn with_decoder_bias(mut self, bias: Vec<f32>, device: &Device) -> Self {
         let v = bias.len();
         self.heads.decoder_bias = Param::from_tensor(Tensor::from_data(burn::tensor::TensorData::new(bias, [v]), device)); // [V]

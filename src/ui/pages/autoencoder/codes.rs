@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use crate::model::vqvae::GRID;
 use crate::ui::components::progress::ModelLoad;
 use crate::ui::tasks::{spawn_owned, Job};
-use crate::ui::components::image_pages::{use_images, use_model, AeTabs, ImagePicker};
+use super::{use_images, use_model, AeTabs, ImagePicker};
 use crate::ui::components::pixels::Pixels;
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState};

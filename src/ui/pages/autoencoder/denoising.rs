@@ -6,11 +6,13 @@
 
 use leptos::prelude::*;
 
-use crate::task::images::Noise;
+use crate::assets::{AE_DENOISE, AE_MNIST};
+
+use crate::task::autoencoder_images::Noise;
 use crate::rng::Rng;
 use crate::ui::components::progress::ModelLoad;
 use crate::ui::tasks::spawn_owned;
-use crate::ui::components::image_pages::{use_images, use_model, AeTabs, ImagePicker};
+use super::{use_images, use_model, AeTabs, ImagePicker};
 use crate::ui::components::pixels::Pixels;
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState};
@@ -35,8 +37,8 @@ pub fn Denoising() -> impl IntoView {
     let kind = RwSignal::new(app.url_check("noise", |v| check_choice(v, &["gaussian", "salt"])).unwrap_or("gaussian"));
     let level = RwSignal::new(app.url_check("level", |v| check_number(v, 0.0, 1.0)).unwrap_or(0.4));
     let index = RwSignal::new(app.url_check("i", |v| check_number(v, 0.0, 999.0)).unwrap_or(0.0) as usize);
-    let (denoiser, d_status) = use_model(Signal::derive(|| ("ae-denoise", "model.safetensors".to_string())));
-    let (plain, p_status) = use_model(Signal::derive(|| ("ae-mnist", "bottleneck-32.safetensors".to_string())));
+    let (denoiser, d_status) = use_model(Signal::derive(|| (AE_DENOISE, "model.safetensors".to_string())));
+    let (plain, p_status) = use_model(Signal::derive(|| (AE_MNIST, "bottleneck-32.safetensors".to_string())));
     let (set, s_status) = use_images(Signal::derive(|| "mnist-test"));
     let shown = RwSignal::new(None::<Shown>);
     let error = RwSignal::new(None::<String>);

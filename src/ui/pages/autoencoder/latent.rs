@@ -9,11 +9,10 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use super::ae_recon::data_choice;
 use crate::ui::components::group_color;
 use crate::ui::components::progress::ModelLoad;
 use crate::ui::tasks::{spawn_owned, Job};
-use crate::ui::components::image_pages::{use_images, use_model, AeTabs, ImagePicker, ModelChoice};
+use super::{data_choice, use_images, use_model, AeTabs, ImagePicker, ModelChoice};
 use crate::ui::components::pixels::Pixels;
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState};

@@ -11,11 +11,11 @@ use leptos::prelude::*;
 
 use crate::model::autoencoder::AutoencoderConfig;
 use crate::runtime::compute;
-use crate::runtime::models::{now_ms};
+use crate::runtime::load::now_ms;
 use crate::task::live_training::LiveTrainer;
 use crate::ui::components::progress::ModelLoad;
 use crate::ui::tasks::Job;
-use crate::ui::components::image_pages::{use_images, AeTabs};
+use super::{use_images, AeTabs};
 use crate::ui::components::pixels::Pixels;
 use crate::ui::i18n::T;
 use crate::ui::state::{backend_preference, set_url_param, AppState};

@@ -8,30 +8,31 @@ use burn::tensor::Device;
 use serde_json::{json, Value};
 
 use crate::assets::{sha256_hex, FileEntry, Manifest, ModelEntry};
-use crate::model::pretraining::BertForPreTraining;
+use crate::model::bert_pretraining::BertForPreTraining;
 use crate::model::weights::to_f16_safetensors;
 use crate::model::BertConfig;
 
-use super::run::{self, Eval, RunConfig, RunState};
+use super::bert::{self, BertRunConfig, BertState, Eval};
+use super::run::{self, LogLine};
 
 /// Evaluates a model on the held-out split of `data` (`cfg`'s corpus) with `batches` fixed batches.
-pub fn evaluate_model(model: &BertForPreTraining, data: &run::Data, cfg: &RunConfig, batches: usize) -> Result<Eval, String> {
+pub fn evaluate_model(model: &BertForPreTraining, data: &bert::Data, cfg: &BertRunConfig, batches: usize) -> Result<Eval, String> {
     let mut cfg = cfg.clone();
     cfg.eval_batches = batches;
-    let valid = run::validation_batches(data, &cfg, cfg.pair_task()?);
-    Ok(run::evaluate(model, &valid, &Device::flex()))
+    let valid = bert::validation_batches(data, &cfg, cfg.pair_task()?);
+    Ok(bert::evaluate(model, &valid, &Device::flex()))
 }
 
 /// Evaluates a model on the held-out split of each source of `data` separately, `batches`
 /// fixed batches per source: `(source name, figures)` in the corpus's order.
-pub fn evaluate_by_source(model: &BertForPreTraining, data: &run::Data, cfg: &RunConfig, batches: usize) -> Result<Vec<(String, Eval)>, String> {
+pub fn evaluate_by_source(model: &BertForPreTraining, data: &bert::Data, cfg: &BertRunConfig, batches: usize) -> Result<Vec<(String, Eval)>, String> {
     let mut cfg = cfg.clone();
     cfg.eval_batches = batches;
     let task = cfg.pair_task()?;
     let mut out = Vec::new();
     for source in data.sources.iter().filter(|s| !s.valid.is_empty()) {
-        let valid = run::validation_batches_of(std::slice::from_ref(source), data, &cfg, task);
-        out.push((source.name.clone(), run::evaluate(model, &valid, &Device::flex())));
+        let valid = bert::validation_batches_of(std::slice::from_ref(source), data, &cfg, task);
+        out.push((source.name.clone(), bert::evaluate(model, &valid, &Device::flex())));
     }
     Ok(out)
 }
@@ -75,10 +76,10 @@ pub fn trained_tensor(name: &str, frozen: usize) -> bool {
 /// that froze the bottom of a pretrained encoder) only the trained tensors are written and the
 /// model loads over those base weights.
 pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, eval_batches: usize, base: Option<&str>) -> Result<Value, String> {
-    let cfg: RunConfig = serde_json::from_slice(&std::fs::read(run_dir.join("run.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    let state: RunState = serde_json::from_slice(&std::fs::read(run_dir.join("ckpt/state.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let cfg: BertRunConfig = serde_json::from_slice(&std::fs::read(run_dir.join("run.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let state: BertState = serde_json::from_slice(&std::fs::read(run_dir.join("ckpt/state.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let device = Device::flex();
-    let (config, model) = run::build_model(&cfg, Some(&run_dir.join("ckpt/model.safetensors")), &device)?;
+    let (config, model) = bert::build_model(&cfg, Some(&run_dir.join("ckpt/model.safetensors")), &device)?;
     std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
     let mut exported = model.export();
     let mut config_json = hf_config(&config);
@@ -94,14 +95,14 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
 
     // Figures of the shipped (f16) weights, not of the f32 checkpoint.
     let (_, shipped) = load_exported(to)?;
-    let data = run::load_data(&cfg)?;
+    let data = bert::load_data(&cfg)?;
     let eval = evaluate_model(&shipped, &data, &cfg, eval_batches)?;
     let by_source: Vec<Value> = evaluate_by_source(&shipped, &data, &cfg, eval_batches.div_ceil(2).max(1))?
         .into_iter()
         .map(|(name, e)| json!({"source": name, "masked_tokens": e.targets, "mlm_loss": round(e.mlm_loss), "mlm_top1": round(e.top1), "mlm_top5": round(e.top5), "pair_accuracy": round(e.pair_acc)}))
         .collect();
-    let log: Vec<run::LogLine> = run::read_log(run_dir);
-    let train_lines: Vec<&run::LogLine> = log.iter().filter(|l| l.train_loss.is_some()).collect();
+    let log: Vec<LogLine<Eval>> = run::read_log(run_dir);
+    let train_lines: Vec<&LogLine<Eval>> = log.iter().filter(|l| l.train_loss.is_some()).collect();
     let tail = &train_lines[train_lines.len().saturating_sub(5)..];
     let final_train = tail.iter().filter_map(|l| l.train_loss).sum::<f64>() / tail.len().max(1) as f64;
     let final_train_mlm = tail.iter().filter_map(|l| l.train_mlm).sum::<f64>() / tail.len().max(1) as f64;
@@ -179,11 +180,11 @@ fn round(x: f64) -> f64 {
 }
 
 /// The command line that re-creates a run from scratch.
-pub fn reproduce_command(cfg: &RunConfig) -> String {
+pub fn reproduce_command(cfg: &BertRunConfig) -> String {
     let freeze = cfg.freeze_layers.map_or("-1".to_string(), |n| n.to_string());
     let model = match &cfg.init {
-        run::Init::Scratch(c) => format!(" --hidden {} --layers {} --heads {} --ffn {} --window {} --dropout {} --poems {} --sinusoidal {} --init-std {} --mimetic {} --local-attention {}", c.hidden_size, c.num_hidden_layers, c.num_attention_heads, c.intermediate_size, c.max_position_embeddings, c.hidden_dropout_prob, cfg.poems, u8::from(cfg.sinusoidal_positions), c.initializer_range, u8::from(cfg.mimetic_attention), u8::from(cfg.local_attention)),
-        run::Init::Encoder(_) => format!(" --freeze {freeze}"),
+        bert::Init::Scratch(c) => format!(" --hidden {} --layers {} --heads {} --ffn {} --window {} --dropout {} --poems {} --sinusoidal {} --init-std {} --mimetic {} --local-attention {}", c.hidden_size, c.num_hidden_layers, c.num_attention_heads, c.intermediate_size, c.max_position_embeddings, c.hidden_dropout_prob, cfg.poems, u8::from(cfg.sinusoidal_positions), c.initializer_range, u8::from(cfg.mimetic_attention), u8::from(cfg.local_attention)),
+        bert::Init::Encoder(_) => format!(" --freeze {freeze}"),
     };
     let mix = [(cfg.name_masking, "name-masking"), (cfg.fragments, "fragments")].iter().filter(|(s, _)| *s != 0.0).map(|(s, flag)| format!(" --{flag} {s}")).collect::<String>();
     let extensions: String = cfg

@@ -6,7 +6,7 @@
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use super::images::{ImageSet, PIXELS};
+use super::autoencoder_images::{ImageSet, PIXELS};
 use super::read_f32;
 use crate::model::autoencoder::{per_image_mse, Autoencoder, AutoencoderConfig, IMAGE_SIDE};
 use crate::model::vqvae::{VqVae, VqVaeConfig, GRID};

@@ -1,13 +1,11 @@
-//! Loading shipped BERT-family models into the browser with progress reports (the registry,
-//! [`super::registry`], decides when, and keeps what was loaded).
+//! What every loader shares: the manifest, sha256-checked model files with one progress bar
+//! ([`Stage`]), the [`Bundle`] of a shipped model, and what a load cost ([`LoadStats`]). The
+//! family loaders ([`super::bert`], [`super::gpt`], [`super::qa`], [`super::autoencoder`]) build
+//! on it; the registry ([`super::registry`]) decides when they run and keeps what they load.
 
-use super::compute::Compute;
 use super::fetch::{fetch_text, fetch_verified_with, Source};
-use crate::assets::Manifest;
-use crate::assets::ModelEntry;
-use crate::task::fill_mask::LoadedPretraining;
-use crate::task::{read_f32, yield_now, Batch, LoadedBert};
-use crate::model::{Bundle, Keep};
+use crate::assets::{Manifest, ModelEntry};
+use crate::model::Bundle;
 
 /// What is happening while a model loads.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -25,8 +23,6 @@ pub enum Stage {
     /// First run: the GPU compiles its shaders.
     Shaders,
 }
-
-pub use crate::assets::{BERT_EN, BERT_ZH, MINILM};
 
 /// This release's model manifest.
 pub async fn manifest() -> Result<Manifest, String> {
@@ -91,28 +87,6 @@ pub async fn fetch_model_files(id: &str, weights: &str, progress: &dyn Fn(Stage)
     Ok(ModelFiles { bundle: Bundle { config, tokenizer, weights, base }, bytes, from_cache })
 }
 
-/// Loads one of Sesame's pretrained BERTs (`bert-zh`, `bert-en`) onto `compute`'s device,
-/// like [`load_minilm`]: manifest → verified files → model → a warm-up run.
-pub async fn load_pretraining(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(LoadedPretraining, LoadStats), String> {
-    let fetch_start = now_ms();
-    let files = fetch_model_files(id, "model.safetensors", progress).await?;
-    let fetch_ms = now_ms() - fetch_start;
-    progress(Stage::Build);
-    yield_now().await;
-    let build_start = now_ms();
-    let m = LoadedPretraining::from_bundle(&files.bundle, &compute.device)?;
-    let (bytes, from_cache) = (files.bytes, files.from_cache);
-    drop(files);
-    let build_ms = now_ms() - build_start;
-    progress(Stage::Shaders);
-    yield_now().await;
-    let start = now_ms();
-    let p = crate::task::fill_mask::prepare(&m, "[MASK] [MASK]", &[]).map_err(|e| format!("{e:?}"))?;
-    crate::task::fill_mask::run(&m, &p, 5).await?;
-    let warmup_ms = now_ms() - start;
-    Ok((m, LoadStats { bytes, from_cache, fetch_ms, build_ms, warmup_ms, device_bytes: 0 }))
-}
-
 /// Statistics of a finished load, shown on the page and read by the browser tests.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LoadStats {
@@ -128,29 +102,6 @@ pub struct LoadStats {
     pub warmup_ms: f64,
     /// Bytes the weights take on the device (set by the registry).
     pub device_bytes: u64,
-}
-
-/// Loads a plain BERT encoder (all-MiniLM-L6-v2) onto `compute`'s device: manifest → files
-/// (cache or network, sha256-checked) → model → one warm-up run that compiles the shaders.
-pub async fn load_minilm(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(LoadedBert, LoadStats), String> {
-    let fetch_start = now_ms();
-    let files = fetch_model_files(id, "model.f16.safetensors", progress).await?;
-    let (total, all_cached) = (files.bytes, files.from_cache);
-    let fetch_ms = now_ms() - fetch_start;
-    progress(Stage::Build);
-    yield_now().await;
-    let build_start = now_ms();
-    let bert = LoadedBert::from_bundle(&files.bundle, &compute.device)?;
-    drop(files);
-    let build_ms = now_ms() - build_start;
-    progress(Stage::Shaders);
-    yield_now().await;
-    let start = now_ms();
-    let enc = bert.tokenizer.encode("Sesame compiles its shaders.")?;
-    let (ids, types, mask) = Batch::single(&enc, bert.config.pad_token_id as u32).tensors(&bert.device);
-    read_f32(bert.model.forward(ids, types, mask, Keep { hidden_states: true, attentions: false }).last_hidden).await?;
-    let warmup_ms = now_ms() - start;
-    Ok((bert, LoadStats { bytes: total, from_cache: all_cached, fetch_ms, build_ms, warmup_ms, device_bytes: 0 }))
 }
 
 /// Milliseconds since navigation started (`performance.now()`).
