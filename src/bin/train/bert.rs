@@ -1,0 +1,437 @@
+//! BERT pretraining commands: `zh`, `en`, `resume`, `bench`, `eval`, `dump`, `probe`, `export`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Args, ValueEnum};
+use sesame::model::BertConfig;
+use sesame::rng::Rng;
+use sesame::train::bert::{self, BertRunConfig, Init};
+use sesame::train::bert_examples::{collate, Sampler};
+use sesame::train::bert_export;
+use sesame::train::run::{self, Backend};
+
+/// The CPU backend (`--backend`).
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum BackendArg {
+    /// burn's flex backend (the browser's CPU fallback too).
+    Flex,
+    /// burn's ndarray backend.
+    Ndarray,
+}
+
+impl From<BackendArg> for Backend {
+    fn from(b: BackendArg) -> Self {
+        match b {
+            BackendArg::Flex => Backend::Flex,
+            BackendArg::Ndarray => Backend::Ndarray,
+        }
+    }
+}
+
+/// The language of a BERT run.
+#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
+pub enum Lang {
+    /// Chinese: bert-zh, pretrained from scratch.
+    Zh,
+    /// English: all-MiniLM-L6-v2, pretraining continued.
+    En,
+}
+
+impl Lang {
+    fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// The settings of a BERT run (defaults: the shipped models'; see their cards for why).
+#[derive(Args, Clone, Debug)]
+pub struct Settings {
+    /// The shared data folder.
+    #[arg(long, default_value = "../shared")]
+    shared: PathBuf,
+    /// CPU backend.
+    #[arg(long, value_enum, default_value = "flex")]
+    backend: BackendArg,
+    /// Hidden size (zh).
+    #[arg(long, default_value_t = 256)]
+    hidden: usize,
+    /// Transformer blocks (zh).
+    #[arg(long, default_value_t = 4)]
+    layers: usize,
+    /// Attention heads (zh).
+    #[arg(long, default_value_t = 4)]
+    heads: usize,
+    /// Feed-forward width (zh).
+    #[arg(long, default_value_t = 1024)]
+    ffn: usize,
+    /// Position window in tokens (zh).
+    #[arg(long, default_value_t = 128)]
+    window: usize,
+    /// Dropout of hidden states and attention (zh).
+    #[arg(long, default_value_t = 0.1)]
+    dropout: f64,
+    /// Standard deviation of the initial weights (zh; default BERT's 0.02).
+    #[arg(long)]
+    init_std: Option<f64>,
+    /// Traditional → simplified table (zh).
+    #[arg(long, default_value = "data/zh-t2s.tsv")]
+    t2s: PathBuf,
+    /// Poems read from each poetry file (zh).
+    #[arg(long, default_value_t = 20000)]
+    poems: usize,
+    /// Tokenizer (en).
+    #[arg(long, default_value = ".cache/minilm-l6-v2/tokenizer.json")]
+    tokenizer: PathBuf,
+    /// The encoder continued from (en): config.json + f32 model.safetensors.
+    #[arg(long, default_value = ".cache/minilm-l6-v2")]
+    encoder: PathBuf,
+    /// Blocks frozen from the bottom, embeddings included (en; -1 trains all).
+    #[arg(long, default_value_t = 6, allow_negative_numbers = true)]
+    freeze: i64,
+    /// Optimiser steps (default zh 6000, en 3000).
+    #[arg(long)]
+    steps: Option<usize>,
+    /// Peak learning rate (default zh 1e-3, en 5e-4).
+    #[arg(long)]
+    lr: Option<f64>,
+    /// Warm-up steps (default zh 300, en 100).
+    #[arg(long)]
+    warmup: Option<usize>,
+    /// Examples per step.
+    #[arg(long, default_value_t = 32)]
+    batch: usize,
+    /// Longest example in tokens (default 128).
+    #[arg(long)]
+    seq: Option<usize>,
+    /// Sentence-pair task (default sop).
+    #[arg(long, value_parser = ["sop", "nsp"])]
+    pair: Option<String>,
+    /// Seed of the data stream and the initial weights.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Steps between validations.
+    #[arg(long, default_value_t = 200)]
+    eval_every: usize,
+    /// Held-out batches per validation.
+    #[arg(long, default_value_t = 8)]
+    eval_batches: usize,
+    /// Steps between checkpoints.
+    #[arg(long, default_value_t = 100)]
+    ckpt_every: usize,
+    /// Sinusoidal, frozen position embeddings (zh; 0 or 1).
+    #[arg(long, default_value = "0", value_parser = crate::switch, action = clap::ArgAction::Set)]
+    sinusoidal: bool,
+    /// Mimetic initialisation of attention (zh; 0 or 1).
+    #[arg(long, default_value = "0", value_parser = crate::switch, action = clap::ArgAction::Set)]
+    mimetic: bool,
+    /// Start the MLM head's bias at the corpus's log unigram prior (0 or 1).
+    #[arg(long, default_value = "0", value_parser = crate::switch, action = clap::ArgAction::Set)]
+    prior_head: bool,
+    /// Local attention windows in the lower blocks (zh, with --sinusoidal 1; 0 or 1).
+    #[arg(long, default_value = "0", value_parser = crate::switch, action = clap::ArgAction::Set)]
+    local_attention: bool,
+    /// Share of the masked tokens given to names, whole words (en; 0 = BERT's rule).
+    #[arg(long, default_value = "0", value_parser = crate::share)]
+    name_masking: f64,
+    /// Share of examples that are a 2-16 token fragment cut anywhere.
+    #[arg(long, default_value = "0", value_parser = crate::share)]
+    fragments: f64,
+}
+
+impl Settings {
+    /// The run's settings for `lang`.
+    fn run_config(&self, lang: Lang) -> BertRunConfig {
+        let shared = &self.shared;
+        let (corpus, tokenizer, t2s, poems, init, freeze_layers, (steps, lr, warmup)) = match lang {
+            Lang::Zh => {
+                let mut c = BertConfig::new(21128, self.hidden, self.layers, self.heads, self.ffn);
+                c.max_position_embeddings = self.window;
+                c.hidden_dropout_prob = self.dropout;
+                c.attention_probs_dropout_prob = self.dropout;
+                c.initializer_range = self.init_std.unwrap_or(c.initializer_range);
+                (shared.join("data/corpus/zh"), shared.join("tokenizers/bert-base-chinese/tokenizer.json"), Some(self.t2s.clone()), self.poems, Init::Scratch(c), None, (6000, 1e-3, 300))
+            }
+            Lang::En => (shared.join("data/corpus/en"), self.tokenizer.clone(), None, 0, Init::Encoder(self.encoder.clone()), usize::try_from(self.freeze).ok(), (3000, 5e-4, 100)),
+        };
+        let zh = lang == Lang::Zh;
+        BertRunConfig {
+            language: lang.code().into(),
+            corpus,
+            tokenizer,
+            t2s,
+            poems,
+            init,
+            steps: self.steps.unwrap_or(steps),
+            batch: self.batch,
+            seq: self.seq.unwrap_or(128),
+            lr: self.lr.unwrap_or(lr),
+            warmup: self.warmup.unwrap_or(warmup),
+            pair: self.pair.clone().unwrap_or_else(|| "sop".into()),
+            freeze_layers,
+            seed: self.seed,
+            eval_every: self.eval_every,
+            eval_batches: self.eval_batches,
+            ckpt_every: self.ckpt_every,
+            backend: self.backend.into(),
+            sinusoidal_positions: zh && self.sinusoidal,
+            mimetic_attention: zh && self.mimetic,
+            prior_head: self.prior_head,
+            local_attention: zh && self.local_attention,
+            name_masking: if zh { 0.0 } else { self.name_masking },
+            fragments: self.fragments,
+            extensions: Vec::new(),
+        }
+    }
+}
+
+/// `zh` / `en`: a new run (or the resumption of one).
+#[derive(Args)]
+pub struct Train {
+    /// The run directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// Wall-clock budget of this session.
+    #[arg(long, default_value_t = 60.0)]
+    minutes: f64,
+    #[command(flatten)]
+    settings: Settings,
+}
+
+pub fn train(lang: &str, a: &Train) -> Result<(), String> {
+    let lang = if lang == "zh" { Lang::Zh } else { Lang::En };
+    bert::train(&a.out, Some(a.settings.run_config(lang)), a.minutes)?;
+    Ok(())
+}
+
+/// `resume`: settings from DIR/run.json; `--steps` extends a finished run by a new stretch.
+#[derive(Args)]
+pub struct Resume {
+    /// The run directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// Wall-clock budget of this session.
+    #[arg(long, default_value_t = 60.0)]
+    minutes: f64,
+    /// Extend a finished run to this many steps in all.
+    #[arg(long)]
+    steps: Option<usize>,
+    /// Peak learning rate of the new stretch (default: the run's).
+    #[arg(long, requires = "steps")]
+    lr: Option<f64>,
+    /// Warm-up steps of the new stretch.
+    #[arg(long, default_value_t = 50)]
+    warmup: usize,
+    /// Blocks frozen in the new stretch (-1: all train).
+    #[arg(long, requires = "steps", allow_negative_numbers = true)]
+    freeze: Option<i64>,
+    /// Share of the masked tokens given to names in the new stretch.
+    #[arg(long, requires = "steps", value_parser = crate::share)]
+    name_masking: Option<f64>,
+    /// Share of fragment examples in the new stretch.
+    #[arg(long, requires = "steps", value_parser = crate::share)]
+    fragments: Option<f64>,
+}
+
+pub fn resume(a: &Resume) -> Result<(), String> {
+    if let Some(steps) = a.steps {
+        bert::extend(&a.out, steps, a.lr, a.warmup, a.freeze, (a.name_masking, a.fragments))?;
+    }
+    bert::train(&a.out, None, a.minutes)?;
+    Ok(())
+}
+
+/// `bench`: training tokens/s of each CPU backend (`--steps` timed steps, default 5).
+#[derive(Args)]
+pub struct Bench {
+    /// Which model's default config.
+    #[arg(value_enum)]
+    lang: Lang,
+    #[command(flatten)]
+    settings: Settings,
+}
+
+pub fn bench(a: &Bench) -> Result<(), String> {
+    let steps = a.settings.steps.unwrap_or(5);
+    let mut rows = Vec::new();
+    for backend in [Backend::Flex, Backend::Ndarray] {
+        let mut cfg = a.settings.run_config(a.lang);
+        cfg.backend = backend;
+        let data = bert::load_data(&cfg)?;
+        let device = backend.device();
+        let (_, model) = bert::build_model(&cfg, None, &device)?;
+        let mut model = bert::freeze(model, cfg.freeze_layers);
+        let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, cfg.pair_task()?, false);
+        let mut rng = Rng::new(1);
+        let batches: Vec<_> = (0..=steps).map(|_| collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad())).collect();
+        let (mut tokens, mut secs) = (0usize, 0.0);
+        let mut optim = run::optimizer();
+        for (i, b) in batches.iter().enumerate() {
+            let t0 = Instant::now();
+            model = bert::train_step(model, b, &device, cfg.lr, &mut optim).0;
+            // The first step (allocations, thread pools) is not timed.
+            if i > 0 {
+                tokens += b.tokens;
+                secs += t0.elapsed().as_secs_f64();
+            }
+        }
+        let tps = tokens as f64 / secs;
+        println!("{} {:?}: {steps} steps of {} x {} tokens: {:.0} tokens/s ({:.2} s/step)", a.lang.code(), backend, cfg.batch, cfg.seq, tps, secs / steps as f64);
+        rows.push(tps);
+    }
+    println!("ratio flex / ndarray: {:.2}", rows[0] / rows[1]);
+    Ok(())
+}
+
+/// `eval`: language, window and pair task default to the model card's, so the card's own eval
+/// command reproduces its figures.
+#[derive(Args)]
+pub struct Eval {
+    /// A shipped model directory (config.json, model.safetensors, tokenizer.json, card.json).
+    #[arg(long)]
+    model: PathBuf,
+    /// The corpus language (default: the card's).
+    #[arg(long, value_enum)]
+    lang: Option<Lang>,
+    /// Held-out batches.
+    #[arg(long, default_value_t = 40)]
+    batches: usize,
+    #[command(flatten)]
+    settings: Settings,
+}
+
+pub fn eval(a: &Eval) -> Result<(), String> {
+    let dir = &a.model;
+    let mut settings = a.settings.clone();
+    let mut lang = a.lang;
+    if let Ok(bytes) = std::fs::read(dir.join("card.json")) {
+        let card: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", dir.join("card.json").display()))?;
+        lang = lang.or(match card["language"].as_str() {
+            Some("en") => Some(Lang::En),
+            Some("zh") => Some(Lang::Zh),
+            _ => None,
+        });
+        settings.seq = settings.seq.or(card["training"]["seq"].as_u64().map(|n| n as usize));
+        settings.pair = settings.pair.or(card["training"]["pair_task"].as_str().map(str::to_string));
+    }
+    let mut cfg = settings.run_config(lang.unwrap_or(Lang::Zh));
+    cfg.tokenizer = dir.join("tokenizer.json");
+    let (_, model) = bert_export::load_exported(dir)?;
+    let t0 = Instant::now();
+    let data = bert::load_data(&cfg)?;
+    let batches = a.batches;
+    let e = bert_export::evaluate_model(&model, &data, &cfg, batches)?;
+    println!("{} on the held-out split of {} ({} examples, {} masked tokens, {:.0} s):", dir.display(), cfg.corpus.display(), batches * cfg.batch, e.targets, t0.elapsed().as_secs_f64());
+    println!("  masked-LM loss {:.3}   top-1 {:.1}%   top-5 {:.1}%", e.mlm_loss, 100.0 * e.top1, 100.0 * e.top5);
+    println!("  {} accuracy {:.1}% (loss {:.3})", cfg.pair.to_uppercase(), 100.0 * e.pair_acc, e.pair_loss);
+    println!("each validation split ({} batches of {} each):", batches.div_ceil(2), cfg.batch);
+    println!("  {:<22} {:>8} {:>9} {:>7} {:>7} {:>7}", "split", "targets", "MLM loss", "top-1", "top-5", cfg.pair.to_uppercase());
+    for (name, e) in bert_export::evaluate_by_source(&model, &data, &cfg, batches.div_ceil(2))? {
+        println!("  {:<22} {:>8} {:>9.3} {:>6.1}% {:>6.1}% {:>6.1}%", name, e.targets, e.mlm_loss, 100.0 * e.top1, 100.0 * e.top5, 100.0 * e.pair_acc);
+    }
+    Ok(())
+}
+
+/// `dump`: the training batches of steps `--from`..`--to-step` of a run (exactly those `train`
+/// feeds it, with their learning rates) as JSON lines, so another implementation can train on the
+/// same data (`scripts/pytorch_reference_run.py` compares the loss curves).
+#[derive(Args)]
+pub struct Dump {
+    /// The run directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// The JSON-lines file to write.
+    #[arg(long)]
+    to: PathBuf,
+    /// First step.
+    #[arg(long, default_value_t = 0)]
+    from: usize,
+    /// Step after the last.
+    #[arg(long, default_value_t = 500)]
+    to_step: usize,
+}
+
+pub fn dump(a: &Dump) -> Result<(), String> {
+    use std::io::Write;
+    let cfg: BertRunConfig = run::read_json(&a.out.join("run.json"))?;
+    let data = bert::load_data(&cfg)?;
+    let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, cfg.pair_task()?, false);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&a.to).map_err(|e| format!("{}: {e}", a.to.display()))?);
+    for step in a.from..a.to_step {
+        let mut rng = Rng::new(cfg.seed.wrapping_mul(1_000_003).wrapping_add(step as u64));
+        let mix = cfg.mix_at(step);
+        let b = collate(&(0..cfg.batch).map(|_| sampler.example_with(&mut rng, mix)).collect::<Vec<_>>(), sampler.pad());
+        let line = serde_json::json!({"step": step, "lr": cfg.lr_at(step), "rows": b.rows, "cols": b.cols, "ids": b.ids, "types": b.types, "mask": b.mask, "positions": b.positions, "targets": b.targets, "pair_labels": b.pair_labels});
+        writeln!(out, "{line}").map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// `probe`: the top-5 fill-ins of a run's latest checkpoint, so a run can be watched as it trains.
+#[derive(Args)]
+pub struct Probe {
+    /// The run directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// Sentences with [MASK], separated by `|` (default: the lecture's).
+    #[arg(long)]
+    text: Option<String>,
+}
+
+pub fn probe(a: &Probe) -> Result<(), String> {
+    use sesame::task::bert::LoadedPretraining;
+    use sesame::task::fill_mask;
+    let cfg: BertRunConfig = run::read_json(&a.out.join("run.json"))?;
+    // The inference device (no autodiff): dropout is off, as on the page.
+    let device = burn::tensor::Device::flex();
+    let (config, model) = bert::build_model(&cfg, Some(&a.out.join("ckpt/model.safetensors")), &device)?;
+    let tokenizer = sesame::text::TextEncoder::from_json(&std::fs::read(&cfg.tokenizer).map_err(|e| e.to_string())?)?;
+    let m = LoadedPretraining::new(config, model, tokenizer, &device)?;
+    let defaults = if cfg.language == "zh" { "台湾大[MASK]|台湾大[MASK]。|我在台湾大[MASK]读书。|今天天[MASK]很好。|床前明月[MASK]" } else { "The capital of France is [MASK].|Paris is the capital of [MASK].|I went to the [MASK] to buy some bread." };
+    for text in a.text.as_deref().unwrap_or(defaults).split('|') {
+        let p = fill_mask::prepare(&m, text, &[]).map_err(|e| format!("{e:?}"))?;
+        for pred in sesame::block_on(fill_mask::run(&m, &p, 5))? {
+            let top: Vec<String> = pred.top.iter().map(|(t, p)| format!("{t} {:.1}%", 100.0 * p)).collect();
+            println!("{text}  →  {}", top.join(" · "));
+        }
+    }
+    Ok(())
+}
+
+/// `export`: f16 weights, config, tokenizer, card; with `--base`, only the trained tensors, laid
+/// over the base at load.
+#[derive(Args)]
+pub struct Export {
+    /// The run directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// The shipped model directory, `assets/models/ID/VERSION`.
+    #[arg(long)]
+    to: PathBuf,
+    /// Manifest id (default: the ID of --to).
+    #[arg(long)]
+    id: Option<String>,
+    /// Display name (default: the id).
+    #[arg(long)]
+    name: Option<String>,
+    /// The manifest to update.
+    #[arg(long, default_value = "assets/models/manifest.json")]
+    manifest: PathBuf,
+    /// Held-out batches for the card's figures.
+    #[arg(long, default_value_t = 40)]
+    batches: usize,
+    /// Ship a delta over this base file (e.g. minilm-l6-v2/v1/model.f16.safetensors).
+    #[arg(long)]
+    base: Option<String>,
+}
+
+pub fn export(a: &Export) -> Result<(), String> {
+    let id = a.id.clone().unwrap_or_else(|| a.to.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
+    let name = a.name.clone().unwrap_or_else(|| id.clone());
+    let card = bert_export::export(&a.out, &a.to, &id, &name, &a.manifest, a.batches, a.base.as_deref())?;
+    println!("exported {} → {}: {}", a.out.display(), a.to.display(), serde_json::to_string_pretty(&card["eval"]).unwrap_or_default());
+    Ok(())
+}

@@ -1,0 +1,286 @@
+//! GPT commands: the character GPT (`gpt`, `gpt-export`, `gpt-eval`) and SmolLM2's figures
+//! (`icl-eval`, `gpt-bench`).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use sesame::assets::GPT_ZH;
+use sesame::model::{KvCache, LlamaConfig};
+use sesame::task::gpt::LoadedGpt;
+use sesame::train::gpt::GptRunConfig;
+use sesame::train::run::Backend;
+
+/// `gpt`: pretrains (or resumes, when `--out` has a `run.json`) the character GPT.
+#[derive(Args)]
+pub struct Train {
+    /// The run directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// Wall-clock budget of this session.
+    #[arg(long, default_value_t = 600.0)]
+    minutes: f64,
+    /// The shared data folder.
+    #[arg(long, default_value = "../shared")]
+    shared: PathBuf,
+    /// Hidden size.
+    #[arg(long, default_value_t = 256)]
+    hidden: usize,
+    /// MLP width.
+    #[arg(long, default_value_t = 704)]
+    ffn: usize,
+    /// Blocks.
+    #[arg(long, default_value_t = 4)]
+    layers: usize,
+    /// Query heads.
+    #[arg(long, default_value_t = 4)]
+    heads: usize,
+    /// Key/value heads (grouped-query attention).
+    #[arg(long, default_value_t = 2)]
+    kv_heads: usize,
+    /// Position window in characters.
+    #[arg(long, default_value_t = 128)]
+    window: usize,
+    /// Rotary embedding base.
+    #[arg(long, default_value_t = 10000.0)]
+    rope_theta: f64,
+    /// Standard deviation of the initial weights.
+    #[arg(long, default_value_t = 0.02)]
+    init_std: f64,
+    /// Traditional → simplified table.
+    #[arg(long, default_value = "data/zh-t2s.tsv")]
+    t2s: PathBuf,
+    /// Poems read from each poetry file.
+    #[arg(long, default_value_t = 20000)]
+    poems: usize,
+    /// Share of training windows cut from poetry.
+    #[arg(long, default_value_t = 0.4)]
+    poetry_share: f64,
+    /// Least count of a character in the vocabulary.
+    #[arg(long, default_value_t = 3)]
+    min_count: usize,
+    /// Optimiser steps.
+    #[arg(long, default_value_t = 3000)]
+    steps: usize,
+    /// Windows per step.
+    #[arg(long, default_value_t = 16)]
+    batch: usize,
+    /// Characters read per window.
+    #[arg(long, default_value_t = 128)]
+    seq: usize,
+    /// Peak learning rate.
+    #[arg(long, default_value_t = 2e-3)]
+    lr: f64,
+    /// Warm-up steps.
+    #[arg(long, default_value_t = 100)]
+    warmup: usize,
+    /// Seed.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Steps between validations.
+    #[arg(long, default_value_t = 250)]
+    eval_every: usize,
+    /// Held-out windows per source per validation.
+    #[arg(long, default_value_t = 32)]
+    eval_windows: usize,
+    /// Steps between checkpoints.
+    #[arg(long, default_value_t = 100)]
+    ckpt_every: usize,
+}
+
+pub fn train(a: &Train) -> Result<(), String> {
+    use sesame::train::gpt::train;
+    if a.out.join("run.json").exists() {
+        train(&a.out, None, a.minutes)?;
+        return Ok(());
+    }
+    let mut model = LlamaConfig::new(0, a.hidden, a.ffn, a.layers, a.heads, a.kv_heads);
+    model.max_position_embeddings = a.window;
+    model.rope_theta = a.rope_theta;
+    model.initializer_range = a.init_std;
+    if a.seq > a.window {
+        return Err(format!("--seq {} is longer than the model's window {}", a.seq, a.window));
+    }
+    let cfg = GptRunConfig {
+        corpus: a.shared.join("data/corpus/zh"),
+        t2s: Some(a.t2s.clone()),
+        poems: a.poems,
+        poetry_share: a.poetry_share,
+        min_count: a.min_count,
+        model,
+        steps: a.steps,
+        batch: a.batch,
+        seq: a.seq,
+        lr: a.lr,
+        warmup: a.warmup,
+        seed: a.seed,
+        eval_every: a.eval_every,
+        eval_windows: a.eval_windows,
+        ckpt_every: a.ckpt_every,
+        backend: Backend::Flex,
+    };
+    train(&a.out, Some(cfg), a.minutes)?;
+    Ok(())
+}
+
+/// `gpt-export`: f16 weights, config, tokenizer, card, manifest entry.
+#[derive(Args)]
+pub struct Export {
+    /// The run directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// The shipped model directory.
+    #[arg(long, default_value = "assets/models/gpt-zh/v1")]
+    to: PathBuf,
+    /// The manifest to update.
+    #[arg(long, default_value = "assets/models/manifest.json")]
+    manifest: PathBuf,
+}
+
+pub fn export(a: &Export) -> Result<(), String> {
+    let name = "Sesame GPT (Chinese characters): pretrained from scratch";
+    sesame::train::gpt_export::export(&a.out, &a.to, GPT_ZH, name, &a.manifest)?;
+    println!("wrote {} (card.json has the figures)", a.to.display());
+    Ok(())
+}
+
+/// `gpt-eval`: a shipped character GPT's held-out figures and greedy continuations.
+#[derive(Args)]
+pub struct Eval {
+    /// The shipped model directory.
+    #[arg(long, default_value = "assets/models/gpt-zh/v1")]
+    model: PathBuf,
+}
+
+pub fn eval(a: &Eval) -> Result<(), String> {
+    let (all, per, examples) = sesame::train::gpt_export::evaluate_shipped(&a.model)?;
+    println!("{:<20}{:>12}{:>10}{:>12}{:>8}", "source", "characters", "loss", "perplexity", "top-1");
+    for (name, e) in per.iter().chain(std::iter::once(&("all".to_string(), all.clone()))) {
+        println!("{name:<20}{:>12}{:>10.3}{:>12.1}{:>7.1}%", e.tokens, e.loss, e.loss.exp(), 100.0 * e.top1);
+    }
+    for (p, c) in examples {
+        println!("{p} → {c}");
+    }
+    Ok(())
+}
+
+/// The GGUF file of SmolLM2 (`--gguf`).
+#[derive(Args)]
+pub struct Gguf {
+    /// The GGUF file (scripts/prepare-assets.sh fetches the pinned one).
+    #[arg(long, default_value = "assets/models/smollm2-135m-instruct/v1/model.Q4_1.gguf")]
+    gguf: PathBuf,
+}
+
+impl Gguf {
+    /// The GPT on the CPU backend, with the file's size in bytes.
+    fn load(&self) -> Result<(LoadedGpt, usize), String> {
+        let path = &self.gguf;
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e} (scripts/prepare-assets.sh fetches it)", path.display()))?;
+        let started = std::time::Instant::now();
+        let gpt = LoadedGpt::from_gguf(&bytes, &burn::tensor::Device::flex())?;
+        eprintln!("loaded {} ({} bytes; {}) in {:.1} s", path.display(), bytes.len(), gpt.storage, started.elapsed().as_secs_f64());
+        Ok((gpt, bytes.len()))
+    }
+}
+
+/// `icl-eval`: the in-context-learning accuracy table (task × examples in the prompt).
+#[derive(Args)]
+pub struct IclEval {
+    #[command(flatten)]
+    gguf: Gguf,
+    /// Task ids, comma-separated (default all).
+    #[arg(long, value_delimiter = ',')]
+    tasks: Vec<String>,
+    /// Numbers of examples, comma-separated (default 0,1,2,4,8).
+    #[arg(long, value_delimiter = ',')]
+    shots: Vec<usize>,
+    /// Held-out queries per cell (at most 12).
+    #[arg(long, default_value_t = 12)]
+    limit: usize,
+    /// Print every answer.
+    #[arg(long, num_args = 0..=1, default_missing_value = "1", value_parser = crate::switch)]
+    verbose: Option<bool>,
+}
+
+pub fn icl_eval(a: &IclEval) -> Result<(), String> {
+    use sesame::task::icl::{accuracy, evaluate, task, SHOTS, TASKS};
+    let (gpt, _) = a.gguf.load()?;
+    let shots: Vec<usize> = if a.shots.is_empty() { SHOTS.to_vec() } else { a.shots.clone() };
+    let tasks: Vec<_> = if a.tasks.is_empty() { TASKS.iter().collect() } else { a.tasks.iter().map(|id| task(id.trim()).ok_or(format!("--tasks: no task {id:?}"))).collect::<Result<_, _>>()? };
+    let started = std::time::Instant::now();
+    print!("{:<16}", "task \\ shots");
+    for k in &shots {
+        print!("{k:>8}");
+    }
+    println!();
+    let mut sums = vec![0.0; shots.len()];
+    for t in &tasks {
+        print!("{:<16}", t.id);
+        for (i, &k) in shots.iter().enumerate() {
+            let results = sesame::block_on(evaluate(&gpt, t, k, a.limit))?;
+            let acc = accuracy(&results);
+            sums[i] += acc;
+            print!("{acc:>7.1}%");
+            std::io::stdout().flush().ok();
+            if a.verbose == Some(true) {
+                eprintln!("\n  {k}-shot: {}", results.iter().map(|r| format!("{}→{:?}{}", r.query, r.answer, if r.correct { "✓" } else { "✗" })).collect::<Vec<_>>().join("  "));
+            }
+        }
+        println!();
+    }
+    print!("{:<16}", "mean");
+    for s in &sums {
+        print!("{:>7.1}%", s / tasks.len() as f64);
+    }
+    println!();
+    println!("({} held-out queries per cell, greedy decoding, {:.0} s)", a.limit.min(12), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `gpt-bench`: prompt and decode speed of SmolLM2 on the native CPU backend.
+#[derive(Args)]
+pub struct Bench {
+    #[command(flatten)]
+    gguf: Gguf,
+    /// Prompt length in tokens.
+    #[arg(long, default_value_t = 128)]
+    prompt_tokens: usize,
+    /// Tokens decoded after the prompt.
+    #[arg(long, default_value_t = 32)]
+    decode_tokens: usize,
+}
+
+pub fn bench(a: &Bench) -> Result<(), String> {
+    let (gpt, file) = a.gguf.load()?;
+    let params = burn::module::Module::num_params(&gpt.model);
+    println!("{params} parameters: {:.1} MB as f32 on the device, from a {:.1} MB file ({:.1}×)", params as f64 * 4.0 / 1e6, file as f64 / 1e6, params as f64 * 4.0 / file.max(1) as f64);
+    let text = "The quick brown fox jumps over the lazy dog. ".repeat(a.prompt_tokens);
+    let ids: Vec<u32> = gpt.encode(&text)?.into_iter().take(a.prompt_tokens).collect();
+    for round in 0..2 {
+        let mut cache = KvCache::new();
+        let t = std::time::Instant::now();
+        let mut logits = sesame::block_on(gpt.next_logits(&ids, &mut cache))?;
+        let prefill = t.elapsed().as_secs_f64();
+        let t = std::time::Instant::now();
+        for _ in 0..a.decode_tokens {
+            let next = (0..logits.len()).max_by(|&x, &y| logits[x].total_cmp(&logits[y])).unwrap_or(0) as u32;
+            logits = sesame::block_on(gpt.next_logits(&[next], &mut cache))?;
+        }
+        let decode = t.elapsed().as_secs_f64();
+        // The first round warms the caches and thread pools; the second is reported.
+        if round == 1 {
+            println!(
+                "native flex CPU ({} threads): prompt {} tokens in {:.2} s = {:.1} tokens/s; decode {} tokens in {:.2} s = {:.1} tokens/s",
+                std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+                ids.len(),
+                prefill,
+                ids.len() as f64 / prefill,
+                a.decode_tokens,
+                decode,
+                a.decode_tokens as f64 / decode
+            );
+        }
+    }
+    Ok(())
+}

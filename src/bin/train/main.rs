@@ -1,0 +1,156 @@
+//! `sesame-train`: Sesame's self-supervised pretraining, fine-tuning, evaluation and export, on
+//! the CPU. One subcommand per job, grouped by model family (one module each); every subcommand
+//! has `--help`, typed flags, and errors that name the flag.
+//!
+//! ```text
+//! sesame-train zh | en | resume | bench | eval | dump | probe | export    BERT pretraining   (bert.rs)
+//! sesame-train qa | qa-export | qa-eval                                  QA fine-tuning     (qa.rs)
+//! sesame-train gpt | gpt-export | gpt-eval | icl-eval | gpt-bench        GPTs              (gpt.rs)
+//! sesame-train ae | ae-export | ae-eval                                  auto-encoders      (autoencoder.rs)
+//! ```
+//!
+//! Every training command resumes when its `--out` directory already has a `run.json`.
+
+mod autoencoder;
+mod bert;
+mod gpt;
+mod qa;
+
+use clap::{Parser, Subcommand};
+
+/// Sesame's trainers, evaluations and exporters (native CPU).
+#[derive(Parser)]
+#[command(name = "sesame-train", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Pretrain the Chinese BERT from scratch (masked LM + sentence pairs).
+    Zh(bert::Train),
+    /// Continue pretraining all-MiniLM-L6-v2 on English (new MLM and sentence-pair heads).
+    En(bert::Train),
+    /// Resume a BERT run (settings from DIR/run.json); with --steps, extend a finished run.
+    Resume(bert::Resume),
+    /// Training tokens/s of each CPU backend on the same BERT config and data.
+    Bench(bert::Bench),
+    /// Masked-LM top-1/top-5 and pair accuracy of a shipped BERT on the held-out split.
+    Eval(bert::Eval),
+    /// Write a run's exact training batches as JSON lines (for a reference run).
+    Dump(bert::Dump),
+    /// Top-5 fill-ins of a run's latest checkpoint for the lecture's sentences.
+    Probe(bert::Probe),
+    /// Ship a BERT run: f16 weights, config, tokenizer, card, manifest entry.
+    Export(bert::Export),
+    /// Fine-tune a BERT for extractive QA (DRCD + CMRC / SQuAD).
+    Qa(qa::Train),
+    /// Ship a QA model from its pretrained and random-init runs.
+    QaExport(qa::Export),
+    /// EM/F1 of a shipped QA model on its validation questions.
+    QaEval(qa::Eval),
+    /// Pretrain the character GPT on the Chinese corpora.
+    Gpt(gpt::Train),
+    /// Ship a character-GPT run.
+    GptExport(gpt::Export),
+    /// Held-out loss/accuracy and greedy continuations of a shipped character GPT.
+    GptEval(gpt::Eval),
+    /// SmolLM2's in-context-learning table (task × examples in the prompt).
+    IclEval(gpt::IclEval),
+    /// SmolLM2: parameters, memory, prompt and decode tokens/s.
+    GptBench(gpt::Bench),
+    /// Train an image auto-encoder or VQ-VAE.
+    Ae(autoencoder::Train),
+    /// Export every auto-encoder run (f16 weights, cards, manifest, demo images).
+    AeExport(autoencoder::Export),
+    /// Every auto-encoder figure, re-measured on the shipped weights.
+    AeEval(autoencoder::Eval),
+}
+
+fn main() {
+    let result = match Cli::parse().command {
+        Command::Zh(a) => bert::train("zh", &a),
+        Command::En(a) => bert::train("en", &a),
+        Command::Resume(a) => bert::resume(&a),
+        Command::Bench(a) => bert::bench(&a),
+        Command::Eval(a) => bert::eval(&a),
+        Command::Dump(a) => bert::dump(&a),
+        Command::Probe(a) => bert::probe(&a),
+        Command::Export(a) => bert::export(&a),
+        Command::Qa(a) => qa::train(&a),
+        Command::QaExport(a) => qa::export(&a),
+        Command::QaEval(a) => qa::eval(&a),
+        Command::Gpt(a) => gpt::train(&a),
+        Command::GptExport(a) => gpt::export(&a),
+        Command::GptEval(a) => gpt::eval(&a),
+        Command::IclEval(a) => gpt::icl_eval(&a),
+        Command::GptBench(a) => gpt::bench(&a),
+        Command::Ae(a) => autoencoder::train(&a),
+        Command::AeExport(a) => autoencoder::export(&a),
+        Command::AeEval(a) => autoencoder::eval(&a),
+    };
+    if let Err(e) = result {
+        eprintln!("sesame-train: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// A share between 0 and 1 (`--name-masking`, `--fragments`).
+fn share(v: &str) -> Result<f64, String> {
+    let x: f64 = v.parse().map_err(|_| format!("not a number: {v}"))?;
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!("{x} is not a share between 0 and 1"))
+    }
+}
+
+/// A 0/1 switch given as a number (`--sinusoidal 1`), as the model cards' commands write them.
+fn switch(v: &str) -> Result<bool, String> {
+    match v {
+        "0" => Ok(false),
+        "1" => Ok(true),
+        other => Err(format!("{other}: 0 or 1")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn documented_commands_parse_and_bad_flags_are_named() {
+        // Commands as the README and the model cards write them.
+        for line in [
+            "zh --out runs/NAME --steps 7000 --batch 32 --seq 64 --lr 0.001 --warmup 100 --pair sop --seed 42 --eval-every 250 --eval-batches 4 --ckpt-every 100 --backend flex --prior-head 1 --hidden 256 --layers 2 --heads 4 --ffn 1024 --window 128 --dropout 0.1 --poems 20000 --sinusoidal 1 --init-std 0.02 --mimetic 1 --local-attention 0",
+            "en --out runs/NAME --steps 400 --batch 32 --seq 64 --lr 0.001 --warmup 100 --pair sop --seed 42 --eval-every 100 --eval-batches 8 --ckpt-every 100 --backend flex --prior-head 0 --freeze 6",
+            "resume --out runs/NAME --steps 3200 --lr 0.00005 --warmup 20 --freeze 0 --fragments 0.25",
+            "bench zh --layers 2 --seq 64 --batch 32 --sinusoidal 1 --dropout 0 --steps 6",
+            "eval --model assets/models/bert-zh/v1 --lang zh --pair sop",
+            "dump --out runs/NAME --to .cache/batches.jsonl --to-step 600",
+            "export --out runs/bert-zh --to assets/models/bert-zh/v1 --base minilm-l6-v2/v1/model.f16.safetensors",
+            "qa --lang zh --init random --out runs/NAME --epochs 2 --batch 32 --lr 0.0002 --warmup 0.1 --negatives 1 --max-len 128 --stride 32 --seed 42 --freeze-word-embeddings 0",
+            "qa-eval --model assets/models/qa-en/v1 --run runs/qa/en-pretrained",
+            "gpt --out runs/NAME --steps 2000 --batch 16 --seq 128 --lr 0.002 --warmup 100 --seed 42 --hidden 192 --layers 4 --heads 6 --kv-heads 2 --ffn 512 --window 128 --min-count 5 --poems 20000 --poetry-share 0.4 --eval-every 250",
+            "icl-eval --tasks antonym,capital --shots 0,1 --limit 4 --verbose",
+            "ae --out runs/ae/vq --vq 32 --code-dim 16 --epochs 10",
+            "ae-eval",
+        ] {
+            let args = std::iter::once("sesame-train").chain(line.split(' '));
+            if let Err(e) = Cli::try_parse_from(args) {
+                panic!("{line}: {e}");
+            }
+        }
+        for (line, flag) in [("zh --out r --sinusoidal 2", "--sinusoidal"), ("resume --out r --fragments 1.5", "--fragments"), ("ae --out r --epochs many", "--epochs"), ("zh --steps 5", "--out")] {
+            let e = Cli::try_parse_from(std::iter::once("sesame-train").chain(line.split(' '))).err().unwrap_or_else(|| panic!("{line} parsed"));
+            assert!(e.to_string().contains(flag), "{line}: {e}");
+        }
+    }
+}
