@@ -4,9 +4,9 @@ use leptos::prelude::*;
 
 use super::embed::{EmbedButton, HideStyle, OpenFull};
 use super::i18n::{Lang, T};
-use super::pages::{autoencoder::{anomaly::Anomaly, codes::DiscreteCodes, denoising::Denoising, latent::LatentSpace, reconstruction::Reconstruction, training::TrainLive}, contextual::Contextual, diagnostics::Diagnostics, home::Home, masking::Masking, offline::Offline, pair::Pair, qa::Qa, gpt::Gpt, icl::Icl};
 use super::pwa::{build_id, UpdateBanner};
-use super::state::{backend_preference, describe_backend, url_param, AppState, Route};
+use super::routes::Route;
+use super::state::{backend_preference, describe_backend, url_param, AppState};
 use super::url::Rejected;
 use crate::runtime::compute::{self, Backend};
 
@@ -71,24 +71,8 @@ fn App() -> impl IntoView {
         <main>
             {move || {
                 let route = app.route.get();
-                let page = match route {
-                    Route::Home => view! { <Home /> }.into_any(),
-                    Route::Contextual => view! { <Contextual /> }.into_any(),
-                    Route::Masking => view! { <Masking /> }.into_any(),
-                    Route::Pair => view! { <Pair /> }.into_any(),
-                    Route::Qa => view! { <Qa /> }.into_any(),
-                    Route::Gpt => view! { <Gpt /> }.into_any(),
-                    Route::Icl => view! { <Icl /> }.into_any(),
-                    Route::Diagnostics => view! { <Diagnostics /> }.into_any(),
-                    Route::Offline => view! { <Offline /> }.into_any(),
-                    Route::AeRecon => view! { <Reconstruction /> }.into_any(),
-                    Route::AeDenoise => view! { <Denoising /> }.into_any(),
-                    Route::AeLatent => view! { <LatentSpace /> }.into_any(),
-                    Route::AeCodes => view! { <DiscreteCodes /> }.into_any(),
-                    Route::AeAnomaly => view! { <Anomaly /> }.into_any(),
-                    Route::AeTrain => view! { <TrainLive /> }.into_any(),
-                };
-                let embeddable = !app.embed && !matches!(route, Route::Home | Route::Offline);
+                let page = (route.page().view)();
+                let embeddable = !app.embed && route.page().embeddable;
                 view! { {embeddable.then(|| view! { <EmbedButton route=route /> })} {page} }
             }}
         </main>
@@ -115,7 +99,7 @@ fn Header() -> impl IntoView {
                 <span class="name">"Sesame"</span>
             </a>
             <nav>
-                {Route::ALL.into_iter().filter(|r| r.in_header()).map(|r| view! {
+                {Route::header().map(|r| view! {
                     <a href=format!("?p={}", r.slug()) class:active=move || { let now = app.route.get(); now == r || (r == Route::AeRecon && now.is_autoencoder()) } data-testid=format!("nav-{}", r.slug())
                        on:click=move |ev| { ev.prevent_default(); app.navigate(r); }>{move || app.t(r.title())}</a>
                 }).collect_view()}

@@ -7,7 +7,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::i18n::T;
-use super::state::{AppState, Route};
+use super::routes::Route;
+use super::state::AppState;
 use super::url::{hide_css, iframe_snippet};
 
 /// The current address with `embed` and `hide` set (absolute, for another site to use).

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 
 use crate::ui::i18n::T;
-use crate::ui::state::{AppState, Route};
+use crate::ui::routes::Route;
+use crate::ui::state::AppState;
 
 /// The home page.
 #[component]

@@ -21,7 +21,8 @@ use crate::runtime::registry::{self, ModelStatus};
 use crate::task::autoencoder::LoadedImageModel;
 use crate::task::autoencoder_images::ImageSet;
 use crate::ui::i18n::T;
-use crate::ui::state::{AppState, Route};
+use crate::ui::routes::Route;
+use crate::ui::state::AppState;
 
 /// The data set choice: (URL value, model family, image set).
 pub fn data_choice(value: &str) -> (&'static str, &'static str, &'static str) {
@@ -104,9 +105,9 @@ pub fn AeTabs() -> impl IntoView {
     let app = expect_context::<AppState>();
     view! {
         <nav class="subnav" data-control="tabs" aria-label="auto-encoder pages">
-            {Route::AUTOENCODER.into_iter().map(|r| view! {
+            {Route::autoencoder_tabs().map(|(r, tab)| view! {
                 <a href=format!("?p={}", r.slug()) class:active=move || app.route.get() == r data-testid=format!("tab-{}", r.slug())
-                   on:click=move |ev| { ev.prevent_default(); app.navigate(r); }>{move || app.t(r.tab())}</a>
+                   on:click=move |ev| { ev.prevent_default(); app.navigate(r); }>{move || app.t(tab)}</a>
             }).collect_view()}
         </nav>
     }
