@@ -11,6 +11,7 @@ pub mod device;
 pub mod fill_mask;
 pub mod geometry;
 pub mod gpt;
+pub mod gpt_generation;
 pub mod gpt_golden;
 pub mod icl;
 pub mod live_training;

@@ -102,6 +102,63 @@ impl QaOutcome {
     }
 }
 
+/// One piece of the document as the page draws it: the characters between tokens (spaces) or
+/// one token with its start and end probabilities in the shown window.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocPiece {
+    /// Characters between tokens; `in_answer` when inside the answer span.
+    Gap {
+        /// The characters.
+        text: String,
+        /// Whether they lie inside the answer.
+        in_answer: bool,
+    },
+    /// One document token (or the document's tail after the last token, outside any window).
+    Token {
+        /// Its characters.
+        text: String,
+        /// Its vocabulary spelling (the tooltip), empty for the tail.
+        token: String,
+        /// Whether the shown window holds it.
+        inside: bool,
+        /// Whether it is part of the answer.
+        in_answer: bool,
+        /// P(start here) and P(end here) in the shown window (0 outside it).
+        probs: (f32, f32),
+    },
+}
+
+impl QaOutcome {
+    /// The document `doc` cut into pieces for drawing: every token with its start and end
+    /// probabilities in `window` (the gaps between tokens kept as they are), the answer's
+    /// characters `answer` marked. The pieces' texts put together are `doc`.
+    pub fn document_pieces(&self, doc: &str, window: usize, answer: (usize, usize)) -> Vec<DocPiece> {
+        let chars: Vec<char> = doc.chars().collect();
+        let text = |a: usize, b: usize| chars[a.min(chars.len())..b.max(a).min(chars.len())].iter().collect::<String>();
+        let p = &self.prepared;
+        let w = &p.windows[window.min(p.windows.len() - 1)];
+        let s = &self.scores[window.min(self.scores.len() - 1)];
+        let (ps, pe) = (s.start_probs(), s.end_probs());
+        let mut pieces = Vec::new();
+        let mut at = 0usize;
+        for i in 0..p.doc_tokens() {
+            let (c0, c1) = p.doc_span(i);
+            let gap = text(at, c0.max(at));
+            if !gap.is_empty() {
+                // A space inside the answer is part of the highlight.
+                pieces.push(DocPiece::Gap { text: gap, in_answer: at > answer.0 && c0 <= answer.1 });
+            }
+            let own = text(c0.max(at), c1);
+            at = c1.max(at);
+            let inside = i >= w.doc_start && i < w.doc_start + w.doc_len;
+            let probs = if inside { let pos = w.doc_offset + i - w.doc_start; (ps[pos], pe[pos]) } else { (0.0, 0.0) };
+            pieces.push(DocPiece::Token { text: own, token: p.doc_token(i).to_string(), inside, in_answer: c0 >= answer.0 && c1 <= answer.1, probs });
+        }
+        pieces.push(DocPiece::Token { text: text(at, chars.len()), token: String::new(), inside: false, in_answer: false, probs: (0.0, 0.0) });
+        pieces
+    }
+}
+
 /// Answers `question` about `document`: every window in batches of 8, the `n` best spans,
 /// and the mechanism numbers of the best one (one more forward pass of its window).
 pub async fn answer(m: &LoadedQa, question: &str, document: &str, n: usize) -> Result<QaOutcome, AnswerError> {

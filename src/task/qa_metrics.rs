@@ -135,6 +135,19 @@ pub fn em_f1(lang: &str, prediction: &str, golds: &[String]) -> (f64, f64) {
     }
 }
 
+/// The page's verdict on an answer with known gold answers: the distinct gold answers joined by
+/// ` / `, and the answer's EM and F1 (see [`em_f1`]).
+pub fn verdict(lang: &str, prediction: &str, golds: &[String]) -> (String, f64, f64) {
+    let (em, f1) = em_f1(lang, prediction, golds);
+    let mut distinct: Vec<&str> = Vec::new();
+    for g in golds {
+        if !distinct.contains(&g.as_str()) {
+            distinct.push(g);
+        }
+    }
+    (distinct.join(" / "), em, f1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +164,12 @@ mod tests {
         assert_eq!(em, 0.0);
         assert!((f1 - 0.8).abs() < 1e-9, "P 2/3, R 1 → F1 0.8: {f1}");
         assert_eq!(squad_em_f1("", &golds(&["x"])), (0.0, 0.0));
+    }
+
+    #[test]
+    fn the_verdict_names_each_gold_answer_once() {
+        let (g, em, f1) = verdict("en", "Denver Broncos", &golds(&["Denver Broncos", "Denver Broncos", "the Broncos"]));
+        assert_eq!((g.as_str(), em, f1), ("Denver Broncos / the Broncos", 1.0, 1.0));
     }
 
     #[test]

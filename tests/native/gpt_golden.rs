@@ -78,3 +78,38 @@ fn bad_files_are_errors_not_panics() {
     let err = LoadedGpt::from_gguf(&bytes[..bytes.len() / 2], &device).err().expect("refused");
     assert!(!err.is_empty());
 }
+
+/// The next-token page's session on the character GPT: a long prompt read in pieces gives the
+/// logits of one whole pass, appending reads one token more, the context limit and empty prompts
+/// are refused with their reasons.
+#[test]
+fn a_generation_session_reads_appends_and_refuses_bad_prompts() {
+    use sesame::task::gpt_generation::{Appended, Generation, StartError};
+    let bundle = sesame::model::Bundle::read(std::path::Path::new(GPT_ZH), "model.safetensors", std::path::Path::new("assets/models")).expect("gpt-zh's files");
+    let gpt = LoadedGpt::from_bundle(&bundle, &burn::tensor::Device::flex()).expect("gpt-zh loads");
+    assert_eq!(Generation::start(&gpt, "  \n").err(), Some(StartError::Empty));
+    let long = "床".repeat(gpt.max_context() + 5);
+    assert!(matches!(Generation::start(&gpt, &long), Err(StartError::TooLong { max, .. }) if max == gpt.max_context() - 1));
+    let prompt = "床前明月光，疑是地上霜。举头望明月，低头思故乡。床前明月光，疑是地上霜。举头望明月，";
+    let mut g = Generation::start(&gpt, prompt).unwrap();
+    let n = g.unread();
+    assert!(n > sesame::task::gpt::PREFILL_CHUNK, "{n} tokens: the prompt is read in pieces");
+    let seen = std::cell::Cell::new(0);
+    assert_eq!(block_on(g.read(&gpt, &|done, _| seen.set(done))).unwrap(), n);
+    assert_eq!(seen.get(), n);
+    let ids = gpt.encode(prompt).unwrap();
+    let all = block_on(gpt.all_logits(&ids)).unwrap();
+    let v = g.logits().len();
+    let last = &all[(ids.len() - 1) * v..];
+    let diff = g.logits().iter().zip(last).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+    assert!(diff < 1e-3, "chunked prefill vs one pass: {diff}");
+    let top = g.distribution(&sesame::task::sampling::Sampling::greedy(), 3);
+    assert_eq!(top.len(), 3);
+    assert_eq!(g.append(&gpt, top[0].id), Appended::Token);
+    assert_eq!(g.unread(), 1);
+    assert_eq!(block_on(g.read(&gpt, &|_, _| {})).unwrap(), 1);
+    assert_eq!(g.continuation(&gpt), gpt.decode(&[top[0].id]));
+    if let Some(eos) = gpt.eos() {
+        assert_eq!(g.append(&gpt, eos), Appended::EndOfText);
+    }
+}

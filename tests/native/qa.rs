@@ -277,4 +277,18 @@ fn the_mechanism_numbers_add_up_to_the_scores() {
     assert!((total - 1.0).abs() < 1e-5);
     // Candidates never end before they start, nor run past max_answer tokens.
     assert!(out.candidates.iter().all(|c| c.tokens.0 <= c.tokens.1 && c.tokens.1 - c.tokens.0 < 5));
+    // The drawn document: the pieces spell the document; the answer's tokens are marked; the
+    // shown window's probabilities are the scores' softmax, and tokens outside it have none.
+    use sesame::task::qa::DocPiece;
+    let pieces = out.document_pieces(doc, best.window, best.chars);
+    let spelled: String = pieces.iter().map(|p| match p { DocPiece::Gap { text, .. } | DocPiece::Token { text, .. } => text.as_str() }).collect();
+    assert_eq!(spelled, doc);
+    let marked: String = pieces.iter().filter_map(|p| match p { DocPiece::Token { text, in_answer: true, .. } | DocPiece::Gap { text, in_answer: true } => Some(text.as_str()), _ => None }).collect();
+    assert_eq!(marked, best.text);
+    let tokens: Vec<_> = pieces.iter().filter_map(|p| match p { DocPiece::Token { inside, probs, token, .. } if !token.is_empty() => Some((*inside, *probs)), _ => None }).collect();
+    assert_eq!(tokens.len(), out.prepared.doc_tokens());
+    let first_inside = w.doc_start;
+    assert_eq!(tokens[first_inside], (true, (s.start_probs()[w.doc_offset], s.end_probs()[w.doc_offset])));
+    assert!(tokens.iter().filter(|t| !t.0).all(|t| t.1 == (0.0, 0.0)));
+    assert!(tokens.iter().any(|t| !t.0), "the document is longer than one window");
 }

@@ -1,4 +1,5 @@
-//! Scatter plot and small line chart in SVG.
+//! Charts in SVG: a scatter plot, a line chart over categorical positions (by layer), and
+//! [`Plot`], the lines-and-dots chart every training curve and accuracy chart is drawn with.
 
 use leptos::prelude::*;
 
@@ -142,6 +143,121 @@ pub fn LineChart(
     }
 }
 
+/// How one series of a [`Plot`] is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mark {
+    /// A line in this colour and width.
+    Line(&'static str, f64),
+    /// A line styled by this CSS class (the theme's training-loss line).
+    ClassLine(&'static str),
+    /// Dots styled by this CSS class, each with its value as a tooltip.
+    Dots(&'static str),
+}
+
+/// One series of a [`Plot`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curve {
+    /// Its name (tooltip and legend).
+    pub name: String,
+    /// How it is drawn.
+    pub mark: Mark,
+    /// `(x, y)` points.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// One axis of a [`Plot`]: its range, labelled ticks and title.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    /// The value at the start of the axis.
+    pub min: f64,
+    /// The value at its end.
+    pub max: f64,
+    /// Ticks: value and label (grid lines across the plot for the y axis).
+    pub ticks: Vec<(f64, String)>,
+    /// The axis title (x only), under the ticks.
+    pub label: Option<String>,
+}
+
+impl Axis {
+    /// `n + 1` evenly spaced ticks from `min` to `max`, labelled by `label`.
+    pub fn even(min: f64, max: f64, n: usize, label: impl Fn(f64) -> String) -> Self {
+        let ticks = (0..=n).map(|i| min + (max - min) * i as f64 / n.max(1) as f64).map(|t| (t, label(t))).collect();
+        Axis { min, max, ticks, label: None }
+    }
+
+    /// The same axis with a title.
+    pub fn titled(self, label: String) -> Self {
+        Axis { label: Some(label), ..self }
+    }
+}
+
+/// Lines and dots over two numeric axes, with a legend of the named line series when there is
+/// more than one series.
+#[component]
+pub fn Plot(
+    /// Width in pixels (the SVG scales down on narrow screens).
+    width: f64,
+    /// Height in pixels.
+    height: f64,
+    /// The x axis.
+    x: Axis,
+    /// The y axis.
+    y: Axis,
+    /// The series, drawn in order.
+    curves: Vec<Curve>,
+    /// `data-testid` of the SVG.
+    #[prop(optional)]
+    testid: &'static str,
+) -> impl IntoView {
+    let (left, right, top, bottom) = (44.0, 14.0, 14.0, if x.label.is_some() { 36.0 } else { 26.0 });
+    let span = |a: &Axis| if (a.max - a.min).abs() < 1e-12 { 1.0 } else { a.max - a.min };
+    let (xs, ys) = (span(&x), span(&y));
+    let (x0, ymax) = (x.min, y.max);
+    let px = move |v: f64| left + (width - left - right) * (v - x0) / xs;
+    let py = move |v: f64| top + (height - top - bottom) * (ymax - v) / ys;
+    let grid = y
+        .ticks
+        .iter()
+        .map(|(t, label)| view! {
+            <line x1=left.to_string() x2=(width - right).to_string() y1=format!("{:.1}", py(*t)) y2=format!("{:.1}", py(*t)) class="grid" />
+            <text x=(left - 6.0).to_string() y=format!("{:.1}", py(*t) + 4.0) class="tick" text-anchor="end">{label.clone()}</text>
+        })
+        .collect_view();
+    let xticks = x.ticks.iter().map(|(t, label)| view! { <text x=format!("{:.1}", px(*t)) y=(height - bottom + 16.0).to_string() class="tick" text-anchor="middle">{label.clone()}</text> }).collect_view();
+    let marks = curves
+        .iter()
+        .map(|c| {
+            let pts = c.points.iter().map(|(a, b)| format!("{:.1},{:.1}", px(*a), py(*b))).collect::<Vec<_>>().join(" ");
+            match c.mark {
+                Mark::Line(colour, w) => view! { <polyline points=pts fill="none" stroke=colour stroke-width=w.to_string()><title>{c.name.clone()}</title></polyline> }.into_any(),
+                Mark::ClassLine(class) => view! { <polyline points=pts fill="none" class=class stroke-width="1.6"><title>{c.name.clone()}</title></polyline> }.into_any(),
+                Mark::Dots(class) => c.points.iter().map(|(a, b)| view! { <circle cx=format!("{:.1}", px(*a)) cy=format!("{:.1}", py(*b)) r="3.5" class=class><title>{format!("{}: {b:.3}", c.name)}</title></circle> }).collect_view().into_any(),
+            }
+        })
+        .collect_view();
+    let title = x.label.clone().map(|l| view! { <text x=((left + width) / 2.0).to_string() y=(height - 4.0).to_string() class="tick" text-anchor="middle">{l}</text> });
+    let legend = (curves.len() > 1).then(|| {
+        let items = curves
+            .iter()
+            .map(|c| {
+                let swatch = match c.mark {
+                    Mark::Line(colour, _) => view! { <span class="swatch" style:background=colour></span> }.into_any(),
+                    Mark::ClassLine(_) => view! { <span class="swatch train"></span> }.into_any(),
+                    Mark::Dots(_) => view! { <span class="swatch valid"></span> }.into_any(),
+                };
+                view! { <span class="legend-item">{swatch}{c.name.clone()}</span> }
+            })
+            .collect_view();
+        view! { <div class="legend">{items}</div> }
+    });
+    view! {
+        <svg width=width.to_string() height=height.to_string() viewBox=format!("0 0 {width} {height}") role="img" data-testid=(!testid.is_empty()).then_some(testid)>
+            {grid}{xticks}{marks}{title}
+        </svg>
+        {legend}
+    }
+}
+
 /// A training loss curve: x = tokens seen, y = loss; the training loss as a line and the
 /// validation loss as dots.
 #[component]
@@ -155,41 +271,17 @@ pub fn LossCurve(
     /// X axis label.
     x_label: String,
 ) -> impl IntoView {
-    let (w, h, left, pad, bottom) = (560.0, 240.0, 44.0, 16.0, 36.0);
     let xmax = points.iter().map(|p| p.0).fold(1.0, f64::max);
     let ys: Vec<f64> = points.iter().flat_map(|p| [p.1, p.2]).flatten().filter(|v| v.is_finite()).collect();
     let ymax = ys.iter().cloned().fold(0.0, f64::max).ceil().max(1.0);
     let ymin = ys.iter().cloned().fold(ymax, f64::min).floor().min(ymax - 1.0).max(0.0);
-    let x = move |v: f64| left + (w - left - pad) * v / xmax;
-    let y = move |v: f64| pad + (h - pad - bottom) * (ymax - v) / (ymax - ymin);
-    let line: Vec<String> = points.iter().filter_map(|p| p.1.map(|v| format!("{:.1},{:.1}", x(p.0), y(v)))).collect();
-    let dots = points
-        .iter()
-        .filter_map(|p| p.2.map(|v| view! { <circle cx=format!("{:.1}", x(p.0)) cy=format!("{:.1}", y(v)) r="3.5" class="valid-dot"><title>{format!("{:.0}: {v:.3}", p.0)}</title></circle> }))
-        .collect_view();
-    let yticks = (0..=4)
-        .map(|i| ymin + (ymax - ymin) * i as f64 / 4.0)
-        .map(|t| view! {
-            <line x1=left.to_string() x2=(w - pad).to_string() y1=y(t).to_string() y2=y(t).to_string() class="grid" />
-            <text x=(left - 6.0).to_string() y=(y(t) + 4.0).to_string() class="tick" text-anchor="end">{format!("{t:.1}")}</text>
-        })
-        .collect_view();
-    let xticks = (0..=4)
-        .map(|i| xmax * i as f64 / 4.0)
-        .map(|t| view! { <text x=x(t).to_string() y=(h - bottom + 16.0).to_string() class="tick" text-anchor="middle">{format_count(t)}</text> })
-        .collect_view();
+    let curves = vec![
+        Curve { name: train_label, mark: Mark::ClassLine("train-line"), points: points.iter().filter_map(|p| p.1.map(|v| (p.0, v))).collect() },
+        Curve { name: valid_label, mark: Mark::Dots("valid-dot"), points: points.iter().filter_map(|p| p.2.map(|v| (p.0, v))).collect() },
+    ];
     view! {
         <figure class="chart loss-curve">
-            <svg width=w.to_string() height=h.to_string() viewBox=format!("0 0 {w} {h}") role="img" data-testid="loss-curve">
-                {yticks}{xticks}
-                <polyline points=line.join(" ") fill="none" class="train-line" stroke-width="1.6" />
-                {dots}
-                <text x=((left + w) / 2.0).to_string() y=(h - 4.0).to_string() class="tick" text-anchor="middle">{x_label}</text>
-            </svg>
-            <div class="legend">
-                <span class="legend-item"><span class="swatch train"></span>{train_label}</span>
-                <span class="legend-item"><span class="swatch valid"></span>{valid_label}</span>
-            </div>
+            <Plot width=560.0 height=240.0 x=Axis::even(0.0, xmax, 4, format_count).titled(x_label) y=Axis::even(ymin, ymax, 4, |t| format!("{t:.1}")) curves=curves testid="loss-curve" />
         </figure>
     }
 }

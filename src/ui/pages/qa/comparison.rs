@@ -1,0 +1,55 @@
+//! Pre-training vs random initialisation, from the model's card: both fine-tuning runs' loss
+//! curves and their EM/F1 on the validation questions.
+
+use leptos::prelude::*;
+
+use crate::ui::components::charts::{Axis, Curve, Mark, Plot};
+use crate::ui::i18n::T;
+use crate::ui::state::AppState;
+
+/// Pre-training vs random initialisation: both fine-tuning runs' loss curves and EM/F1 (from
+/// the model's card).
+#[component]
+pub fn Comparison(card: RwSignal<Option<serde_json::Value>>) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    move || {
+        let card = card.get()?;
+        let runs = card["runs"].as_array()?.clone();
+        let curves: Vec<Curve> = runs
+            .iter()
+            .zip(["#2f5bd3", "#d9822b"])
+            .map(|(r, colour)| Curve {
+                name: init_label(&app, r).to_string(),
+                mark: Mark::Line(colour, 1.8),
+                points: r["curve"].as_array().into_iter().flatten().filter_map(|p| Some((p["step"].as_f64()?, p["train_loss"].as_f64()?))).collect(),
+            })
+            .collect();
+        let xmax = curves.iter().flat_map(|c| c.points.iter().map(|p| p.0)).fold(1.0, f64::max);
+        let ymax = curves.iter().flat_map(|c| c.points.iter().map(|p| p.1)).fold(0.0, f64::max).ceil().max(1.0);
+        let (x, y) = (Axis::even(0.0, xmax, 4, |t| format!("{t:.0}")).titled(app.t(T::QaSteps).to_string()), Axis::even(0.0, ymax, 4, |t| format!("{t:.1}")));
+        let table = runs
+            .iter()
+            .map(|r| {
+                view! { <tr data-testid="qa-run" data-init=r["init"].as_str().unwrap_or("").to_string()><td>{init_label(&app, r)}</td><td>{format!("{:.1}", r["valid"]["em"].as_f64().unwrap_or(f64::NAN))}</td><td>{format!("{:.1}", r["valid"]["f1"].as_f64().unwrap_or(f64::NAN))}</td><td>{format!("{:.3}", r["final_train_loss"].as_f64().unwrap_or(f64::NAN))}</td><td>{r["steps"].to_string()}</td></tr> }
+            })
+            .collect_view();
+        let questions = card["data"]["valid_questions"].as_u64().unwrap_or(0);
+        Some(view! {
+            <div class="panel" data-control="curve" data-testid="qa-comparison">
+                <h2>{app.t(T::QaCompareTitle)}</h2>
+                <p>{app.t(T::QaCompareText)}</p>
+                <figure class="chart loss-curve"><Plot width=560.0 height=240.0 x=x y=y curves=curves /></figure>
+                <table class="candidates">
+                    <thead><tr><th></th><th>"EM"</th><th>"F1"</th><th>{app.t(T::QaFinalLoss)}</th><th>{app.t(T::QaSteps)}</th></tr></thead>
+                    <tbody>{table}</tbody>
+                </table>
+                <p class="figure">{format!("{} {questions}", app.t(T::QaValidQuestions))}</p>
+            </div>
+        })
+    }
+}
+
+/// "Pre-trained" or "random initialisation", for a run of the card.
+fn init_label(app: &AppState, run: &serde_json::Value) -> &'static str {
+    app.t(if run["init"] == "pretrained" { T::QaPretrained } else { T::QaRandomInit })
+}
