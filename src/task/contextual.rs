@@ -157,6 +157,77 @@ pub fn analyse(vectors: &[Vec<f32>], groups: &[String]) -> LayerView {
     LayerView { projection: pca2(vectors), matrix, same_group, cross_group }
 }
 
+/// One sentence as the results list it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SentenceView {
+    /// Its number in the user's list (1-based).
+    pub number: usize,
+    /// Its text.
+    pub text: String,
+    /// Index of its group in [`Results::group_names`].
+    pub group: usize,
+    /// Its tokens, each with whether it is part of the target.
+    pub tokens: Vec<(String, bool)>,
+}
+
+/// Everything a finished run shows: the sentences that ran, their groups, the target's vectors
+/// at every layer with each layer analysed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Results {
+    /// The sentences that ran, in order.
+    pub sentences: Vec<SentenceView>,
+    /// The distinct group names (trimmed), in order of first use.
+    pub group_names: Vec<String>,
+    /// Every layer's cosine matrix, group contrast and PCA (`[L + 2]`, as [`TargetVectors`]).
+    pub layers: Vec<LayerView>,
+    /// The target as the first sentence spells it.
+    pub target: String,
+    /// Whether the target is unknown to the vocabulary in some sentence.
+    pub unknown_target: bool,
+}
+
+impl Results {
+    /// The results of `vectors` computed for `prepared` (at least two sentences for a matrix).
+    pub fn new(prepared: &[Prepared], vectors: &TargetVectors) -> Self {
+        let mut group_names: Vec<String> = Vec::new();
+        let sentences: Vec<SentenceView> = prepared
+            .iter()
+            .map(|p| {
+                let name = p.sentence.group.trim().to_string();
+                let group = group_names.iter().position(|n| *n == name).unwrap_or_else(|| {
+                    group_names.push(name);
+                    group_names.len() - 1
+                });
+                let tokens = (0..p.encoded.len()).map(|i| (p.encoded.tokens[i].clone(), p.target_tokens.contains(&i))).collect();
+                SentenceView { number: p.index + 1, text: p.sentence.text.clone(), group, tokens }
+            })
+            .collect();
+        let keys: Vec<String> = sentences.iter().map(|s| s.group.to_string()).collect();
+        Results {
+            layers: vectors.layers.iter().map(|l| analyse(l, &keys)).collect(),
+            sentences,
+            group_names,
+            target: prepared.first().map(|p| crate::text::char_slice(&p.sentence.text, p.target_chars.0, p.target_chars.1)).unwrap_or_default(),
+            unknown_target: prepared.iter().any(|p| p.target_unknown),
+        }
+    }
+
+    /// Same-group and cross-group mean similarity at every layer (the by-layer chart).
+    pub fn contrast_by_layer(&self) -> Vec<(Option<f32>, Option<f32>)> {
+        self.layers.iter().map(|v| (v.same_group, v.cross_group)).collect()
+    }
+}
+
+impl Problem {
+    /// The sentence (0-based) the problem is about, if any.
+    pub fn sentence(&self) -> Option<usize> {
+        match self {
+            Problem::TargetMissing { index } | Problem::TooLong { index, .. } | Problem::Tokenizer { index, .. } => Some(*index),
+            Problem::EmptyTarget | Problem::NoSentences => None,
+        }
+    }
+}
+
 /// The default experiment: "apple" the fruit and "Apple" the company.
 pub fn default_english() -> (String, Vec<Sentence>) {
     let s = |g: &str, t: &str| Sentence { group: g.into(), text: t.into() };

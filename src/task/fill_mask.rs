@@ -5,12 +5,84 @@
 use burn::tensor::activation::softmax;
 use burn::tensor::{Int, Tensor, TensorData};
 
-use super::masking::Cover;
+use super::masking::{corrupt, Cover, MaskingRule};
+use crate::assets::BERT_ZH;
+use crate::rng::Rng;
 use crate::numeric::top_k;
 use super::bert::{Batch, LoadedPretraining};
 use super::read_f32;
 use crate::model::Keep;
 use crate::text::Encoded;
+
+/// Example sentences for a model (the first fills an empty page).
+pub fn examples(model: &str) -> &'static [&'static str] {
+    if model == BERT_ZH {
+        &["台湾大[MASK]。", "臺灣大學是一所很好的大學。", "今天天氣很好，我們去公園散步。", "床前明月光，疑是地上霜。"]
+    } else {
+        &["The capital of France is [MASK].", "I drank a glass of orange juice this morning.", "The students opened their books and started to read.", "To be, or not to be, that is the question."]
+    }
+}
+
+/// One token of the sentence as the page shows it, with its cover.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chip {
+    /// Token index.
+    pub index: usize,
+    /// The token as typed.
+    pub text: String,
+    /// `[CLS]`, `[SEP]`: not coverable.
+    pub special: bool,
+    /// A `[MASK]` typed into the text: covered already, not coverable.
+    pub typed_mask: bool,
+    /// How the user covered it.
+    pub cover: Option<Cover>,
+    /// What the model sees there.
+    pub shown: String,
+}
+
+/// The sentence's tokens with `covers` applied (a tokenizer failure: no chips).
+pub fn chips(m: &LoadedPretraining, text: &str, covers: &[(usize, Cover, u32)]) -> Option<Vec<Chip>> {
+    let enc = m.tokenizer.encode(text).ok()?;
+    Some(
+        (0..enc.len())
+            .map(|i| {
+                let cover = covers.iter().find(|c| c.0 == i);
+                let shown = match cover {
+                    Some((_, Cover::Mask, _)) => "[MASK]".to_string(),
+                    Some((_, Cover::Random, id)) => m.tokenizer.token(*id).unwrap_or_default(),
+                    _ => enc.tokens[i].clone(),
+                };
+                Chip { index: i, text: enc.tokens[i].clone(), special: enc.special[i], typed_mask: enc.ids[i] == m.mask_id, cover: cover.map(|c| c.1), shown }
+            })
+            .collect(),
+    )
+}
+
+/// A click on token `index`: uncovered → `[MASK]` → a random ordinary token (drawn with `rng`) →
+/// uncovered again.
+pub fn cycle_cover(covers: &mut Vec<(usize, Cover, u32)>, index: usize, m: &LoadedPretraining, rng: &mut Rng) {
+    match covers.iter().position(|c| c.0 == index) {
+        None => covers.push((index, Cover::Mask, 0)),
+        Some(k) if covers[k].1 == Cover::Mask => {
+            let span = (m.config.vocab_size as u32).saturating_sub(m.first_ordinary).max(1);
+            covers[k] = (index, Cover::Random, m.first_ordinary + rng.below(span as usize) as u32);
+        }
+        Some(k) => {
+            covers.remove(k);
+        }
+    }
+}
+
+/// A pretraining example made from `text` (typed `[MASK]`s removed) with BERT's 80/10/10 rule and
+/// `seed`: every token as the model would see it with its cover, and the covers as
+/// `(index, cover, id shown)` (to try the example as the page's own covers).
+pub fn pretraining_example(m: &LoadedPretraining, text: &str, seed: u64) -> Option<(Vec<(String, Option<Cover>)>, Vec<(usize, Cover, u32)>)> {
+    let enc = m.tokenizer.encode(&text.replace("[MASK]", "")).ok()?;
+    // A higher rate than 15% would be unfaithful; short sentences just get fewer covers.
+    let c = corrupt(&enc.ids, &enc.special, m.mask_id, m.first_ordinary..m.config.vocab_size as u32, MaskingRule::default(), &mut Rng::new(seed));
+    let tokens = (0..enc.len()).map(|i| (m.tokenizer.token(c.input[i]).unwrap_or_default(), c.targets.iter().find(|t| t.0 == i).map(|t| t.2))).collect();
+    Some((tokens, c.targets.iter().map(|t| (t.0, t.2, c.input[t.0])).collect()))
+}
 
 /// Why a sentence cannot be run.
 #[derive(Debug, Clone, PartialEq)]

@@ -90,6 +90,20 @@ pub fn parse_covers(value: &str) -> (Vec<(usize, crate::task::masking::Cover, u3
     (covers, dropped)
 }
 
+/// Writes covers as [`parse_covers`] reads them (`3m,5r1234`); uncovered entries are left out.
+pub fn format_covers(covers: &[(usize, crate::task::masking::Cover, u32)]) -> String {
+    use crate::task::masking::Cover;
+    covers
+        .iter()
+        .filter_map(|(i, c, id)| match c {
+            Cover::Mask => Some(format!("{i}m")),
+            Cover::Random => Some(format!("{i}r{id}")),
+            Cover::Unchanged => None,
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Reads `hide=a,b,c`: the known control names, and the rejected rest.
 pub fn parse_hide(value: &str) -> (Vec<&'static str>, Vec<String>) {
     let mut known = Vec::new();
@@ -165,6 +179,8 @@ mod tests {
         assert_eq!(c, vec![(3, Cover::Mask, 0), (5, Cover::Random, 1234), (2, Cover::Mask, 0)]);
         assert_eq!(bad, vec!["x", "7q", "3r9", "4m5"]);
         assert_eq!(parse_covers(""), (vec![], vec![]));
+        assert_eq!(format_covers(&c), "3m,5r1234,2m");
+        assert_eq!(parse_covers(&format_covers(&c)).0, c, "written covers read back the same");
     }
 
     #[test]

@@ -37,6 +37,14 @@ fn default_example_separates_the_two_senses_and_static_is_all_ones() {
     let stat = analyse(&vectors.layers[0], &groups);
     assert!(stat.matrix.iter().flatten().all(|&v| (v - 1.0).abs() < 1e-5), "static embeddings ignore context");
     assert_eq!(last.projection.points.len(), 10);
+    // What the page shows: the same analysis per layer, groups by name, the target's tokens.
+    let results = sesame::task::contextual::Results::new(&prepared, &vectors);
+    assert_eq!(results.layers.last(), Some(&last));
+    assert_eq!(results.group_names.len(), 2);
+    assert_eq!(results.target.to_lowercase(), target.to_lowercase());
+    assert!(!results.unknown_target);
+    assert!(results.sentences.iter().all(|s| s.tokens.iter().any(|t| t.1)), "every sentence marks its target");
+    assert_eq!(results.contrast_by_layer().last(), Some(&(Some(same), Some(cross))));
 }
 
 #[test]

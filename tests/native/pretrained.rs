@@ -95,6 +95,38 @@ fn covering_by_click_equals_typing_mask() {
     assert!(a[0].entropy_bits > 0.0 && a[0].entropy_bits < 15.0);
 }
 
+/// The page's chips and clicks: a click cycles a token through [MASK], a random ordinary token
+/// and back; specials and typed [MASK]s are marked; the 80/10/10 example covers tokens it shows.
+#[test]
+fn chips_cycle_through_mask_random_and_back() {
+    if !shipped(BERT_EN) {
+        return;
+    }
+    let m = load(BERT_EN);
+    let text = "The capital of France is [MASK].";
+    let mut covers = Vec::new();
+    let mut rng = sesame::rng::Rng::new(3);
+    fill_mask::cycle_cover(&mut covers, 1, &m, &mut rng);
+    assert_eq!(covers, vec![(1, Cover::Mask, 0)]);
+    let chips = fill_mask::chips(&m, text, &covers).unwrap();
+    assert!(chips[0].special && chips.last().unwrap().special);
+    assert_eq!((chips[1].shown.as_str(), chips[1].text.as_str(), chips[1].cover), ("[MASK]", "the", Some(Cover::Mask)));
+    assert!(chips.iter().any(|c| c.typed_mask));
+    fill_mask::cycle_cover(&mut covers, 1, &m, &mut rng);
+    assert!(matches!(covers[..], [(1, Cover::Random, id)] if id >= m.first_ordinary && (id as usize) < m.config.vocab_size));
+    assert_eq!(fill_mask::chips(&m, text, &covers).unwrap()[1].shown, m.tokenizer.token(covers[0].2).unwrap());
+    fill_mask::cycle_cover(&mut covers, 1, &m, &mut rng);
+    assert!(covers.is_empty());
+    let long = "The students opened their books and started to read the long chapter about the history of France.";
+    let (tokens, example) = fill_mask::pretraining_example(&m, long, 7).unwrap();
+    assert!(!example.is_empty(), "15% of {} tokens", tokens.len());
+    for (i, cover, id) in &example {
+        assert_eq!(tokens[*i].1, Some(*cover));
+        assert_eq!(tokens[*i].0, m.tokenizer.token(*id).unwrap());
+    }
+    assert_eq!(fill_mask::examples(BERT_ZH)[0], "台湾大[MASK]。");
+}
+
 #[test]
 fn bad_input_gets_a_problem_not_a_panic() {
     if !shipped(BERT_ZH) {
