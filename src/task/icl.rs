@@ -161,6 +161,25 @@ pub fn build_prompt(description: &str, examples: &[(String, String)], query: &st
 }
 
 impl IclTask {
+    /// The task's name in English (`english`) or Chinese.
+    pub fn name(&self, english: bool) -> &'static str {
+        if english {
+            self.name_en
+        } else {
+            self.name_zh
+        }
+    }
+
+    /// The accepted answers (`|`-separated) of a query of the suite, demonstration or held out.
+    pub fn expected(&self, query: &str) -> Option<&'static str> {
+        self.tests.iter().chain(self.examples.iter()).find(|(q, _)| *q == query.trim()).map(|(_, a)| *a)
+    }
+
+    /// The first `k` demonstrations as editable `input => answer` lines.
+    pub fn examples_text(&self, k: usize) -> String {
+        self.examples.iter().take(k).map(|(a, b)| format!("{a} => {b}")).collect::<Vec<_>>().join("\n")
+    }
+
     /// The first `k` demonstrations as owned pairs.
     pub fn shots(&self, k: usize) -> Vec<(String, String)> {
         self.examples.iter().take(k).map(|(a, b)| (a.to_string(), b.to_string())).collect()
@@ -176,6 +195,74 @@ impl IclTask {
     pub fn grade(&self, continuation: &str, accepted: &str) -> bool {
         let answer = first_line_answer(continuation);
         accepted.split('|').any(|a| if self.case_sensitive { answer == a } else { answer.to_lowercase() == a.to_lowercase() })
+    }
+}
+
+/// Reads edited `input => answer` lines back (blank lines skipped); `true` when some line has no
+/// `=>` (it is left out).
+pub fn parse_examples(text: &str) -> (Vec<(String, String)>, bool) {
+    let mut bad = false;
+    let list = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|l| match l.split_once("=>") {
+            Some((a, b)) => Some((a.trim().to_string(), b.trim().to_string())),
+            None => {
+                bad = true;
+                None
+            }
+        })
+        .collect();
+    (list, bad)
+}
+
+/// One finished cell of the accuracy table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cell {
+    /// The task's id.
+    pub task: &'static str,
+    /// Examples in the prompt.
+    pub shots: usize,
+    /// Accuracy in percent.
+    pub accuracy: f64,
+    /// Seconds it took.
+    pub seconds: f64,
+}
+
+/// The accuracy table as it fills: tasks in the order they were run, a cell per (task, shots),
+/// and the mean over the tasks whose row is complete.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The cells so far.
+    pub cells: Vec<Cell>,
+}
+
+impl Table {
+    /// The tasks, in the order they appear in the cells.
+    pub fn tasks(&self) -> Vec<&'static str> {
+        let mut order: Vec<&'static str> = Vec::new();
+        for c in &self.cells {
+            if !order.contains(&c.task) {
+                order.push(c.task);
+            }
+        }
+        order
+    }
+
+    /// The accuracy of (task, shots), if run.
+    pub fn accuracy(&self, task: &str, shots: usize) -> Option<f64> {
+        self.cells.iter().find(|c| c.task == task && c.shots == shots).map(|c| c.accuracy)
+    }
+
+    /// The mean accuracy at `shots` over the tasks with every column of [`SHOTS`] done.
+    pub fn mean(&self, shots: usize) -> Option<f64> {
+        let complete: Vec<&str> = self.tasks().into_iter().filter(|id| SHOTS.iter().all(|&s| self.accuracy(id, s).is_some())).collect();
+        (!complete.is_empty()).then(|| complete.iter().filter_map(|id| self.accuracy(id, shots)).sum::<f64>() / complete.len() as f64)
+    }
+
+    /// Seconds of all cells.
+    pub fn seconds(&self) -> f64 {
+        self.cells.iter().map(|c| c.seconds).sum()
     }
 }
 
@@ -262,6 +349,22 @@ pub fn accuracy(results: &[IclResult]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edited_examples_read_back_and_the_table_averages_complete_rows() {
+        let t = &TASKS[1];
+        let text = t.examples_text(2);
+        let (pairs, bad) = parse_examples(&format!("{text}\n\nno arrow here"));
+        assert!(bad);
+        assert_eq!(pairs, t.shots(2));
+        assert_eq!(t.expected(t.tests[0].0), Some(t.tests[0].1));
+        assert_eq!(t.expected("not in the suite"), None);
+        let mut table = Table { cells: SHOTS.iter().map(|&s| Cell { task: "a", shots: s, accuracy: s as f64 * 10.0, seconds: 1.0 }).collect() };
+        table.cells.push(Cell { task: "b", shots: 0, accuracy: 100.0, seconds: 2.0 });
+        assert_eq!(table.tasks(), vec!["a", "b"]);
+        assert_eq!((table.mean(8), table.accuracy("b", 0), table.accuracy("b", 1)), (Some(80.0), Some(100.0), None), "b's row is not complete");
+        assert_eq!(table.seconds(), 7.0);
+    }
 
     #[test]
     fn prompts_have_description_examples_and_query() {
