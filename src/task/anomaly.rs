@@ -110,9 +110,51 @@ pub fn quantile(scores: &[f64], q: f64) -> Option<f64> {
     s.get(i).copied()
 }
 
+/// Everything the anomaly page draws for one set of scores and one threshold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    /// The threshold: quantile `q` of the normal scores.
+    pub threshold: f64,
+    /// Area under the ROC curve.
+    pub auc: f64,
+    /// The histograms' range is `0..hi` (the 99th percentile of all scores).
+    pub hi: f64,
+    /// The normal scores' histogram as densities (summing to 1).
+    pub normal_density: Vec<f64>,
+    /// The anomalous scores' histogram as densities.
+    pub anomalous_density: Vec<f64>,
+    /// Counts at the threshold.
+    pub confusion: Confusion,
+    /// The ROC curve.
+    pub roc: Vec<RocPoint>,
+}
+
+/// Evaluates `normal` against `anomalous` scores with the threshold at quantile `q` of the normal
+/// ones and `bins` histogram bins; `None` when either side is empty.
+pub fn evaluate(normal: &[f64], anomalous: &[f64], q: f64, bins: usize) -> Option<Evaluation> {
+    let threshold = quantile(normal, q)?;
+    let auc = auc(normal, anomalous)?;
+    let hi = quantile(&normal.iter().chain(anomalous).copied().collect::<Vec<_>>(), 0.99)?.max(1e-6);
+    // Densities, so a small normal set stays visible beside a large anomalous one.
+    let density = |scores: &[f64]| histogram(scores, 0.0, hi, bins).into_iter().map(|c| c as f64 / scores.len().max(1) as f64).collect();
+    Some(Evaluation { threshold, auc, hi, normal_density: density(normal), anomalous_density: density(anomalous), confusion: confusion(normal, anomalous, threshold), roc: roc(normal, anomalous) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_evaluation_puts_the_threshold_at_the_normal_quantile() {
+        let normal: Vec<f64> = (0..100).map(|i| i as f64 / 100.0).collect();
+        let anomalous: Vec<f64> = (0..50).map(|i| 0.5 + i as f64 / 50.0).collect();
+        let e = evaluate(&normal, &anomalous, 0.9, 10).unwrap();
+        assert_eq!(Some(e.threshold), quantile(&normal, 0.9));
+        assert_eq!(Some(e.auc), auc(&normal, &anomalous));
+        assert!((e.normal_density.iter().sum::<f64>() - 1.0).abs() < 0.05 && e.anomalous_density.len() == 10);
+        assert_eq!(e.confusion, confusion(&normal, &anomalous, e.threshold));
+        assert!(evaluate(&normal, &[], 0.9, 10).is_none());
+    }
 
     #[test]
     fn auc_of_separated_mixed_and_tied_scores() {

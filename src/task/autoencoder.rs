@@ -212,6 +212,30 @@ impl LoadedImageModel {
         Ok(out)
     }
 
+    /// The anomaly page's scores: of the normal images and of the anomalous ones. With
+    /// `normal_digit` the normal images are that digit of `mnist` and the anomalies its other
+    /// digits; without, all of `mnist` is normal and all of `fashion` anomalous.
+    pub async fn anomaly_scores(&self, normal_digit: Option<u8>, mnist: &ImageSet, fashion: Option<&ImageSet>, progress: &dyn Fn(usize, usize)) -> Result<(Vec<f64>, Vec<f64>), String> {
+        let all = |set: &ImageSet| (0..set.len()).collect::<Vec<_>>();
+        match normal_digit {
+            Some(digit) => {
+                let scores = self.scores(mnist, &all(mnist), progress).await?;
+                let (mut normal, mut anomalous) = (Vec::new(), Vec::new());
+                for (i, v) in scores.into_iter().enumerate() {
+                    if mnist.labels[i] == digit { normal.push(v) } else { anomalous.push(v) }
+                }
+                Ok((normal, anomalous))
+            }
+            None => {
+                let fashion = fashion.ok_or("no Fashion-MNIST images")?;
+                let total = mnist.len() + fashion.len();
+                let normal = self.scores(mnist, &all(mnist), &|d, _| progress(d, total)).await?;
+                let anomalous = self.scores(fashion, &all(fashion), &|d, _| progress(mnist.len() + d, total)).await?;
+                Ok((normal, anomalous))
+            }
+        }
+    }
+
     /// Codes of images `ids` of `set` (for the latent-space map and codebook usage).
     pub async fn codes(&self, set: &ImageSet, ids: &[usize]) -> Result<Vec<Vec<f32>>, String> {
         let k = self.code_len();

@@ -70,3 +70,27 @@ fn shipped_cards_agree_with_their_files_and_the_manifest() {
         assert!(card.reproduce.contains("train-autoencoders.sh"));
     }
 }
+
+/// The anomaly page's scores: a one-class model's normal digit against the other digits, and
+/// MNIST against Fashion-MNIST, each equal to scoring the images one set at a time.
+#[test]
+fn anomaly_scores_split_normal_from_anomalous() {
+    let models = Path::new("assets/models");
+    let read = |name: &str| ImageSet::from_safetensors(&std::fs::read(models.join(format!("demo-images/v1/{name}.safetensors"))).unwrap()).unwrap().first(120);
+    let (mnist, fashion) = (read("mnist-test"), read("fashion-test"));
+    let (model, _) = load_shipped(models, sesame::assets::AE_ONECLASS, "class-3.safetensors").unwrap();
+    let (normal, anomalous) = sesame::block_on(model.anomaly_scores(Some(3), &mnist, None, &|_, _| {})).unwrap();
+    let threes = mnist.labels.iter().filter(|&&l| l == 3).count();
+    assert_eq!((normal.len(), anomalous.len()), (threes, mnist.len() - threes));
+    let all: Vec<usize> = (0..mnist.len()).collect();
+    let direct = sesame::block_on(model.scores(&mnist, &all, &|_, _| {})).unwrap();
+    assert_eq!(normal[0], direct[mnist.labels.iter().position(|&l| l == 3).unwrap()]);
+    let auc = sesame::task::anomaly::auc(&normal, &anomalous).unwrap();
+    eprintln!("one-class 3 on {} images: AUC {auc:.3}", mnist.len());
+    assert!(auc > 0.6, "{auc}");
+    let (model, _) = load_shipped(models, sesame::assets::AE_MNIST, "bottleneck-32.safetensors").unwrap();
+    let last = std::cell::Cell::new((0, 0));
+    let (normal, anomalous) = sesame::block_on(model.anomaly_scores(None, &mnist, Some(&fashion), &|d, t| last.set((d, t)))).unwrap();
+    assert_eq!((normal.len(), anomalous.len(), last.get()), (mnist.len(), fashion.len(), (240, 240)));
+    assert!(sesame::block_on(model.anomaly_scores(None, &mnist, None, &|_, _| {})).is_err());
+}
