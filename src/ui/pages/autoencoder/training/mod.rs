@@ -7,7 +7,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+mod curve;
+
 use leptos::prelude::*;
+
+use curve::LiveCurve;
 
 use crate::model::autoencoder::AutoencoderConfig;
 use crate::runtime::compute;
@@ -133,36 +137,6 @@ pub fn TrainLive() -> impl IntoView {
         });
     };
 
-    let chart = move || {
-        let c = curve.get();
-        if c.len() < 2 {
-            return None;
-        }
-        let (w, h, left, bottom) = (520.0, 200.0, 48.0, 24.0);
-        let xmax = c.last().map_or(1, |p| p.0).max(1) as f64;
-        let ys: Vec<f64> = c.iter().map(|p| p.1.max(1e-5).log10()).collect();
-        let (lo, hi) = (ys.iter().copied().fold(f64::INFINITY, f64::min), ys.iter().copied().fold(f64::NEG_INFINITY, f64::max));
-        let (lo, hi) = (lo.floor().min(hi - 0.5), hi.ceil());
-        let x = move |s: usize| left + (w - left - 8.0) * s as f64 / xmax;
-        let y = move |v: f64| 8.0 + (h - 8.0 - bottom) * (hi - v) / (hi - lo);
-        let points: String = c.iter().zip(&ys).map(|(p, v)| format!("{:.1},{:.1} ", x(p.0), y(*v))).collect();
-        let ticks = ((lo as i32)..=(hi as i32)).map(|e| view! {
-            <line x1=left.to_string() x2=(w - 8.0).to_string() y1=format!("{:.1}", y(e as f64)) y2=format!("{:.1}", y(e as f64)) class="grid" />
-            <text x=(left - 6.0).to_string() y=format!("{:.1}", y(e as f64) + 4.0) class="tick" text-anchor="end">{format!("1e{e}")}</text>
-        }).collect_view();
-        let last = c.last().copied().unwrap_or((0, 0.0));
-        Some(view! {
-            <figure class="chart panel live-chart" data-control="curve">
-                <svg viewBox=format!("0 0 {w} {h}") data-testid="live-curve" data-first=format!("{:.6}", c[0].1) data-last=format!("{:.6}", last.1) data-step=last.0.to_string()>
-                    {ticks}
-                    <polyline points=points fill="none" class="train-line" stroke-width="1.8" />
-                    <text x=((left + w) / 2.0).to_string() y=(h - 4.0).to_string() class="tick" text-anchor="middle">{format!("{} (0 – {})", app.t(T::AeSteps), last.0)}</text>
-                </svg>
-                <figcaption>{format!("{} {:.4}", app.t(T::AeTrainLoss), last.1)}</figcaption>
-            </figure>
-        })
-    };
-
     view! {
         <section class="page ae" data-testid="page-ae-train">
             <AeTabs />
@@ -188,7 +162,7 @@ pub fn TrainLive() -> impl IntoView {
             <ModelLoad key=s2 />
             {move || error.get().map(|e| view! { <div class="message error" role="alert">{e}</div> })}
             <div class="ae-row">
-                {chart}
+                <LiveCurve curve=curve />
                 <div class="panel live-grid">
                     {(0..SHOWN).map(|i| view! {
                         <div class="pair-col">
