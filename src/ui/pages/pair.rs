@@ -5,11 +5,10 @@
 
 use leptos::prelude::*;
 
-use crate::assets::BERT_ZH;
 use crate::runtime::load::now_ms;
 use crate::task::bert::LoadedPretraining;
 use crate::ui::tasks::spawn_owned;
-use crate::task::pair::{self, Problem};
+use crate::task::pair::{self, example, examples, PairKind, Problem};
 use crate::ui::components::pretrained::{initial_model, model_card, ModelPicker};
 use crate::ui::components::progress::ModelLoad;
 use crate::ui::i18n::T;
@@ -18,42 +17,15 @@ use crate::ui::state::{set_url_param, AppState, ModelStatus};
 /// The longest sentence each box (and the address) takes.
 const MAX_SENTENCE_CHARS: usize = 2000;
 
-/// Consecutive sentence pairs per model (none of them from the training corpus).
-fn pairs(model: &str) -> &'static [(&'static str, &'static str)] {
-    if model == BERT_ZH {
-        &[
-            ("我早上七點起床。", "吃完早餐以後，我就去學校上課。"),
-            ("台北是臺灣最大的城市。", "這裡有很多博物館和夜市。"),
-            ("他把書放進書包。", "然後走出了教室。"),
-            ("春天到了，花都開了。", "公園裡到處都是賞花的人。"),
-        ]
-    } else {
-        &[
-            ("I woke up at seven this morning.", "After breakfast, I walked to school."),
-            ("Paris is the capital of France.", "It is famous for its museums and cafes."),
-            ("She opened the door.", "Then she walked into the room."),
-            ("The storm lasted all night.", "By morning, the streets were flooded."),
-        ]
-    }
-}
-
-/// Which kind of example was last loaded.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Kind {
-    Consecutive,
-    Swapped,
-    Random,
-    Typed,
-}
-
 /// The sentence-pair page.
 #[component]
 pub fn Pair() -> impl IntoView {
     let app = expect_context::<AppState>();
     let model = RwSignal::new(initial_model(&app));
-    let first = pairs(model.get_untracked())[0];
+    let first = examples(model.get_untracked())[0];
     let (url_a, url_b) = (app.url_text("a", MAX_SENTENCE_CHARS), app.url_text("b", MAX_SENTENCE_CHARS));
-    let kind = RwSignal::new(if url_a.is_some() || url_b.is_some() { Kind::Typed } else { Kind::Consecutive });
+    // `None`: the user typed the pair.
+    let kind = RwSignal::new((url_a.is_none() && url_b.is_none()).then_some(PairKind::Consecutive));
     let a = RwSignal::new(url_a.unwrap_or_else(|| first.0.to_string()));
     let b = RwSignal::new(url_b.unwrap_or_else(|| first.1.to_string()));
     let which = StoredValue::new(0usize);
@@ -103,30 +75,16 @@ pub fn Pair() -> impl IntoView {
         }
     });
 
-    let load = move |k: Kind| {
-        let list = pairs(model.get_untracked());
-        let i = which.get_value() % list.len();
-        let (x, y) = list[i];
-        match k {
-            Kind::Consecutive | Kind::Typed => {
-                a.set(x.into());
-                b.set(y.into());
-            }
-            Kind::Swapped => {
-                a.set(y.into());
-                b.set(x.into());
-            }
-            Kind::Random => {
-                a.set(x.into());
-                b.set(list[(i + 1 + list.len() / 2) % list.len()].1.into());
-            }
-        }
-        kind.set(k);
+    let load = move |k: PairKind| {
+        let (x, y) = example(model.get_untracked(), k, which.get_value());
+        a.set(x.into());
+        b.set(y.into());
+        kind.set(Some(k));
     };
     let set_model = move |id: &'static str| {
         model.set(id);
         which.set_value(0);
-        load(Kind::Consecutive);
+        load(PairKind::Consecutive);
     };
 
     let problem_text = move |p: &Problem| match p {
@@ -143,16 +101,16 @@ pub fn Pair() -> impl IntoView {
                 <ModelPicker model=model on_pick=Callback::new(set_model) />
                 <div class="presets" data-control="presets">
                     <span class="label">{move || app.t(T::CtxPresets)}</span>
-                    <button class:active=move || kind.get() == Kind::Consecutive data-testid="pair-consecutive" on:click=move |_| load(Kind::Consecutive)>{move || app.t(T::PairConsecutive)}</button>
-                    <button class:active=move || kind.get() == Kind::Swapped data-testid="pair-swapped" on:click=move |_| load(Kind::Swapped)>{move || app.t(T::PairSwapped)}</button>
-                    <button class:active=move || kind.get() == Kind::Random data-testid="pair-random" on:click=move |_| load(Kind::Random)>{move || app.t(T::PairRandom)}</button>
-                    <button data-testid="pair-next" on:click=move |_| { which.update_value(|w| *w += 1); load(kind.get_untracked()); }>{move || app.t(T::PairNext)}</button>
+                    <button class:active=move || kind.get() == Some(PairKind::Consecutive) data-testid="pair-consecutive" on:click=move |_| load(PairKind::Consecutive)>{move || app.t(T::PairConsecutive)}</button>
+                    <button class:active=move || kind.get() == Some(PairKind::Swapped) data-testid="pair-swapped" on:click=move |_| load(PairKind::Swapped)>{move || app.t(T::PairSwapped)}</button>
+                    <button class:active=move || kind.get() == Some(PairKind::Random) data-testid="pair-random" on:click=move |_| load(PairKind::Random)>{move || app.t(T::PairRandom)}</button>
+                    <button data-testid="pair-next" on:click=move |_| { which.update_value(|w| *w += 1); load(kind.get_untracked().unwrap_or(PairKind::Consecutive)); }>{move || app.t(T::PairNext)}</button>
                 </div>
                 <label class="target wide" data-control="inputs"><span class="label">"A"</span>
-                    <input type="text" maxlength=MAX_SENTENCE_CHARS.to_string() data-testid="pair-a" prop:value=move || a.get() on:change=move |ev| { kind.set(Kind::Typed); a.set(event_target_value(&ev)); } />
+                    <input type="text" maxlength=MAX_SENTENCE_CHARS.to_string() data-testid="pair-a" prop:value=move || a.get() on:change=move |ev| { kind.set(None); a.set(event_target_value(&ev)); } />
                 </label>
                 <label class="target wide" data-control="inputs"><span class="label">"B"</span>
-                    <input type="text" maxlength=MAX_SENTENCE_CHARS.to_string() data-testid="pair-b" prop:value=move || b.get() on:change=move |ev| { kind.set(Kind::Typed); b.set(event_target_value(&ev)); } />
+                    <input type="text" maxlength=MAX_SENTENCE_CHARS.to_string() data-testid="pair-b" prop:value=move || b.get() on:change=move |ev| { kind.set(None); b.set(event_target_value(&ev)); } />
                 </label>
             </div>
 
