@@ -263,9 +263,36 @@ fn check_images(images: &[Vec<f32>]) -> Result<(), String> {
     Ok(())
 }
 
+/// The range of every code dimension over `codes`: `(low, high)` per dimension (the sliders).
+pub fn code_ranges(codes: &[Vec<f32>]) -> Vec<(f32, f32)> {
+    let dims = codes.first().map_or(0, Vec::len);
+    (0..dims).map(|d| codes.iter().map(|v| v[d]).fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), x| (lo.min(x), hi.max(x)))).collect()
+}
+
+/// The bounds of a 2-D latent map over `codes`, with a margin of 8% of each range (at least a
+/// little, for a single point): `(low corner, high corner)`; `None` unless codes are 2-D.
+pub fn map_bounds(codes: &[Vec<f32>]) -> Option<([f32; 2], [f32; 2])> {
+    if codes.first()?.len() != 2 {
+        return None;
+    }
+    let r = code_ranges(codes);
+    let pad = |d: usize| (r[d].1 - r[d].0).max(1e-3) * 0.08;
+    Some(([r[0].0 - pad(0), r[1].0 - pad(1)], [r[0].1 + pad(0), r[1].1 + pad(1)]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_ranges_and_map_bounds() {
+        let codes = vec![vec![0.0, 1.0], vec![2.0, -1.0]];
+        assert_eq!(code_ranges(&codes), vec![(0.0, 2.0), (-1.0, 1.0)]);
+        let (lo, hi) = map_bounds(&codes).unwrap();
+        assert!((lo[0] + 0.16).abs() < 1e-6 && (hi[1] - 1.16).abs() < 1e-6);
+        assert_eq!(map_bounds(&[vec![1.0, 2.0, 3.0]]), None);
+        assert_eq!(map_bounds(&[]), None);
+    }
 
     #[test]
     fn reconstruct_decode_and_scores_agree() {
