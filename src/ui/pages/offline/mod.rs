@@ -1,54 +1,18 @@
 //! "Offline use": which models are on this device, one button that downloads all of them with a
 //! single progress bar, the storage used, and a way to clear it.
 
+mod models;
+
 use leptos::prelude::*;
+
+use models::{list, mb, Job, JobMessage, ModelTable, Row};
 
 use crate::ui::tasks::Job as Tasks;
 
-use crate::assets::ModelEntry;
-use crate::runtime::fetch::{clear_model_cache, fetch_verified, is_cached, request_persistence, storage_estimate};
-use crate::runtime::load::manifest;
+use crate::runtime::fetch::{clear_model_cache, fetch_verified, request_persistence, storage_estimate};
 use crate::ui::i18n::T;
 use crate::ui::pwa::{build_id, pwa_signal, SwState};
 use crate::ui::state::AppState;
-
-/// A model as this page lists it.
-#[derive(Clone, Debug, PartialEq)]
-struct Row {
-    entry: ModelEntry,
-    /// Every file of the model is in the cache.
-    cached: bool,
-}
-
-/// What the download button is doing.
-#[derive(Clone, Debug, PartialEq)]
-enum Job {
-    Idle,
-    Downloading { done: u64, total: u64 },
-    Done,
-    Cleared,
-    Failed(String),
-}
-
-fn mb(bytes: f64) -> String {
-    if bytes >= 1e9 {
-        format!("{:.1} GB", bytes / 1e9)
-    } else {
-        format!("{:.1} MB", bytes / 1e6)
-    }
-}
-
-async fn list() -> Result<Vec<Row>, String> {
-    let mut rows = Vec::new();
-    for entry in manifest().await?.models {
-        let mut cached = true;
-        for f in &entry.files {
-            cached &= is_cached(&entry.path(&f.name)).await;
-        }
-        rows.push(Row { entry, cached });
-    }
-    Ok(rows)
-}
 
 /// The offline-use page.
 #[component]
@@ -129,38 +93,8 @@ pub fn Offline() -> impl IntoView {
 
             <div class="panel">
                 <h2>{move || app.t(T::OffModels)}</h2>
-                {move || match rows.get() {
-                    None => view! { <p class="muted">"…"</p> }.into_any(),
-                    Some(Err(e)) => view! { <div class="message error" role="alert">{e}</div> }.into_any(),
-                    Some(Ok(list)) => view! {
-                        <table class="models" data-testid="model-table">
-                            <tbody>
-                                {list.into_iter().map(|r| view! {
-                                    <tr data-model=r.entry.id.clone() data-cached=r.cached.to_string()>
-                                        <td>{r.entry.name.clone()}</td>
-                                        <td class="num">{mb(r.entry.total_bytes() as f64)}</td>
-                                        <td>{if r.cached { view! { <span class="ok">"✓ "{app.t(T::OffCached)}</span> }.into_any() } else { view! { <span class="muted">{app.t(T::OffNotCached)}</span> }.into_any() }}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                }}
-                {move || match job.get() {
-                    Job::Downloading { done, total } => {
-                        let pct = if total > 0 { 100.0 * done as f64 / total as f64 } else { 0.0 };
-                        view! {
-                            <div class="progress" role="progressbar" data-testid="offline-progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow=format!("{pct:.0}")>
-                                <div class="progress-label">{format!("{} {} / {}", app.t(T::OffDownloading), mb(done as f64), mb(total as f64))}</div>
-                                <div class="progress-track"><div class="progress-fill" style:width=format!("{pct:.1}%")></div></div>
-                            </div>
-                        }.into_any()
-                    }
-                    Job::Done => view! { <div class="message ok" role="status" data-testid="offline-done">{app.t(T::OffDone)}</div> }.into_any(),
-                    Job::Cleared => view! { <div class="message info" role="status" data-testid="offline-cleared">{app.t(T::OffCleared)}</div> }.into_any(),
-                    Job::Failed(e) => view! { <div class="message error" role="alert" data-testid="offline-error">{format!("{}: {e}", app.t(T::OffFailed))}</div> }.into_any(),
-                    Job::Idle => ().into_any(),
-                }}
+                <ModelTable rows=rows />
+                <JobMessage job=job />
                 {app.embed.then(|| view! { <p class="note" data-testid="offline-embedded">{move || app.t(T::OffEmbedded)}</p> })}
                 {(!app.embed).then(|| view! {
                     <div class="actions">
