@@ -1,4 +1,6 @@
-//! Model definitions. Each model is one file, written once for every burn device.
+//! Model definitions. Each model is one file, named after its family (`bert.rs`,
+//! `bert_pretraining.rs`, `qa.rs`, `gpt.rs`, `autoencoder.rs`, `vqvae.rs`) and written once for
+//! every burn device; `weights.rs`, `gguf.rs` and `bundle.rs` read the files they load from.
 
 pub mod autoencoder;
 pub mod bert;

@@ -1,5 +1,6 @@
-//! Browser runtime: picking the compute device (WebGPU or the CPU fallback), downloading
-//! weights with progress into the Cache API, and the loaded models shared by all pages.
+//! Browser runtime: picking the compute device (WebGPU or the CPU fallback, [`compute`]),
+//! downloading weights with progress into the Cache API ([`fetch`]), the one model registry
+//! ([`registry`]) and the loaders it calls: [`load`] holds what they share, then one per family.
 
 pub mod autoencoder;
 pub mod bert;

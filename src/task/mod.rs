@@ -1,5 +1,7 @@
 //! Task logic: text in, model run, numbers out. Usable natively (tests, tools) and in the
-//! browser (pages); nothing here touches the DOM.
+//! browser (pages); nothing here touches the DOM. Each family's loaded form is `<family>.rs`
+//! (`bert`, `qa`, `gpt`, `autoencoder`); the lecture's uses of a family and the view-models the
+//! pages show (chips, sessions, results, tables) sit beside it, so a page is layout and wiring.
 
 pub mod anomaly;
 pub mod autoencoder;

@@ -1,6 +1,7 @@
-//! Native pretraining (never built for the browser): corpora → examples → the training loop,
-//! plus evaluation and export of shipped models. The model code is the same
-//! [`crate::model::bert_pretraining`] the pages run.
+//! Native training (never built for the browser): one trainer and one exporter per model family
+//! (`bert`, `qa`, `gpt`, `autoencoder`), on the same model code the pages run. [`run`] is the
+//! run-directory kit they all use (settings, log, checkpoints, AdamW); [`corpus`] reads the text
+//! corpora that BERT and the GPT pretrain on.
 
 pub mod autoencoder;
 pub mod autoencoder_export;

@@ -263,7 +263,7 @@ fn the_mechanism_numbers_add_up_to_the_scores() {
     let out = sesame::block_on(answer(&m, "When was it completed?", doc, 5)).unwrap();
     assert!(out.prepared.windows.len() > 1);
     let best = &out.candidates[0];
-    let mech = out.mechanism.unwrap();
+    let mech = out.mechanism.as_ref().unwrap();
     let w = &out.prepared.windows[best.window];
     let s = &out.scores[best.window];
     let a = w.doc_offset + best.tokens.0 - w.doc_start;
