@@ -43,7 +43,7 @@ pub async fn model(compute: &Compute, id: &str, file: &str, progress: &dyn Fn(St
     let (bytes, source) = fetch_verified_with(&entry.path(file), file_entry, &|done| progress(Stage::Download { done, total }), &|done| progress(Stage::Verify { done, total })).await?;
     let fetch_ms = now_ms() - t0;
     progress(Stage::Build);
-    crate::task::yield_now().await;
+    crate::task::yield_to_browser().await;
     let t1 = now_ms();
     let m = LoadedImageModel::from_bytes(&config, &bytes, &compute.device)?;
     let stats = LoadStats { bytes: total, from_cache: source == super::fetch::Source::Cache, fetch_ms, build_ms: now_ms() - t1, warmup_ms: 0.0, device_bytes: 0 };

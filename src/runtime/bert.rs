@@ -6,7 +6,7 @@ use super::compute::Compute;
 use super::load::{fetch_model_files, now_ms, LoadStats, Stage};
 use crate::model::Keep;
 use crate::task::bert::{Batch, LoadedBert, LoadedPretraining};
-use crate::task::{read_f32, yield_now};
+use crate::task::{read_f32, yield_to_browser};
 
 
 /// Loads one of Sesame's pretrained BERTs (`bert-zh`, `bert-en`) onto `compute`'s device,
@@ -16,14 +16,14 @@ pub async fn load_pretraining(compute: &Compute, id: &str, progress: &dyn Fn(Sta
     let files = fetch_model_files(id, "model.safetensors", progress).await?;
     let fetch_ms = now_ms() - fetch_start;
     progress(Stage::Build);
-    yield_now().await;
+    yield_to_browser().await;
     let build_start = now_ms();
     let m = LoadedPretraining::from_bundle(&files.bundle, &compute.device)?;
     let (bytes, from_cache) = (files.bytes, files.from_cache);
     drop(files);
     let build_ms = now_ms() - build_start;
     progress(Stage::Shaders);
-    yield_now().await;
+    yield_to_browser().await;
     let start = now_ms();
     let p = crate::task::fill_mask::prepare(&m, "[MASK] [MASK]", &[]).map_err(|e| format!("{e:?}"))?;
     crate::task::fill_mask::run(&m, &p, 5).await?;
@@ -40,13 +40,13 @@ pub async fn load_minilm(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) 
     let (total, all_cached) = (files.bytes, files.from_cache);
     let fetch_ms = now_ms() - fetch_start;
     progress(Stage::Build);
-    yield_now().await;
+    yield_to_browser().await;
     let build_start = now_ms();
     let bert = LoadedBert::from_bundle(&files.bundle, &compute.device)?;
     drop(files);
     let build_ms = now_ms() - build_start;
     progress(Stage::Shaders);
-    yield_now().await;
+    yield_to_browser().await;
     let start = now_ms();
     let enc = bert.tokenizer.encode("Sesame compiles its shaders.")?;
     let (ids, types, mask) = Batch::single(&enc, bert.config.pad_token_id as u32).tensors(&bert.device);

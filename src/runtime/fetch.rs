@@ -106,7 +106,7 @@ async fn verify_pausing(entry: &FileEntry, bytes: &[u8], checking: &dyn Fn(u64))
         hasher.update(piece);
         done += piece.len() as u64;
         checking(done);
-        crate::task::yield_now().await;
+        crate::task::yield_to_browser().await;
     }
     let got = hex::encode(hasher.finalize());
     if got != entry.sha256 {

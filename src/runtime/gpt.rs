@@ -5,7 +5,7 @@ use super::compute::Compute;
 use super::load::{fetch_files, fetch_model_files, manifest_entry, now_ms, LoadStats, Stage};
 use crate::model::KvCache;
 use crate::task::gpt::LoadedGpt;
-use crate::task::yield_now;
+use crate::task::yield_to_browser;
 
 /// The GGUF file name of SmolLM2 in its model folder.
 pub const GGUF_FILE: &str = "model.Q4_1.gguf";
@@ -20,7 +20,7 @@ pub async fn load_gpt(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> 
         let (mut files, from_cache, bytes) = fetch_files(&entry, &[GGUF_FILE], progress).await?;
         let fetch_ms = now_ms() - fetch_start;
         progress(Stage::Build);
-        yield_now().await;
+        yield_to_browser().await;
         let build_start = now_ms();
         let file = files.remove(0);
         let gpt = LoadedGpt::from_gguf_pausing(&file, &compute.device, &|done, total| progress(Stage::Prepare { done, total })).await?;
@@ -29,13 +29,13 @@ pub async fn load_gpt(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> 
         let files = fetch_model_files(id, "model.safetensors", progress).await?;
         let fetch_ms = now_ms() - fetch_start;
         progress(Stage::Build);
-        yield_now().await;
+        yield_to_browser().await;
         let build_start = now_ms();
         let gpt = LoadedGpt::from_bundle(&files.bundle, &compute.device)?;
         (gpt, files.bytes, files.from_cache, fetch_ms, now_ms() - build_start)
     };
     progress(Stage::Shaders);
-    yield_now().await;
+    yield_to_browser().await;
     let start = now_ms();
     // One prompt step and one cached step compile every shader generation uses.
     let mut cache = KvCache::new();

@@ -33,12 +33,12 @@ pub async fn load_qa(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> R
     let files = fetch_model_files(id, "model.safetensors", progress).await?;
     let fetch_ms = now_ms() - fetch_start;
     progress(Stage::Build);
-    crate::task::yield_now().await;
+    crate::task::yield_to_browser().await;
     let build_start = now_ms();
     let m = LoadedQa::from_bundle(&files.bundle, &compute.device)?;
     let build_ms = now_ms() - build_start;
     progress(Stage::Shaders);
-    crate::task::yield_now().await;
+    crate::task::yield_to_browser().await;
     let start = now_ms();
     answer(&m, "?", "Sesame compiles its shaders.", 1).await.map_err(|e| format!("{e:?}"))?;
     let warmup_ms = now_ms() - start;

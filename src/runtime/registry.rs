@@ -148,7 +148,7 @@ fn unpin(key: &str) {
     });
     let k = key.to_string();
     leptos::task::spawn_local(async move {
-        crate::task::yield_now().await;
+        crate::task::yield_to_browser().await;
         let cancelled = REGISTRY.with(|r| {
             let mut r = r.borrow_mut();
             let s = r.slots.get_mut(&k)?;

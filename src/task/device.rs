@@ -33,11 +33,7 @@ pub async fn yield_now() {
     let yield_fn = js_sys::Reflect::get(&scheduler, &"yield".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     let promise = match yield_fn.and_then(|f| f.call0(&scheduler).ok()).and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) {
         Some(p) => p,
-        None => js_sys::Promise::new(&mut |resolve, _| {
-            if let Some(w) = web_sys::window() {
-                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-            }
-        }),
+        None => zero_timeout(),
     };
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
@@ -45,6 +41,33 @@ pub async fn yield_now() {
 /// See the browser version: natively there is no page to give a turn to.
 #[cfg(not(target_arch = "wasm32"))]
 pub async fn yield_now() {}
+
+/// Gives the browser a whole turn: returns from a zero-delay timeout, so painting (a progress
+/// bar, a curve) and input (a click on Pause or on another page) are handled before it does.
+///
+/// Loops that run on the page itself (training, scoring a table, loading in pieces) use this
+/// between their steps; [`yield_now`]'s `scheduler.yield()` continuations run at a raised
+/// priority, and a loop of nothing but them can starve input and rendering on the CPU backend.
+/// Nested timeouts are clamped to about 4 ms, which is small beside any step worth yielding in.
+/// Natively it returns at once.
+#[cfg(target_arch = "wasm32")]
+pub async fn yield_to_browser() {
+    let _ = wasm_bindgen_futures::JsFuture::from(zero_timeout()).await;
+}
+
+/// A promise that a zero-delay `setTimeout` resolves (a new task, after input and painting).
+#[cfg(target_arch = "wasm32")]
+fn zero_timeout() -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    })
+}
+
+/// See the browser version: natively there is no page to give a turn to.
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn yield_to_browser() {}
 
 thread_local! {
     static FAULT_LISTENER: std::cell::RefCell<Option<Box<dyn Fn(&str)>>> = const { std::cell::RefCell::new(None) };

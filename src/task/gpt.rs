@@ -63,7 +63,7 @@ impl LoadedGpt {
         let config = file.llama_config().map_err(|e| e.to_string())?;
         let pause = |done, total| {
             progress(done, total);
-            super::yield_now()
+            super::yield_to_browser()
         };
         let model = config.load_pausing(&mut file.weights(&config), device, pause).await.map_err(|e| e.to_string())?;
         Self::from_gguf_parts(&file, config, model, device)
@@ -151,7 +151,7 @@ impl LoadedGpt {
                 self.feed(piece, cache)?;
                 done += piece.len();
                 progress(done, ids.len());
-                super::yield_now().await;
+                super::yield_to_browser().await;
             }
             let last = self.feed_last(&ids[cut..], cache)?;
             let out = read_f32(last).await;

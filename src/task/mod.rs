@@ -25,4 +25,4 @@ pub mod qa_metrics;
 pub mod qa_windows;
 pub mod sampling;
 
-pub use device::{on_device_fault, read_f32, yield_now};
+pub use device::{on_device_fault, read_f32, yield_now, yield_to_browser};

@@ -8,7 +8,7 @@
 //!   a new input while a run is in flight: one result, the newest).
 //!
 //! A cancelled task is dropped at its next `await`; code between two awaits runs to its end, so
-//! long CPU loops must yield (see [`crate::task::yield_now`]).
+//! long CPU loops must yield (see [`crate::task::yield_to_browser`]).
 
 use std::cell::Cell;
 use std::future::Future;

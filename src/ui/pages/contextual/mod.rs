@@ -77,7 +77,7 @@ pub fn Contextual() -> impl IntoView {
         set_url_params_all("s", &sentences.iter().map(|s| format!("{}|{}", s.group, s.text)).collect::<Vec<_>>());
         // A newer run (a preset clicked while this one works) cancels this one.
         runs.restart(async move {
-            crate::task::yield_now().await;
+            crate::task::yield_to_browser().await;
             let (prepared, found) = prepare(&bert, &sentences, &target_word);
             problems.set(found.into_iter().map(|p| {
                 let text = p.sentence().map(|i| sentences[i].text.clone()).unwrap_or_default();

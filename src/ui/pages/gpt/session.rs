@@ -253,7 +253,7 @@ impl GptSession {
                 if !go_on {
                     break;
                 }
-                crate::task::yield_now().await;
+                crate::task::yield_to_browser().await;
             }
             self.busy.set(false);
         });

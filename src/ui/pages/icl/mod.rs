@@ -107,7 +107,7 @@ pub fn Icl() -> impl IntoView {
                     }
                     let done = ti * SHOTS.len() + si;
                     progress.set(Some((format!("{} {} · k = {shots} ({done} / {total})", app.t(T::IclRunning), t.name(app.lang.get_untracked() == Lang::En)), done as f64 / total as f64)));
-                    crate::task::yield_now().await;
+                    crate::task::yield_to_browser().await;
                     let t0 = now_ms();
                     match evaluate(&gpt, t, shots, n).await {
                         Ok(results) => cells.update(|c| c.push(Cell { task: t.id, shots, accuracy: accuracy(&results), seconds: (now_ms() - t0) / 1000.0 })),

@@ -116,7 +116,7 @@ pub fn TrainLive() -> impl IntoView {
                     rate.set(Some((step - s0) as f64 * 1000.0 / (now - t0)));
                     (t0, s0) = (now, step);
                 }
-                crate::task::yield_now().await;
+                crate::task::yield_to_browser().await;
             }
             // Paused: show what the model makes of the test images now.
             if generation.get_value() == gen {
