@@ -16,8 +16,8 @@ if [ "${1:-}" = "--test" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null
   fi
-  if ! [ -d tests/browser/node_modules/playwright-core ]; then
-    log "installing playwright-core (npm; uses /usr/bin/chromium, downloads no browser)"
+  if ! [ -d tests/browser/node_modules/playwright-core ] || ! [ -d tests/browser/node_modules/axe-core ]; then
+    log "installing playwright-core and axe-core (npm, pinned; uses /usr/bin/chromium, downloads no browser)"
     (cd tests/browser && npm ci --no-audit --no-fund --silent)
   fi
 fi

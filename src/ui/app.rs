@@ -152,7 +152,7 @@ fn Badge() -> impl IntoView {
             let (class, key) = match backend { Backend::WebGpu { .. } => ("badge gpu", "webgpu"), Backend::Cpu { .. } => ("badge cpu", "cpu") };
             view! {
                 <span class=class data-testid="badge" data-backend=key title=why.clone()>
-                    <strong>{head}</strong>" · "{why.clone()}
+                    <strong>{head}</strong><span class="why">" · "{why.clone()}</span>
                 </span>
             }.into_any()
         }

@@ -377,6 +377,9 @@ strings! {
     CtxSentences => "Sentences (group, text)", "句子（組別、內容）", "句子（组别、内容）";
     CtxAdd => "Add sentence", "新增句子", "添加句子";
     CtxRemove => "Remove", "移除", "移除";
+    MaskPredTitle => "What the model guesses", "模型的猜測", "模型的猜测";
+    AeMapKeys => "(arrow keys move the decoded point)", "（方向鍵移動解碼的點）", "（方向键移动解码的点）";
+    CtxGroup => "Group of sentence", "句子組別", "句子组别";
     CtxRun => "Compute", "計算", "计算";
     CtxRunning => "Computing…", "計算中…", "计算中…";
     CtxLayer => "Layer", "層", "层";

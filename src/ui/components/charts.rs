@@ -57,10 +57,15 @@ pub fn Scatter(
         .enumerate()
         .map(|(g, name)| view! { <span class="legend-item"><span class="swatch" style:background=group_color(g)></span>{name.clone()}</span> })
         .collect_view();
+    let rows = (0..points.len())
+        .map(|i| vec![format!("{}. {}", numbers[i], labels[i]), group_names.get(groups[i]).cloned().unwrap_or_default(), format!("{:.3}", points[i][0]), format!("{:.3}", points[i][1])])
+        .collect();
+    let table = view! { <ChartTable caption=title.clone() head=vec![String::new(), String::new(), axes[0].clone(), axes[1].clone()] rows=rows /> };
     view! {
         <figure class="chart">
-            <figcaption>{title}</figcaption>
-            <svg width=w.to_string() height=h.to_string() viewBox=format!("0 0 {w} {h}") role="img" data-testid="pca">
+            <figcaption>{title.clone()}</figcaption>
+            {table}
+            <svg width=w.to_string() height=h.to_string() viewBox=format!("0 0 {w} {h}") role="img" aria-label=title.clone() data-testid="pca">
                 <line x1=pad.to_string() y1=(h - pad).to_string() x2=(w - pad).to_string() y2=(h - pad).to_string() class="axis" />
                 <line x1=pad.to_string() y1=pad.to_string() x2=pad.to_string() y2=(h - pad).to_string() class="axis" />
                 <text x=(w / 2.0).to_string() y=(h - 6.0).to_string() class="axis-caption">{axes[0].clone()}</text>
@@ -131,10 +136,17 @@ pub fn LineChart(
         .iter()
         .map(|s| view! { <span class="legend-item"><span class="swatch" style:background=s.color></span>{s.name.clone()}</span> })
         .collect_view();
+    let head = std::iter::once(String::new()).chain(series.iter().map(|s| s.name.clone())).collect();
+    let rows = x_labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| std::iter::once(l.clone()).chain(series.iter().map(|s| s.values.get(i).copied().flatten().map_or(String::from("–"), |v| format!("{v:.3}")))).collect())
+        .collect();
     view! {
         <figure class="chart">
-            <figcaption>{title}</figcaption>
-            <svg width=w.to_string() height=h.to_string() viewBox=format!("0 0 {w} {h}") role="img" data-testid="by-layer">
+            <figcaption>{title.clone()}</figcaption>
+            <ChartTable caption=title.clone() head=head rows=rows />
+            <svg width=w.to_string() height=h.to_string() viewBox=format!("0 0 {w} {h}") role="img" aria-label=title.clone() data-testid="by-layer">
                 <rect x=(x(highlight) - 9.0).to_string() y=pad.to_string() width="18" height=(h - 2.0 * pad - 14.0).to_string() class="highlight" />
                 {ticks}{labels}{lines}
             </svg>
@@ -208,7 +220,12 @@ pub fn Plot(
     /// `data-testid` of the SVG.
     #[prop(optional)]
     testid: &'static str,
+    /// What the chart shows, for screen readers (default: the series' names).
+    #[prop(optional, into)]
+    label: String,
 ) -> impl IntoView {
+    let label = if label.is_empty() { curves.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(" · ") } else { label };
+    let table = plot_table(&label, &x, &curves);
     let (left, right, top, bottom) = (44.0, 14.0, 14.0, if x.label.is_some() { 36.0 } else { 26.0 });
     let span = |a: &Axis| if (a.max - a.min).abs() < 1e-12 { 1.0 } else { a.max - a.min };
     let (xs, ys) = (span(&x), span(&y));
@@ -251,10 +268,56 @@ pub fn Plot(
         view! { <div class="legend">{items}</div> }
     });
     view! {
-        <svg width=width.to_string() height=height.to_string() viewBox=format!("0 0 {width} {height}") role="img" data-testid=(!testid.is_empty()).then_some(testid)>
+        <svg width=width.to_string() height=height.to_string() viewBox=format!("0 0 {width} {height}") role="img" aria-label=label data-testid=(!testid.is_empty()).then_some(testid)>
             {grid}{xticks}{marks}{title}
         </svg>
         {legend}
+        {table}
+    }
+}
+
+/// The points a [`Plot`] draws, as a table for screen readers: each series with at most 12
+/// evenly spaced points (its first and last among them).
+fn plot_table(label: &str, x: &Axis, curves: &[Curve]) -> impl IntoView {
+    const MOST: usize = 12;
+    let rows = curves
+        .iter()
+        .flat_map(|c| {
+            let n = c.points.len();
+            let picks: Vec<usize> = if n <= MOST { (0..n).collect() } else { (0..MOST).map(|i| i * (n - 1) / (MOST - 1)).collect() };
+            picks.into_iter().map(|i| vec![c.name.clone(), format_value(c.points[i].0), format_value(c.points[i].1)]).collect::<Vec<_>>()
+        })
+        .collect();
+    view! { <ChartTable caption=label.to_string() head=vec![String::new(), x.label.clone().unwrap_or_else(|| "x".into()), "y".into()] rows=rows /> }
+}
+
+/// A number as a chart's table shows it: counts whole, small values to 4 significant digits.
+fn format_value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e12 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+/// The numbers a chart draws, in a table that only screen readers see: the chart's text
+/// alternative.
+#[component]
+pub fn ChartTable(
+    /// The table's caption (the chart's title).
+    caption: String,
+    /// Column headers (an empty one, over the row names, is a plain cell).
+    head: Vec<String>,
+    /// The rows, one cell per header.
+    rows: Vec<Vec<String>>,
+) -> impl IntoView {
+    view! {
+        // A table grows to its content whatever its own width: the wrapper is what hides it.
+        <div class="sr-only"><table>
+            <caption>{caption}</caption>
+            <thead><tr>{head.into_iter().map(|h| if h.is_empty() { view! { <td></td> }.into_any() } else { view! { <th scope="col">{h}</th> }.into_any() }).collect_view()}</tr></thead>
+            <tbody>{rows.into_iter().map(|r| view! { <tr>{r.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr> }).collect_view()}</tbody>
+        </table></div>
     }
 }
 

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::charts::ChartTable;
 use super::{group_color, heat_color};
 
 /// `n × n` matrix drawn as coloured cells with their values; rows and columns carry the
@@ -64,10 +65,14 @@ pub fn Heatmap(
         })
         .collect_view();
     let matrix_values: Vec<String> = matrix.iter().map(|r| r.iter().map(|v| format!("{v:.7}")).collect::<Vec<_>>().join(",")).collect();
+    // The same numbers as a table for screen readers: a row and a column per sentence.
+    let head = std::iter::once(String::new()).chain(numbers.iter().map(|k| k.to_string())).collect();
+    let rows = (0..n).map(|i| std::iter::once(format!("{}. {}", numbers[i], labels[i])).chain(matrix[i].iter().map(|v| format!("{v:.2}"))).collect()).collect();
     view! {
         <figure class="heatmap">
-            <figcaption>{title}</figcaption>
-            <svg width=size.to_string() height=(size + bar_h).to_string() viewBox=format!("0 0 {size} {}", size + bar_h) role="img"
+            <figcaption>{title.clone()}</figcaption>
+            <ChartTable caption=title.clone() head=head rows=rows />
+            <svg width=size.to_string() height=(size + bar_h).to_string() viewBox=format!("0 0 {size} {}", size + bar_h) role="img" aria-label=title
                  data-testid=test_id data-matrix=matrix_values.join(";")>
                 {axis}
                 {cells}

@@ -127,7 +127,7 @@ pub fn Pair() -> impl IntoView {
                 view! {
                     <div class="panel">
                         <div class="chips small">{chips}</div>
-                        <div class="pair-meter" data-testid="pair-result" data-prob=format!("{p:.4}")>
+                        <div class="pair-meter" role="status" data-testid="pair-result" data-prob=format!("{p:.4}")>
                             <span class="bar-label">{app.t(T::PairProb)}</span>
                             <span class="bar-track big"><span class="bar-fill" style:width=format!("{:.1}%", p * 100.0)></span></span>
                             <span class="bar-value">{format!("{:.1}%", p * 100.0)}</span>

@@ -20,7 +20,29 @@ use crate::ui::url::check_number;
 
 /// Colour of code `c` of `n`.
 fn code_color(c: usize, n: usize) -> String {
-    format!("hsl({:.0}, 70%, {}%)", c as f64 * 360.0 / n.max(1) as f64, if c % 2 == 0 { 62 } else { 44 })
+    let (hue, light) = code_hsl(c, n);
+    format!("hsl({hue:.0}, 70%, {light}%)")
+}
+
+/// Hue (degrees) and lightness (%) of code `c` of `n`, at 70 % saturation.
+fn code_hsl(c: usize, n: usize) -> (f64, u32) {
+    (c as f64 * 360.0 / n.max(1) as f64, if c % 2 == 0 { 62 } else { 44 })
+}
+
+/// The text colour for code `c`'s cell: black or white, whichever contrasts more with its
+/// background (one of the two always reaches 4.5:1).
+fn code_text_color(c: usize, n: usize) -> &'static str {
+    let (hue, light) = code_hsl(c, n);
+    let (s, l) = (0.7, light as f64 / 100.0);
+    // HSL → sRGB (CSS Color 4), then WCAG relative luminance.
+    let channel = |k: f64| {
+        let k = (k + hue / 30.0) % 12.0;
+        l - s * l.min(1.0 - l) * (k - 3.0).min(9.0 - k).clamp(-1.0, 1.0)
+    };
+    let linear = |v: f64| if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) };
+    let lum = 0.2126 * linear(channel(0.0)) + 0.7152 * linear(channel(8.0)) + 0.0722 * linear(channel(4.0));
+    // Contrast with black (lum + 0.05) / 0.05 against white 1.05 / (lum + 0.05).
+    if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) { "#000" } else { "#fff" }
 }
 
 /// The discrete-codes page.
@@ -92,7 +114,7 @@ pub fn DiscreteCodes() -> impl IntoView {
         let g = grid.get()?;
         let n = codes_n();
         let cells = g.iter().enumerate().map(|(i, &c)| view! {
-            <button class="code-cell" class:active=move || cell.get() == Some(i) style:background=code_color(c, n) data-testid=format!("cell-{i}") data-code=c.to_string()
+            <button class="code-cell" class:active=move || cell.get() == Some(i) style:background=code_color(c, n) style:color=code_text_color(c, n) data-testid=format!("cell-{i}") data-code=c.to_string()
                 on:click=move |_| cell.set(Some(i))>{c.to_string()}</button>
         }).collect_view();
         Some(view! { <div class="code-grid" data-testid="code-grid" style:grid-template-columns=format!("repeat({GRID}, 1fr)")>{cells}</div> })
@@ -101,7 +123,7 @@ pub fn DiscreteCodes() -> impl IntoView {
         cell.get()?;
         let n = codes_n();
         let buttons = (0..n).map(|c| view! {
-            <button class="code-cell small" style:background=code_color(c, n) data-testid=format!("code-{c}") on:click=move |_| set_code(c)>{c.to_string()}</button>
+            <button class="code-cell small" style:background=code_color(c, n) style:color=code_text_color(c, n) aria-label=format!("{} {c}", app.t(T::AePickCode)) data-testid=format!("code-{c}") on:click=move |_| set_code(c)>{c.to_string()}</button>
         }).collect_view();
         Some(view! { <div class="palette" data-testid="code-palette"><span class="label">{app.t(T::AePickCode)}</span>{buttons}</div> })
     };

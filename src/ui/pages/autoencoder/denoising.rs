@@ -95,7 +95,7 @@ pub fn Denoising() -> impl IntoView {
             <ModelLoad key=p_status />
             <ModelLoad key=s_status />
             {move || error.get().map(|e| view! { <div class="message error" role="alert">{e}</div> })}
-            <div class="panel triptych" data-testid="denoise-output"
+            <div class="panel triptych" aria-live="polite" data-testid="denoise-output"
                  data-noisy-mse=move || shown.get().map(|s| format!("{:.6}", s.noisy_mse))
                  data-restored-mse=move || shown.get().map(|s| format!("{:.6}", s.restored_mse))
                  data-plain-mse=move || shown.get().map(|s| format!("{:.6}", s.plain_mse))>

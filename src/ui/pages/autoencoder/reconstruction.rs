@@ -87,7 +87,7 @@ pub fn Reconstruction() -> impl IntoView {
                     <DrawPad on_image=on_draw clear_label=Signal::derive(move || app.t(T::AeClear).to_string()) />
                     {move || draw_problem.get().map(|e| view! { <p class="message warn" data-testid="draw-problem">{e}</p> })}
                 </div>
-                <div class="panel triptych" data-testid="ae-output" data-mse=move || output.get().map(|(_, o)| format!("{:.8}", o.mse))
+                <div class="panel triptych" aria-live="polite" data-testid="ae-output" data-mse=move || output.get().map(|(_, o)| format!("{:.8}", o.mse))
                      data-code=move || output.get().map(|(_, o)| o.code.iter().map(|v| format!("{v:.6}")).collect::<Vec<_>>().join(","))>
                     <Pixels image=Signal::derive(move || output.get().map(|(x, _)| x)) caption=Signal::derive(move || app.t(if drawing.get().is_some() { T::AeYourDrawing } else { T::AeInput }).to_string()) testid="ae-input" />
                     <Pixels image=Signal::derive(move || output.get().map(|(_, o)| o.image)) caption=Signal::derive(move || app.t(T::AeReconstruction).to_string()) testid="ae-recon" />

@@ -82,7 +82,7 @@ pub fn ResultsView(r: Shown, layer: RwSignal<usize>, first_matrix_ms: RwSignal<O
                     </div>
                 }
             }}
-            <h3>{move || app.t(T::CtxTokens)}</h3>
+            <h2>{move || app.t(T::CtxTokens)}</h2>
             <ol class="sentence-list" data-testid="sentence-list">
                 {r.sentences.iter().map(|s| view! {
                     <li value=s.number.to_string()>

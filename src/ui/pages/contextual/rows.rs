@@ -45,14 +45,18 @@ pub fn SentenceRows(rows: RwSignal<Vec<Row>>) -> impl IntoView {
                     <For each=move || rows.get() key=|r| r.id let:row>
                         {
                             let id = row.id;
+                            // Each box is named by its row's number, which moves when rows go.
+                            let number = move || rows.with(|rs| rs.iter().position(|r| r.id == id).map_or(0, |i| i + 1));
                             let set = move |f: &dyn Fn(&mut Row)| rows.update(|rs| if let Some(r) = rs.iter_mut().find(|r| r.id == id) { f(r) });
                             view! {
                                 <li class="row">
                                     <input class="group" type="text" maxlength="40" prop:value=row.group.clone()
+                                           aria-label=move || format!("{} {}", app.t(T::CtxGroup), number())
                                            on:input=move |ev| { let v = event_target_value(&ev); set(&|r| r.group = v.clone()) } />
                                     <input class="sentence" type="text" maxlength=MAX_SENTENCE_CHARS.to_string() prop:value=row.text.clone()
+                                           aria-label=move || format!("{} {}", app.t(T::Sentence), number())
                                            on:input=move |ev| { let v = event_target_value(&ev); set(&|r| r.text = v.clone()) } />
-                                    <button class="icon" title=move || app.t(T::CtxRemove) aria-label=move || app.t(T::CtxRemove)
+                                    <button class="icon" title=move || app.t(T::CtxRemove) aria-label=move || format!("{} {} {}", app.t(T::CtxRemove), app.t(T::Sentence), number())
                                             on:click=move |_| rows.update(|rs| rs.retain(|r| r.id != id))>"×"</button>
                                 </li>
                             }

@@ -29,7 +29,7 @@ pub fn GoldenTable(
     let worst = cases.iter().map(|c| c.max_abs_diff).fold(0.0, f32::max);
     view! {
         <table class="golden" data-testid=testid data-max-diff=format!("{worst:e}") data-pass=(worst <= tolerance).to_string()>
-            <thead><tr><th>{title}</th><th>{app.t(T::DiagMaxDiff)}</th><th></th></tr></thead>
+            <thead><tr><th>{title}</th><th>{app.t(T::DiagMaxDiff)}</th><td></td></tr></thead>
             <tbody>{cases.iter().map(|c| {
                 let ok = c.max_abs_diff <= tolerance;
                 view! { <tr><td>{c.text.clone()}</td><td class="num">{format!("{:.2e}", c.max_abs_diff)}</td><td class=if ok { "pass" } else { "fail" }>{app.t(if ok { T::DiagPass } else { T::DiagFail })}</td></tr> }

@@ -73,7 +73,7 @@ pub fn Output(
     };
     view! {
         <div class="panel" data-testid="gpt-output" data-text=move || text.get() data-busy=move || busy.get().to_string()>
-            <p class="gpt-text"><span class="prompt-text">{move || read_prompt.get()}</span><span class="made">{move || text.get()}</span>{move || busy.get().then_some(view! { <span class="cursor">"▍"</span> })}</p>
+            <p class="gpt-text" aria-live="polite" aria-busy=move || busy.get().to_string()><span class="prompt-text">{move || read_prompt.get()}</span><span class="made">{move || text.get()}</span>{move || busy.get().then_some(view! { <span class="cursor" aria-hidden="true">"▍"</span> })}</p>
             <div class="chosen-list">{chips}</div>
             <p class="figure" data-testid="gpt-speed"
                 data-prompt-tps=move || speed.get().map(|s| format!("{:.2}", per_second(s.read))).unwrap_or_default()

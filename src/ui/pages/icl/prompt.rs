@@ -81,7 +81,7 @@ pub fn PromptPanel(
                 <div class="presets">
                     <button data-testid="icl-run-one" disabled=move || busy.get() || !ready.get() on:click=move |_| on_run.run(())>{move || app.t(T::IclRunOne)}</button>
                     {move || one.get().map(|(answer, verdict, ms)| { let shown = if answer.is_empty() { "∅".to_string() } else { answer.clone() }; view! {
-                        <span class="icl-answer" data-testid="icl-answer" data-answer=answer.clone() data-correct=verdict.map(|v| v.to_string()).unwrap_or_default()>
+                        <span class="icl-answer" role="status" data-testid="icl-answer" data-answer=answer.clone() data-correct=verdict.map(|v| v.to_string()).unwrap_or_default()>
                             <span class="label">{app.t(T::IclAnswer)}</span><mark>{shown}</mark>
                             {verdict.map(|v| if v { " ✓" } else { " ✗" })}
                             {expected().map(|e| format!(" ({} {})", app.t(T::IclExpected), e.replace('|', " / ")))}

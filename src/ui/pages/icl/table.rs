@@ -41,10 +41,10 @@ pub fn AccuracyTable(table: Table, per_cell: usize, done: bool) -> impl IntoView
     let y = Axis::even(0.0, 100.0, 4, |v| format!("{v:.0}%"));
     view! {
         <table class="candidates icl-table" data-testid="icl-table" data-done=done.to_string()>
-            <thead><tr><th></th>{head}</tr></thead>
+            <thead><tr><td></td>{head}</tr></thead>
             <tbody>{rows}<tr class="mean"><th>{app.t(T::IclMean)}</th>{mean_row}</tr></tbody>
         </table>
-        <figure class="chart"><Plot width=520.0 height=220.0 x=x y=y curves=curves testid="icl-chart" /></figure>
+        <figure class="chart"><Plot width=520.0 height=220.0 x=x y=y curves=curves testid="icl-chart" label=app.t(T::IclTableTitle) /></figure>
         <p class="figure">{format!("{per_cell} {} · greedy · {:.0} s", app.t(T::IclQueries), table.seconds())}</p>
     }
 }

@@ -187,7 +187,7 @@ pub fn Masking() -> impl IntoView {
             {move || problem.get().map(|p| view! { <div class="message warn" role="status" data-testid="mask-problem">{problem_text(&p)}</div> })}
             {move || error.get().map(|e| view! { <div class="message error" role="alert">{e}</div> })}
 
-            {move || outcome.get().map(|o| view! { <Predictions o=o runs=runs /> })}
+            <div aria-live="polite">{move || outcome.get().map(|o| view! { <Predictions o=o runs=runs /> })}</div>
 
             <PretrainingExample model=model text=text covers=covers />
             <CardCurve card=card card_missing=card_missing />

@@ -44,6 +44,7 @@ pub fn Predictions(o: Outcome, runs: RwSignal<u64>) -> impl IntoView {
     }).collect_view();
     view! {
         {notices}
+        <h2>{app.t(T::MaskPredTitle)}</h2>
         <div class="prediction-grid" data-testid="predictions">{cards}</div>
         <p class="figure" data-testid="fill-ms" data-runs=move || runs.get().to_string()>{format!("{}: {:.0} ms", app.t(T::MaskLatency), o.ms)}</p>
     }

@@ -50,7 +50,7 @@ pub fn Answer(out: QaOutcome, question: String, doc: String, ms: f64, gold: Opti
         })
         .collect_view();
     view! {
-        <div class="panel qa-answer" data-testid="qa-answer" data-answer=best.text.clone() data-start=best.chars.0.to_string() data-end=best.chars.1.to_string() data-window=best.window.to_string() data-unsure=unsure.to_string() data-start-logits=start_logits data-end-logits=end_logits data-question=question data-ms=format!("{ms:.0}") data-window-tokens=out.prepared.windows.iter().map(|w| w.ids.len()).max().unwrap_or(0).to_string()>
+        <div class="panel qa-answer" role="status" data-testid="qa-answer" data-answer=best.text.clone() data-start=best.chars.0.to_string() data-end=best.chars.1.to_string() data-window=best.window.to_string() data-unsure=unsure.to_string() data-start-logits=start_logits data-end-logits=end_logits data-question=question data-ms=format!("{ms:.0}") data-window-tokens=out.prepared.windows.iter().map(|w| w.ids.len()).max().unwrap_or(0).to_string()>
             <p class="answer-line"><span class="label">{app.t(T::QaAnswerLabel)}</span><mark class="answer">{best.text.clone()}</mark>
                 <span class="figure">{format!("{} {:.2} · P(start)·P(end) {:.1}% · {ms:.0} ms", app.t(T::QaScore), best.score, best.prob * 100.0)}</span></p>
             {unsure.then(|| view! { <div class="message warn" data-testid="qa-unsure">{app.t(T::QaUnsure)}</div> })}

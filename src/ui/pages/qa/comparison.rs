@@ -30,7 +30,7 @@ pub fn Comparison(card: RwSignal<Option<serde_json::Value>>) -> impl IntoView {
         let table = runs
             .iter()
             .map(|r| {
-                view! { <tr data-testid="qa-run" data-init=r["init"].as_str().unwrap_or("").to_string()><td>{init_label(&app, r)}</td><td>{format!("{:.1}", r["valid"]["em"].as_f64().unwrap_or(f64::NAN))}</td><td>{format!("{:.1}", r["valid"]["f1"].as_f64().unwrap_or(f64::NAN))}</td><td>{format!("{:.3}", r["final_train_loss"].as_f64().unwrap_or(f64::NAN))}</td><td>{r["steps"].to_string()}</td></tr> }
+                view! { <tr data-testid="qa-run" data-init=r["init"].as_str().unwrap_or("").to_string()><th scope="row">{init_label(&app, r)}</th><td>{format!("{:.1}", r["valid"]["em"].as_f64().unwrap_or(f64::NAN))}</td><td>{format!("{:.1}", r["valid"]["f1"].as_f64().unwrap_or(f64::NAN))}</td><td>{format!("{:.3}", r["final_train_loss"].as_f64().unwrap_or(f64::NAN))}</td><td>{r["steps"].to_string()}</td></tr> }
             })
             .collect_view();
         let questions = card["data"]["valid_questions"].as_u64().unwrap_or(0);
@@ -38,9 +38,9 @@ pub fn Comparison(card: RwSignal<Option<serde_json::Value>>) -> impl IntoView {
             <div class="panel" data-control="curve" data-testid="qa-comparison">
                 <h2>{app.t(T::QaCompareTitle)}</h2>
                 <p>{app.t(T::QaCompareText)}</p>
-                <figure class="chart loss-curve"><Plot width=560.0 height=240.0 x=x y=y curves=curves /></figure>
+                <figure class="chart loss-curve"><Plot width=560.0 height=240.0 x=x y=y curves=curves label=app.t(T::QaCompareTitle) /></figure>
                 <table class="candidates">
-                    <thead><tr><th></th><th>"EM"</th><th>"F1"</th><th>{app.t(T::QaFinalLoss)}</th><th>{app.t(T::QaSteps)}</th></tr></thead>
+                    <thead><tr><td></td><th scope="col">"EM"</th><th>"F1"</th><th scope="col">{app.t(T::QaFinalLoss)}</th><th scope="col">{app.t(T::QaSteps)}</th></tr></thead>
                     <tbody>{table}</tbody>
                 </table>
                 <p class="figure">{format!("{} {questions}", app.t(T::QaValidQuestions))}</p>

@@ -41,7 +41,7 @@ pub fn Results(
     let mine_view = mine.map(|(img, rec, mse)| {
         let flagged = mse >= t;
         view! {
-            <div class="mine-result" data-testid="mine-result" data-mse=format!("{mse:.6}") data-flagged=flagged.to_string()>
+            <div class="mine-result" role="status" data-testid="mine-result" data-mse=format!("{mse:.6}") data-flagged=flagged.to_string()>
                 <Pixels image=Signal::derive(move || Some(img.clone())) size=84 caption=Signal::derive(move || app.t(T::AeInput).to_string()) testid="mine-input" />
                 <Pixels image=Signal::derive(move || Some(rec.clone())) size=84 caption=Signal::derive(move || app.t(T::AeReconstruction).to_string()) testid="mine-recon" />
                 <p class=if flagged { "verdict anomaly" } else { "verdict normal" }>

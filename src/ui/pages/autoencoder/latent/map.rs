@@ -49,6 +49,26 @@ pub fn LatentMap(
             point.set(Some(c));
         }
     };
+    // Arrow keys move the decoded point a fortieth of the map (from its centre at first).
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let (dx, dy) = match ev.key().as_str() {
+            "ArrowLeft" => (-1.0, 0.0),
+            "ArrowRight" => (1.0, 0.0),
+            "ArrowUp" => (0.0, -1.0),
+            "ArrowDown" => (0.0, 1.0),
+            _ => return,
+        };
+        ev.prevent_default();
+        let Some((lo, hi)) = bounds() else { return };
+        let (x, y) = match point.get_untracked().filter(|p| p.len() == 2) {
+            Some(p) => (((p[0] - lo[0]) / (hi[0] - lo[0])) as f64 * MAP, MAP - ((p[1] - lo[1]) / (hi[1] - lo[1])) as f64 * MAP),
+            None => (MAP / 2.0, MAP / 2.0),
+        };
+        let step = MAP / 40.0;
+        if let Some(c) = to_code((x + dx * step).clamp(0.0, MAP), (y + dy * step).clamp(0.0, MAP)) {
+            point.set(Some(c));
+        }
+    };
     let class_name = move |c: u8| if fashion.get() { FASHION[c as usize % 10].to_string() } else { c.to_string() };
     move || {
         let (Some(c), Some(s), Some((lo, hi))) = (codes.get(), set.get(), bounds()) else { return None };
@@ -60,6 +80,7 @@ pub fn LatentMap(
         Some(view! {
             <figure class="chart latent-map">
                 <svg viewBox=format!("0 0 {MAP} {MAP}") data-testid="latent-map" data-points=c.len().to_string()
+                     tabindex="0" role="application" aria-label=format!("{} {}", app.t(T::AeMapCaption), app.t(T::AeMapKeys)) on:keydown=on_key
                      on:click=on_map on:mousemove=move |ev| { if ev.buttons() == 0 { on_map(ev) } }>
                     <rect x="0" y="0" width=MAP.to_string() height=MAP.to_string() class="map-bg"></rect>
                     {dots}
