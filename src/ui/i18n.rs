@@ -378,6 +378,8 @@ strings! {
     CtxAdd => "Add sentence", "新增句子", "添加句子";
     CtxRemove => "Remove", "移除", "移除";
     MaskPredTitle => "What the model guesses", "模型的猜測", "模型的猜测";
+    AeCodeIndex => "Code", "編號", "编号";
+    AeImagesUsing => "Cells that use it", "用到它的格子", "用到它的格子";
     AeMapKeys => "(arrow keys move the decoded point)", "（方向鍵移動解碼的點）", "（方向键移动解码的点）";
     CtxGroup => "Group of sentence", "句子組別", "句子组别";
     CtxRun => "Compute", "計算", "计算";

@@ -23,12 +23,8 @@ pub enum Data {
 /// VQ-VAE with `--vq CODES`.
 #[derive(Args)]
 pub struct Train {
-    /// The run directory.
-    #[arg(long)]
-    out: PathBuf,
-    /// Wall-clock budget of this session.
-    #[arg(long, default_value_t = 60.0)]
-    minutes: f64,
+    #[command(flatten)]
+    session: crate::Session,
     /// The shared data folder.
     #[arg(long, default_value = "../shared")]
     shared: PathBuf,
@@ -89,8 +85,8 @@ pub fn train(a: &Train) -> Result<(), String> {
         vq: (a.vq > 0).then(|| VqVaeConfig { codes: a.vq, code_dim: a.code_dim, channels: a.channels.unwrap_or(16) }),
         normal_class: u8::try_from(a.normal).ok(),
     };
-    let state = sesame::train::autoencoder::train(&a.out, Some(cfg), a.minutes)?;
-    println!("{}: step {}, {:.0} s of training, test MSE {}", a.out.display(), state.step, state.seconds, state.test_mse.map(|m| format!("{m:.5}")).unwrap_or("–".into()));
+    let state = sesame::train::autoencoder::train(&a.session.out, Some(cfg), a.session.minutes)?;
+    println!("{}: step {}, {:.0} s of training, test MSE {}", a.session.out.display(), state.step, state.seconds, state.test_mse.map(|m| format!("{m:.5}")).unwrap_or("–".into()));
     Ok(())
 }
 

@@ -191,31 +191,23 @@ impl Settings {
 /// `zh` / `en`: a new run (or the resumption of one).
 #[derive(Args)]
 pub struct Train {
-    /// The run directory.
-    #[arg(long)]
-    out: PathBuf,
-    /// Wall-clock budget of this session.
-    #[arg(long, default_value_t = 60.0)]
-    minutes: f64,
+    #[command(flatten)]
+    session: crate::Session,
     #[command(flatten)]
     settings: Settings,
 }
 
 pub fn train(lang: &str, a: &Train) -> Result<(), String> {
     let lang = if lang == "zh" { Lang::Zh } else { Lang::En };
-    bert::train(&a.out, Some(a.settings.run_config(lang)), a.minutes)?;
+    bert::train(&a.session.out, Some(a.settings.run_config(lang)), a.session.minutes)?;
     Ok(())
 }
 
 /// `resume`: settings from DIR/run.json; `--steps` extends a finished run by a new stretch.
 #[derive(Args)]
 pub struct Resume {
-    /// The run directory.
-    #[arg(long)]
-    out: PathBuf,
-    /// Wall-clock budget of this session.
-    #[arg(long, default_value_t = 60.0)]
-    minutes: f64,
+    #[command(flatten)]
+    session: crate::Session,
     /// Extend a finished run to this many steps in all.
     #[arg(long)]
     steps: Option<usize>,
@@ -238,9 +230,9 @@ pub struct Resume {
 
 pub fn resume(a: &Resume) -> Result<(), String> {
     if let Some(steps) = a.steps {
-        bert::extend(&a.out, steps, a.lr, a.warmup, a.freeze, (a.name_masking, a.fragments))?;
+        bert::extend(&a.session.out, steps, a.lr, a.warmup, a.freeze, (a.name_masking, a.fragments))?;
     }
-    bert::train(&a.out, None, a.minutes)?;
+    bert::train(&a.session.out, None, a.session.minutes)?;
     Ok(())
 }
 

@@ -16,7 +16,21 @@ mod bert;
 mod gpt;
 mod qa;
 
-use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Where a training command keeps its run and how long this session may train (shared by the
+/// BERT, QA and auto-encoder trainers).
+#[derive(Args)]
+pub struct Session {
+    /// The run directory.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Wall-clock budget of this session.
+    #[arg(long, default_value_t = 60.0)]
+    pub minutes: f64,
+}
 
 /// Sesame's trainers, evaluations and exporters (native CPU).
 #[derive(Parser)]

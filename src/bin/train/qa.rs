@@ -20,12 +20,8 @@ pub enum InitArg {
 /// `qa`: fine-tunes (or resumes, when `--out` has a `run.json`) a BERT for extractive QA.
 #[derive(Args)]
 pub struct Train {
-    /// The run directory.
-    #[arg(long)]
-    out: PathBuf,
-    /// Wall-clock budget of this session.
-    #[arg(long, default_value_t = 60.0)]
-    minutes: f64,
+    #[command(flatten)]
+    session: crate::Session,
     /// The shared data folder.
     #[arg(long, default_value = "../shared")]
     shared: PathBuf,
@@ -80,8 +76,8 @@ pub struct Train {
 }
 
 pub fn train(a: &Train) -> Result<(), String> {
-    if a.out.join("run.json").exists() {
-        qa::train(&a.out, None, a.minutes)?;
+    if a.session.out.join("run.json").exists() {
+        qa::train(&a.session.out, None, a.session.minutes)?;
         return Ok(());
     }
     let qa_dir = a.shared.join("data/qa");
@@ -115,7 +111,7 @@ pub fn train(a: &Train) -> Result<(), String> {
         ckpt_every: a.ckpt_every,
         backend: Backend::Flex,
     };
-    qa::train(&a.out, Some(cfg), a.minutes)?;
+    qa::train(&a.session.out, Some(cfg), a.session.minutes)?;
     Ok(())
 }
 

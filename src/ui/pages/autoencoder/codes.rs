@@ -13,6 +13,7 @@ use crate::model::vqvae::GRID;
 use crate::ui::components::progress::ModelLoad;
 use crate::ui::tasks::{spawn_owned, Job};
 use super::{use_images, use_model, AeTabs, ImagePicker};
+use crate::ui::components::charts::ChartTable;
 use crate::ui::components::pixels::Pixels;
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState};
@@ -139,7 +140,8 @@ pub fn DiscreteCodes() -> impl IntoView {
         }).collect_view();
         Some(view! {
             <figure class="chart panel usage-chart" data-control="usage" data-testid="code-usage" data-used=used.to_string()>
-                <svg viewBox="0 0 360 116">{bars}</svg>
+                <ChartTable caption=app.t(T::AeUsage).to_string() head=vec![app.t(T::AeCodeIndex).to_string(), app.t(T::AeImagesUsing).to_string()] rows=u.iter().enumerate().map(|(c, v)| vec![c.to_string(), v.to_string()]).collect() />
+                <svg viewBox="0 0 360 116" role="img" aria-label=format!("{} {used} / {n}", app.t(T::AeUsage))>{bars}</svg>
                 <figcaption>{format!("{} {used} / {n}", app.t(T::AeUsage))}</figcaption>
             </figure>
         })

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::task::anomaly::Evaluation;
+use crate::ui::components::charts::ChartTable;
 use crate::ui::components::pixels::Pixels;
 use crate::ui::i18n::T;
 use crate::ui::state::AppState;
@@ -51,13 +52,21 @@ pub fn Results(
             </div>
         }
     });
+    // The histograms' and the ROC curve's numbers for screen readers.
+    let n_bins = dn.len().max(1);
+    let hist_rows = (0..dn.len()).map(|i| vec![format!("{:.4} – {:.4}", hi * i as f64 / n_bins as f64, hi * (i + 1) as f64 / n_bins as f64), format!("{:.3}", dn[i]), format!("{:.3}", da.get(i).copied().unwrap_or(0.0))]).collect();
+    let hist_label = format!("{} · {} {} · {} {} · {} {t:.4}", app.t(T::AeErrorAxis), app.t(T::AeNormal), counts.0, app.t(T::AeAnomalous), counts.1, app.t(T::AeThreshold));
+    let roc_step = (curve.len() / 12).max(1);
+    let roc_rows = curve.iter().step_by(roc_step).map(|p| vec![format!("{:.3}", p.fpr), format!("{:.3}", p.tpr)]).collect();
+    let roc_label = format!("ROC · AUC = {area:.4}");
     let card_line = card_auc.map(|(full, sub)| format!("{}: AUC {full:.4} ({}) · {sub:.4} ({})", app.t(T::AeNativeEval), app.t(T::AeFullTestSet), app.t(T::AeTheseImages)));
     view! {
         <div class="panel anomaly-results" data-testid="anomaly-results" data-auc=format!("{area:.6}") data-threshold=format!("{t:.6}")
              data-precision=format!("{:.4}", c.precision()) data-recall=format!("{:.4}", c.recall())>
             <div class="ae-row">
                 <figure class="chart" data-control="curve">
-                    <svg viewBox=format!("0 0 {w} {}", h + 4.0) data-testid="anomaly-histogram">
+                    <ChartTable caption=hist_label.clone() head=vec![app.t(T::AeErrorAxis).to_string(), app.t(T::AeNormal).to_string(), app.t(T::AeAnomalous).to_string()] rows=hist_rows />
+                    <svg viewBox=format!("0 0 {w} {}", h + 4.0) role="img" aria-label=hist_label data-testid="anomaly-histogram">
                         {bars(&dn, "hist-normal")}
                         {bars(&da, "hist-anomaly")}
                         <line class="threshold" x1=format!("{tx:.1}") x2=format!("{tx:.1}") y1="0" y2=h.to_string()></line>
@@ -69,7 +78,8 @@ pub fn Results(
                     </figcaption>
                 </figure>
                 <figure class="chart roc" data-control="curve">
-                    <svg viewBox=format!("-4 -4 {} {}", side + 8.0, side + 8.0) data-testid="anomaly-roc">
+                    <ChartTable caption=roc_label.clone() head=vec![app.t(T::AeFalseAlarms).to_string(), app.t(T::AeRecall).to_string()] rows=roc_rows />
+                    <svg viewBox=format!("-4 -4 {} {}", side + 8.0, side + 8.0) role="img" aria-label=roc_label data-testid="anomaly-roc">
                         <rect x="0" y="0" width=side.to_string() height=side.to_string() class="map-bg"></rect>
                         <line class="chance" x1="0" y1=side.to_string() x2=side.to_string() y2="0"></line>
                         <path class="roc-line" d=path></path>
