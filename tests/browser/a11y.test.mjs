@@ -2,7 +2,7 @@
 // - axe-core (WCAG 2.0–2.2 A/AA and best practices) on every page after its model has run, at
 //   desktop size and on a 360 px phone, in English and 繁體中文: no critical or serious violation;
 // - no sideways scrolling on a phone: the layout viewport stays the device's width, for the full
-//   site and for embedded pages;
+//   site (360 and 320 px) and for embedded pages (360 px);
 // - the keyboard alone (Tab, Enter, arrows) reaches each page's main action and its result.
 // Phone screenshots → artifacts/phone-*.png.
 import { test, before, after } from 'node:test';
@@ -29,7 +29,7 @@ async function widths(page) {
 }
 
 /** Every page at one size in one language: axe's critical and serious violations, and overflow. */
-async function pass(browser, lang, vp, { embed = false, runAxe = true } = {}) {
+async function pass(browser, lang, vp, { embed = false, runAxe = true, shots = true } = {}) {
   const ctx = await context(browser, vp);
   const problems = [];
   const tally = {};
@@ -50,7 +50,7 @@ async function pass(browser, lang, vp, { embed = false, runAxe = true } = {}) {
       if (vp.isMobile) {
         const w = await widths(page);
         if (w.doc > vp.width || w.win !== vp.width) problems.push(`${where}: the page is ${w.doc} px wide on a ${vp.width} px screen (layout viewport ${w.win})`);
-        if (!embed) await page.screenshot({ path: join(ARTIFACTS, `phone-${p.slug}-${lang}.png`), fullPage: true });
+        if (!embed && shots) await page.screenshot({ path: join(ARTIFACTS, `phone-${p.slug}-${lang}.png`), fullPage: true });
       }
     }
     assert.deepEqual(errors, []);
@@ -78,11 +78,12 @@ for (const lang of ['en', 'zh-Hant']) {
   });
 }
 
-test('embedded pages fit a 360 px phone-width iframe without sideways scrolling', { timeout: 4 * SLOW }, async () => {
+test('embedded pages fit a 360 px phone-width iframe, and every page a 320 px screen, without sideways scrolling', { timeout: 4 * SLOW }, async () => {
   const browser = await launch({ webgpu: false });
   try {
-    const { problems } = await pass(browser, 'en', PHONE, { embed: true, runAxe: false });
-    assert.deepEqual(problems, []);
+    const embedded = await pass(browser, 'en', PHONE, { embed: true, runAxe: false });
+    const small = await pass(browser, 'zh-Hans', { ...PHONE, label: 'small phone', width: 320, height: 640 }, { runAxe: false, shots: false });
+    assert.deepEqual([...embedded.problems, ...small.problems], []);
   } finally {
     await browser.close();
   }
