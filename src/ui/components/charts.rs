@@ -291,7 +291,7 @@ fn plot_table(label: &str, x: &Axis, curves: &[Curve]) -> impl IntoView {
     view! { <ChartTable caption=label.to_string() head=vec![String::new(), x.label.clone().unwrap_or_else(|| "x".into()), "y".into()] rows=rows /> }
 }
 
-/// A number as a chart's table shows it: counts whole, small values to 4 significant digits.
+/// A number as a chart's table shows it: whole numbers (counts, steps) whole, others to 4 decimals.
 fn format_value(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e12 {
         format!("{v:.0}")
