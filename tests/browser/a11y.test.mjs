@@ -23,6 +23,21 @@ async function context(browser, vp) {
   return browser.newContext({ bypassCSP: true, serviceWorkers: 'block', viewport: { width: vp.width, height: vp.height }, isMobile: !!vp.isMobile, hasTouch: !!vp.hasTouch });
 }
 
+/** Opens one page in a context the size of `vp`, runs `body(page)`, and checks that the page
+ *  logged no error. */
+async function withPage(browser, vp, body) {
+  const ctx = await context(browser, vp);
+  try {
+    const page = await ctx.newPage();
+    const errors = watchErrors(page);
+    const out = await body(page);
+    assert.deepEqual(errors, []);
+    return out;
+  } finally {
+    await ctx.close();
+  }
+}
+
 /** The document's width against the device's, and the layout viewport's. */
 async function widths(page) {
   return page.evaluate(() => ({ doc: document.documentElement.scrollWidth, win: window.innerWidth }));
@@ -30,12 +45,9 @@ async function widths(page) {
 
 /** Every page at one size in one language: axe's critical and serious violations, and overflow. */
 async function pass(browser, lang, vp, { embed = false, runAxe = true, shots = true } = {}) {
-  const ctx = await context(browser, vp);
   const problems = [];
   const tally = {};
-  try {
-    const page = await ctx.newPage();
-    const errors = watchErrors(page);
+  await withPage(browser, vp, async (page) => {
     for (const p of PAGES) {
       if (embed && ['home', 'offline'].includes(p.slug)) continue;
       await page.goto(`${server.url}?p=${p.slug}&lang=${lang}&backend=cpu${p.query ?? ''}${embed ? '&embed=1' : ''}`);
@@ -53,10 +65,7 @@ async function pass(browser, lang, vp, { embed = false, runAxe = true, shots = t
         if (!embed && shots) await page.screenshot({ path: join(ARTIFACTS, `phone-${p.slug}-${lang}.png`), fullPage: true });
       }
     }
-    assert.deepEqual(errors, []);
-  } finally {
-    await ctx.close();
-  }
+  });
   return { problems, tally };
 }
 
@@ -111,65 +120,59 @@ const KEYBOARD = [
 
 test('the keyboard alone reaches every page\'s main action and its result (Tab, Enter, arrows)', { timeout: 8 * SLOW }, async () => {
   const browser = await launch({ webgpu: false });
-  const ctx = await context(browser, DESKTOP);
   try {
-    const page = await ctx.newPage();
-    const errors = watchErrors(page);
-    const tabs = {};
-    for (const k of KEYBOARD) {
-      await page.goto(`${server.url}?p=${k.slug}&lang=en&backend=cpu${k.query ?? ''}`);
-      await page.waitForSelector(k.ready ?? k.target, { timeout: SLOW });
-      const before = k.watch ? await page.evaluate(k.watch) : null;
-      let n = 0;
-      while (!(await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, k.target))) {
-        assert.ok(++n <= 150, `${k.slug}: ${k.target} not reached in 150 Tabs (focus on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))})`);
-        await page.keyboard.press('Tab');
+    await withPage(browser, DESKTOP, async (page) => {
+      const tabs = {};
+      for (const k of KEYBOARD) {
+        await page.goto(`${server.url}?p=${k.slug}&lang=en&backend=cpu${k.query ?? ''}`);
+        await page.waitForSelector(k.ready ?? k.target, { timeout: SLOW });
+        const before = k.watch ? await page.evaluate(k.watch) : null;
+        let n = 0;
+        while (!(await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, k.target))) {
+          assert.ok(++n <= 150, `${k.slug}: ${k.target} not reached in 150 Tabs (focus on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))})`);
+          await page.keyboard.press('Tab');
+        }
+        tabs[k.slug] = n;
+        // Focus is visible where it lands.
+        const outline = await page.evaluate(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 || s.boxShadow !== 'none'; });
+        assert.ok(outline, `${k.slug}: the focused ${k.target} shows no focus ring`);
+        for (const key of k.keys) {
+          if (key.startsWith('type:')) await page.keyboard.type(key.slice(5));
+          else await page.keyboard.press(key);
+        }
+        if (k.watch) await page.waitForFunction(`(${k.watch.toString()})() !== ${JSON.stringify(before)}`, null, { timeout: SLOW }).catch(async (e) => { throw new Error(`${k.slug}: nothing changed after ${k.keys.join(', ')} on ${k.target} (${e.message.split('\n')[0]})`); });
+        else await page.waitForFunction(k.done, null, { timeout: SLOW }).catch((e) => { throw new Error(`${k.slug}: no result after ${k.keys.join(', ')} on ${k.target} (${e.message.split('\n')[0]})`); });
       }
-      tabs[k.slug] = n;
-      // Focus is visible where it lands.
-      const outline = await page.evaluate(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 || s.boxShadow !== 'none'; });
-      assert.ok(outline, `${k.slug}: the focused ${k.target} shows no focus ring`);
-      for (const key of k.keys) {
-        if (key.startsWith('type:')) await page.keyboard.type(key.slice(5));
-        else await page.keyboard.press(key);
-      }
-      if (k.watch) await page.waitForFunction(`(${k.watch.toString()})() !== ${JSON.stringify(before)}`, null, { timeout: SLOW }).catch(async (e) => { throw new Error(`${k.slug}: nothing changed after ${k.keys.join(', ')} on ${k.target} (${e.message.split('\n')[0]})`); });
-      else await page.waitForFunction(k.done, null, { timeout: SLOW }).catch((e) => { throw new Error(`${k.slug}: no result after ${k.keys.join(', ')} on ${k.target} (${e.message.split('\n')[0]})`); });
-    }
-    figure('a11y.tabs_to_main_action', JSON.stringify(tabs));
-    assert.deepEqual(errors, []);
+      figure('a11y.tabs_to_main_action', JSON.stringify(tabs));
+    });
   } finally {
-    await ctx.close();
     await browser.close();
   }
 });
 
 test('on a phone, a digit drawn with a finger on the reconstruction page is reconstructed', { timeout: 2 * SLOW }, async () => {
   const browser = await launch({ webgpu: false });
-  const ctx = await context(browser, PHONE);
   try {
-    const page = await ctx.newPage();
-    const errors = watchErrors(page);
-    await page.goto(`${server.url}?p=ae&lang=en&backend=cpu`);
-    await page.waitForSelector('[data-testid=ae-output][data-code]', { timeout: SLOW });
-    const before = await page.getByTestId('ae-output').getAttribute('data-mse');
-    const pad = page.getByTestId('drawpad');
-    await pad.scrollIntoViewIfNeeded();
-    const box = await pad.boundingBox();
-    assert.ok(box.x >= 0 && box.x + box.width <= PHONE.width, `the pad (${box.x}–${box.x + box.width}) fits the ${PHONE.width} px screen`);
-    // A finger's stroke: touch pointer events down the middle of the pad (a "1").
-    await page.evaluate(({ x, y, h }) => {
-      const pad = document.querySelector('[data-testid=drawpad]');
-      const fire = (type, cy) => pad.dispatchEvent(new PointerEvent(type, { pointerType: 'touch', pointerId: 7, isPrimary: true, clientX: x, clientY: cy, bubbles: true, cancelable: true, buttons: type === 'pointerup' ? 0 : 1 }));
-      fire('pointerdown', y + h * 0.15);
-      for (let i = 1; i <= 12; i++) fire('pointermove', y + h * (0.15 + 0.7 * i / 12));
-      fire('pointerup', y + h * 0.85);
-    }, { x: box.x + box.width / 2, y: box.y, h: box.height });
-    await page.waitForFunction((b) => document.querySelector('[data-testid=ae-output]')?.dataset.mse !== b, before, { timeout: SLOW });
-    await page.screenshot({ path: join(ARTIFACTS, 'phone-ae-drawn.png'), fullPage: true });
-    assert.deepEqual(errors, []);
+    await withPage(browser, PHONE, async (page) => {
+      await page.goto(`${server.url}?p=ae&lang=en&backend=cpu`);
+      await page.waitForSelector('[data-testid=ae-output][data-code]', { timeout: SLOW });
+      const before = await page.getByTestId('ae-output').getAttribute('data-mse');
+      const pad = page.getByTestId('drawpad');
+      await pad.scrollIntoViewIfNeeded();
+      const box = await pad.boundingBox();
+      assert.ok(box.x >= 0 && box.x + box.width <= PHONE.width, `the pad (${box.x}–${box.x + box.width}) fits the ${PHONE.width} px screen`);
+      // A finger's stroke: touch pointer events down the middle of the pad (a "1").
+      await page.evaluate(({ x, y, h }) => {
+        const pad = document.querySelector('[data-testid=drawpad]');
+        const fire = (type, cy) => pad.dispatchEvent(new PointerEvent(type, { pointerType: 'touch', pointerId: 7, isPrimary: true, clientX: x, clientY: cy, bubbles: true, cancelable: true, buttons: type === 'pointerup' ? 0 : 1 }));
+        fire('pointerdown', y + h * 0.15);
+        for (let i = 1; i <= 12; i++) fire('pointermove', y + h * (0.15 + 0.7 * i / 12));
+        fire('pointerup', y + h * 0.85);
+      }, { x: box.x + box.width / 2, y: box.y, h: box.height });
+      await page.waitForFunction((b) => document.querySelector('[data-testid=ae-output]')?.dataset.mse !== b, before, { timeout: SLOW });
+      await page.screenshot({ path: join(ARTIFACTS, 'phone-ae-drawn.png'), fullPage: true });
+    });
   } finally {
-    await ctx.close();
     await browser.close();
   }
 });

@@ -279,16 +279,18 @@ pub fn Plot(
 /// The points a [`Plot`] draws, as a table for screen readers: each series with at most 12
 /// evenly spaced points (its first and last among them).
 fn plot_table(label: &str, x: &Axis, curves: &[Curve]) -> impl IntoView {
-    const MOST: usize = 12;
     let rows = curves
         .iter()
-        .flat_map(|c| {
-            let n = c.points.len();
-            let picks: Vec<usize> = if n <= MOST { (0..n).collect() } else { (0..MOST).map(|i| i * (n - 1) / (MOST - 1)).collect() };
-            picks.into_iter().map(|i| vec![c.name.clone(), format_value(c.points[i].0), format_value(c.points[i].1)]).collect::<Vec<_>>()
-        })
+        .flat_map(|c| spread(c.points.len()).into_iter().map(|i| vec![c.name.clone(), format_value(c.points[i].0), format_value(c.points[i].1)]))
         .collect();
     view! { <ChartTable caption=label.to_string() head=vec![String::new(), x.label.clone().unwrap_or_else(|| "x".into()), "y".into()] rows=rows /> }
+}
+
+/// Which of `n` points a chart's table lists: all of them up to 12, else 12 evenly spaced ones
+/// (the first and the last among them).
+pub fn spread(n: usize) -> Vec<usize> {
+    const MOST: usize = 12;
+    if n <= MOST { (0..n).collect() } else { (0..MOST).map(|i| i * (n - 1) / (MOST - 1)).collect() }
 }
 
 /// A number as a chart's table shows it: whole numbers (counts, steps) whole, others to 4 decimals.

@@ -40,7 +40,7 @@ pub fn Comparison(card: RwSignal<Option<serde_json::Value>>) -> impl IntoView {
                 <p>{app.t(T::QaCompareText)}</p>
                 <figure class="chart loss-curve"><Plot width=560.0 height=240.0 x=x y=y curves=curves label=app.t(T::QaCompareTitle) /></figure>
                 <table class="candidates">
-                    <thead><tr><td></td><th scope="col">"EM"</th><th>"F1"</th><th scope="col">{app.t(T::QaFinalLoss)}</th><th scope="col">{app.t(T::QaSteps)}</th></tr></thead>
+                    <thead><tr><td></td><th scope="col">"EM"</th><th scope="col">"F1"</th><th scope="col">{app.t(T::QaFinalLoss)}</th><th scope="col">{app.t(T::QaSteps)}</th></tr></thead>
                     <tbody>{table}</tbody>
                 </table>
                 <p class="figure">{format!("{} {questions}", app.t(T::QaValidQuestions))}</p>

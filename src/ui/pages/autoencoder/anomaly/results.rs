@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::task::anomaly::Evaluation;
-use crate::ui::components::charts::ChartTable;
+use crate::ui::components::charts::{spread, ChartTable};
 use crate::ui::components::pixels::Pixels;
 use crate::ui::i18n::T;
 use crate::ui::state::AppState;
@@ -56,8 +56,7 @@ pub fn Results(
     let n_bins = dn.len().max(1);
     let hist_rows = (0..dn.len()).map(|i| vec![format!("{:.4} – {:.4}", hi * i as f64 / n_bins as f64, hi * (i + 1) as f64 / n_bins as f64), format!("{:.3}", dn[i]), format!("{:.3}", da.get(i).copied().unwrap_or(0.0))]).collect();
     let hist_label = format!("{} · {} {} · {} {} · {} {t:.4}", app.t(T::AeErrorAxis), app.t(T::AeNormal), counts.0, app.t(T::AeAnomalous), counts.1, app.t(T::AeThreshold));
-    let roc_step = (curve.len() / 12).max(1);
-    let roc_rows = curve.iter().step_by(roc_step).map(|p| vec![format!("{:.3}", p.fpr), format!("{:.3}", p.tpr)]).collect();
+    let roc_rows = spread(curve.len()).into_iter().map(|i| vec![format!("{:.3}", curve[i].fpr), format!("{:.3}", curve[i].tpr)]).collect();
     let roc_label = format!("ROC · AUC = {area:.4}");
     let card_line = card_auc.map(|(full, sub)| format!("{}: AUC {full:.4} ({}) · {sub:.4} ({})", app.t(T::AeNativeEval), app.t(T::AeFullTestSet), app.t(T::AeTheseImages)));
     view! {

@@ -41,6 +41,10 @@ pub fn LatentMap(
         let (lo, hi) = bounds()?;
         Some(vec![lo[0] + (hi[0] - lo[0]) * (x / MAP) as f32, hi[1] - (hi[1] - lo[1]) * (y / MAP) as f32])
     };
+    // A code's place on the map (the inverse of `to_code`).
+    let to_map = move |p: &[f32], lo: [f32; 2], hi: [f32; 2]| -> (f64, f64) {
+        (((p[0] - lo[0]) / (hi[0] - lo[0])) as f64 * MAP, MAP - ((p[1] - lo[1]) / (hi[1] - lo[1])) as f64 * MAP)
+    };
     let on_map = move |ev: web_sys::MouseEvent| {
         let Some(svg) = ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
         let r = svg.get_bounding_client_rect();
@@ -61,7 +65,7 @@ pub fn LatentMap(
         ev.prevent_default();
         let Some((lo, hi)) = bounds() else { return };
         let (x, y) = match point.get_untracked().filter(|p| p.len() == 2) {
-            Some(p) => (((p[0] - lo[0]) / (hi[0] - lo[0])) as f64 * MAP, MAP - ((p[1] - lo[1]) / (hi[1] - lo[1])) as f64 * MAP),
+            Some(p) => to_map(&p, lo, hi),
             None => (MAP / 2.0, MAP / 2.0),
         };
         let step = MAP / 40.0;
@@ -72,10 +76,8 @@ pub fn LatentMap(
     let class_name = move |c: u8| if fashion.get() { FASHION[c as usize % 10].to_string() } else { c.to_string() };
     move || {
         let (Some(c), Some(s), Some((lo, hi))) = (codes.get(), set.get(), bounds()) else { return None };
-        let sx = move |v: f32| ((v - lo[0]) / (hi[0] - lo[0])) as f64 * MAP;
-        let sy = move |v: f32| MAP - ((v - lo[1]) / (hi[1] - lo[1])) as f64 * MAP;
-        let dots = c.iter().zip(&s.labels).map(|(v, &l)| view! { <circle cx=format!("{:.1}", sx(v[0])) cy=format!("{:.1}", sy(v[1])) r="2.6" fill=class_color(l) fill-opacity="0.75"></circle> }).collect_view();
-        let marker = move || point.get().filter(|p| p.len() == 2).map(|p| view! { <circle class="latent-marker" cx=format!("{:.1}", sx(p[0])) cy=format!("{:.1}", sy(p[1])) r="7"></circle> });
+        let dots = c.iter().zip(&s.labels).map(|(v, &l)| { let (x, y) = to_map(v, lo, hi); view! { <circle cx=format!("{x:.1}") cy=format!("{y:.1}") r="2.6" fill=class_color(l) fill-opacity="0.75"></circle> } }).collect_view();
+        let marker = move || point.get().filter(|p| p.len() == 2).map(|p| { let (x, y) = to_map(&p, lo, hi); view! { <circle class="latent-marker" cx=format!("{x:.1}") cy=format!("{y:.1}") r="7"></circle> } });
         let legend = (0..10u8).map(|l| view! { <span class="legend-item"><span class="swatch" style:background=class_color(l)></span>{class_name(l)}</span> }).collect_view();
         Some(view! {
             <figure class="chart latent-map">
