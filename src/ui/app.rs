@@ -36,6 +36,7 @@ fn App() -> impl IntoView {
         }
     });
     expose_registry_report();
+    super::bench::expose();
     // Probe the compute path at once, so the badge is right even before a model loads.
     leptos::task::spawn_local(async move {
         let c = compute::compute(backend_preference()).await;
