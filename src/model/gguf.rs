@@ -14,6 +14,7 @@
 use ggus::ggml_quants::{Quantize, Q4_0, Q4_1, Q4K, Q5_0, Q5_1, Q6K, Q8_0};
 use ggus::{GGmlType, GGuf, GGufMetaMapExt, GGufReader};
 
+use super::blocks::{BlockFormat, BlockMatrix};
 use super::gpt::LlamaConfig;
 use super::weights::{TensorSource, WeightError};
 
@@ -240,6 +241,36 @@ impl TensorSource for GgufWeights<'_> {
             RopeRows::None => {}
         }
         Ok(values)
+    }
+
+    fn take_blocks(&mut self, name: &str, shape: [usize; 2]) -> Result<Option<BlockMatrix>, WeightError> {
+        let Some((gguf, rope)) = gguf_name(name) else { return Ok(None) };
+        let Some(meta) = self.file.gguf.tensors.get(gguf.as_str()) else { return Ok(None) };
+        let info = meta.to_info();
+        let format = match info.ty() {
+            GGmlType::Q4_1 => BlockFormat::Q4_1,
+            GGmlType::Q8_0 => BlockFormat::Q8_0,
+            _ => return Ok(None),
+        };
+        let found: Vec<usize> = info.shape().iter().rev().map(|&d| d as usize).collect();
+        if found != shape {
+            return Err(WeightError::Shape { name: name.to_string(), expected: shape.to_vec(), found });
+        }
+        let bytes = self.file.gguf.data.get(info.offset()..info.offset() + info.nbytes()).ok_or_else(|| WeightError::Format(format!("tensor {gguf} runs past the end of the file")))?;
+        let m = BlockMatrix::new(format, shape[0], shape[1], bytes.to_vec()).map_err(WeightError::Format)?;
+        let heads = match rope {
+            RopeRows::Query => self.heads,
+            RopeRows::Key => self.kv_heads,
+            RopeRows::None => return Ok(Some(m)),
+        };
+        // The same permutation as `unpermute_rows`, whole rows of blocks at a time.
+        let d = shape[0] / heads;
+        let half = d / 2;
+        Ok(Some(m.reorder_rows(|r| {
+            let (h, within) = (r / d, r % d);
+            let (j, i) = (within / half, within % half);
+            h * d + 2 * i + j
+        })))
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod autoencoder;
 pub mod bert;
 pub mod bert_pretraining;
+pub mod blocks;
 pub mod bundle;
 pub mod gguf;
 pub mod gpt;

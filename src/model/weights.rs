@@ -156,6 +156,12 @@ impl Weights {
 pub trait TensorSource {
     /// Moves out the named tensor as row-major f32 values, checked against `shape`.
     fn take_f32(&mut self, name: &str, shape: &[usize]) -> Result<Vec<f32>, WeightError>;
+
+    /// Moves out the named `[rows, cols]` tensor as quantized blocks if the source stores it so
+    /// (a GGUF's Q4_1 or Q8_0); `None` when it does not (then [`Self::take_f32`] gives it).
+    fn take_blocks(&mut self, _name: &str, _shape: [usize; 2]) -> Result<Option<super::blocks::BlockMatrix>, WeightError> {
+        Ok(None)
+    }
 }
 
 /// Moves out HF's `[out, in]` linear weight `name` as burn's `[in, out]`, transposed on the host

@@ -73,10 +73,13 @@ impl LoadedGpt {
     fn from_gguf_parts(file: &GgufFile, config: LlamaConfig, model: Llama, device: &Device) -> Result<Self, String> {
         let vocab = file.vocab().map_err(|e| e.to_string())?;
         let tokenizer = TextEncoder::from_gguf_vocab(&vocab)?;
-        let storage = format!(
+        let mut storage = format!(
             "GGUF: {}",
             file.tensor_types().iter().map(|(t, n)| format!("{n} × {t}")).collect::<Vec<_>>().join(", ")
         );
+        if model.host_matrices() > 0 {
+            storage += &format!("; {} kept quantized ({:.1} MB)", model.host_matrices(), model.host_bytes() as f64 / 1e6);
+        }
         Ok(Self { config, model, tokenizer, device: device.clone(), add_bos: vocab.add_bos, chat_template: vocab.chat_template, storage })
     }
 

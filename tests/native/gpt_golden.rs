@@ -61,9 +61,29 @@ fn smollm2_logits_tokens_and_greedy_text_match_transformers() {
     let gpt = load();
     assert_eq!((gpt.config.num_hidden_layers, gpt.config.hidden_size, gpt.config.num_key_value_heads), (30, 576, 3));
     assert!(gpt.storage.contains("Q4_1"), "{}", gpt.storage);
+    // On the CPU the 210 Q4_1 projections and the Q8_0 embedding stay quantized: the model
+    // holds about the file's bytes, not the 538 MB of f32 it once was.
+    let gguf = std::fs::metadata(GGUF).unwrap().len() as usize;
+    assert_eq!(gpt.model.host_matrices(), 211, "{}", gpt.storage);
+    let held = gpt.model.host_bytes() + burn::module::Module::num_params(&gpt.model) * 4;
+    println!("SmolLM2 on the CPU: {held} bytes held for a {gguf}-byte GGUF ({:.2}×)", held as f64 / gguf as f64);
+    assert!(held as f64 <= 1.05 * gguf as f64, "{held} bytes for a {gguf}-byte file");
     let reports = check(&gpt, &fixture(), TOLERANCE);
     let paris = reports.iter().find(|r| r.prompt == "The capital of France is").unwrap();
     assert!(gpt.decode(&paris.greedy_ids).trim_start().starts_with("Paris"));
+}
+
+/// The dense path (what WebGPU runs: every matrix dequantised to f32 on the device), on the
+/// ndarray CPU backend, where quantized blocks are not kept: the same fixture, one prompt.
+#[test]
+#[allow(deprecated)] // burn's ndarray backend: the one native CPU device that keeps no blocks
+fn smollm2_dense_f32_path_matches_transformers_too() {
+    let bytes = std::fs::read(GGUF).unwrap_or_else(|e| panic!("{GGUF}: {e}"));
+    let gpt = LoadedGpt::from_gguf(&bytes, &burn::tensor::Device::ndarray()).expect("SmolLM2 loads");
+    assert_eq!(gpt.model.host_matrices(), 0);
+    let mut one = fixture();
+    one.cases.truncate(1);
+    check(&gpt, &one, TOLERANCE);
 }
 
 #[test]
