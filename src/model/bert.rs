@@ -9,10 +9,10 @@
 
 use burn::module::{Module, Param};
 use burn::nn::{Dropout, Initializer, DropoutConfig, Embedding, EmbeddingConfig, LayerNorm, LayerNormConfig, Linear, LinearConfig};
-use burn::tensor::activation::{gelu, softmax};
 use burn::tensor::{Device, Int, Tensor};
 use serde::{Deserialize, Serialize};
 
+use super::host_ops::{attention_softmax, gelu};
 use super::weights::{linear_weight, WeightError, Weights};
 
 /// Hyper-parameters of a BERT encoder. Field names follow HF `config.json`, so an HF config
@@ -273,8 +273,7 @@ impl BertSelfAttention {
         let q = heads(self.query.forward(x.clone()));
         let k = heads(self.key.forward(x.clone()));
         let v = heads(self.value.forward(x));
-        let scores = q.matmul(k.transpose()) / (d as f64).sqrt() + mask_bias; // [B, N, T, T]
-        let probs = softmax(scores, 3); // [B, N, T, T]
+        let probs = attention_softmax(q.matmul(k.transpose()), 1.0 / (d as f64).sqrt(), mask_bias); // [B, N, T, T]
         let context = self.dropout.forward(probs.clone()).matmul(v); // [B, N, T, D]
         (context.swap_dims(1, 2).reshape([b, t, h]), probs)
     }

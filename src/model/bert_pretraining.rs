@@ -11,12 +11,12 @@
 
 use burn::module::{Module, Param};
 use burn::nn::{Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig};
-use burn::tensor::activation::gelu;
 use burn::tensor::{Device, Int, Tensor};
 
 use super::bert::{load_layer_norm, load_linear, BertConfig, BertModel};
 #[cfg(not(target_arch = "wasm32"))]
 use super::bert::{export_linear, export_norm};
+use super::host_ops::gelu;
 use super::weights::{WeightError, Weights};
 
 /// The masked-LM and sentence-pair heads.

@@ -99,8 +99,14 @@ impl BlockMatrix {
 
     /// Row `r` as f32 (`cols` values): an embedding lookup.
     pub fn row(&self, r: usize) -> Vec<f32> {
-        let rb = self.row_bytes();
         let mut out = vec![0.0; self.cols];
+        self.row_into(r, &mut out);
+        out
+    }
+
+    /// Row `r` as f32 into `out` (`cols` values).
+    fn row_into(&self, r: usize, out: &mut [f32]) {
+        let rb = self.row_bytes();
         let mut q = [0.0f32; BLOCK];
         for (block, dst) in self.bytes[r * rb..(r + 1) * rb].chunks_exact(self.format.block_bytes()).zip(out.chunks_exact_mut(BLOCK)) {
             let (d, m) = self.unpack(block, &mut q);
@@ -108,7 +114,6 @@ impl BlockMatrix {
                 *o = d * v + m;
             }
         }
-        out
     }
 
     /// Every value as row-major f32 `[rows, cols]`.
@@ -116,7 +121,11 @@ impl BlockMatrix {
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         return simd::to_f32(self);
         #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-        (0..self.rows).flat_map(|r| self.row(r)).collect()
+        {
+            let mut out = vec![0.0f32; self.rows * self.cols];
+            for_row_chunks(&mut out, self.cols, |r, dst| self.row_into(r, dst));
+            out
+        }
     }
 
     /// `x · Wᵀ`: `x` holds `t` row vectors of `cols` values; the result `t` rows of `rows` values.
@@ -130,23 +139,30 @@ impl BlockMatrix {
         self.matmul_portable(x, t)
     }
 
-    /// [`Self::matmul`] in plain Rust (natively; the browser's build uses [`simd`]).
+    /// [`Self::matmul`] in plain Rust (natively, on every core; the browser's build uses
+    /// [`simd`]).
     #[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
     fn matmul_portable(&self, x: &[f32], t: usize) -> Vec<f32> {
         let (rows, cols) = (self.rows, self.cols);
         let blocks = cols / BLOCK;
         // Σ of every input block (the Q4_1 minimum multiplies it): [t, blocks].
         let sums: Vec<f32> = x.chunks_exact(BLOCK).map(|b| b.iter().sum()).collect();
-        let mut out = vec![0.0f32; t * rows];
-        let mut q = [0.0f32; BLOCK];
-        let rb = self.row_bytes();
-        for (r, row) in self.bytes.chunks_exact(rb).enumerate() {
-            for (j, block) in row.chunks_exact(self.format.block_bytes()).enumerate() {
+        // Computed as [rows, t] (each weight row against every input), then transposed.
+        let mut by_row = vec![0.0f32; rows * t];
+        for_row_chunks(&mut by_row, t, |r, dst| {
+            let mut q = [0.0f32; BLOCK];
+            let rb = self.row_bytes();
+            for (j, block) in self.bytes[r * rb..(r + 1) * rb].chunks_exact(self.format.block_bytes()).enumerate() {
                 let (d, m) = self.unpack(block, &mut q);
-                for s in 0..t {
-                    let xs = &x[s * cols + j * BLOCK..s * cols + (j + 1) * BLOCK];
-                    out[s * rows + r] += d * dot32(&q, xs) + m * sums[s * blocks + j];
+                for (s, o) in dst.iter_mut().enumerate() {
+                    *o += d * dot32(&q, &x[s * cols + j * BLOCK..s * cols + (j + 1) * BLOCK]) + m * sums[s * blocks + j];
                 }
+            }
+        });
+        let mut out = vec![0.0f32; t * rows];
+        for (r, values) in by_row.chunks_exact(t).enumerate() {
+            for (s, &v) in values.iter().enumerate() {
+                out[s * rows + r] = v;
             }
         }
         out
@@ -175,6 +191,29 @@ impl BlockMatrix {
                 (d, 0.0)
             }
         }
+    }
+}
+
+/// Calls `f(r, row)` for every `width`-value row `r` of `out`: natively on all cores (rayon, in
+/// chunks of rows), in the browser's single thread one after another.
+#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
+fn for_row_chunks(out: &mut [f32], width: usize, f: impl Fn(usize, &mut [f32]) + Sync) {
+    if width == 0 {
+        return;
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use rayon::prelude::*;
+        const ROWS: usize = 64;
+        out.par_chunks_mut(ROWS * width).enumerate().for_each(|(c, chunk)| {
+            for (i, row) in chunk.chunks_exact_mut(width).enumerate() {
+                f(c * ROWS + i, row);
+            }
+        });
+    }
+    #[cfg(target_arch = "wasm32")]
+    for (r, row) in out.chunks_exact_mut(width).enumerate() {
+        f(r, row);
     }
 }
 

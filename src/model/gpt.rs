@@ -18,11 +18,11 @@
 
 use burn::module::{Module, Param};
 use burn::nn::{Embedding, EmbeddingConfig, Initializer, Linear, LinearConfig, RmsNorm, RmsNormConfig};
-use burn::tensor::activation::{silu, softmax};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::blocks::BlockMatrix;
+use super::host_ops::{attention_softmax, silu};
 use super::weights::{linear_weight, TensorSource, WeightError};
 
 /// Hyper-parameters of a Llama-style GPT. Field names follow HF `config.json`, so an HF
@@ -280,7 +280,7 @@ impl LlamaConfig {
 /// Whether quantized weights stay quantized on `device`: on the CPU backend, whose memory is the
 /// host's (see [`super::blocks`]).
 fn keeps_blocks(device: &Device) -> bool {
-    *device == Device::flex()
+    super::host_ops::on_cpu(device)
 }
 
 /// `x · Wᵀ` by `linear`, or by `blocks` when the weight is kept quantized on the host.
@@ -392,8 +392,8 @@ impl LlamaAttention {
         let s = key.dims()[2];
         // Each key/value head serves N/K consecutive query heads (HF's repeat_kv).
         let repeat = |y: Tensor<4>| if n == k { y } else { y.reshape([b, k, 1, s, d]).repeat_dim(2, n / k).reshape([b, n, s, d]) };
-        let scores = q.matmul(repeat(key).transpose()) / (d as f64).sqrt() + causal_bias(past, t, s, &device); // [B, N, T, S]
-        let context = softmax(scores, 3).matmul(repeat(value)); // [B, N, T, D]
+        let probs = attention_softmax(q.matmul(repeat(key).transpose()), 1.0 / (d as f64).sqrt(), causal_bias(past, t, s, &device)); // [B, N, T, S]
+        let context = probs.matmul(repeat(value)); // [B, N, T, D]
         project(&self.o_proj, host.o.as_ref(), context.swap_dims(1, 2).reshape([b, t, h]))
     }
 }

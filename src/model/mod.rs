@@ -9,6 +9,7 @@ pub mod blocks;
 pub mod bundle;
 pub mod gguf;
 pub mod gpt;
+pub mod host_ops;
 pub mod qa;
 pub mod vqvae;
 pub mod weights;
