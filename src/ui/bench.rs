@@ -11,6 +11,10 @@
 //!   and each decoded token's milliseconds, and the greedy ids.
 //! - `fill-mask`: `text` with a `[MASK]`: the masking page's tokenize → run → top-10.
 //! - `autoencoder`: one picture's reconstruction by `ae-mnist` (bottleneck 8).
+//! - `ops`: single operations at MiniLM's sizes (128 tokens) on the page's device, each read back:
+//!   where the time of a forward pass goes on an adapter (the browser's profiler does not see
+//!   inside the GPU process). With `"text": "quant"`, also burn's block-quantized matmuls (4-bit,
+//!   blocks of 32 along the contraction) against the dense one: error and time.
 //!
 //! The answer (a promise of JSON): `{"ms": [...], "load_ms", "backend", "registry", ...}`, or
 //! `{"error": "..."}`.
@@ -110,6 +114,7 @@ async fn run(spec: Spec) -> Result<Value, String> {
         "gpt" => gpt(&spec).await?,
         "fill-mask" => fill_mask_runs(&spec).await?,
         "autoencoder" => autoencoder(&spec).await?,
+        "ops" => ops(&spec).await?,
         other => return Err(format!("unknown kind “{other}”")),
     };
     answer["backend"] = json!(backend);
@@ -231,4 +236,81 @@ async fn autoencoder(spec: &Spec) -> Result<Value, String> {
 
 fn argmax(v: &[f32]) -> u32 {
     (0..v.len()).max_by(|&a, &b| v[a].total_cmp(&v[b])).unwrap_or(0) as u32
+}
+
+/// Times single operations at MiniLM's sizes on the page's device (see the module docs).
+async fn ops(spec: &Spec) -> Result<Value, String> {
+    use burn::nn::{EmbeddingConfig, LayerNormConfig};
+    use burn::tensor::activation::{gelu, softmax};
+    use burn::tensor::{Distribution, Int, Tensor};
+    let device = compute::compute(compute::current_preference()).await.device.clone();
+    let x = Tensor::<3>::random([1, 128, 384], Distribution::Normal(0.0, 1.0), &device);
+    let w = Tensor::<2>::random([384, 1536], Distribution::Normal(0.0, 0.05), &device);
+    let wide = Tensor::<3>::random([1, 128, 1536], Distribution::Normal(0.0, 1.0), &device);
+    let scores = Tensor::<4>::random([1, 12, 128, 128], Distribution::Normal(0.0, 1.0), &device);
+    let norm = LayerNormConfig::new(384).init(&device);
+    let table = EmbeddingConfig::new(30522, 384).init(&device);
+    let ids = Tensor::<2, Int>::from_data(burn::tensor::TensorData::new((0..128i64).map(|i| i * 97 % 30522).collect::<Vec<_>>(), [1, 128]), &device);
+    let mut out = serde_json::Map::new();
+    macro_rules! op {
+        ($name:expr, $e:expr) => {{
+            let ms = timed(spec, || {
+                let y = $e;
+                async move { read_f32(y).await.map(|_| ()) }
+            })
+            .await?;
+            out.insert($name.to_string(), json!(ms));
+        }};
+    }
+    op!("readback [1,128,384]", x.clone() + 0.0);
+    op!("matmul [128,384]x[384,1536]", x.clone().matmul(w.clone().unsqueeze()));
+    op!("softmax [1,12,128,128]", softmax(scores.clone(), 3));
+    op!("layer_norm [1,128,384]", norm.forward(x.clone()));
+    op!("gelu [1,128,1536]", gelu(wide.clone()));
+    op!("add [1,128,1536]", wide.clone() + wide.clone());
+    op!("sum_dim [1,128,1536]", wide.clone().sum_dim(2));
+    op!("embedding [30522,384] x 128", table.forward(ids.clone()));
+    op!("swap_dims+reshape [1,128,12,32]", x.clone().reshape([1, 128, 12, 32]).swap_dims(1, 2).reshape([1, 12, 128 * 32]));
+    if spec.text == "quant" {
+        quant_probe(spec, &device, &mut out).await?;
+    }
+    Ok(json!({ "ops": out }))
+}
+
+/// burn's block-quantized matmul on `device`: a `[out, in]` weight of 4-bit values (`Q4F`,
+/// −8..7) with one f32 scale per 32 along `in`, exactly representable, against the same weight
+/// dense. Max |difference| and milliseconds, for one row (decode) and for 32 (a prompt piece).
+async fn quant_probe(spec: &Spec, device: &burn::tensor::Device, out: &mut serde_json::Map<String, Value>) -> Result<(), String> {
+    use burn::tensor::quantization::{QParams, QuantScheme, QuantStore, QuantValue, ScaleDtype};
+    use burn::tensor::{Tensor, TensorData};
+    let (rows, cols) = (1536usize, 576usize);
+    let q: Vec<f32> = (0..rows * cols).map(|i| ((i * 7 + i / 577) % 16) as f32 - 8.0).collect();
+    let d: Vec<f32> = (0..rows * cols / 32).map(|i| 0.001 + (i % 97) as f32 * 1e-4).collect();
+    let w: Vec<f32> = q.iter().enumerate().map(|(i, v)| v * d[i / 32]).collect();
+    let dense = Tensor::<2>::from_data(TensorData::new(w, [rows, cols]), device); // [out, in]
+    let scheme = QuantScheme::default().with_value(QuantValue::Q4F).with_store(QuantStore::PackedU32(0)).per_block([1u8, 32], ScaleDtype::F32);
+    let scales = Tensor::<1>::from_data(TensorData::new(d, [rows * cols / 32]), device);
+    let quant = dense.clone().quantize(&scheme, QParams { scales, global: None }); // [out, in], blocks along in
+    for t in [1usize, 32] {
+        let x = Tensor::<2>::from_data(TensorData::new((0..t * cols).map(|i| ((i * 13) % 29) as f32 / 14.0 - 1.0).collect::<Vec<f32>>(), [t, cols]), device);
+        let reference = read_f32(dense.clone().matmul(x.clone().transpose())).await?; // [out, t]
+        let got = read_f32(quant.clone().matmul(x.clone().transpose())).await?;
+        let err = reference.iter().zip(&got).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+        out.insert(format!("quant err, W·xᵀ, {t} rows"), json!(err));
+        let (dq, xq) = (quant.clone(), x.clone());
+        let ms = timed(spec, || {
+            let y = dq.clone().matmul(xq.clone().transpose());
+            async move { read_f32(y).await.map(|_| ()) }
+        })
+        .await?;
+        out.insert(format!("quant matmul [{rows},{cols}]·[{cols},{t}]"), json!(ms));
+        let (dd, xd) = (dense.clone(), x.clone());
+        let ms = timed(spec, || {
+            let y = dd.clone().matmul(xd.clone().transpose());
+            async move { read_f32(y).await.map(|_| ()) }
+        })
+        .await?;
+        out.insert(format!("dense matmul [{rows},{cols}]·[{cols},{t}]"), json!(ms));
+    }
+    Ok(())
 }
