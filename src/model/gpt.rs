@@ -502,6 +502,35 @@ impl KvCache {
     }
 }
 
+/// A pass of new tokens through the blocks, one block at a time ([`Llama::prefill`]).
+struct Pass {
+    /// `[B, T, H]`: the output of the blocks run so far (always present between calls).
+    x: Option<Tensor<3>>,
+    /// Tokens cached before this pass.
+    past: usize,
+    /// Tokens in this pass (`T`).
+    tokens: usize,
+    /// The next block to run.
+    next: usize,
+}
+
+impl Pass {
+    /// Runs the next block; `false` when every block has run.
+    fn block(&mut self, model: &Llama, cache: &mut KvCache) -> bool {
+        let Some(block) = model.layers.get(self.next) else { return false };
+        let x = self.x.take().expect("a pass holds its hidden state");
+        self.x = Some(block.forward(x, self.past, &mut cache.layers[self.next]));
+        self.next += 1;
+        true
+    }
+
+    /// Counts the tokens as cached; the last block's output `[B, T, H]`.
+    fn finish(self, cache: &mut KvCache) -> Tensor<3> {
+        cache.len += self.tokens;
+        self.x.expect("a pass holds its hidden state")
+    }
+}
+
 impl Llama {
     /// Logits for the next token at every position: `ids` `[B, T]` → `[B, T, V]` (no cache; the
     /// training and golden-test entry point).
@@ -514,20 +543,24 @@ impl Llama {
     /// the next-token logits at every new position (`[B, T, V]`), or only at the last one
     /// (`[B, 1, V]`) when `last_only` (generation: the other rows are never read).
     pub fn forward_cached(&self, ids: Tensor<2, Int>, cache: &mut KvCache, last_only: bool) -> Tensor<3> {
-        let [b, t] = ids.dims();
-        let mut x = self.prefill(ids, cache); // [B, T, H]
-        if last_only && t > 1 {
-            x = x.narrow(1, t - 1, 1); // [B, 1, H]
-        }
+        let x = self.prefill(ids, cache); // [B, T, H]
+        self.head(x, last_only)
+    }
+
+    /// The final norm and the language-model head over `x` `[B, T, H]` → `[B, T, V]`, or only
+    /// over the last position (`[B, 1, V]`) when `last_only`.
+    pub fn head(&self, x: Tensor<3>, last_only: bool) -> Tensor<3> {
+        let [b, t, _] = x.dims();
+        let x = if last_only && t > 1 { x.narrow(1, t - 1, 1) } else { x }; // [B, rows, H]
         let x = self.norm.forward(x);
         match &self.lm_head {
             Some(head) => head.forward(x),
             None => match &self.host_embedding {
                 Some(table) => on_host(table, x), // [B, rows, V]
                 None => {
-                let [_, rows, h] = x.dims();
-                let table = self.embed_tokens.weight.val(); // [V, H]
-                let v = table.dims()[0];
+                    let [_, rows, h] = x.dims();
+                    let table = self.embed_tokens.weight.val(); // [V, H]
+                    let v = table.dims()[0];
                     super::times_rows_of(x.reshape([b * rows, h]), table).reshape([b, rows, v]) // [B, rows, V]
                 }
             },
@@ -538,17 +571,29 @@ impl Llama {
     /// the language-model head: the last block's output `[B, T, H]` (a long prompt's earlier
     /// pieces need only their keys and values).
     pub fn prefill(&self, ids: Tensor<2, Int>, cache: &mut KvCache) -> Tensor<3> {
-        let [_, t] = ids.dims();
+        let mut pass = self.pass(ids, cache);
+        while pass.block(self, cache) {}
+        pass.finish(cache)
+    }
+
+    /// [`Self::prefill`], awaiting `pause(blocks done, blocks)` after each block: on the CPU path
+    /// the page gets a turn every block, so a whole prompt can be read in one piece (each
+    /// quantized matrix is expanded once for it, not once per small piece) without freezing it.
+    pub async fn prefill_pausing<F: std::future::Future<Output = ()>>(&self, ids: Tensor<2, Int>, cache: &mut KvCache, mut pause: impl FnMut(usize, usize) -> F) -> Tensor<3> {
+        let mut pass = self.pass(ids, cache);
+        while pass.block(self, cache) {
+            pause(pass.next, self.layers.len()).await;
+        }
+        pass.finish(cache)
+    }
+
+    /// Starts a pass of `ids` over `cache` (which is reset if it belongs to another model shape).
+    fn pass(&self, ids: Tensor<2, Int>, cache: &mut KvCache) -> Pass {
         if cache.layers.len() != self.layers.len() {
             *cache = KvCache { layers: vec![None; self.layers.len()], len: 0 };
         }
-        let past = cache.len;
-        let mut x = self.embed(ids); // [B, T, H]
-        for (block, kv) in self.layers.iter().zip(cache.layers.iter_mut()) {
-            x = block.forward(x, past, kv);
-        }
-        cache.len += t;
-        x
+        let t = ids.dims()[1];
+        Pass { x: Some(self.embed(ids)), past: cache.len, tokens: t, next: 0 }
     }
 
     /// `ids` `[B, T]` → their embedding rows `[B, T, H]`.

@@ -55,6 +55,28 @@ pub async fn yield_to_browser() {
     let _ = wasm_bindgen_futures::JsFuture::from(zero_timeout()).await;
 }
 
+/// The longest a job split into steps keeps the page without giving it a turn ([`yield_if_due`]):
+/// the 50 ms within which a click or a key should be answered.
+pub const TURN_MS: f64 = 50.0;
+
+/// [`yield_to_browser`] if `TURN_MS` have passed since the last turn given here, else nothing: for
+/// a job of many short steps (a prompt read block by block), where a turn after every step would
+/// cost more than the steps (each turn is a clamped ~4 ms timeout).
+#[cfg(target_arch = "wasm32")]
+pub async fn yield_if_due() {
+    thread_local! {
+        static LAST_TURN: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    }
+    if js_sys::Date::now() - LAST_TURN.get() >= TURN_MS {
+        yield_to_browser().await;
+        LAST_TURN.set(js_sys::Date::now());
+    }
+}
+
+/// See the browser version: natively there is no page to give a turn to.
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn yield_if_due() {}
+
 /// A promise that a zero-delay `setTimeout` resolves (a new task, after input and painting).
 #[cfg(target_arch = "wasm32")]
 fn zero_timeout() -> js_sys::Promise {

@@ -25,4 +25,4 @@ pub mod qa_metrics;
 pub mod qa_windows;
 pub mod sampling;
 
-pub use device::{on_device_fault, read_f32, yield_now, yield_to_browser};
+pub use device::{on_device_fault, read_f32, yield_if_due, yield_now, yield_to_browser};

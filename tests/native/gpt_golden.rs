@@ -113,16 +113,23 @@ fn a_generation_session_reads_appends_and_refuses_bad_prompts() {
     let prompt = "床前明月光，疑是地上霜。举头望明月，低头思故乡。床前明月光，疑是地上霜。举头望明月，";
     let mut g = Generation::start(&gpt, prompt).unwrap();
     let n = g.unread();
-    assert!(n > sesame::task::gpt::PREFILL_CHUNK, "{n} tokens: the prompt is read in pieces");
-    let seen = std::cell::Cell::new(0);
-    assert_eq!(block_on(g.read(&gpt, &|done, _| seen.set(done))).unwrap(), n);
-    assert_eq!(seen.get(), n);
+    // Progress is told block by block (the CPU path reads a piece one block at a time), rising
+    // to the whole prompt.
+    let seen = std::cell::RefCell::new(Vec::new());
+    assert_eq!(block_on(g.read(&gpt, &|done, total| seen.borrow_mut().push((done, total)))).unwrap(), n);
+    let seen = seen.into_inner();
+    assert!(seen.len() > gpt.config.num_hidden_layers && seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
+    assert_eq!(seen.last(), Some(&(n, n)));
     let ids = gpt.encode(prompt).unwrap();
     let all = block_on(gpt.all_logits(&ids)).unwrap();
     let v = g.logits().len();
     let last = &all[(ids.len() - 1) * v..];
     let diff = g.logits().iter().zip(last).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
-    assert!(diff < 1e-3, "chunked prefill vs one pass: {diff}");
+    assert!(diff < 1e-3, "prefill through the cache vs one pass: {diff}");
+    // A prompt read in pieces of 8 through the cache gives the same logits.
+    let pieces = block_on(gpt.next_logits_chunked(&ids, &mut sesame::model::KvCache::new(), 8, &|_, _| {})).unwrap();
+    let diff = pieces.iter().zip(last).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+    assert!(ids.len() > 8 && diff < 1e-3, "chunked prefill vs one pass: {diff}");
     let top = g.distribution(&sesame::task::sampling::Sampling::greedy(), 3);
     assert_eq!(top.len(), 3);
     assert_eq!(g.append(&gpt, top[0].id), Appended::Token);

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::assets::{GPT_ZH, SMOLLM2};
 use crate::rng::Rng;
 use crate::runtime::load::now_ms;
-use crate::task::gpt::{LoadedGpt, PREFILL_CHUNK};
+use crate::task::gpt::{LoadedGpt, LONG_PROMPT};
 use crate::task::gpt_generation::{examples, Appended, Generation, StartError};
 use crate::task::sampling::{sample, Sampling};
 use crate::ui::i18n::T;
@@ -149,7 +149,7 @@ impl GptSession {
     /// Reads what the session has not read yet; the tokens read.
     async fn advance(self, gpt: &LoadedGpt) -> Result<usize, String> {
         let Some(mut g) = self.session.try_update_value(|s| s.take()).flatten() else { return Err("no session".into()) };
-        let long = g.unread() > PREFILL_CHUNK;
+        let long = g.unread() > LONG_PROMPT;
         let result = g.read(gpt, &|done, total| if long { self.prefill.set(Some((done, total))) }).await;
         self.prefill.set(None);
         self.session.set_value(Some(g));
