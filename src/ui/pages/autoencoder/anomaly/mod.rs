@@ -72,9 +72,8 @@ pub fn Anomaly() -> impl IntoView {
         if n == "fashion" && fa.is_none() {
             return;
         }
-        // (The picture scored below the charts is scored again by its own panel when the model
-        // changes; clearing it here raced with a drawing made just after the scores came.)
         scores.set(None);
+        mine.set(None);
         spawn_owned(async move {
             let result = async {
                 let (family, file) = model_for(n);
