@@ -26,28 +26,24 @@ fn values<const D: usize>(x: Tensor<D>) -> Vec<f32> {
 
 /// GELU, `x·Φ(x) = ½x(1 + erf(x/√2))` (BERT's exact form, not the tanh approximation).
 pub fn gelu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
-    let device = x.device();
-    if !on_cpu(&device) {
-        return activation::gelu(x);
-    }
-    let shape = x.shape();
-    let mut v = values(x);
-    for x in v.iter_mut() {
-        *x = 0.5 * *x * (1.0 + erf(*x * std::f32::consts::FRAC_1_SQRT_2));
-    }
-    Tensor::from_data(TensorData::new(v, shape), &device)
+    elementwise(x, |x| 0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2)), activation::gelu)
 }
 
 /// SiLU, `x·σ(x) = x / (1 + e⁻ˣ)` (the gate of a SwiGLU MLP).
 pub fn silu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
+    elementwise(x, |x| x / (1.0 + exp(-x)), activation::silu)
+}
+
+/// `f` of every value on the CPU device (in one vectorisable loop), `burn_op(x)` elsewhere.
+fn elementwise<const D: usize>(x: Tensor<D>, f: impl Fn(f32) -> f32, burn_op: impl FnOnce(Tensor<D>) -> Tensor<D>) -> Tensor<D> {
     let device = x.device();
     if !on_cpu(&device) {
-        return activation::silu(x);
+        return burn_op(x);
     }
     let shape = x.shape();
     let mut v = values(x);
     for x in v.iter_mut() {
-        *x /= 1.0 + exp(-*x);
+        *x = f(*x);
     }
     Tensor::from_data(TensorData::new(v, shape), &device)
 }
