@@ -254,11 +254,7 @@ async fn ops(spec: &Spec) -> Result<Value, String> {
     let mut out = serde_json::Map::new();
     macro_rules! op {
         ($name:expr, $e:expr) => {{
-            let ms = timed(spec, || {
-                let y = $e;
-                async move { read_f32(y).await.map(|_| ()) }
-            })
-            .await?;
+            let ms = timed_read(spec, || $e).await?;
             out.insert($name.to_string(), json!(ms));
         }};
     }
@@ -275,6 +271,15 @@ async fn ops(spec: &Spec) -> Result<Value, String> {
         quant_probe(spec, &device, &mut out).await?;
     }
     Ok(json!({ "ops": out }))
+}
+
+/// [`timed`] runs of `make`, each tensor it makes read back (the read is what waits for the device).
+async fn timed_read<const D: usize>(spec: &Spec, make: impl Fn() -> burn::tensor::Tensor<D>) -> Result<Vec<f64>, String> {
+    timed(spec, || {
+        let y = make();
+        async move { read_f32(y).await.map(|_| ()) }
+    })
+    .await
 }
 
 /// burn's block-quantized matmul on `device`: a `[out, in]` weight of 4-bit values (`Q4F`,
@@ -297,20 +302,10 @@ async fn quant_probe(spec: &Spec, device: &burn::tensor::Device, out: &mut serde
         let got = read_f32(quant.clone().matmul(x.clone().transpose())).await?;
         let err = reference.iter().zip(&got).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
         out.insert(format!("quant err, W·xᵀ, {t} rows"), json!(err));
-        let (dq, xq) = (quant.clone(), x.clone());
-        let ms = timed(spec, || {
-            let y = dq.clone().matmul(xq.clone().transpose());
-            async move { read_f32(y).await.map(|_| ()) }
-        })
-        .await?;
-        out.insert(format!("quant matmul [{rows},{cols}]·[{cols},{t}]"), json!(ms));
-        let (dd, xd) = (dense.clone(), x.clone());
-        let ms = timed(spec, || {
-            let y = dd.clone().matmul(xd.clone().transpose());
-            async move { read_f32(y).await.map(|_| ()) }
-        })
-        .await?;
-        out.insert(format!("dense matmul [{rows},{cols}]·[{cols},{t}]"), json!(ms));
+        for (name, w) in [("quant", &quant), ("dense", &dense)] {
+            let ms = timed_read(spec, || w.clone().matmul(x.clone().transpose())).await?;
+            out.insert(format!("{name} matmul [{rows},{cols}]·[{cols},{t}]"), json!(ms));
+        }
     }
     Ok(())
 }
