@@ -28,8 +28,8 @@ async function freePort() {
   });
 }
 
-/** Starts scripts/serve.py on `dir` (default dist/); returns { url, port, stop }. */
-export async function serve(dir = 'dist') {
+/** Starts scripts/serve.py on `dir` (default: $SESAME_DIST, else dist/); returns { url, port, stop }. */
+export async function serve(dir = process.env.SESAME_DIST || 'dist') {
   if (dir === 'dist' && !existsSync(join(ROOT, 'dist', 'sesame_bg.wasm'))) throw new Error('dist/ is not built: run scripts/build-web.sh');
   const port = await freePort();
   const proc = spawn('python3', ['scripts/serve.py', '--port', String(port), '--dir', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });

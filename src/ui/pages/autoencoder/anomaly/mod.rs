@@ -31,9 +31,11 @@ const NORMAL: [&str; 11] = ["fashion", "0", "1", "2", "3", "4", "5", "6", "7", "
 /// Histogram bins.
 const BINS: usize = 40;
 
-/// Scores of the current setting.
+/// Scores of one setting.
 #[derive(Clone, PartialEq)]
 struct Scores {
+    /// The choice of normal they were computed for.
+    choice: &'static str,
     normal: Vec<f64>,
     anomalous: Vec<f64>,
 }
@@ -64,16 +66,19 @@ pub fn Anomaly() -> impl IntoView {
     Effect::new(move |_| {
         let n = normal.get();
         set_url_param("normal", Some(n), false);
-        let (Some(m), Some(mn)) = (model.get(), mnist.get()) else { return };
-        if model_for(n) != model_for(normal.get_untracked()) {
-            return;
+        // Another choice's charts go at once, not when its model has loaded: they must never
+        // stand under the new choice (nor a drawing be scored against them).
+        if scores.with_untracked(|s| s.as_ref().is_some_and(|s| s.choice != n)) {
+            scores.set(None);
         }
+        let (Some(m), Some(mn)) = (model.get(), mnist.get()) else { return };
         let fa = fashion.get();
         if n == "fashion" && fa.is_none() {
             return;
         }
+        // (The picture scored below the charts is scored again by its own panel when the model
+        // changes.)
         scores.set(None);
-        mine.set(None);
         spawn_owned(async move {
             let result = async {
                 let (family, file) = model_for(n);
@@ -83,7 +88,7 @@ pub fn Anomaly() -> impl IntoView {
                 card_auc.set(figures.get(key.0).copied().zip(figures.get(key.1).copied()));
                 let digit = n.parse::<u8>().ok();
                 let (normal, anomalous) = m.anomaly_scores(digit, &mn, fa.as_deref(), &|done, total| progress.set(Some((done, total)))).await?;
-                Ok::<_, String>(Scores { normal, anomalous })
+                Ok::<_, String>(Scores { choice: n, normal, anomalous })
             }
             .await;
             progress.set(None);
@@ -100,7 +105,7 @@ pub fn Anomaly() -> impl IntoView {
     let results = move || {
         let s = scores.get()?;
         let e = evaluate(&s.normal, &s.anomalous, q.get(), BINS)?;
-        Some(view! { <Results e=e counts=(s.normal.len(), s.anomalous.len()) q=q card_auc=card_auc.get() mine=mine.get() /> })
+        Some(view! { <Results e=e choice=s.choice counts=(s.normal.len(), s.anomalous.len()) q=q card_auc=card_auc.get() mine=mine.get() /> })
     };
 
     view! {

@@ -15,6 +15,8 @@ use crate::ui::state::AppState;
 pub fn Results(
     /// The evaluation at the current threshold.
     e: Evaluation,
+    /// The choice of normal scored (`data-normal`).
+    choice: &'static str,
     /// Normal and anomalous images scored.
     counts: (usize, usize),
     /// The threshold as a quantile of the normal scores (the slider).
@@ -60,7 +62,7 @@ pub fn Results(
     let roc_label = format!("ROC · AUC = {area:.4}");
     let card_line = card_auc.map(|(full, sub)| format!("{}: AUC {full:.4} ({}) · {sub:.4} ({})", app.t(T::AeNativeEval), app.t(T::AeFullTestSet), app.t(T::AeTheseImages)));
     view! {
-        <div class="panel anomaly-results" data-testid="anomaly-results" data-auc=format!("{area:.6}") data-threshold=format!("{t:.6}")
+        <div class="panel anomaly-results" data-testid="anomaly-results" data-normal=choice data-auc=format!("{area:.6}") data-threshold=format!("{t:.6}")
              data-precision=format!("{:.4}", c.precision()) data-recall=format!("{:.4}", c.recall())>
             <div class="ae-row">
                 <figure class="chart" data-control="curve">

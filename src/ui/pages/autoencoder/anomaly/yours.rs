@@ -17,8 +17,10 @@ pub fn YourImage(model: Signal<Option<Rc<LoadedImageModel>>, LocalStorage>, mine
     let app = expect_context::<AppState>();
     let mine_problem = RwSignal::new(None::<String>);
     let (scoring, uploading) = (Job::new(), Job::new());
-    let score_mine = move |img: Vec<f32>| {
-        let Some(m) = model.get_untracked() else { return };
+    // The picture being scored: kept so that it is scored again by the model of a newly chosen
+    // normal class, and scored as soon as a model is there if it came first.
+    let picture = StoredValue::new(None::<Vec<f32>>);
+    let score = move |m: Rc<LoadedImageModel>, img: Vec<f32>| {
         scoring.restart(async move {
             match m.reconstruct(std::slice::from_ref(&img), std::slice::from_ref(&img)).await {
                 Ok(mut r) => {
@@ -29,12 +31,26 @@ pub fn YourImage(model: Signal<Option<Rc<LoadedImageModel>>, LocalStorage>, mine
             }
         });
     };
+    let score_mine = move |img: Vec<f32>| {
+        picture.set_value(Some(img.clone()));
+        if let Some(m) = model.get_untracked() {
+            score(m, img);
+        }
+    };
+    Effect::new(move |_| {
+        let Some(m) = model.get() else { return };
+        if let Some(img) = picture.get_value() {
+            mine.set(None);
+            score(m, img);
+        }
+    });
     let on_draw = Callback::new(move |r: Result<Vec<f32>, String>| match r {
         Ok(img) => {
             mine_problem.set(None);
             score_mine(img);
         }
         Err(e) => {
+            picture.set_value(None);
             mine.set(None);
             mine_problem.set((!e.is_empty()).then_some(e));
         }
@@ -50,6 +66,7 @@ pub fn YourImage(model: Signal<Option<Rc<LoadedImageModel>>, LocalStorage>, mine
                     score_mine(img);
                 }
                 Err(e) => {
+                    picture.set_value(None);
                     mine.set(None);
                     mine_problem.set(Some(e));
                 }
