@@ -19,6 +19,8 @@ use crate::text::TextEncoder;
 
 use super::bert_examples::{collate, log_unigram_prior, tokenize, ExampleMix, PairTask, Sampler, TokenizedSource, TrainBatch, Vocab};
 use super::corpus::{self, Language};
+use super::vocab_trim;
+pub use super::vocab_trim::VocabTrim;
 use super::run::{append_log, load_or_create, optimizer, read_json, read_weights, scalar, write_checkpoint, Backend, LogLine, Renumber};
 
 /// Where a run's weights start.
@@ -101,6 +103,11 @@ pub struct BertRunConfig {
     /// Stretches added after the planned steps were done (`resume --steps`), in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extensions: Vec<Extension>,
+    /// The vocabulary cut to the tokens the training documents use (scratch models; see
+    /// [`super::vocab_trim`]). A new run's settings ask for it with `kept == 0`; the run then
+    /// writes its own `tokenizer.json`, points [`Self::tokenizer`] at it and records the cut.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vocab_trim: Option<VocabTrim>,
 }
 
 /// More steps added to a finished run (`sesame-train resume --steps N`): from `from_step` to
@@ -269,6 +276,30 @@ pub fn load_data(cfg: &BertRunConfig) -> Result<Data, String> {
     }
     eprintln!("data ready in {:.1} s", t0.elapsed().as_secs_f64());
     Ok(Data { sources, vocab, tokenizer })
+}
+
+/// A new run's vocabulary cut to what its training documents use (`cfg.vocab_trim.min_count`):
+/// the trimmed `tokenizer.json` is written into `dir` and the run's tokenizer and model
+/// vocabulary follow it.
+pub fn trim_vocabulary(mut cfg: BertRunConfig, dir: &Path) -> Result<BertRunConfig, String> {
+    let min_count = cfg.vocab_trim.as_ref().map_or(1, |t| t.min_count);
+    if !matches!(cfg.init, Init::Scratch(_)) {
+        return Err("only a model trained from scratch can have its vocabulary trimmed".into());
+    }
+    let data = load_data(&cfg)?;
+    let full_json = std::fs::read(&cfg.tokenizer).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?;
+    let docs = data.sources.iter().flat_map(|s| &s.train);
+    let (json, report) = vocab_trim::trim(&full_json, cfg.tokenizer.clone(), docs, cfg.first_ordinary(), min_count)?;
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let path = dir.join("tokenizer.json");
+    std::fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
+    eprintln!("vocabulary trimmed to the tokens seen ≥ {min_count} times: {} of {} kept, {:.3}% of training tokens become [UNK]", report.kept, report.full, 100.0 * report.unk_share);
+    if let Init::Scratch(model) = &mut cfg.init {
+        model.vocab_size = report.kept;
+    }
+    cfg.tokenizer = path;
+    cfg.vocab_trim = Some(report);
+    Ok(cfg)
 }
 
 /// Builds the model a run starts from (or resumes), on `device`.
@@ -447,6 +478,10 @@ pub fn extend(dir: &Path, steps: usize, lr: Option<f64>, warmup: usize, freeze: 
 /// Trains (or resumes) the run in `dir` for at most `minutes` of wall time, or until the run's
 /// total steps are done. `fresh` supplies the settings when the directory has no `run.json` yet.
 pub fn train(dir: &Path, fresh: Option<BertRunConfig>, minutes: f64) -> Result<BertState, String> {
+    let fresh = match fresh {
+        Some(c) if !dir.join("run.json").exists() && c.vocab_trim.as_ref().is_some_and(|t| t.kept == 0) => Some(trim_vocabulary(c, dir)?),
+        f => f,
+    };
     let cfg: BertRunConfig = load_or_create(dir, fresh)?;
     let task = cfg.pair_task()?;
     let device = cfg.backend.device();
@@ -547,6 +582,7 @@ mod tests {
             name_masking: 0.0,
             fragments: 0.0,
             extensions: vec![],
+            vocab_trim: None,
         }
     }
 

@@ -15,3 +15,4 @@ pub mod gpt_export;
 pub mod qa;
 pub mod qa_export;
 pub mod run;
+pub mod vocab_trim;

@@ -144,6 +144,10 @@ pub struct Settings {
     /// Share of examples that are a 2-16 token fragment cut anywhere.
     #[arg(long, default_value = "0", value_parser = crate::share)]
     fragments: f64,
+    /// Cut the vocabulary to the tokens seen at least this many times in the training text (zh,
+    /// a new run; the run keeps its own tokenizer.json). 0 keeps all 21,128.
+    #[arg(long, default_value_t = 0)]
+    trim_vocab: usize,
 }
 
 impl Settings {
@@ -162,6 +166,7 @@ impl Settings {
             Lang::En => (shared.join("data/corpus/en"), self.tokenizer.clone(), None, 0, Init::Encoder(self.encoder.clone()), usize::try_from(self.freeze).ok(), (3000, 5e-4, 100)),
         };
         let zh = lang == Lang::Zh;
+        let tokenizer_path = tokenizer.clone();
         BertRunConfig {
             language: lang.code().into(),
             corpus,
@@ -189,6 +194,7 @@ impl Settings {
             name_masking: if zh { 0.0 } else { self.name_masking },
             fragments: self.fragments,
             extensions: Vec::new(),
+            vocab_trim: (zh && self.trim_vocab > 0).then(|| bert::VocabTrim { from: tokenizer_path.clone(), min_count: self.trim_vocab, full: 0, kept: 0, unk_share: 0.0 }),
         }
     }
 }
@@ -257,6 +263,9 @@ pub fn bench(a: &Bench) -> Result<(), String> {
     for backend in [Backend::Flex, Backend::Ndarray] {
         let mut cfg = a.settings.run_config(a.lang);
         cfg.backend = backend;
+        if cfg.vocab_trim.is_some() {
+            cfg = bert::trim_vocabulary(cfg, &std::env::temp_dir().join("sesame-bench-vocab"))?;
+        }
         let data = bert::load_data(&cfg)?;
         let device = backend.device();
         let (_, model) = bert::build_model(&cfg, None, &device)?;
