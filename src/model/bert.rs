@@ -8,6 +8,7 @@
 //! Shapes use `B` = batch, `T` = tokens, `H` = hidden size, `N` = heads, `D` = head size.
 
 use burn::module::{Module, Param};
+use super::matmul::linear;
 use burn::nn::{Dropout, Initializer, DropoutConfig, Embedding, EmbeddingConfig, LayerNorm, LayerNormConfig, Linear, LinearConfig};
 use burn::tensor::{Device, Int, Tensor};
 use serde::{Deserialize, Serialize};
@@ -270,9 +271,9 @@ impl BertSelfAttention {
         let n = self.num_heads;
         let d = h / n;
         let heads = |y: Tensor<3>| y.reshape([b, t, n, d]).swap_dims(1, 2); // [B, N, T, D]
-        let q = heads(self.query.forward(x.clone()));
-        let k = heads(self.key.forward(x.clone()));
-        let v = heads(self.value.forward(x));
+        let q = heads(linear(&self.query, x.clone()));
+        let k = heads(linear(&self.key, x.clone()));
+        let v = heads(linear(&self.value, x));
         let probs = attention_softmax(q.matmul(k.transpose()), 1.0 / (d as f64).sqrt(), mask_bias); // [B, N, T, T]
         let context = self.dropout.forward(probs.clone()).matmul(v); // [B, N, T, D]
         (context.swap_dims(1, 2).reshape([b, t, h]), probs)
@@ -303,8 +304,8 @@ impl BertLayer {
     /// `x`: `[B, T, H]` → (`[B, T, H]`, attention `[B, N, T, T]`).
     pub fn forward(&self, x: Tensor<3>, mask_bias: Tensor<4>) -> (Tensor<3>, Tensor<4>) {
         let (context, probs) = self.attention.forward(x.clone(), mask_bias);
-        let x = self.attention_norm.forward(x + self.dropout.forward(self.attention_output.forward(context)));
-        let ff = self.output.forward(gelu(self.intermediate.forward(x.clone()))); // [B, T, H]
+        let x = self.attention_norm.forward(x + self.dropout.forward(linear(&self.attention_output, context)));
+        let ff = linear(&self.output, gelu(linear(&self.intermediate, x.clone()))); // [B, T, H]
         (self.output_norm.forward(x + self.dropout.forward(ff)), probs)
     }
 }
@@ -374,7 +375,7 @@ impl BertModel {
     pub fn pool(&self, last_hidden: Tensor<3>) -> Option<Tensor<2>> {
         let [b, _, h] = last_hidden.dims();
         let cls = last_hidden.narrow(1, 0, 1).reshape([b, h]); // [B, H]
-        self.pooler.as_ref().map(|p| p.forward(cls).tanh())
+        self.pooler.as_ref().map(|p| linear(p, cls).tanh())
     }
 
     /// Number of blocks.

@@ -287,7 +287,7 @@ fn keeps_blocks(device: &Device) -> bool {
 fn project(linear: &Linear, blocks: Option<&BlockMatrix>, x: Tensor<3>) -> Tensor<3> {
     match blocks {
         Some(m) => on_host(m, x),
-        None => linear.forward(x),
+        None => super::matmul::linear(linear, x),
     }
 }
 
@@ -554,7 +554,7 @@ impl Llama {
         let x = if last_only && t > 1 { x.narrow(1, t - 1, 1) } else { x }; // [B, rows, H]
         let x = self.norm.forward(x);
         match &self.lm_head {
-            Some(head) => head.forward(x),
+            Some(head) => super::matmul::linear(head, x),
             None => match &self.host_embedding {
                 Some(table) => on_host(table, x), // [B, rows, V]
                 None => {

@@ -7,9 +7,12 @@ pub mod bert;
 pub mod bert_pretraining;
 pub mod blocks;
 pub mod bundle;
+#[cfg(target_arch = "wasm32")]
+pub mod device_matmul;
 pub mod gguf;
 pub mod gpt;
 pub mod host_ops;
+pub mod matmul;
 pub mod qa;
 pub mod vqvae;
 pub mod weights;
@@ -25,5 +28,9 @@ use burn::tensor::Tensor;
 /// `[M, V]`. Computed as `(table · xᵀ)ᵀ` so the table is read as stored: the CPU backend would
 /// otherwise copy its transpose (28 M values for SmolLM2) at every call, e.g. every decoded token.
 pub(crate) fn times_rows_of(x: Tensor<2>, table: Tensor<2>) -> Tensor<2> {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(routine) = device_matmul::routine_for(&x.device()) {
+        return device_matmul::matmul_routine_nd(table, x.transpose(), routine).transpose(); // (see `matmul`)
+    }
     table.matmul(x.transpose()).transpose()
 }

@@ -144,6 +144,9 @@ async fn webgpu(allow_software: bool) -> Result<Compute, CpuReason> {
     if y != [7.0, 10.0, 15.0, 22.0] {
         return Err(fail(format!("WebGPU self-test gave wrong numbers {y:?}")));
     }
+    if format!("{:?}", info.device_type) == "Cpu" {
+        crate::model::device_matmul::set_cpu_adapter(&device);
+    }
     let name = if described.is_empty() { info.name.clone() } else { described };
     Ok(Compute {
         device,

@@ -270,7 +270,34 @@ async fn ops(spec: &Spec) -> Result<Value, String> {
     if spec.text == "quant" {
         quant_probe(spec, &device, &mut out).await?;
     }
+    if spec.text == "routines" && !crate::model::host_ops::on_cpu(&device) {
+        routines_probe(spec, &device, &mut out).await?;
+    }
     Ok(json!({ "ops": out }))
+}
+
+/// Each of cubek's matmul routines ([`crate::model::device_matmul::ROUTINES`]) on the WebGPU
+/// device, at MiniLM's largest product and at SmolLM2's decode shape: max |difference| from
+/// burn's product and milliseconds.
+async fn routines_probe(spec: &Spec, device: &burn::tensor::Device, out: &mut serde_json::Map<String, Value>) -> Result<(), String> {
+    use crate::model::device_matmul::{matmul_routine_nd as matmul_routine, ROUTINES};
+    use burn::tensor::{Distribution, Tensor};
+    for (m, k, n) in [(128usize, 384usize, 1536usize), (1, 576, 1536)] {
+        let a = Tensor::<2>::random([m, k], Distribution::Normal(0.0, 1.0), device);
+        let b = Tensor::<2>::random([k, n], Distribution::Normal(0.0, 0.05), device);
+        let reference = read_f32(a.clone().matmul(b.clone())).await?;
+        for (i, name) in ROUTINES.iter().enumerate() {
+            let got = read_f32(matmul_routine(a.clone(), b.clone(), i as u32)).await?;
+            let err = reference.iter().zip(&got).map(|(x, y)| (x - y).abs()).fold(0.0f32, |e, d| if d.is_nan() { f32::INFINITY } else { e.max(d) });
+            let key = format!("routine {name} [{m},{k}]x[{k},{n}]");
+            out.insert(format!("{key} err"), json!(err));
+            if err < 1e-2 {
+                let ms = timed_read(spec, || matmul_routine(a.clone(), b.clone(), i as u32)).await?;
+                out.insert(key, json!(ms));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// [`timed`] runs of `make`, each tensor it makes read back (the read is what waits for the device).
