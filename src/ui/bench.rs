@@ -280,7 +280,7 @@ async fn ops(spec: &Spec) -> Result<Value, String> {
 /// device, at MiniLM's largest product and at SmolLM2's decode shape: max |difference| from
 /// burn's product and milliseconds.
 async fn routines_probe(spec: &Spec, device: &burn::tensor::Device, out: &mut serde_json::Map<String, Value>) -> Result<(), String> {
-    use crate::model::device_matmul::{matmul_routine_nd as matmul_routine, ROUTINES};
+    use crate::model::device_matmul::{matmul_routine_checked as matmul_routine, ROUTINES};
     use burn::tensor::{Distribution, Tensor};
     for (m, k, n) in [(128usize, 384usize, 1536usize), (1, 576, 1536)] {
         let a = Tensor::<2>::random([m, k], Distribution::Normal(0.0, 1.0), device);
