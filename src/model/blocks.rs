@@ -97,6 +97,25 @@ impl BlockMatrix {
         Self { bytes: bytes.into(), ..self.clone() }
     }
 
+    /// The blocks split for a GPU ([`super::device_blocks`]): each block's values as 32-bit
+    /// little-endian words (Q4_1: 4 words, byte `i` of the 16 holding value `i` in its low nibble
+    /// and `16 + i` in its high one; Q8_0: 8 words of 4 signed bytes), `[rows, blocks · words]`
+    /// row-major; each block's scale and minimum (`[rows, blocks]`, minimum 0 for Q8_0).
+    pub fn device_parts(&self) -> (Vec<i32>, Vec<f32>, Vec<f32>) {
+        let n = self.rows * self.cols / BLOCK;
+        let (skip, value_bytes) = match self.format {
+            BlockFormat::Q4_1 => (4, 16),
+            BlockFormat::Q8_0 => (2, 32),
+        };
+        let (mut words, mut scale, mut min) = (Vec::with_capacity(n * value_bytes / 4), Vec::with_capacity(n), Vec::with_capacity(n));
+        for block in self.bytes.chunks_exact(self.format.block_bytes()) {
+            scale.push(f16::from_le_bytes([block[0], block[1]]).to_f32());
+            min.push(if self.format == BlockFormat::Q4_1 { f16::from_le_bytes([block[2], block[3]]).to_f32() } else { 0.0 });
+            words.extend(block[skip..skip + value_bytes].chunks_exact(4).map(|w| i32::from_le_bytes([w[0], w[1], w[2], w[3]])));
+        }
+        (words, scale, min)
+    }
+
     /// Row `r` as f32 (`cols` values): an embedding lookup.
     pub fn row(&self, r: usize) -> Vec<f32> {
         let mut out = vec![0.0; self.cols];

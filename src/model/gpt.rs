@@ -9,7 +9,7 @@
 //! language-model head is tied to the token embedding unless the weights bring their own.
 //!
 //! One definition serves every device (WebGPU in the browser, the `flex` CPU backend, autodiff
-//! for training). On the CPU a GGUF's quantized projections stay quantized ([`HostProjections`],
+//! for training). On the CPU a GGUF's quantized projections stay quantized ([`QuantProjections`],
 //! [`super::blocks`]): 1× the file's bytes instead of 5.5×, and 5–6× fewer bytes read per token. A [`KvCache`] keeps each block's keys and values so that generation feeds one
 //! new token per step instead of the whole text again.
 //!
@@ -22,6 +22,7 @@ use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::blocks::BlockMatrix;
+use super::device_blocks::{DeviceBlocks, QuantMatrix};
 use super::host_ops::{attention_softmax, silu};
 use super::weights::{linear_weight, TensorSource, WeightError};
 
@@ -155,7 +156,7 @@ impl LlamaConfig {
                 gate_proj: linear(h, self.intermediate_size),
                 up_proj: linear(h, self.intermediate_size),
                 down_proj: linear(self.intermediate_size, h),
-                host: HostProjections::default(),
+                host: QuantProjections::default(),
             })
             .collect();
         Llama {
@@ -163,7 +164,7 @@ impl LlamaConfig {
             layers,
             norm: norm(),
             lm_head: (!self.tie_word_embeddings).then(|| linear(h, self.vocab_size)),
-            host_embedding: None,
+            quant_embedding: None,
         }
     }
 
@@ -185,7 +186,7 @@ impl LlamaConfig {
     /// `model.norm.weight`, and `lm_head.weight` unless the head is tied).
     ///
     /// On the CPU device, tensors the source keeps as quantized blocks (a GGUF's Q4_1 / Q8_0)
-    /// stay so ([`HostProjections`], the host embedding); elsewhere every tensor becomes f32.
+    /// stay so ([`QuantProjections`], the host embedding); elsewhere every tensor becomes f32.
     pub fn load(&self, source: &mut impl TensorSource, device: &Device) -> Result<Llama, WeightError> {
         self.validate().map_err(WeightError::Config)?;
         let mut model = self.shell(device);
@@ -219,11 +220,9 @@ impl LlamaConfig {
     /// them (a tied head then reads them too), else an f32 table on the device.
     fn load_embedding(&self, model: &mut Llama, source: &mut impl TensorSource, device: &Device) -> Result<(), WeightError> {
         let (name, shape) = ("model.embed_tokens.weight", [self.vocab_size, self.hidden_size]);
-        if keeps_blocks(device) {
-            if let Some(m) = source.take_blocks(name, shape)? {
-                model.host_embedding = Some(m);
-                return Ok(());
-            }
+        if let Some(m) = take_quant(source, name, shape, device)? {
+            model.quant_embedding = Some(m);
+            return Ok(());
         }
         model.embed_tokens.weight = Param::from_tensor(tensor2(source, name, shape, device)?);
         Ok(())
@@ -247,16 +246,13 @@ impl LlamaConfig {
         let (h, f, kd) = (self.hidden_size, self.intermediate_size, self.num_key_value_heads * self.head_size());
         {
             let p = format!("model.layers.{i}");
-            let host = keeps_blocks(device);
             // HF stores linear weights as [out, in]; burn's Linear holds [in, out]. On the CPU,
             // quantized blocks stay blocks (the Linear keeps its 1 × 1 placeholder).
-            let mut linear = |l: &mut Linear, blocks: &mut Option<BlockMatrix>, name: &str, d_in: usize, d_out: usize| -> Result<(), WeightError> {
+            let mut linear = |l: &mut Linear, blocks: &mut Option<QuantMatrix>, name: &str, d_in: usize, d_out: usize| -> Result<(), WeightError> {
                 let name = format!("{p}.{name}.weight");
-                if host {
-                    *blocks = source.take_blocks(&name, [d_out, d_in])?;
-                    if blocks.is_some() {
-                        return Ok(());
-                    }
+                *blocks = take_quant(&mut *source, &name, [d_out, d_in], device)?;
+                if blocks.is_some() {
+                    return Ok(());
                 }
                 l.weight = Param::from_tensor(linear_weight(&mut *source, &name, d_in, d_out, device)?);
                 Ok(())
@@ -277,17 +273,33 @@ impl LlamaConfig {
     }
 }
 
-/// Whether quantized weights stay quantized on `device`: on the CPU backend, whose memory is the
-/// host's (see [`super::blocks`]).
-fn keeps_blocks(device: &Device) -> bool {
-    super::host_ops::on_cpu(device)
+/// A tensor the source keeps as quantized blocks (a GGUF's Q4_1 / Q8_0), kept so where `device`
+/// can multiply blocks: on the CPU backend in host memory ([`super::blocks`]), on WebGPU in the
+/// browser on the device ([`super::device_blocks`]); `None` elsewhere (training, native
+/// accelerators) and for tensors stored dense, which then load as f32.
+fn take_quant(source: &mut impl TensorSource, name: &str, shape: [usize; 2], device: &Device) -> Result<Option<QuantMatrix>, WeightError> {
+    if super::host_ops::on_cpu(device) {
+        return Ok(source.take_blocks(name, shape)?.map(QuantMatrix::Host));
+    }
+    if cfg!(target_arch = "wasm32") && !device.is_autodiff() {
+        return Ok(source.take_blocks(name, shape)?.map(|m| QuantMatrix::Device(DeviceBlocks::upload(&m, device))));
+    }
+    Ok(None)
 }
 
-/// `x · Wᵀ` by `linear`, or by `blocks` when the weight is kept quantized on the host.
-fn project(linear: &Linear, blocks: Option<&BlockMatrix>, x: Tensor<3>) -> Tensor<3> {
+/// `x · Wᵀ` by `linear`, or by `blocks` when the weight is kept quantized.
+fn project(linear: &Linear, blocks: Option<&QuantMatrix>, x: Tensor<3>) -> Tensor<3> {
     match blocks {
-        Some(m) => on_host(m, x),
+        Some(m) => project_quant(m, x),
         None => super::matmul::linear(linear, x),
+    }
+}
+
+/// `x · mᵀ` for `x` `[B, T, in]` → `[B, T, out]` on wherever `m` lives.
+fn project_quant(m: &QuantMatrix, x: Tensor<3>) -> Tensor<3> {
+    match m {
+        QuantMatrix::Host(m) => on_host(m, x),
+        QuantMatrix::Device(m) => m.project(x),
     }
 }
 
@@ -312,34 +324,34 @@ fn on_host(m: &BlockMatrix, x: Tensor<3>) -> Tensor<3> {
     Tensor::from_data(TensorData::new(m.matmul(&input, b * t), [b, t, m.rows()]), &device) // [B, T, out]
 }
 
-/// A block's projections kept as quantized blocks on the host (CPU device, GGUF weights): each
-/// one present replaces its `Linear` (then a 1 × 1 placeholder).
+/// A block's projections kept as quantized blocks (GGUF weights; on the host on the CPU device,
+/// on the GPU on WebGPU): each one present replaces its `Linear` (then a 1 × 1 placeholder).
 #[derive(Debug, Clone, Default)]
-pub struct HostProjections {
+pub struct QuantProjections {
     /// Query projection `[N·D, H]` (HF layout, rotary rows in HF order).
-    pub q: Option<BlockMatrix>,
+    pub q: Option<QuantMatrix>,
     /// Key projection `[K·D, H]`.
-    pub k: Option<BlockMatrix>,
+    pub k: Option<QuantMatrix>,
     /// Value projection `[K·D, H]`.
-    pub v: Option<BlockMatrix>,
+    pub v: Option<QuantMatrix>,
     /// Output projection `[H, N·D]`.
-    pub o: Option<BlockMatrix>,
+    pub o: Option<QuantMatrix>,
     /// MLP gate `[F, H]`.
-    pub gate: Option<BlockMatrix>,
+    pub gate: Option<QuantMatrix>,
     /// MLP up `[F, H]`.
-    pub up: Option<BlockMatrix>,
+    pub up: Option<QuantMatrix>,
     /// MLP down `[H, F]`.
-    pub down: Option<BlockMatrix>,
+    pub down: Option<QuantMatrix>,
 }
 
-impl HostProjections {
-    fn all(&self) -> [&Option<BlockMatrix>; 7] {
+impl QuantProjections {
+    fn all(&self) -> [&Option<QuantMatrix>; 7] {
         [&self.q, &self.k, &self.v, &self.o, &self.gate, &self.up, &self.down]
     }
 
-    /// Bytes held on the host.
+    /// Bytes held (host or device).
     pub fn byte_len(&self) -> usize {
-        self.all().iter().filter_map(|m| m.as_ref()).map(BlockMatrix::byte_len).sum()
+        self.all().iter().filter_map(|m| m.as_ref()).map(QuantMatrix::byte_len).sum()
     }
 }
 
@@ -374,7 +386,7 @@ impl LlamaAttention {
     /// `x`: `[B, T, H]` at absolute positions `past..past + T`; `cache`: this block's keys and
     /// values of the `past` earlier tokens (`[B, K, past, D]` each), replaced by the extended
     /// ones → `[B, T, H]`.
-    fn forward(&self, x: Tensor<3>, past: usize, cache: &mut Option<(Tensor<4>, Tensor<4>)>, host: &HostProjections) -> Tensor<3> {
+    fn forward(&self, x: Tensor<3>, past: usize, cache: &mut Option<(Tensor<4>, Tensor<4>)>, host: &QuantProjections) -> Tensor<3> {
         let [b, t, h] = x.dims();
         let (n, k) = (self.num_heads, self.num_kv_heads);
         let d = h / n;
@@ -447,7 +459,7 @@ pub struct LlamaBlock {
     pub down_proj: Linear,
     /// The projections kept quantized on the host (CPU device), if any.
     #[module(skip)]
-    pub host: HostProjections,
+    pub host: QuantProjections,
 }
 
 impl LlamaBlock {
@@ -472,10 +484,10 @@ pub struct Llama {
     pub norm: RmsNorm,
     /// `[H, V]` untied LM head; `None` when the head is the embedding.
     pub lm_head: Option<Linear>,
-    /// `[V, H]` token embedding kept quantized on the host (CPU device); `embed_tokens` is then
-    /// a placeholder.
+    /// `[V, H]` token embedding kept quantized (host or GPU, as the projections); `embed_tokens`
+    /// is then a placeholder.
     #[module(skip)]
-    pub host_embedding: Option<BlockMatrix>,
+    pub quant_embedding: Option<QuantMatrix>,
 }
 
 /// Keys and values of the tokens a model has already read, one pair per block.
@@ -555,8 +567,8 @@ impl Llama {
         let x = self.norm.forward(x);
         match &self.lm_head {
             Some(head) => super::matmul::linear(head, x),
-            None => match &self.host_embedding {
-                Some(table) => on_host(table, x), // [B, rows, V]
+            None => match &self.quant_embedding {
+                Some(table) => project_quant(table, x), // [B, rows, V]
                 None => {
                     let [_, rows, h] = x.dims();
                     let table = self.embed_tokens.weight.val(); // [V, H]
@@ -598,8 +610,15 @@ impl Llama {
 
     /// `ids` `[B, T]` → their embedding rows `[B, T, H]`.
     fn embed(&self, ids: Tensor<2, Int>) -> Tensor<3> {
-        let Some(table) = &self.host_embedding else { return self.embed_tokens.forward(ids) };
         let [b, t] = ids.dims();
+        let table = match &self.quant_embedding {
+            None => return self.embed_tokens.forward(ids),
+            Some(QuantMatrix::Device(table)) => {
+                let ids = ids.reshape([b * t]).clamp(0, table.rows() as i64 - 1); // [B·T]
+                return table.rows_of(ids).reshape([b, t, table.cols()]);
+            }
+            Some(QuantMatrix::Host(table)) => table,
+        };
         let device = ids.device();
         // CPU device only (see `project`): the ids are host memory.
         let ids: Vec<i64> = ids.into_data().convert::<i64>().try_into_vec::<i64>().expect("integer ids");
@@ -607,14 +626,14 @@ impl Llama {
         Tensor::from_data(TensorData::new(rows, [b, t, table.cols()]), &device)
     }
 
-    /// Bytes of the weights kept quantized on the host (0 off the CPU device).
-    pub fn host_bytes(&self) -> usize {
-        self.host_embedding.as_ref().map_or(0, BlockMatrix::byte_len) + self.layers.iter().map(|l| l.host.byte_len()).sum::<usize>()
+    /// Bytes of the weights kept quantized (host or GPU; 0 where every weight is f32).
+    pub fn quant_bytes(&self) -> usize {
+        self.quant_embedding.as_ref().map_or(0, QuantMatrix::byte_len) + self.layers.iter().map(|l| l.host.byte_len()).sum::<usize>()
     }
 
-    /// How many weight matrices are kept quantized on the host.
-    pub fn host_matrices(&self) -> usize {
-        self.layers.iter().map(|l| l.host.all().iter().filter(|m| m.is_some()).count()).sum::<usize>() + usize::from(self.host_embedding.is_some())
+    /// How many weight matrices are kept quantized (host or GPU).
+    pub fn quant_matrices(&self) -> usize {
+        self.layers.iter().map(|l| l.host.all().iter().filter(|m| m.is_some()).count()).sum::<usize>() + usize::from(self.quant_embedding.is_some())
     }
 
     /// Number of blocks.
@@ -628,8 +647,8 @@ impl Llama {
     pub fn export(&self) -> super::Weights {
         let mut w = super::Weights::default();
         let device = self.embed_tokens.weight.device();
-        let dense = |m: &BlockMatrix| Tensor::<2>::from_data(TensorData::new(m.to_f32(), [m.rows(), m.cols()]), &device); // [out, in]
-        w.insert_tensor("model.embed_tokens.weight", self.host_embedding.as_ref().map_or_else(|| self.embed_tokens.weight.val(), dense));
+        let dense = |m: &QuantMatrix| m.to_dense(&device); // [out, in]
+        w.insert_tensor("model.embed_tokens.weight", self.quant_embedding.as_ref().map_or_else(|| self.embed_tokens.weight.val(), dense));
         for (i, block) in self.layers.iter().enumerate() {
             let p = format!("model.layers.{i}");
             let (a, hp) = (&block.attention, &block.host);

@@ -6,7 +6,10 @@ pub mod autoencoder;
 pub mod bert;
 pub mod bert_pretraining;
 pub mod blocks;
+#[cfg(target_arch = "wasm32")]
+mod block_kernels;
 pub mod bundle;
+pub mod device_blocks;
 #[cfg(target_arch = "wasm32")]
 pub mod device_matmul;
 pub mod gguf;

@@ -391,7 +391,7 @@ async fn load(c: &Compute, key: &str, fam: Family, progress: &dyn Fn(Stage)) -> 
             held(m, s, b)
         })?,
         Family::Gpt => super::gpt::load_gpt(c, id, progress).await.map(|(m, s)| {
-            let b = module_bytes(&m.model) + m.model.host_bytes() as u64;
+            let b = module_bytes(&m.model) + m.model.quant_bytes() as u64;
             held(m, s, b)
         })?,
         Family::Autoencoder => super::autoencoder::model(c, id, file, progress).await.map(|(m, s)| {

@@ -83,8 +83,8 @@ impl LoadedGpt {
             "GGUF: {}",
             file.tensor_types().iter().map(|(t, n)| format!("{n} × {t}")).collect::<Vec<_>>().join(", ")
         );
-        if model.host_matrices() > 0 {
-            storage += &format!("; {} kept quantized ({:.1} MB)", model.host_matrices(), model.host_bytes() as f64 / 1e6);
+        if model.quant_matrices() > 0 {
+            storage += &format!("; {} kept quantized ({:.1} MB)", model.quant_matrices(), model.quant_bytes() as f64 / 1e6);
         }
         Ok(Self { config, model, tokenizer, device: device.clone(), add_bos: vocab.add_bos, chat_template: vocab.chat_template, storage })
     }

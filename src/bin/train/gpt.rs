@@ -259,8 +259,8 @@ pub struct Bench {
 pub fn bench(a: &Bench) -> Result<(), String> {
     let (gpt, file) = a.gguf.load()?;
     // Bytes held: f32 parameters on the device plus the quantized blocks kept on the host.
-    let held = burn::module::Module::num_params(&gpt.model) as f64 * 4.0 + gpt.model.host_bytes() as f64;
-    println!("held: {:.1} MB ({} matrices kept quantized), from a {:.1} MB file ({:.2}×)", held / 1e6, gpt.model.host_matrices(), file as f64 / 1e6, held / file.max(1) as f64);
+    let held = burn::module::Module::num_params(&gpt.model) as f64 * 4.0 + gpt.model.quant_bytes() as f64;
+    println!("held: {:.1} MB ({} matrices kept quantized), from a {:.1} MB file ({:.2}×)", held / 1e6, gpt.model.quant_matrices(), file as f64 / 1e6, held / file.max(1) as f64);
     let text = "The quick brown fox jumps over the lazy dog. ".repeat(a.prompt_tokens);
     let ids: Vec<u32> = gpt.encode(&text)?.into_iter().take(a.prompt_tokens).collect();
     for round in 0..2 {
