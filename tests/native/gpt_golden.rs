@@ -64,8 +64,8 @@ fn smollm2_logits_tokens_and_greedy_text_match_transformers() {
     // On the CPU the 210 Q4_1 projections and the Q8_0 embedding stay quantized: the model
     // holds about the file's bytes, not the 538 MB of f32 it once was.
     let gguf = std::fs::metadata(GGUF).unwrap().len() as usize;
-    assert_eq!(gpt.model.host_matrices(), 211, "{}", gpt.storage);
-    let held = gpt.model.host_bytes() + burn::module::Module::num_params(&gpt.model) * 4;
+    assert_eq!(gpt.model.quant_matrices(), 211, "{}", gpt.storage);
+    let held = gpt.model.quant_bytes() + burn::module::Module::num_params(&gpt.model) * 4;
     println!("SmolLM2 on the CPU: {held} bytes held for a {gguf}-byte GGUF ({:.2}×)", held as f64 / gguf as f64);
     assert!(held as f64 <= 1.05 * gguf as f64, "{held} bytes for a {gguf}-byte file");
     let reports = check(&gpt, &fixture(), TOLERANCE);
@@ -80,7 +80,7 @@ fn smollm2_logits_tokens_and_greedy_text_match_transformers() {
 fn smollm2_dense_f32_path_matches_transformers_too() {
     let bytes = std::fs::read(GGUF).unwrap_or_else(|e| panic!("{GGUF}: {e}"));
     let gpt = LoadedGpt::from_gguf(&bytes, &burn::tensor::Device::ndarray()).expect("SmolLM2 loads");
-    assert_eq!(gpt.model.host_matrices(), 0);
+    assert_eq!(gpt.model.quant_matrices(), 0);
     let mut one = fixture();
     one.cases.truncate(1);
     check(&gpt, &one, TOLERANCE);
