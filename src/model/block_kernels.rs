@@ -16,7 +16,8 @@ use burn_cubecl::cubecl::{calculate_cube_count_elemwise, CubeDim};
 use burn_cubecl::tensor::CubeTensor;
 use burn_cubecl::CubeBackend;
 
-/// Input rows from which a product expands the blocks first (see the module doc).
+/// Input rows from which a product expands the blocks first (see the module doc): the CPU path's
+/// measured threshold (`gpt::DENSE_FROM_ROWS`), not measured separately on WebGPU.
 const DENSE_FROM_ROWS: usize = 8;
 
 /// `out[r, n] = Σ_k x[r, k] · w[n, k]`, one output value a thread. `x` `[R, K]` contiguous,
@@ -149,8 +150,5 @@ pub fn project(x: BurnTensor<2>, words: &BurnTensor<2, Int>, scale: &BurnTensor<
         return BurnTensor::from_dispatch(<Dispatch as BlockKernels>::block_rows(x.into_dispatch(), words.clone().into_dispatch(), scale.clone().into_dispatch(), min.clone().into_dispatch(), q4));
     }
     let w: BurnTensor<2> = BurnTensor::from_dispatch(<Dispatch as BlockKernels>::block_dense(words.clone().into_dispatch(), scale.clone().into_dispatch(), min.clone().into_dispatch(), q4)); // [K, N]
-    match super::device_matmul::routine_for(&x.device()) {
-        Some(routine) => super::device_matmul::matmul_routine_nd(x, w, routine),
-        None => x.matmul(w),
-    }
+    super::matmul::matmul(x, w)
 }

@@ -9,8 +9,9 @@
 //! language-model head is tied to the token embedding unless the weights bring their own.
 //!
 //! One definition serves every device (WebGPU in the browser, the `flex` CPU backend, autodiff
-//! for training). On the CPU a GGUF's quantized projections stay quantized ([`QuantProjections`],
-//! [`super::blocks`]): 1× the file's bytes instead of 5.5×, and 5–6× fewer bytes read per token. A [`KvCache`] keeps each block's keys and values so that generation feeds one
+//! for training). A GGUF's quantized projections stay quantized ([`QuantProjections`]: on the
+//! host on the CPU device, [`super::blocks`]; on the GPU on WebGPU, [`super::device_blocks`]):
+//! ~1× the file's bytes instead of 5.5×, and 5–6× fewer bytes read per token. A [`KvCache`] keeps each block's keys and values so that generation feeds one
 //! new token per step instead of the whole text again.
 //!
 //! Shapes use `B` = batch, `T` = new tokens, `S` = cached + new tokens, `H` = hidden size,
@@ -156,7 +157,7 @@ impl LlamaConfig {
                 gate_proj: linear(h, self.intermediate_size),
                 up_proj: linear(h, self.intermediate_size),
                 down_proj: linear(self.intermediate_size, h),
-                host: QuantProjections::default(),
+                quant: QuantProjections::default(),
             })
             .collect();
         Llama {
@@ -185,8 +186,8 @@ impl LlamaConfig {
     /// (`model.embed_tokens.weight`, `model.layers.N.self_attn.q_proj.weight`, ...,
     /// `model.norm.weight`, and `lm_head.weight` unless the head is tied).
     ///
-    /// On the CPU device, tensors the source keeps as quantized blocks (a GGUF's Q4_1 / Q8_0)
-    /// stay so ([`QuantProjections`], the host embedding); elsewhere every tensor becomes f32.
+    /// Tensors the source keeps as quantized blocks (a GGUF's Q4_1 / Q8_0) stay so where the
+    /// device can multiply them (see `take_quant`); elsewhere every tensor becomes f32.
     pub fn load(&self, source: &mut impl TensorSource, device: &Device) -> Result<Llama, WeightError> {
         self.validate().map_err(WeightError::Config)?;
         let mut model = self.shell(device);
@@ -216,8 +217,8 @@ impl LlamaConfig {
         Ok(model)
     }
 
-    /// The token embedding: quantized blocks on the host on the CPU device when the source has
-    /// them (a tied head then reads them too), else an f32 table on the device.
+    /// The token embedding: quantized blocks when the source has them and the device keeps them
+    /// (a tied head then reads them too), else an f32 table on the device.
     fn load_embedding(&self, model: &mut Llama, source: &mut impl TensorSource, device: &Device) -> Result<(), WeightError> {
         let (name, shape) = ("model.embed_tokens.weight", [self.vocab_size, self.hidden_size]);
         if let Some(m) = take_quant(source, name, shape, device)? {
@@ -246,8 +247,8 @@ impl LlamaConfig {
         let (h, f, kd) = (self.hidden_size, self.intermediate_size, self.num_key_value_heads * self.head_size());
         {
             let p = format!("model.layers.{i}");
-            // HF stores linear weights as [out, in]; burn's Linear holds [in, out]. On the CPU,
-            // quantized blocks stay blocks (the Linear keeps its 1 × 1 placeholder).
+            // HF stores linear weights as [out, in]; burn's Linear holds [in, out]. Quantized
+            // blocks that stay blocks leave the Linear its 1 × 1 placeholder.
             let mut linear = |l: &mut Linear, blocks: &mut Option<QuantMatrix>, name: &str, d_in: usize, d_out: usize| -> Result<(), WeightError> {
                 let name = format!("{p}.{name}.weight");
                 *blocks = take_quant(&mut *source, &name, [d_out, d_in], device)?;
@@ -257,7 +258,7 @@ impl LlamaConfig {
                 l.weight = Param::from_tensor(linear_weight(&mut *source, &name, d_in, d_out, device)?);
                 Ok(())
             };
-            let (a, hp) = (&mut block.attention, &mut block.host);
+            let (a, hp) = (&mut block.attention, &mut block.quant);
             linear(&mut a.q_proj, &mut hp.q, "self_attn.q_proj", h, h)?;
             linear(&mut a.k_proj, &mut hp.k, "self_attn.k_proj", h, kd)?;
             linear(&mut a.v_proj, &mut hp.v, "self_attn.v_proj", h, kd)?;
@@ -386,16 +387,16 @@ impl LlamaAttention {
     /// `x`: `[B, T, H]` at absolute positions `past..past + T`; `cache`: this block's keys and
     /// values of the `past` earlier tokens (`[B, K, past, D]` each), replaced by the extended
     /// ones → `[B, T, H]`.
-    fn forward(&self, x: Tensor<3>, past: usize, cache: &mut Option<(Tensor<4>, Tensor<4>)>, host: &QuantProjections) -> Tensor<3> {
+    fn forward(&self, x: Tensor<3>, past: usize, cache: &mut Option<(Tensor<4>, Tensor<4>)>, quant: &QuantProjections) -> Tensor<3> {
         let [b, t, h] = x.dims();
         let (n, k) = (self.num_heads, self.num_kv_heads);
         let d = h / n;
         let device = x.device();
         let (cos, sin) = rotary_tables(past, t, d, self.rope_theta, &device); // [1, 1, T, D] each
         let rope = |y: Tensor<4>| y.clone() * cos.clone() + rotate_half(y) * sin.clone();
-        let q = rope(project(&self.q_proj, host.q.as_ref(), x.clone()).reshape([b, t, n, d]).swap_dims(1, 2)); // [B, N, T, D]
-        let key = rope(project(&self.k_proj, host.k.as_ref(), x.clone()).reshape([b, t, k, d]).swap_dims(1, 2)); // [B, K, T, D]
-        let value = project(&self.v_proj, host.v.as_ref(), x).reshape([b, t, k, d]).swap_dims(1, 2); // [B, K, T, D]
+        let q = rope(project(&self.q_proj, quant.q.as_ref(), x.clone()).reshape([b, t, n, d]).swap_dims(1, 2)); // [B, N, T, D]
+        let key = rope(project(&self.k_proj, quant.k.as_ref(), x.clone()).reshape([b, t, k, d]).swap_dims(1, 2)); // [B, K, T, D]
+        let value = project(&self.v_proj, quant.v.as_ref(), x).reshape([b, t, k, d]).swap_dims(1, 2); // [B, K, T, D]
         let (key, value) = match cache.take() {
             Some((pk, pv)) => (Tensor::cat(vec![pk, key], 2), Tensor::cat(vec![pv, value], 2)), // [B, K, S, D]
             None => (key, value),
@@ -406,7 +407,7 @@ impl LlamaAttention {
         let repeat = |y: Tensor<4>| if n == k { y } else { y.reshape([b, k, 1, s, d]).repeat_dim(2, n / k).reshape([b, n, s, d]) };
         let probs = attention_softmax(q.matmul(repeat(key).transpose()), 1.0 / (d as f64).sqrt(), causal_bias(past, t, s, &device)); // [B, N, T, S]
         let context = probs.matmul(repeat(value)); // [B, N, T, D]
-        project(&self.o_proj, host.o.as_ref(), context.swap_dims(1, 2).reshape([b, t, h]))
+        project(&self.o_proj, quant.o.as_ref(), context.swap_dims(1, 2).reshape([b, t, h]))
     }
 }
 
@@ -457,15 +458,15 @@ pub struct LlamaBlock {
     pub up_proj: Linear,
     /// `[F, H]` down projection.
     pub down_proj: Linear,
-    /// The projections kept quantized on the host (CPU device), if any.
+    /// The projections kept quantized (host or GPU), if any.
     #[module(skip)]
-    pub host: QuantProjections,
+    pub quant: QuantProjections,
 }
 
 impl LlamaBlock {
     /// `x`: `[B, T, H]` → `[B, T, H]`.
     fn forward(&self, x: Tensor<3>, past: usize, cache: &mut Option<(Tensor<4>, Tensor<4>)>) -> Tensor<3> {
-        let hp = &self.host;
+        let hp = &self.quant;
         let x = x.clone() + self.attention.forward(self.attention_norm.forward(x), past, cache, hp);
         let y = self.mlp_norm.forward(x.clone());
         let gated = silu(project(&self.gate_proj, hp.gate.as_ref(), y.clone())) * project(&self.up_proj, hp.up.as_ref(), y);
@@ -628,12 +629,12 @@ impl Llama {
 
     /// Bytes of the weights kept quantized (host or GPU; 0 where every weight is f32).
     pub fn quant_bytes(&self) -> usize {
-        self.quant_embedding.as_ref().map_or(0, QuantMatrix::byte_len) + self.layers.iter().map(|l| l.host.byte_len()).sum::<usize>()
+        self.quant_embedding.as_ref().map_or(0, QuantMatrix::byte_len) + self.layers.iter().map(|l| l.quant.byte_len()).sum::<usize>()
     }
 
     /// How many weight matrices are kept quantized (host or GPU).
     pub fn quant_matrices(&self) -> usize {
-        self.layers.iter().map(|l| l.host.all().iter().filter(|m| m.is_some()).count()).sum::<usize>() + usize::from(self.quant_embedding.is_some())
+        self.layers.iter().map(|l| l.quant.all().iter().filter(|m| m.is_some()).count()).sum::<usize>() + usize::from(self.quant_embedding.is_some())
     }
 
     /// Number of blocks.
@@ -651,7 +652,7 @@ impl Llama {
         w.insert_tensor("model.embed_tokens.weight", self.quant_embedding.as_ref().map_or_else(|| self.embed_tokens.weight.val(), dense));
         for (i, block) in self.layers.iter().enumerate() {
             let p = format!("model.layers.{i}");
-            let (a, hp) = (&block.attention, &block.host);
+            let (a, hp) = (&block.attention, &block.quant);
             for (name, l, m) in [
                 ("self_attn.q_proj", &a.q_proj, &hp.q),
                 ("self_attn.k_proj", &a.k_proj, &hp.k),
