@@ -42,10 +42,10 @@ fn main() {
     println!("forward {tokens} tokens (native, flex CPU, {} threads): median {:.1} ms over {runs} runs", threads(), times[times.len() / 2]);
 
     let (target, sentences) = default_english();
-    let (prepared, problems) = prepare(&bert, &sentences, &target);
+    let (prepared, problems) = prepare(bert.encoder(), &sentences, &target);
     assert!(problems.is_empty(), "{problems:?}");
     let t = Instant::now();
-    let vectors = block_on(run(&bert, &prepared)).unwrap();
+    let vectors = block_on(run(bert.encoder(), &prepared)).unwrap();
     println!("default experiment ({} sentences, batched): {:.1} ms", prepared.len(), t.elapsed().as_secs_f64() * 1e3);
     let groups: Vec<String> = prepared.iter().map(|p| p.sentence.group.clone()).collect();
     for (k, layer) in vectors.layers.iter().enumerate() {

@@ -36,6 +36,35 @@ impl LoadedBert {
     }
 }
 
+/// A BERT encoder with its tokenizer, however it was shipped (a plain encoder such as MiniLM, or
+/// one with pre-training heads such as bert-zh): what a task that reads only the encoder's hidden
+/// states needs.
+#[derive(Clone, Copy)]
+pub struct EncoderView<'a> {
+    /// Hyper-parameters.
+    pub config: &'a BertConfig,
+    /// The encoder.
+    pub model: &'a BertModel,
+    /// Its tokenizer.
+    pub tokenizer: &'a TextEncoder,
+    /// Where it runs.
+    pub device: &'a Device,
+}
+
+impl EncoderView<'_> {
+    /// The model window in tokens (special tokens included).
+    pub fn window(&self) -> usize {
+        self.config.max_position_embeddings
+    }
+}
+
+impl LoadedBert {
+    /// The encoder as tasks read it.
+    pub fn encoder(&self) -> EncoderView<'_> {
+        EncoderView { config: &self.config, model: &self.model, tokenizer: &self.tokenizer, device: &self.device }
+    }
+}
+
 /// Token sequences padded into one `[B, T]` batch.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Batch {
@@ -131,6 +160,11 @@ impl LoadedPretraining {
     /// The model window in tokens.
     pub fn window(&self) -> usize {
         self.config.max_position_embeddings
+    }
+
+    /// The encoder under the heads, as tasks read it.
+    pub fn encoder(&self) -> EncoderView<'_> {
+        EncoderView { config: &self.config, model: &self.model.bert, tokenizer: &self.tokenizer, device: &self.device }
     }
 }
 

@@ -7,7 +7,7 @@
 use burn::tensor::{Tensor, TensorData};
 
 use super::geometry::{cosine_matrix, group_contrast, pca2, Projection};
-use super::bert::{Batch, LoadedBert};
+use super::bert::{Batch, EncoderView};
 use super::read_f32;
 use crate::model::Keep;
 use crate::text::{find_target, Encoded};
@@ -56,7 +56,7 @@ pub struct Prepared {
 
 /// Tokenizes every sentence and finds the target in it. Empty sentences are skipped silently
 /// (blank lines); every other problem is listed.
-pub fn prepare(bert: &LoadedBert, sentences: &[Sentence], target: &str) -> (Vec<Prepared>, Vec<Problem>) {
+pub fn prepare(bert: EncoderView<'_>, sentences: &[Sentence], target: &str) -> (Vec<Prepared>, Vec<Problem>) {
     let mut problems = Vec::new();
     if target.trim().is_empty() {
         problems.push(Problem::EmptyTarget);
@@ -110,11 +110,11 @@ pub struct TargetVectors {
 
 /// Runs all prepared sentences in one padded batch and pools the target tokens at every layer.
 /// One asynchronous read of `(L + 2) × S × H` floats.
-pub async fn run(bert: &LoadedBert, prepared: &[Prepared]) -> Result<TargetVectors, String> {
+pub async fn run(bert: EncoderView<'_>, prepared: &[Prepared]) -> Result<TargetVectors, String> {
     if prepared.is_empty() {
         return Ok(TargetVectors { layers: Vec::new() });
     }
-    let device = &bert.device;
+    let device = bert.device;
     let seqs: Vec<(&[u32], &[u32])> = prepared.iter().map(|p| (&p.encoded.ids[..], &p.encoded.type_ids[..])).collect();
     let batch = Batch::pad(&seqs, bert.config.pad_token_id as u32);
     let (b, t, h) = (batch.rows, batch.cols, bert.config.hidden_size);
@@ -258,10 +258,12 @@ pub fn default_chinese() -> (String, Vec<Sentence>) {
             s("水果 fruit", "这个苹果很甜。"),
             s("水果 fruit", "妈妈买了很多苹果和香蕉。"),
             s("水果 fruit", "苹果树上结满了果实。"),
+            s("水果 fruit", "他每天早上吃一个苹果。"),
             s("公司 company", "我买了一台苹果电脑。"),
             s("公司 company", "苹果公司发布了新手机。"),
             s("公司 company", "他用苹果手机拍照。"),
             s("公司 company", "苹果的股价今天上涨了。"),
+            s("公司 company", "苹果电脑的系统很好用。"),
         ],
     )
 }

@@ -16,6 +16,7 @@ pub mod gpt;
 pub mod gpt_generation;
 pub mod gpt_golden;
 pub mod icl;
+pub mod linear_probe;
 pub mod live_training;
 pub mod masking;
 pub mod pair;

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use super::i18n::T;
-use super::pages::autoencoder::{anomaly::Anomaly, codes::DiscreteCodes, denoising::Denoising, latent::LatentSpace, reconstruction::Reconstruction, training::TrainLive};
+use super::pages::autoencoder::{anomaly::Anomaly, codes::DiscreteCodes, denoising::Denoising, downstream::Downstream, latent::LatentSpace, reconstruction::Reconstruction, training::TrainLive};
 use super::pages::{contextual::Contextual, diagnostics::Diagnostics, gpt::Gpt, home::Home, icl::Icl, masking::Masking, offline::Offline, pair::Pair, qa::Qa};
 
 /// The pages of the app, in navigation order (the order of [`PAGES`]).
@@ -32,6 +32,8 @@ pub enum Route {
     AeDenoise,
     /// Auto-encoder: latent space.
     AeLatent,
+    /// Auto-encoder: the code used for a downstream classifier.
+    AeDownstream,
     /// VQ-VAE: discrete codes.
     AeCodes,
     /// Auto-encoder: anomaly detection.
@@ -73,17 +75,18 @@ pub struct Page {
 }
 
 /// Every page, in [`Route`] order.
-pub const PAGES: [Page; 15] = [
+pub const PAGES: [Page; 16] = [
     Page { route: Route::Home, slug: "home", title: T::NavHome, listing: Listing::Header, embeddable: false, controls: &[], view: || view! { <Home /> }.into_any() },
     Page { route: Route::Masking, slug: "masking", title: T::NavMasking, listing: Listing::Header, embeddable: true, controls: &["model", "presets", "text", "example", "curve"], view: || view! { <Masking /> }.into_any() },
     Page { route: Route::Pair, slug: "pair", title: T::NavPair, listing: Listing::Header, embeddable: true, controls: &["model", "presets", "inputs"], view: || view! { <Pair /> }.into_any() },
-    Page { route: Route::Contextual, slug: "contextual", title: T::NavContextual, listing: Listing::Header, embeddable: true, controls: &["presets", "target", "sentences", "run", "layer"], view: || view! { <Contextual /> }.into_any() },
+    Page { route: Route::Contextual, slug: "contextual", title: T::NavContextual, listing: Listing::Header, embeddable: true, controls: &["model", "presets", "target", "sentences", "run", "layer"], view: || view! { <Contextual /> }.into_any() },
     Page { route: Route::Qa, slug: "qa", title: T::NavQa, listing: Listing::Header, embeddable: true, controls: &["model", "presets", "question", "window", "document", "curve"], view: || view! { <Qa /> }.into_any() },
     Page { route: Route::Gpt, slug: "gpt", title: T::NavGpt, listing: Listing::Header, embeddable: true, controls: &["model", "prompt", "chat", "sampling"], view: || view! { <Gpt /> }.into_any() },
     Page { route: Route::Icl, slug: "icl", title: T::NavIcl, listing: Listing::Header, embeddable: true, controls: &["model", "tasks", "prompt", "run"], view: || view! { <Icl /> }.into_any() },
     Page { route: Route::AeRecon, slug: "ae", title: T::NavAutoencoder, listing: Listing::AutoencoderTab(T::TabRecon), embeddable: true, controls: &["tabs", "model", "images", "draw"], view: || view! { <Reconstruction /> }.into_any() },
     Page { route: Route::AeDenoise, slug: "ae-denoise", title: T::AeDenoiseTitle, listing: Listing::AutoencoderTab(T::TabDenoise), embeddable: true, controls: &["tabs", "noise", "images"], view: || view! { <Denoising /> }.into_any() },
     Page { route: Route::AeLatent, slug: "ae-latent", title: T::AeLatentTitle, listing: Listing::AutoencoderTab(T::TabLatent), embeddable: true, controls: &["tabs", "model", "sliders"], view: || view! { <LatentSpace /> }.into_any() },
+    Page { route: Route::AeDownstream, slug: "ae-downstream", title: T::AeDsTitle, listing: Listing::AutoencoderTab(T::TabDownstream), embeddable: true, controls: &["tabs", "model", "results"], view: || view! { <Downstream /> }.into_any() },
     Page { route: Route::AeCodes, slug: "ae-codes", title: T::AeCodesTitle, listing: Listing::AutoencoderTab(T::TabCodes), embeddable: true, controls: &["tabs", "images", "usage"], view: || view! { <DiscreteCodes /> }.into_any() },
     Page { route: Route::AeAnomaly, slug: "ae-anomaly", title: T::AeAnomalyTitle, listing: Listing::AutoencoderTab(T::TabAnomaly), embeddable: true, controls: &["tabs", "model", "draw", "curve"], view: || view! { <Anomaly /> }.into_any() },
     Page { route: Route::AeTrain, slug: "ae-train", title: T::AeTrainTitle, listing: Listing::AutoencoderTab(T::TabTrain), embeddable: true, controls: &["tabs", "model", "run", "curve"], view: || view! { <TrainLive /> }.into_any() },

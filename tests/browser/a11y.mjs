@@ -19,6 +19,7 @@ export const PAGES = [
   { slug: 'ae', ready: '[data-testid=ae-output][data-code]' },
   { slug: 'ae-denoise', ready: '[data-testid=denoise-output][data-restored-mse]' },
   { slug: 'ae-latent', ready: '[data-testid=latent-map][data-points="1000"]' },
+  { slug: 'ae-downstream', ready: '[data-testid=ds-table][data-done="6"]' },
   { slug: 'ae-codes', ready: '[data-testid=code-usage][data-used]' },
   { slug: 'ae-anomaly', ready: '[data-testid=anomaly-results][data-auc]' },
   { slug: 'ae-train', ready: '[data-testid=train-start]:not([disabled])' },

@@ -111,6 +111,7 @@ const KEYBOARD = [
   { slug: 'ae', ready: '[data-testid=ae-output][data-code]', target: '[data-testid=pick-1]', keys: ['Enter'], watch: () => document.querySelector('[data-testid=ae-output]')?.dataset.mse },
   { slug: 'ae-denoise', ready: '[data-testid=denoise-output][data-restored-mse]', target: '[data-testid=noise-level]', keys: ['ArrowRight', 'ArrowRight'], watch: () => document.querySelector('[data-testid=denoise-output]')?.dataset.noisyMse },
   { slug: 'ae-latent', query: '&k=2', ready: '[data-testid=latent-map][data-points="1000"]', target: '[data-testid=latent-map]', keys: ['ArrowRight', 'ArrowUp'], watch: () => document.querySelector('[data-testid=latent-point]')?.textContent },
+  { slug: 'ae-downstream', ready: '[data-testid=ds-table][data-done="6"]', target: '[data-testid=k-2]', keys: ['Enter'], watch: () => document.querySelector('[data-testid=ds-table]')?.dataset.k },
   { slug: 'ae-codes', ready: '[data-testid=code-usage][data-used]', target: '[data-testid=cell-0]', keys: ['Enter'], done: () => !!document.querySelector('[data-testid=code-palette]') },
   { slug: 'ae-anomaly', ready: '[data-testid=anomaly-results][data-auc]', target: '[data-testid=anomaly-threshold]', keys: ['ArrowRight', 'ArrowRight'], watch: () => document.querySelector('[data-testid=anomaly-results]')?.dataset.threshold },
   { slug: 'ae-train', ready: '[data-testid=train-start]:not([disabled])', target: '[data-testid=train-start]', keys: ['Enter'], done: () => !!document.querySelector('[data-testid=live-curve][data-step]') },

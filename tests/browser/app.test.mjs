@@ -140,10 +140,21 @@ test('bad input gets clear messages and the page keeps working', { timeout: 2 * 
     await page.getByTestId('run').click();
     await problems.getByText('Type a target word').waitFor({ timeout: SLOW });
 
+    // The lecture's 果 example runs on bert-zh (the preset picks it): 10 sentences, 果 known, and
+    // the page says whether the senses separate at the shown layer.
     await page.getByTestId('preset-guo').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=matrix-contextual]')?.getAttribute('data-matrix')?.split(';').length === 10, null, { timeout: SLOW });
+    assert.match(page.url(), /m=bert-zh/);
+    assert.equal(await page.getByTestId('unknown-target').count(), 0);
+    const guo = contrast(await readMatrix(page, 'matrix-contextual'), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
+    const separated = await page.getByTestId('separation').getAttribute('data-separated');
+    assert.equal(separated, String(guo.same - guo.cross >= 0.05), `same ${guo.same} cross ${guo.cross}`);
+    figure('cpu.contextual_guo_bert_zh_last_layer', `same-sense ${guo.same.toFixed(3)}, cross-sense ${guo.cross.toFixed(3)}`);
+    await page.screenshot({ path: join(ARTIFACTS, 'contextual-chinese.png'), fullPage: true });
+    // On MiniLM 果 is outside the vocabulary: the page says so.
+    await page.getByTestId('model-minilm-l6-v2').click();
     await page.getByTestId('unknown-target').waitFor({ timeout: SLOW });
     assert.match(await page.getByTestId('unknown-target').textContent(), /果/);
-    await page.screenshot({ path: join(ARTIFACTS, 'contextual-chinese.png'), fullPage: true });
 
     await page.getByTestId('preset-bank').click();
     await page.getByTestId('summary').waitFor({ timeout: SLOW });

@@ -143,6 +143,41 @@ for (const mode of MODES) {
   });
 }
 
+test('codes downstream: a linear classifier on pixels and on the code, trained in the page, equals the native run (CPU and WebGPU)', { timeout: 4 * SLOW }, async () => {
+  const fixture = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'ae-downstream.json'), 'utf8'));
+  for (const mode of MODES) {
+    const browser = await launch({ webgpu: mode.webgpu });
+    try {
+      const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1000 } });
+      const errors = watchErrors(page);
+      const ks = mode.webgpu ? [8] : [8, 2];
+      await page.goto(`${server.url}?p=ae-downstream&lang=en&k=${ks[0]}${mode.query}`);
+      for (const [i, k] of ks.entries()) {
+        if (i > 0) await page.getByTestId(`k-${k}`).click();
+        const t0 = Date.now();
+        await page.waitForFunction((k) => { const t = document.querySelector('[data-testid=ds-table]'); return t?.dataset.k === String(k) && t.dataset.done === '6'; }, k, { timeout: SLOW });
+        figure(`${mode.label}.ae_downstream_k${k}_seconds`, ((Date.now() - t0) / 1000).toFixed(1));
+        assert.ok(page.url().includes(`k=${k}`), page.url());
+        const shown = [];
+        for (const [j, n] of fixture.labels.entries()) {
+          const row = [];
+          for (const [kind, want] of [['pixels', fixture.pixels[j]], ['code', fixture[`code-${k}`][j]]]) {
+            const got = Number(await attr(page, `ds-${kind}-${n}`, 'data-acc'));
+            assert.ok(Math.abs(got - want) <= 0.005, `${mode.label} k=${k} ${kind} ${n} labels: ${got} vs native ${want}`);
+            row.push(`${kind} ${got}`);
+          }
+          shown.push(`${n} labels: ${row.join(', ')}`);
+        }
+        figure(`${mode.label}.ae_downstream_k${k}`, shown.join('; '));
+        await page.screenshot({ path: join(ARTIFACTS, `ae-downstream-k${k}-${mode.label}.png`), fullPage: true });
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  }
+});
+
 test('denoising and latent-space pages (CPU fallback)', { timeout: 4 * SLOW }, async () => {
   const browser = await launch({ webgpu: false });
   try {

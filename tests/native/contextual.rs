@@ -15,10 +15,10 @@ fn s(group: &str, text: &str) -> Sentence {
 fn default_example_separates_the_two_senses_and_static_is_all_ones() {
     let bert = common::load(common::F16_DIR, "model.f16.safetensors");
     let (target, sentences) = default_english();
-    let (prepared, problems) = prepare(&bert, &sentences, &target);
+    let (prepared, problems) = prepare(bert.encoder(), &sentences, &target);
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(prepared.len(), 10);
-    let vectors = block_on(run(&bert, &prepared)).unwrap();
+    let vectors = block_on(run(bert.encoder(), &prepared)).unwrap();
     assert_eq!(vectors.layers.len(), bert.config.num_hidden_layers + 2);
     let groups: Vec<String> = prepared.iter().map(|p| p.sentence.group.clone()).collect();
     let last = analyse(vectors.layers.last().unwrap(), &groups);
@@ -51,10 +51,10 @@ fn default_example_separates_the_two_senses_and_static_is_all_ones() {
 fn batched_padded_run_equals_one_sentence_at_a_time() {
     let bert = common::load(common::F16_DIR, "model.f16.safetensors");
     let sentences = vec![s("a", "Apple."), s("b", "The apple fell from the tall old tree onto the wet grass.")];
-    let (prepared, _) = prepare(&bert, &sentences, "apple");
-    let batched = block_on(run(&bert, &prepared)).unwrap();
+    let (prepared, _) = prepare(bert.encoder(), &sentences, "apple");
+    let batched = block_on(run(bert.encoder(), &prepared)).unwrap();
     for (row, p) in prepared.iter().enumerate() {
-        let alone = block_on(run(&bert, std::slice::from_ref(p))).unwrap();
+        let alone = block_on(run(bert.encoder(), std::slice::from_ref(p))).unwrap();
         for (layer, (b, a)) in batched.layers.iter().zip(&alone.layers).enumerate() {
             let diff = b[row].iter().zip(&a[0]).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max);
             assert!(diff < 1e-4, "layer {layer} row {row}: {diff}");
@@ -73,27 +73,27 @@ fn bad_input_is_reported_not_fatal() {
         s("x", &long),
         s("y", "Odd \u{0000}\u{200b} characters 🍎 around an apple\u{0007}!"),
     ];
-    let (prepared, problems) = prepare(&bert, &sentences, "apple");
+    let (prepared, problems) = prepare(bert.encoder(), &sentences, "apple");
     assert_eq!(prepared.iter().map(|p| p.index).collect::<Vec<_>>(), vec![0, 4]);
     assert!(problems.contains(&Problem::TargetMissing { index: 1 }));
     assert!(problems.iter().any(|p| matches!(p, Problem::TooLong { index: 3, window: 512, .. })));
     assert_eq!(problems.len(), 2, "{problems:?}");
     // The odd sentence still runs, and the target is the real word, not a [UNK].
     assert!(!prepared[1].target_unknown);
-    block_on(run(&bert, &prepared)).unwrap();
+    block_on(run(bert.encoder(), &prepared)).unwrap();
 
-    let (_, problems) = prepare(&bert, &sentences, "  ");
+    let (_, problems) = prepare(bert.encoder(), &sentences, "  ");
     assert!(problems.contains(&Problem::EmptyTarget));
-    let (_, problems) = prepare(&bert, &[s("x", ""), s("y", " ")], "apple");
+    let (_, problems) = prepare(bert.encoder(), &[s("x", ""), s("y", " ")], "apple");
     assert_eq!(problems, vec![Problem::NoSentences]);
-    assert!(block_on(run(&bert, &[])).unwrap().layers.is_empty());
+    assert!(block_on(run(bert.encoder(), &[])).unwrap().layers.is_empty());
 }
 
 #[test]
 fn chinese_target_outside_the_vocabulary_is_flagged() {
     let bert = common::load(common::F16_DIR, "model.f16.safetensors");
     let (target, sentences) = default_chinese();
-    let (prepared, problems) = prepare(&bert, &sentences, &target);
+    let (prepared, problems) = prepare(bert.encoder(), &sentences, &target);
     assert!(problems.is_empty(), "{problems:?}");
     assert!(prepared.iter().all(|p| p.target_unknown), "果 is not in MiniLM's English vocabulary");
     // Its character span is still exact: 果 is character 6 of 我喝了一杯苹果汁 (0-based).
@@ -108,4 +108,26 @@ fn golden_check_reports_token_mismatch_instead_of_comparing_garbage() {
     fixture.cases[0].ids[1] += 1;
     let reports = block_on(check(&bert, &fixture)).unwrap();
     assert!(!reports[0].ids_match && reports[0].max_abs_diff.is_infinite());
+}
+
+#[test]
+fn the_lectures_guo_example_on_bert_zh() {
+    // The lecture's 5 + 5 sentences (果 in 苹果汁-like vs 苹果电脑-like use) on Sesame's own
+    // Chinese BERT, whose vocabulary has 果 (MiniLM's has not: see the test above).
+    let bundle = sesame::model::Bundle::read(std::path::Path::new("assets/models/bert-zh/v1"), "model.safetensors", std::path::Path::new("assets/models")).unwrap();
+    let bert = sesame::task::bert::LoadedPretraining::from_bundle(&bundle, &burn::tensor::Device::flex()).unwrap();
+    let (target, sentences) = default_chinese();
+    let (prepared, problems) = prepare(bert.encoder(), &sentences, &target);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(prepared.len(), 10);
+    assert!(prepared.iter().all(|p| !p.target_unknown), "果 is in bert-zh's vocabulary");
+    let vectors = block_on(run(bert.encoder(), &prepared)).unwrap();
+    let results = sesame::task::contextual::Results::new(&prepared, &vectors);
+    assert_eq!(results.layers.last().unwrap().matrix.len(), 10);
+    for (k, (same, cross)) in results.contrast_by_layer().iter().enumerate() {
+        println!("FIGURE bert-zh 果 layer {k}: same-sense {:.3}, cross-sense {:.3}", same.unwrap(), cross.unwrap());
+    }
+    let (same, cross) = results.contrast_by_layer().last().copied().unwrap();
+    // Context moves the vectors apart from the static embedding (all 1.00 there).
+    assert!(cross.unwrap() < 0.99 && same.unwrap() < 0.999);
 }

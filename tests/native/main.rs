@@ -12,6 +12,7 @@ mod autoencoder;
 mod contextual;
 mod golden_minilm;
 mod gpt_golden;
+mod linear_probe;
 mod pretrained;
 mod pretraining;
 mod qa;

@@ -5,6 +5,7 @@
 pub mod anomaly;
 pub mod codes;
 pub mod denoising;
+pub mod downstream;
 pub mod latent;
 pub mod reconstruction;
 pub mod training;

@@ -9,6 +9,10 @@ use crate::ui::components::heatmap::Heatmap;
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState};
 
+/// How much more alike same-sense pairs must be than pairs across senses (mean cosine) for the
+/// page to call the senses separated.
+const SEPARATED: f32 = 0.05;
+
 fn layer_name(app: &AppState, k: usize) -> String {
     match k {
         0 => app.t(T::CtxStatic).to_string(),
@@ -61,6 +65,15 @@ pub fn ResultsView(r: Shown, layer: RwSignal<usize>, first_matrix_ms: RwSignal<O
                         <strong>{app.t(T::CtxCross)}" "{fmt(view.cross_group)}</strong>
                         " ("{layer_name(&app, k)}") · "{app.t(T::CtxStatic)}" "{fmt(stat.same_group)}" / "{fmt(stat.cross_group)}
                     </p>
+                    {match (view.same_group, view.cross_group) {
+                        (Some(s), Some(c)) => {
+                            let apart = s - c >= SEPARATED;
+                            Some(view! { <p class=if apart { "message ok" } else { "message warn" } role="status" data-testid="separation" data-separated=apart.to_string()>
+                                {app.t(if apart { T::CtxSeparated } else { T::CtxNotSeparated })}
+                            </p> })
+                        }
+                        _ => None,
+                    }}
                     <div class="matrices">
                         <Heatmap title=format!("{} — {}", app.t(T::CtxContextual), layer_name(&app, k)) matrix=view.matrix.clone()
                                  labels=labels.clone() numbers=numbers.clone() groups=groups.clone() range=range test_id="matrix-contextual" />
