@@ -9,6 +9,7 @@ pub mod blocks;
 #[cfg(target_arch = "wasm32")]
 mod block_kernels;
 pub mod bundle;
+pub mod classifier;
 pub mod device_blocks;
 #[cfg(target_arch = "wasm32")]
 pub mod device_matmul;

@@ -74,6 +74,11 @@ impl Weights {
         Ok(Self { tensors })
     }
 
+    /// The shape of tensor `name`, if it exists.
+    pub fn shape(&self, name: &str) -> Option<&[usize]> {
+        self.tensors.get(name).map(|t| &t.shape[..])
+    }
+
     /// Whether a tensor of that name exists.
     pub fn contains(&self, name: &str) -> bool {
         self.tensors.contains_key(name)

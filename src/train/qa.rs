@@ -242,12 +242,7 @@ impl QaRunConfig {
 
     /// Learning rate at `step`: linear warm-up, then linear decay to zero.
     pub fn lr_at(&self, step: usize, total: usize) -> f64 {
-        let warm = ((total as f64 * self.warmup).round() as usize).max(1);
-        if step < warm {
-            self.lr * (step + 1) as f64 / warm as f64
-        } else {
-            self.lr * (total.saturating_sub(step)) as f64 / (total - warm).max(1) as f64
-        }
+        run::linear_schedule(self.lr, self.warmup, step, total)
     }
 
     /// Reads the questions and builds the training features.
@@ -408,7 +403,7 @@ pub fn read_log(dir: &Path) -> Vec<LogLine<QaEval>> {
 
 /// The order of features in the pass that contains `step`: a shuffle fixed by (seed, pass), so
 /// a resumed run continues the same stream.
-fn pass_order(n: usize, seed: u64, pass: usize) -> Vec<usize> {
+pub fn pass_order(n: usize, seed: u64, pass: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
     let mut rng = Rng::new(seed.wrapping_mul(7_919).wrapping_add(pass as u64));
     for i in (1..n).rev() {

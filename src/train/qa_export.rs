@@ -82,13 +82,14 @@ impl FinishedRun {
     }
 }
 
-fn round(x: f64) -> f64 {
+/// `x` to four decimals (card figures).
+pub(super) fn round(x: f64) -> f64 {
     (x * 10000.0).round() / 10000.0
 }
 
 /// The weights file a fine-tuned model's delta lays over: the pretrained model's own file, or,
 /// when that is itself a delta, its base (the word embeddings are the same in both).
-fn base_file(init_dir: &Path) -> Result<String, String> {
+pub(super) fn base_file(init_dir: &Path) -> Result<String, String> {
     let config = std::fs::read(init_dir.join("config.json")).map_err(|e| e.to_string())?;
     if let Some(base) = Bundle::base_path(&config) {
         return Ok(base);

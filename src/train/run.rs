@@ -153,3 +153,14 @@ pub fn read_weights(path: &Path) -> Result<Weights, String> {
 pub fn scalar(t: Tensor<1>) -> f64 {
     t.into_data().convert::<f64>().try_to_vec::<f64>().map(|v| v[0]).unwrap_or(f64::NAN)
 }
+
+/// Learning rate at `step` of `total`: linear warm-up over `warmup` (a share of all steps) to
+/// `peak`, then linear decay to zero (BERT's fine-tuning schedule).
+pub fn linear_schedule(peak: f64, warmup: f64, step: usize, total: usize) -> f64 {
+    let warm = ((total as f64 * warmup).round() as usize).max(1);
+    if step < warm {
+        peak * (step + 1) as f64 / warm as f64
+    } else {
+        peak * (total.saturating_sub(step)) as f64 / (total - warm).max(1) as f64
+    }
+}

@@ -13,6 +13,7 @@
 
 mod autoencoder;
 mod bert;
+mod classify;
 mod gpt;
 mod qa;
 
@@ -60,6 +61,10 @@ enum Command {
     Export(bert::Export),
     /// Fine-tune a BERT for extractive QA (DRCD + CMRC / SQuAD).
     Qa(qa::Train),
+    /// Fine-tune a BERT to classify a sentence (sentiment), from pretrained or random weights.
+    Classify(classify::Train),
+    /// Ship a classifier from its pretrained and random-init runs.
+    ClassifyExport(classify::Export),
     /// Ship a QA model from its pretrained and random-init runs.
     QaExport(qa::Export),
     /// EM/F1 of a shipped QA model on its validation questions.
@@ -93,6 +98,8 @@ fn main() {
         Command::Probe(a) => bert::probe(&a),
         Command::Export(a) => bert::export(&a),
         Command::Qa(a) => qa::train(&a),
+        Command::Classify(a) => classify::train(&a),
+        Command::ClassifyExport(a) => classify::export(&a),
         Command::QaExport(a) => qa::export(&a),
         Command::QaEval(a) => qa::eval(&a),
         Command::Gpt(a) => gpt::train(&a),

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Writes tests/fixtures/<id>-golden.json: reference class scores of a shipped classifier
+(the lecture's case 1), computed by HF transformers' BertForSequenceClassification (PyTorch, f32)
+on the shipped f16 weights (laid over their base file, as Sesame loads them).
+
+Each case is `[CLS] text [SEP]` (or `[CLS] a [SEP] b [SEP]`), tokenized here with the `tokenizers`
+library from the model's own tokenizer.json; the Rust test checks that Sesame builds the same ids,
+then compares the logits.
+
+Run once per shipped model version (the fixture is committed; CI does not need Python):
+    .cache/peer-venv/bin/python scripts/make_classify_golden.py assets/models/sentiment-zh/v1 sentiment-zh
+"""
+import json
+import sys
+from pathlib import Path
+
+import tokenizers
+import torch
+import transformers
+from safetensors.torch import load_file
+from transformers import BertConfig, BertForSequenceClassification
+
+CASES = {
+    "sentiment-zh": ["这本书写得太好了，强烈推荐！", "质量很差，用了两天就坏了，非常失望。", "还行吧，价格有点贵。", "物流很快，包装完好，孩子很喜欢。"],
+    "sentiment-en": ["A gorgeous, witty and moving film.", "Dull, lifeless and far too long.", "It has its moments, but not many.", "One of the best movies of the year."],
+}
+
+
+def main():
+    model_dir, model_id = Path(sys.argv[1]), sys.argv[2]
+    config_json = json.loads((model_dir / "config.json").read_text())
+    config = BertConfig(**{k: v for k, v in config_json.items() if not k.startswith("sesame_")})
+    weights = {}
+    if "sesame_base_weights" in config_json:
+        base = load_file(str(model_dir.parent.parent / config_json["sesame_base_weights"]))
+        # A base stored with HF BertModel names (no "bert." prefix) gets one.
+        weights.update({(k if k.startswith(("bert.", "cls.", "classifier.")) else "bert." + k): v for k, v in base.items()})
+    weights.update(load_file(str(model_dir / "model.safetensors")))
+    model = BertForSequenceClassification(config)
+    state = {k: v.float() for k, v in weights.items() if k in model.state_dict()}
+    missing = [k for k in model.state_dict() if k not in state]
+    assert not missing, f"missing tensors: {missing}"
+    model.load_state_dict(state)
+    model.eval()
+    tok = tokenizers.Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    cases = []
+    for text in CASES[model_id]:
+        enc = tok.encode(text)
+        with torch.no_grad():
+            out = model(input_ids=torch.tensor([enc.ids]), token_type_ids=torch.tensor([enc.type_ids]), attention_mask=torch.ones(1, len(enc.ids), dtype=torch.long))
+        logits = out.logits[0]
+        cases.append({"text": text, "ids": enc.ids, "logits": [round(float(x), 6) for x in logits], "probs": [round(float(x), 6) for x in torch.softmax(logits, 0)]})
+    fixture = {
+        "model": model_id,
+        "classes": [config_json["id2label"][str(i)] for i in range(len(config_json["id2label"]))],
+        "weights": str(model_dir / "model.safetensors"),
+        "reference": f"transformers {transformers.__version__} BertForSequenceClassification, torch {torch.__version__}, f32 on CPU",
+        "cases": cases,
+    }
+    out = Path("tests/fixtures") / f"{model_id}-golden.json"
+    out.write_text(json.dumps(fixture, ensure_ascii=False, indent=1) + "\n")
+    print(f"wrote {out}: {len(cases)} cases")
+
+
+if __name__ == "__main__":
+    main()
