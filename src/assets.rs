@@ -91,6 +91,8 @@ pub enum Family {
     Bert,
     /// A BERT fine-tuned for extractive question answering.
     Qa,
+    /// A BERT fine-tuned to classify a sentence or a pair (the lecture's cases 1 and 3).
+    Classifier,
     /// A decoder-only GPT (GGUF or Sesame's safetensors).
     Gpt,
     /// Image auto-encoders (and the VQ-VAE): a family of models, one file each (`id/file` in the registry).
@@ -109,6 +111,8 @@ pub const BERT_EN: &str = "bert-en";
 pub const QA_ZH: &str = "qa-zh";
 /// Manifest id of the English QA model.
 pub const QA_EN: &str = "qa-en";
+/// Manifest id of the Chinese sentiment classifier (bert-zh fine-tuned).
+pub const SENTIMENT_ZH: &str = "sentiment-zh";
 /// Manifest id of SmolLM2-135M-Instruct.
 pub const SMOLLM2: &str = "smollm2-135m-instruct";
 /// Manifest id of Sesame's character-level Chinese GPT.
@@ -127,12 +131,13 @@ pub const AE_ONECLASS: &str = "ae-oneclass";
 pub const DEMO_IMAGES: &str = "demo-images";
 
 /// Every id the app knows, with its family. An id not listed here is an error everywhere.
-pub const FAMILIES: [(&str, Family); 13] = [
+pub const FAMILIES: [(&str, Family); 14] = [
     (MINILM, Family::Encoder),
     (BERT_ZH, Family::Bert),
     (BERT_EN, Family::Bert),
     (QA_ZH, Family::Qa),
     (QA_EN, Family::Qa),
+    (SENTIMENT_ZH, Family::Classifier),
     (SMOLLM2, Family::Gpt),
     (GPT_ZH, Family::Gpt),
     (AE_MNIST, Family::Autoencoder),

@@ -4,6 +4,7 @@
 
 pub mod autoencoder;
 pub mod bert;
+pub mod classify;
 pub mod compute;
 pub mod fetch;
 pub mod load;

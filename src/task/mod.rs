@@ -8,6 +8,7 @@ pub mod autoencoder;
 pub mod autoencoder_images;
 pub mod bert;
 pub mod bert_golden;
+pub mod classify;
 pub mod contextual;
 pub mod device;
 pub mod fill_mask;

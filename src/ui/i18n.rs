@@ -69,6 +69,7 @@ macro_rules! strings {
 
 strings! {
     NavQa => "Question answering", "問答", "问答";
+    PageClassifyBlurb => "Fine-tuning, case 1: a review in, positive or negative out, from the [CLS] vector through one linear layer; fine-tuned from the pretrained BERT vs from random weights.", "微調情境一：輸入評論，輸出正面或負面，由 [CLS] 向量經過一層線性層；從預訓練 BERT 微調 vs 從隨機權重。", "微调情境一：输入评论，输出正面或负面，由 [CLS] 向量经过一层线性层；从预训练 BERT 微调 vs 从随机权重。";
     PageQaBlurb => "Ask about a document: BERT's start and end vectors pick the answer span, drawn over the text; pre-training vs random initialisation.", "針對一篇文章發問：BERT 的起點與終點向量選出答案片段，機率畫在文字上；比較預訓練與隨機初始化。", "针对一篇文章发问：BERT 的起点与终点向量选出答案片段，概率画在文字上；比较预训练与随机初始化。";
     QaTitle => "Extractive question answering", "抽取式問答", "抽取式问答";
     QaLede => "The answer is a span of the document. BERT reads [CLS] question [SEP] document [SEP]; a start vector and an end vector are dotted with every document token's output, a softmax turns the scores into probabilities, and the best start ≤ end pair is the answer. Long documents are read in overlapping windows.", "答案是文章中的一段。BERT 讀入 [CLS] 問題 [SEP] 文章 [SEP]；起點向量與終點向量和每個文章 token 的輸出做內積，softmax 把分數變成機率，最好的「起點 ≤ 終點」組合就是答案。長文章會切成互相重疊的視窗來讀。", "答案是文章中的一段。BERT 读入 [CLS] 问题 [SEP] 文章 [SEP]；起点向量与终点向量和每个文章 token 的输出做内积，softmax 把分数变成概率，最好的“起点 ≤ 终点”组合就是答案。长文章会切成互相重叠的窗口来读。";
@@ -110,6 +111,26 @@ strings! {
     QaTopEnds => "Best end tokens", "最可能的終點 token", "最可能的终点 token";
     QaToken => "token", "token", "token";
     QaArgmax => "The first row of each table is the argmax. The answer pairs them unless that would end before it starts or run longer than 30 tokens.", "每個表格的第一列就是 argmax。答案把兩者配對，除非終點會在起點之前，或長度超過 30 個 token。", "每个表格的第一行就是 argmax。答案把两者配对，除非终点会在起点之前，或长度超过 30 个 token。";
+    NavClassify => "Sentence → class", "句子 → 類別", "句子 → 类别";
+    ClsTitle => "Fine-tuning, case 1: a sentence in, a class out", "微調，情境一：輸入一個句子，輸出一個類別", "微调，情境一：输入一个句子，输出一个类别";
+    ClsLede => "The lecture's first way to use BERT: it reads the whole sentence, the output at [CLS] goes through one linear layer, and a softmax gives the probability of each class. Here the task is the sentiment of a Chinese review; the linear layer is new, and the whole model was fine-tuned on labelled reviews, starting from Sesame's pretrained bert-zh.", "課堂上使用 BERT 的第一種方式：BERT 讀整個句子，[CLS] 位置的輸出經過一層線性層，再用 softmax 得到每個類別的機率。這裡的任務是中文評論的情感；線性層是新的，整個模型從 Sesame 預訓練的 bert-zh 開始，用有標籤的評論微調。", "课堂上使用 BERT 的第一种方式：BERT 读整个句子，[CLS] 位置的输出经过一层线性层，再用 softmax 得到每个类别的概率。这里的任务是中文评论的情感；线性层是新的，整个模型从 Sesame 预训练的 bert-zh 开始，用有标签的评论微调。";
+    ClsPresets => "Held-out reviews", "沒訓練過的評論", "没训练过的评论";
+    ClsInput => "Your sentence (press Tab or click outside to classify)", "你的句子（按 Tab 或點旁邊就會分類）", "你的句子（按 Tab 或点旁边就会分类）";
+    ClsResult => "Class probabilities", "各類別的機率", "各类别的概率";
+    ClsPositive => "positive", "正面", "正面";
+    ClsNegative => "negative", "負面", "负面";
+    ClsGold => "The review's own label:", "這則評論本來的標籤：", "这则评论本来的标签：";
+    ClsCut => "The text is longer than the model's window; its end was not read", "文字比模型的視窗長，後面的部分沒有讀到", "文字比模型的窗口长，后面的部分没有读到";
+    ClsTokens => "The tokens BERT reads ([CLS] first)", "BERT 讀到的 token（[CLS] 在最前面）", "BERT 读到的 token（[CLS] 在最前面）";
+    ClsVector => "The vector the linear layer reads: the pooled output at [CLS]", "線性層讀的向量：[CLS] 的池化輸出", "线性层读的向量：[CLS] 的池化输出";
+    ClsNumbers => "numbers", "個數字", "个数字";
+    ClsErrEmpty => "Type a sentence to classify.", "請輸入要分類的句子。", "请输入要分类的句子。";
+    ClsExplain => "Fine-tuning trains everything at once: the new linear layer from scratch and every BERT weight a little (the word embeddings stay frozen). Below: the same model fine-tuned twice on the same reviews for the same number of steps, once from the pretrained BERT and once from random weights, with their accuracy on the held-out reviews.", "微調同時訓練全部：新的線性層從頭學，BERT 的每個權重都稍微調整（詞嵌入不動）。下面：同一個模型用同樣的評論、同樣的步數微調兩次，一次從預訓練的 BERT 開始，一次從隨機權重開始，以及它們在沒訓練過的評論上的正確率。", "微调同时训练全部：新的线性层从头学，BERT 的每个权重都稍微调整（词嵌入不动）。下面：同一个模型用同样的评论、同样的步数微调两次，一次从预训练的 BERT 开始，一次从随机权重开始，以及它们在没训练过的评论上的正确率。";
+    ClsCompareText => "The same architecture, data and number of steps, fine-tuned twice: once from Sesame's pretrained BERT, once from random weights. Training loss by step, and accuracy on every held-out review.", "同樣的架構、資料和步數，微調兩次：一次從 Sesame 預訓練的 BERT，一次從隨機權重。每一步的訓練損失，以及在全部保留評論上的正確率。", "同样的架构、数据和步数，微调两次：一次从 Sesame 预训练的 BERT，一次从随机权重。每一步的训练损失，以及在全部保留评论上的正确率。";
+    ClsHeldOut => "Held-out reviews:", "保留的評論數：", "保留的评论数：";
+    ClsHelped => "starting from the pretrained BERT gave the higher held-out accuracy with the same data and steps.", "從預訓練的 BERT 開始，同樣的資料和步數得到較高的保留集正確率。", "从预训练的 BERT 开始，同样的数据和步数得到较高的保留集正确率。";
+    ClsNotHelped => "here the pretrained start gave no clear advantage (less than 2 points). This small Chinese BERT was pretrained on little text, and review sentiment rests largely on a few telling characters (好, 差, 失望) that a model learns from the labels alone; the lecture's gap needs a stronger pretrained model.", "這裡預訓練的起點沒有明顯優勢（不到 2 個百分點）。這個小的中文 BERT 只用很少的文字預訓練，而評論的情感大多取決於幾個關鍵字（好、差、失望），模型只靠標籤也學得會；課堂上的差距需要更強的預訓練模型。", "这里预训练的起点没有明显优势（不到 2 个百分点）。这个小的中文 BERT 只用很少的文字预训练，而评论的情感大多取决于几个关键字（好、差、失望），模型只靠标签也学得会；课堂上的差距需要更强的预训练模型。";
+    ClsAccuracy => "accuracy %", "正確率 %", "正确率 %";
     QaCompareTitle => "Pre-training vs random initialisation", "預訓練 vs 隨機初始化", "预训练 vs 随机初始化";
     QaCompareText => "The same architecture, data and number of steps, fine-tuned twice: once from Sesame's pretrained BERT, once from random weights. Training loss by step, and exact match / F1 on the whole validation set.", "同樣的架構、資料和步數，微調兩次：一次從 Sesame 預訓練好的 BERT 開始，一次從隨機權重開始。依步數畫出訓練損失，以及在整個驗證集上的完全符合率（EM）與 F1。", "同样的架构、数据和步数，微调两次：一次从 Sesame 预训练好的 BERT 开始，一次从随机权重开始。按步数画出训练损失，以及在整个验证集上的完全匹配率（EM）与 F1。";
     QaPretrained => "from the pretrained BERT", "從預訓練的 BERT", "从预训练的 BERT";

@@ -106,6 +106,7 @@ const KEYBOARD = [
   { slug: 'pair', ready: '[data-testid=pair-result]', target: '[data-testid=pair-swapped]', keys: ['Enter'], watch: () => document.querySelector('[data-testid=pair-a]')?.value },
   { slug: 'contextual', ready: '[data-testid=matrix-contextual]', target: '[data-testid=preset-bank]', keys: ['Enter'], watch: () => document.querySelector('[data-testid=matrix-contextual]')?.dataset.matrix },
   { slug: 'qa', ready: '[data-testid=qa-answer]', target: '[data-testid=qa-question]', keys: ['Control+A', 'type:Who led the Apollo program?', 'Tab'], watch: () => document.querySelector('[data-testid=qa-answer]')?.textContent },
+  { slug: 'classify', ready: '[data-testid=cls-result]', target: '[data-testid=cls-preset-1]', keys: ['Enter'], watch: () => document.querySelector('[data-testid=cls-result]')?.dataset.class + document.querySelector('[data-testid=cls-text]')?.value },
   { slug: 'gpt', query: '&m=gpt-zh&prompt=%E5%8F%B0', ready: '[data-testid=gpt-candidate]', target: '[data-testid=gpt-candidate]', keys: ['Enter'], watch: () => document.querySelector('[data-testid=gpt-output]')?.dataset.text },
   { slug: 'icl', ready: '[data-testid=icl-prompt]', target: '[data-testid=icl-run-one]', keys: ['Enter'], done: () => !!document.querySelector('[data-testid=icl-answer]') },
   { slug: 'ae', ready: '[data-testid=ae-output][data-code]', target: '[data-testid=pick-1]', keys: ['Enter'], watch: () => document.querySelector('[data-testid=ae-output]')?.dataset.mse },

@@ -9,6 +9,7 @@ mod common;
 
 mod ae_golden;
 mod autoencoder;
+mod classify_golden;
 mod contextual;
 mod golden_minilm;
 mod gpt_golden;

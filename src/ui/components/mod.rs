@@ -1,6 +1,7 @@
 //! Small drawing components (SVG) shared by pages.
 
 pub mod charts;
+pub mod comparison;
 pub mod heatmap;
 pub mod pixels;
 pub mod pretrained;

@@ -43,6 +43,12 @@ pub fn Home() -> impl IntoView {
                     </a>
                 </li>
                 <li class="card live">
+                    <a href="?p=classify" on:click=move |ev| { ev.prevent_default(); app.navigate(Route::Classify); } data-testid="card-classify">
+                        <h3>{move || app.t(T::NavClassify)}</h3>
+                        <p>{move || app.t(T::PageClassifyBlurb)}</p>
+                    </a>
+                </li>
+                <li class="card live">
                     <a href="?p=ae" on:click=move |ev| { ev.prevent_default(); app.navigate(Route::AeRecon); } data-testid="card-ae">
                         <h3>{move || app.t(T::PageAutoencoder)}</h3>
                         <p>{move || app.t(T::PageAutoencoderBlurb)}</p>

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod autoencoder;
+pub mod classify;
 pub mod contextual;
 pub mod diagnostics;
 pub mod gpt;

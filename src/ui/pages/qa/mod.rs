@@ -7,7 +7,6 @@
 //! URL state: `m` (qa-zh / qa-en), `q` (question), `doc` (document).
 
 mod answer;
-mod comparison;
 mod inputs;
 mod mechanism;
 
@@ -15,7 +14,7 @@ use leptos::prelude::*;
 
 use answer::Answer;
 use inputs::QaInputs;
-use comparison::Comparison;
+use crate::ui::components::comparison::Comparison;
 
 use crate::runtime::load::now_ms;
 use crate::assets::{QA_EN, QA_ZH};
@@ -156,7 +155,7 @@ pub fn Qa() -> impl IntoView {
             {move || problem.get().map(|p| view! { <div class="message warn" role="status" data-testid="qa-problem">{p}</div> })}
             <span hidden data-testid="qa-runs" data-runs=move || runs.get().to_string()></span>
             {move || outcome.get().map(|(out, q, doc, ms)| view! { <Answer out=out question=q doc=doc ms=ms gold=gold.get() shown_window=shown_window lang=if model.get() == QA_ZH { "zh" } else { "en" } /> })}
-            <Comparison card=card />
+            <Comparison card=card metrics=vec![("EM".to_string(), "em", 1.0), ("F1".to_string(), "f1", 1.0)] text=T::QaCompareText testid="qa" held_out=(T::QaValidQuestions, "valid_questions") />
         </section>
     }
 }

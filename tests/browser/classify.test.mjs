@@ -1,0 +1,65 @@
+// The sentence-classification page (fine-tuning case 1) in real headless Chromium, on WebGPU (CPU
+// adapter) and on the CPU fallback: class scores equal the PyTorch golden file, a held-out preset
+// shows its gold label, empty and over-long input get a message, and the pre-training vs
+// random-init comparison is drawn from the card. Screenshots → artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES } from './harness.mjs';
+
+const MODEL = 'sentiment-zh';
+const golden = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', `${MODEL}-golden.json`), 'utf8'));
+const card = JSON.parse(readFileSync(join(ROOT, 'assets', 'models', MODEL, 'v1', 'card.json'), 'utf8'));
+
+let server;
+before(async () => { server = await serve(); });
+after(() => server?.stop());
+
+const logits = (page) => page.evaluate((classes) => classes.map((c) => Number(document.querySelector(`[data-testid=cls-prob-${c}]`)?.dataset.logit)), golden.classes);
+
+for (const mode of MODES) {
+  test(`${MODEL} on ${mode.label}: class scores equal PyTorch; presets, bad input, the comparison`, { timeout: 4 * SLOW }, async () => {
+    const browser = await launch({ webgpu: mode.webgpu });
+    try {
+      const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1100 } });
+      const errors = watchErrors(page);
+      let worst = 0;
+      for (const c of golden.cases.slice(0, mode.webgpu ? 2 : undefined)) {
+        await page.goto(`${server.url}?p=classify&lang=en&m=${MODEL}&text=${encodeURIComponent(c.text)}${mode.query}`);
+        await page.waitForFunction((n) => document.querySelectorAll('[data-testid^=cls-prob-]').length === n, golden.classes.length, { timeout: SLOW });
+        await page.waitForFunction((t) => new URLSearchParams(location.search).get('text') === t, c.text, { timeout: SLOW });
+        const got = await logits(page);
+        got.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - c.logits[i])); });
+        assert.equal(await page.getByTestId('cls-vector').getAttribute('data-len'), String(card.config.hidden_size));
+      }
+      figure(`${mode.label}.${MODEL}_max_logit_diff`, worst.toExponential(2));
+      assert.ok(worst < (mode.webgpu ? 1e-3 : 1e-4), `logits differ from PyTorch by ${worst}`);
+      await page.screenshot({ path: join(ARTIFACTS, `classify-${mode.label}.png`), fullPage: true });
+      if (!mode.webgpu) {
+        // A held-out preset: its text fills the box and its gold label is shown.
+        await page.getByTestId('cls-preset-0').click();
+        await page.getByTestId('cls-gold').waitFor({ timeout: SLOW });
+        // Bad input: empty text gets a message; an over-long one is cut to the window and says so.
+        await page.getByTestId('cls-text').fill('   ');
+        await page.getByTestId('cls-text').blur();
+        await page.getByTestId('cls-problem').waitFor({ timeout: SLOW });
+        await page.getByTestId('cls-text').fill('这本书写得太好了，强烈推荐！'.repeat(40));
+        await page.getByTestId('cls-text').blur();
+        await page.getByTestId('cls-cut').waitFor({ timeout: SLOW });
+        // The comparison from the card: both runs, pretrained first.
+        const rows = page.getByTestId('cls-run');
+        await rows.first().waitFor({ timeout: SLOW });
+        assert.deepEqual(await rows.evaluateAll((rs) => rs.map((r) => r.dataset.init)), ['pretrained', 'random']);
+        const acc = card.runs.map((r) => r.valid.accuracy);
+        // The page says in words whether the pretrained start helped, from the same figures.
+        assert.equal(await page.getByTestId('cls-verdict').getAttribute('data-helped'), String(acc[0] - acc[1] >= 0.02));
+        figure(`card.${MODEL}_accuracy`, `pretrained ${acc[0]}, random init ${acc[1]} (${card.data.valid_examples} held-out reviews)`);
+        await page.screenshot({ path: join(ARTIFACTS, `classify-bad-input.png`), fullPage: true });
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
