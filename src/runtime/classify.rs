@@ -3,8 +3,7 @@
 //! a warm-up run.
 
 use super::compute::Compute;
-use super::fetch::fetch_verified;
-use super::load::{fetch_model_files, manifest_entry, now_ms, LoadStats, Stage};
+use super::load::{fetch_model_files, now_ms, LoadStats, Stage};
 use crate::task::classify::{classify, LoadedClassifier};
 
 /// A held-out example shipped with the model.
@@ -20,10 +19,7 @@ pub struct Preset {
 
 /// The preset examples of a model (`presets.json`, through the model cache).
 pub async fn presets(id: &str) -> Result<Vec<Preset>, String> {
-    let entry = manifest_entry(id).await?;
-    let file = entry.file("presets.json").ok_or("no presets")?;
-    let (bytes, _) = fetch_verified(&entry.path("presets.json"), file, &|_| {}).await?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("presets.json: {e}"))
+    super::load::presets(id).await
 }
 
 /// Loads a classifier onto `compute`'s device.

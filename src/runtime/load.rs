@@ -62,6 +62,14 @@ pub struct ModelFiles {
     pub from_cache: bool,
 }
 
+/// A model's preset examples (`presets.json`, through the model cache), read as `T`.
+pub async fn presets<T: serde::de::DeserializeOwned>(id: &str) -> Result<Vec<T>, String> {
+    let entry = manifest_entry(id).await?;
+    let file = entry.file("presets.json").ok_or("no presets")?;
+    let (bytes, _) = super::fetch::fetch_verified(&entry.path("presets.json"), file, &|_| {}).await?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("presets.json: {e}"))
+}
+
 /// Fetches a model's config, tokenizer, weights file `weights` and, for a delta, the base it
 /// lays over (manifest → sha256-checked files, one progress bar per file group; the base is
 /// shared with other models through the Cache API).

@@ -7,7 +7,7 @@ use burn::tensor::{Device, Int, Tensor, TensorData};
 use super::read_f32;
 use crate::model::classifier::BertForSequenceClassification;
 use crate::model::{BertConfig, Bundle};
-use crate::text::TextEncoder;
+use crate::text::{Encoded, TextEncoder};
 
 /// A fine-tuned classifier with its tokenizer and class names, on one device.
 pub struct LoadedClassifier {
@@ -73,23 +73,13 @@ pub async fn classify(m: &LoadedClassifier, text: &str, text_b: Option<&str>) ->
     if text.trim().is_empty() || text_b.is_some_and(|b| b.trim().is_empty()) {
         return Err(ClassifyProblem::Empty);
     }
-    let enc = match text_b {
+    let mut enc = match text_b {
         Some(b) => m.tokenizer.encode_pair(text, b),
         None => m.tokenizer.encode(text),
     }
     .map_err(ClassifyProblem::Tokenizer)?;
-    let (mut ids, mut types, mut tokens) = (enc.ids, enc.type_ids, enc.tokens);
-    let mut cut = 0;
-    while ids.len() > m.max_len.max(3) {
-        // As in training (train::classify::encode): from the end of the longer sentence.
-        let first_sep = types.iter().position(|&t| t == 1).map_or(ids.len() - 1, |p| p - 1);
-        let (a_len, b_len) = (first_sep - 1, ids.len().saturating_sub(first_sep + 2));
-        let at = if b_len > a_len { ids.len() - 2 } else { first_sep - 1 };
-        ids.remove(at);
-        types.remove(at);
-        tokens.remove(at);
-        cut += 1;
-    }
+    let cut = fit_to_window(&mut enc, m.max_len);
+    let (ids, types, tokens) = (enc.ids, enc.type_ids, enc.tokens);
     let n = ids.len();
     let ints = |v: Vec<i64>| Tensor::<2, Int>::from_data(TensorData::new(v, [1, n]), &m.device);
     let (ids_t, types_t) = (ints(ids.iter().map(|&i| i as i64).collect()), ints(types.iter().map(|&i| i as i64).collect()));
@@ -100,8 +90,26 @@ pub async fn classify(m: &LoadedClassifier, text: &str, text_b: Option<&str>) ->
     // One read: the class scores, then the pooled vector.
     let all = read_f32(Tensor::cat(vec![logits, pooled], 1)).await.map_err(ClassifyProblem::Device)?; // [1, C + H]
     let logits = all[..c].to_vec();
-    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let exp: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
-    let sum: f32 = exp.iter().sum();
-    Ok(Classified { probs: exp.iter().map(|e| e / sum).collect(), logits, tokens, cut, pooled: all[c..].to_vec() })
+    Ok(Classified { probs: crate::numeric::softmax(&logits), logits, tokens, cut, pooled: all[c..].to_vec() })
+}
+
+/// Cuts a tokenized `[CLS] A [SEP]` or `[CLS] A [SEP] B [SEP]` to at most `max` tokens (at least
+/// 3), one token at a time from the end of the longer sentence, keeping the separators; the
+/// number of tokens cut. Training (`train::classify::encode`) and the page cut alike.
+pub fn fit_to_window(enc: &mut Encoded, max: usize) -> usize {
+    let mut cut = 0;
+    while enc.ids.len() > max.max(3) {
+        // The last token of each sentence sits just before its [SEP] (type changes or the end).
+        let first_sep = enc.type_ids.iter().position(|&t| t == 1).map_or(enc.ids.len() - 1, |p| p - 1);
+        let (a_len, b_len) = (first_sep - 1, enc.ids.len().saturating_sub(first_sep + 2));
+        let at = if b_len > a_len { enc.ids.len() - 2 } else { first_sep - 1 };
+        for v in [&mut enc.ids, &mut enc.type_ids] {
+            v.remove(at);
+        }
+        enc.tokens.remove(at);
+        enc.char_spans.remove(at);
+        enc.special.remove(at);
+        cut += 1;
+    }
+    cut
 }

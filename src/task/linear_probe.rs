@@ -109,12 +109,10 @@ impl SoftmaxClassifier {
 
     /// Class probabilities of one input `x` `[dims]`.
     pub fn probs(&self, x: &[f32]) -> [f32; CLASSES] {
-        let mut logits = [0.0f32; CLASSES];
-        for (c, l) in logits.iter_mut().enumerate() {
-            *l = self.bias[c] + dot(&self.weights[c * self.dims..(c + 1) * self.dims], x);
-        }
-        softmax(&mut logits);
-        logits
+        let logits: Vec<f32> = (0..CLASSES).map(|c| self.bias[c] + dot(&self.weights[c * self.dims..(c + 1) * self.dims], x)).collect();
+        let mut probs = [0.0f32; CLASSES];
+        probs.copy_from_slice(&crate::numeric::softmax(&logits));
+        probs
     }
 
     /// One full-batch Adam step on inputs `x` `[n × dims]` with labels `y` `[n]`; the mean
@@ -152,7 +150,7 @@ impl SoftmaxClassifier {
 
     /// The share of inputs `x` `[n × dims]` whose most probable class is their label in `y`.
     pub fn accuracy(&self, x: &[f32], y: &[u8]) -> f64 {
-        let right = x.chunks_exact(self.dims).zip(y).filter(|(row, &label)| argmax(&self.probs(row)) == label as usize).count();
+        let right = x.chunks_exact(self.dims).zip(y).filter(|(row, &label)| crate::numeric::top_k(&self.probs(row), 1)[0].0 == label as usize).count();
         right as f64 / y.len().max(1) as f64
     }
 }
@@ -265,22 +263,6 @@ fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
     for (yi, xi) in y.iter_mut().zip(x) {
         *yi += a * xi;
     }
-}
-
-fn softmax(v: &mut [f32]) {
-    let max = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let mut sum = 0.0;
-    for x in v.iter_mut() {
-        *x = (*x - max).exp();
-        sum += *x;
-    }
-    for x in v.iter_mut() {
-        *x /= sum;
-    }
-}
-
-fn argmax(v: &[f32]) -> usize {
-    v.iter().enumerate().fold((0, f32::NEG_INFINITY), |best, (i, &x)| if x > best.1 { (i, x) } else { best }).0
 }
 
 #[cfg(test)]

@@ -88,23 +88,15 @@ pub struct Encoded {
     pub label: usize,
 }
 
-/// Tokenizes an example and cuts it to `seq` tokens: tokens are taken from the end of the longer
-/// sentence (before its `[SEP]`) until it fits.
+/// Tokenizes an example and cuts it to `seq` tokens as the page does
+/// ([`crate::task::classify::fit_to_window`]).
 pub fn encode(tokenizer: &TextEncoder, e: &Example, seq: usize) -> Result<Encoded, String> {
-    let enc = match &e.text_b {
+    let mut enc = match &e.text_b {
         Some(b) => tokenizer.encode_pair(&e.text, b)?,
         None => tokenizer.encode(&e.text)?,
     };
-    let (mut ids, mut types) = (enc.ids, enc.type_ids);
-    while ids.len() > seq.max(3) {
-        // The last token of each sentence sits just before its [SEP] (type changes or the end).
-        let first_sep = types.iter().position(|&t| t == 1).map_or(ids.len() - 1, |p| p - 1);
-        let (a_len, b_len) = (first_sep - 1, ids.len().saturating_sub(first_sep + 2));
-        let cut = if b_len > a_len { ids.len() - 2 } else { first_sep - 1 };
-        ids.remove(cut);
-        types.remove(cut);
-    }
-    Ok(Encoded { ids, type_ids: types, label: e.label })
+    crate::task::classify::fit_to_window(&mut enc, seq);
+    Ok(Encoded { ids: enc.ids, type_ids: enc.type_ids, label: e.label })
 }
 
 /// A run's loaded data.

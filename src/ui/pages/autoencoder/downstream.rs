@@ -14,7 +14,7 @@ use crate::task::linear_probe::{ProbeConfig, ProbeData, ProbeResult, CLASSES, LA
 use crate::task::yield_if_due;
 use crate::ui::components::progress::ModelLoad;
 use crate::ui::tasks::spawn_owned;
-use super::{use_images, use_model, AeTabs};
+use super::{use_images, use_model, AeTabs, BottleneckButtons};
 use crate::ui::i18n::T;
 use crate::ui::state::{set_url_param, AppState};
 use crate::ui::url::check_choice;
@@ -149,10 +149,7 @@ pub fn Downstream() -> impl IntoView {
             <p class="lede">{move || app.t(T::AeDsLede)}</p>
             <div class="panel controls">
                 <div class="presets" data-control="model">
-                    <span class="label">{move || app.t(T::AeBottleneck)}</span>
-                    {["2", "8", "32"].into_iter().map(|v| view! {
-                        <button class:active=move || k.get() == v data-testid=format!("k-{v}") on:click=move |_| k.set(v)>{v}</button>
-                    }).collect_view()}
+                    <BottleneckButtons k=k />
                 </div>
             </div>
             <ModelLoad key=m_status />

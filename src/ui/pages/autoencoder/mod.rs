@@ -128,10 +128,22 @@ pub fn ModelChoice(
             <span class="label">{move || app.t(T::AeData)}</span>
             <button class:active=move || data.get() == "mnist" data-testid="data-mnist" on:click=move |_| data.set("mnist")>"MNIST"</button>
             <button class:active=move || data.get() == "fashion" data-testid="data-fashion" on:click=move |_| data.set("fashion")>"Fashion-MNIST"</button>
-            <span class="label">{move || app.t(T::AeBottleneck)}</span>
-            {["2", "8", "32"].into_iter().map(|v| view! {
-                <button class:active=move || k.get() == v data-testid=format!("k-{v}") on:click=move |_| k.set(v)>{v}</button>
-            }).collect_view()}
+            <BottleneckButtons k=k />
         </div>
+    }
+}
+
+/// The bottleneck label and its 2 / 8 / 32 buttons (inside a page's `presets` row).
+#[component]
+pub fn BottleneckButtons(
+    /// `2`, `8` or `32`.
+    k: RwSignal<&'static str>,
+) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    view! {
+        <span class="label">{move || app.t(T::AeBottleneck)}</span>
+        {["2", "8", "32"].into_iter().map(|v| view! {
+            <button class:active=move || k.get() == v data-testid=format!("k-{v}") on:click=move |_| k.set(v)>{v}</button>
+        }).collect_view()}
     }
 }

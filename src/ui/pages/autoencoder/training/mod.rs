@@ -19,7 +19,7 @@ use crate::runtime::load::now_ms;
 use crate::task::live_training::LiveTrainer;
 use crate::ui::components::progress::ModelLoad;
 use crate::ui::tasks::Job;
-use super::{use_images, AeTabs};
+use super::{use_images, AeTabs, BottleneckButtons};
 use crate::ui::components::pixels::Pixels;
 use crate::ui::i18n::T;
 use crate::ui::state::{backend_preference, set_url_param, AppState};
@@ -144,10 +144,7 @@ pub fn TrainLive() -> impl IntoView {
             <p class="lede">{move || app.t(T::AeTrainLede)}</p>
             <div class="panel controls">
                 <div class="presets" data-control="model">
-                    <span class="label">{move || app.t(T::AeBottleneck)}</span>
-                    {["2", "8", "32"].into_iter().map(|v| view! {
-                        <button class:active=move || k.get() == v data-testid=format!("k-{v}") on:click=move |_| k.set(v)>{v}</button>
-                    }).collect_view()}
+                    <BottleneckButtons k=k />
                 </div>
                 <div class="presets" data-control="run">
                     <button data-testid="train-start" disabled=move || busy.get() || train_set.get().is_none() || test_set.get().is_none() on:click=move |_| start()>
