@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes tests/fixtures/<id>-golden.json: reference class scores of a shipped classifier
-(the lecture's case 1), computed by HF transformers' BertForSequenceClassification (PyTorch, f32)
+(the lecture's cases 1 and 3) or tagger (case 2, one row of scores per token), computed by HF
+transformers' BertForSequenceClassification / BertForTokenClassification (PyTorch, f32)
 on the shipped f16 weights (laid over their base file, as Sesame loads them).
 
 Each case is `[CLS] text [SEP]` (or `[CLS] a [SEP] b [SEP]`), tokenized here with the `tokenizers`
@@ -18,10 +19,14 @@ import tokenizers
 import torch
 import transformers
 from safetensors.torch import load_file
-from transformers import BertConfig, BertForSequenceClassification
+from transformers import BertConfig, BertForSequenceClassification, BertForTokenClassification
 
 CASES = {
     "sentiment-zh": ["这本书写得太好了，强烈推荐！", "质量很差，用了两天就坏了，非常失望。", "还行吧，价格有点贵。", "物流很快，包装完好，孩子很喜欢。"],
+    # Pairs: [question, sentence] (the first holds the answer, the second does not).
+    "qnli-zh": [["台北101於哪一年完工？", "台北101於2004年完工，曾是世界最高的建築物。"], ["台北101於哪一年完工？", "大樓的設計者是李祖原。"], ["长城有多长？", "长城东起山海关，西至嘉峪关，全长约六千公里。"], ["谁发明了电话？", "电话让人们可以远距离交谈。"]],
+    # Token classification (the lecture's case 2): one row of class scores per token.
+    "pos-zh": ["我爱北京天安门。", "中共中央总书记江泽民发表新年讲话。", "他在家里看书。", "这本书在桌子上。"],
     "sentiment-en": ["A gorgeous, witty and moving film.", "Dull, lifeless and far too long.", "It has its moments, but not many.", "One of the best movies of the year."],
 }
 
@@ -36,7 +41,8 @@ def main():
         # A base stored with HF BertModel names (no "bert." prefix) gets one.
         weights.update({(k if k.startswith(("bert.", "cls.", "classifier.")) else "bert." + k): v for k, v in base.items()})
     weights.update(load_file(str(model_dir / "model.safetensors")))
-    model = BertForSequenceClassification(config)
+    tagger = config_json.get("architectures") == ["BertForTokenClassification"]
+    model = (BertForTokenClassification if tagger else BertForSequenceClassification)(config)
     state = {k: v.float() for k, v in weights.items() if k in model.state_dict()}
     missing = [k for k in model.state_dict() if k not in state]
     assert not missing, f"missing tensors: {missing}"
@@ -46,17 +52,22 @@ def main():
     tok.no_truncation()
     tok.no_padding()
     cases = []
-    for text in CASES[model_id]:
-        enc = tok.encode(text)
+    for case in CASES[model_id]:
+        text, text_b = (case, None) if isinstance(case, str) else case
+        enc = tok.encode(text) if text_b is None else tok.encode(text, text_b)
         with torch.no_grad():
             out = model(input_ids=torch.tensor([enc.ids]), token_type_ids=torch.tensor([enc.type_ids]), attention_mask=torch.ones(1, len(enc.ids), dtype=torch.long))
         logits = out.logits[0]
-        cases.append({"text": text, "ids": enc.ids, "logits": [round(float(x), 6) for x in logits], "probs": [round(float(x), 6) for x in torch.softmax(logits, 0)]})
+        if tagger:
+            # [T, C]: every token's scores, [CLS] and [SEP] included.
+            cases.append({"text": text, "ids": enc.ids, "logits": [[round(float(x), 6) for x in row] for row in logits]})
+            continue
+        cases.append({"text": text, "text_b": text_b, "ids": enc.ids, "logits": [round(float(x), 6) for x in logits], "probs": [round(float(x), 6) for x in torch.softmax(logits, 0)]})
     fixture = {
         "model": model_id,
         "classes": [config_json["id2label"][str(i)] for i in range(len(config_json["id2label"]))],
         "weights": str(model_dir / "model.safetensors"),
-        "reference": f"transformers {transformers.__version__} BertForSequenceClassification, torch {torch.__version__}, f32 on CPU",
+        "reference": f"transformers {transformers.__version__} {type(model).__name__}, torch {torch.__version__}, f32 on CPU",
         "cases": cases,
     }
     out = Path("tests/fixtures") / f"{model_id}-golden.json"

@@ -93,6 +93,8 @@ pub enum Family {
     Qa,
     /// A BERT fine-tuned to classify a sentence or a pair (the lecture's cases 1 and 3).
     Classifier,
+    /// A BERT fine-tuned to classify every token (the lecture's case 2, part-of-speech tagging).
+    Tagger,
     /// A decoder-only GPT (GGUF or Sesame's safetensors).
     Gpt,
     /// Image auto-encoders (and the VQ-VAE): a family of models, one file each (`id/file` in the registry).
@@ -113,6 +115,10 @@ pub const QA_ZH: &str = "qa-zh";
 pub const QA_EN: &str = "qa-en";
 /// Manifest id of the Chinese sentiment classifier (bert-zh fine-tuned).
 pub const SENTIMENT_ZH: &str = "sentiment-zh";
+/// Manifest id of the Chinese QNLI classifier (bert-zh fine-tuned on question / sentence pairs).
+pub const QNLI_ZH: &str = "qnli-zh";
+/// Manifest id of the Chinese part-of-speech tagger (bert-zh fine-tuned on People's Daily).
+pub const POS_ZH: &str = "pos-zh";
 /// Manifest id of SmolLM2-135M-Instruct.
 pub const SMOLLM2: &str = "smollm2-135m-instruct";
 /// Manifest id of Sesame's character-level Chinese GPT.
@@ -131,13 +137,15 @@ pub const AE_ONECLASS: &str = "ae-oneclass";
 pub const DEMO_IMAGES: &str = "demo-images";
 
 /// Every id the app knows, with its family. An id not listed here is an error everywhere.
-pub const FAMILIES: [(&str, Family); 14] = [
+pub const FAMILIES: [(&str, Family); 16] = [
     (MINILM, Family::Encoder),
     (BERT_ZH, Family::Bert),
     (BERT_EN, Family::Bert),
     (QA_ZH, Family::Qa),
     (QA_EN, Family::Qa),
     (SENTIMENT_ZH, Family::Classifier),
+    (QNLI_ZH, Family::Classifier),
+    (POS_ZH, Family::Tagger),
     (SMOLLM2, Family::Gpt),
     (GPT_ZH, Family::Gpt),
     (AE_MNIST, Family::Autoencoder),

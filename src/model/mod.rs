@@ -10,6 +10,7 @@ pub mod blocks;
 mod block_kernels;
 pub mod bundle;
 pub mod classifier;
+pub mod token_classifier;
 pub mod device_blocks;
 #[cfg(target_arch = "wasm32")]
 pub mod device_matmul;

@@ -394,6 +394,10 @@ async fn load(c: &Compute, key: &str, fam: Family, progress: &dyn Fn(Stage)) -> 
             let b = module_bytes(&m.model);
             held(m, s, b)
         })?,
+        Family::Tagger => super::classify::load_tagger(c, id, progress).await.map(|(m, s)| {
+            let b = module_bytes(&m.model);
+            held(m, s, b)
+        })?,
         Family::Gpt => super::gpt::load_gpt(c, id, progress).await.map(|(m, s)| {
             let b = module_bytes(&m.model) + m.model.quant_bytes() as u64;
             held(m, s, b)

@@ -62,6 +62,8 @@ pub struct Classified {
     pub logits: Vec<f32>,
     /// The tokens read (after cutting), as the vocabulary spells them.
     pub tokens: Vec<String>,
+    /// Each token's sentence (0 for A, 1 for B), as BERT's segment embedding reads it.
+    pub segments: Vec<u32>,
     /// Tokens cut from the end because the input was longer than the model's window.
     pub cut: usize,
     /// The pooled `[CLS]` vector the head reads (`H` numbers).
@@ -90,7 +92,7 @@ pub async fn classify(m: &LoadedClassifier, text: &str, text_b: Option<&str>) ->
     // One read: the class scores, then the pooled vector.
     let all = read_f32(Tensor::cat(vec![logits, pooled], 1)).await.map_err(ClassifyProblem::Device)?; // [1, C + H]
     let logits = all[..c].to_vec();
-    Ok(Classified { probs: crate::numeric::softmax(&logits), logits, tokens, cut, pooled: all[c..].to_vec() })
+    Ok(Classified { probs: crate::numeric::softmax(&logits), logits, tokens, segments: types, cut, pooled: all[c..].to_vec() })
 }
 
 /// Cuts a tokenized `[CLS] A [SEP]` or `[CLS] A [SEP] B [SEP]` to at most `max` tokens (at least

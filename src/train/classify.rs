@@ -208,7 +208,8 @@ pub fn train(dir: &Path, fresh: Option<ClassifyRunConfig>, minutes: f64) -> Resu
         eprintln!("resumed at step {} of {total} ({:.0} s)", state.step, state.seconds);
     }
     eprintln!("{}: {} training / {} held-out examples ({}); {} parameters; {total} steps of {}", cfg.init.label(), data.train.len(), data.valid.len(), data.set.provenance, model.num_params(), cfg.batch);
-    let eval_rows: Vec<Encoded> = data.valid.iter().step_by((data.valid.len() / cfg.eval_examples.max(1)).max(1)).take(cfg.eval_examples).cloned().collect();
+    // A fixed random sample (a stride could pick one class only where examples alternate).
+    let eval_rows: Vec<Encoded> = pass_order(data.valid.len(), cfg.seed ^ 0xe7a1, 0).into_iter().take(cfg.eval_examples).map(|i| data.valid[i].clone()).collect();
     let eval_device = device.clone().inner();
     let validate = |m: &BertForSequenceClassification| evaluate(&m.valid(), &eval_rows, pad, &eval_device);
     if state.step == 0 {

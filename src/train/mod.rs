@@ -17,5 +17,8 @@ pub mod gpt;
 pub mod gpt_export;
 pub mod qa;
 pub mod qa_export;
+pub mod qnli;
 pub mod run;
+pub mod tagging;
+pub mod tagging_export;
 pub mod vocab_trim;

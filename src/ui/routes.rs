@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::i18n::T;
 use super::pages::autoencoder::{anomaly::Anomaly, codes::DiscreteCodes, denoising::Denoising, downstream::Downstream, latent::LatentSpace, reconstruction::Reconstruction, training::TrainLive};
-use super::pages::{classify::Classify, contextual::Contextual, diagnostics::Diagnostics, gpt::Gpt, home::Home, icl::Icl, masking::Masking, offline::Offline, pair::Pair, qa::Qa};
+use super::pages::{classify::{Classify, Qnli}, tagging::Tagging, contextual::Contextual, diagnostics::Diagnostics, gpt::Gpt, home::Home, icl::Icl, masking::Masking, offline::Offline, pair::Pair, qa::Qa};
 
 /// The pages of the app, in navigation order (the order of [`PAGES`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +24,10 @@ pub enum Route {
     Qa,
     /// Fine-tuning case 1: sentence → class.
     Classify,
+    /// Fine-tuning case 2: token → class (part-of-speech tagging).
+    Tagging,
+    /// Fine-tuning case 3: two sentences → class (QNLI).
+    Qnli,
     /// GPT: next-token prediction.
     Gpt,
     /// GPT: in-context learning.
@@ -77,13 +81,15 @@ pub struct Page {
 }
 
 /// Every page, in [`Route`] order.
-pub const PAGES: [Page; 17] = [
+pub const PAGES: [Page; 19] = [
     Page { route: Route::Home, slug: "home", title: T::NavHome, listing: Listing::Header, embeddable: false, controls: &[], view: || view! { <Home /> }.into_any() },
     Page { route: Route::Masking, slug: "masking", title: T::NavMasking, listing: Listing::Header, embeddable: true, controls: &["model", "presets", "text", "example", "curve"], view: || view! { <Masking /> }.into_any() },
     Page { route: Route::Pair, slug: "pair", title: T::NavPair, listing: Listing::Header, embeddable: true, controls: &["model", "presets", "inputs"], view: || view! { <Pair /> }.into_any() },
     Page { route: Route::Contextual, slug: "contextual", title: T::NavContextual, listing: Listing::Header, embeddable: true, controls: &["model", "presets", "target", "sentences", "run", "layer"], view: || view! { <Contextual /> }.into_any() },
     Page { route: Route::Qa, slug: "qa", title: T::NavQa, listing: Listing::Header, embeddable: true, controls: &["model", "presets", "question", "window", "document", "curve"], view: || view! { <Qa /> }.into_any() },
     Page { route: Route::Classify, slug: "classify", title: T::NavClassify, listing: Listing::Header, embeddable: true, controls: &["presets", "text", "curve"], view: || view! { <Classify /> }.into_any() },
+    Page { route: Route::Tagging, slug: "tagging", title: T::NavTagging, listing: Listing::Header, embeddable: true, controls: &["presets", "text", "curve"], view: || view! { <Tagging /> }.into_any() },
+    Page { route: Route::Qnli, slug: "qnli", title: T::NavQnli, listing: Listing::Header, embeddable: true, controls: &["presets", "text", "curve"], view: || view! { <Qnli /> }.into_any() },
     Page { route: Route::Gpt, slug: "gpt", title: T::NavGpt, listing: Listing::Header, embeddable: true, controls: &["model", "prompt", "chat", "sampling"], view: || view! { <Gpt /> }.into_any() },
     Page { route: Route::Icl, slug: "icl", title: T::NavIcl, listing: Listing::Header, embeddable: true, controls: &["model", "tasks", "prompt", "run"], view: || view! { <Icl /> }.into_any() },
     Page { route: Route::AeRecon, slug: "ae", title: T::NavAutoencoder, listing: Listing::AutoencoderTab(T::TabRecon), embeddable: true, controls: &["tabs", "model", "images", "draw"], view: || view! { <Reconstruction /> }.into_any() },

@@ -15,6 +15,8 @@ export const PAGES = [
   { slug: 'contextual', ready: '[data-testid=matrix-contextual]' },
   { slug: 'qa', ready: '[data-testid=qa-answer]' },
   { slug: 'classify', ready: '[data-testid=cls-result]' },
+  { slug: 'tagging', ready: '[data-testid=tag-result]' },
+  { slug: 'qnli', ready: '[data-testid=cls-result]' },
   { slug: 'gpt', ready: '[data-testid=gpt-candidate]', query: '&m=gpt-zh' },
   { slug: 'icl', ready: '[data-testid=icl-prompt]' },
   { slug: 'ae', ready: '[data-testid=ae-output][data-code]' },

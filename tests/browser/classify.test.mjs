@@ -63,3 +63,59 @@ for (const mode of MODES) {
     }
   });
 }
+
+// Case 3 (two sentences → class): the QNLI page, with the pair's scores equal to PyTorch's.
+const PAIR = 'qnli-zh';
+const pairGolden = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', `${PAIR}-golden.json`), 'utf8'));
+const pairCard = JSON.parse(readFileSync(join(ROOT, 'assets', 'models', PAIR, 'v1', 'card.json'), 'utf8'));
+
+for (const mode of MODES) {
+  test(`${PAIR} on ${mode.label}: pair scores equal PyTorch; two segments, presets, bad input, the comparison`, { timeout: 4 * SLOW }, async () => {
+    const browser = await launch({ webgpu: mode.webgpu });
+    try {
+      const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1100 } });
+      const errors = watchErrors(page);
+      let worst = 0;
+      for (const c of pairGolden.cases.slice(0, mode.webgpu ? 2 : undefined)) {
+        await page.goto(`${server.url}?p=qnli&lang=zh-Hant&m=${PAIR}&text=${encodeURIComponent(c.text)}&b=${encodeURIComponent(c.text_b)}${mode.query}`);
+        await page.waitForFunction((n) => document.querySelectorAll('[data-testid^=cls-prob-]').length === n, pairGolden.classes.length, { timeout: SLOW });
+        await page.waitForFunction((b) => new URLSearchParams(location.search).get('b') === b, c.text_b, { timeout: SLOW });
+        const got = await page.evaluate((classes) => classes.map((k) => Number(document.querySelector(`[data-testid=cls-prob-${k}]`)?.dataset.logit)), pairGolden.classes);
+        got.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - c.logits[i])); });
+        // Both sentences are read: the second one's tokens carry segment 1.
+        const toks = await page.locator('[data-testid=cls-tokens] .tok').evaluateAll((ts) => ts.map((t) => [t.textContent, Number(t.dataset.segment)]));
+        assert.equal(toks.length, c.ids.length);
+        const firstSep = toks.findIndex(([t]) => t === '[SEP]');
+        assert.deepEqual(toks.map(([, s]) => s), toks.map((_, i) => (i > firstSep ? 1 : 0)));
+      }
+      figure(`${mode.label}.${PAIR}_max_logit_diff`, worst.toExponential(2));
+      assert.ok(worst < (mode.webgpu ? 1e-3 : 1e-4), `logits differ from PyTorch by ${worst}`);
+      await page.screenshot({ path: join(ARTIFACTS, `qnli-${mode.label}.png`), fullPage: true });
+      if (!mode.webgpu) {
+        // A held-out preset fills both boxes and shows its gold label.
+        await page.getByTestId('cls-preset-0').click();
+        await page.getByTestId('cls-gold').waitFor({ timeout: SLOW });
+        assert.ok((await page.getByTestId('cls-text-b').inputValue()).length > 0);
+        // Bad input: an empty second sentence gets a message.
+        await page.getByTestId('cls-text-b').fill(' ');
+        await page.getByTestId('cls-text-b').blur();
+        await page.getByTestId('cls-problem').waitFor({ timeout: SLOW });
+        // The card's comparison, and the verdict from the same figures.
+        const rows = page.getByTestId('cls-run');
+        await rows.first().waitFor({ timeout: SLOW });
+        assert.deepEqual(await rows.evaluateAll((rs) => rs.map((r) => r.dataset.init)), ['pretrained', 'random']);
+        const acc = pairCard.runs.map((r) => r.valid.accuracy);
+        assert.equal(await page.getByTestId('cls-verdict').getAttribute('data-helped'), String(acc[0] - acc[1] >= 0.02));
+        // The no-learning baseline from the card, and whether both models fall below it (5 points).
+        const base = page.getByTestId('cls-baseline');
+        assert.equal(Number(await base.getAttribute('data-accuracy')), pairCard.baseline.accuracy);
+        assert.equal(await base.getAttribute('data-models-below'), String(pairCard.baseline.accuracy - Math.max(...acc) >= 0.05));
+        figure(`card.${PAIR}_accuracy`, `pretrained ${acc[0]}, random init ${acc[1]}, shared-character rule ${pairCard.baseline.accuracy} (${pairCard.data.valid_examples} held-out pairs)`);
+        await page.screenshot({ path: join(ARTIFACTS, 'qnli-preset.png'), fullPage: true });
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}

@@ -20,9 +20,10 @@ pub struct Train {
     /// The task.
     #[arg(long, value_enum, default_value = "sentiment-zh")]
     task: ClassifyTask,
-    /// Where scripts/fetch-finetune-data.sh put the data.
-    #[arg(long, default_value = ".cache/finetune")]
-    data: PathBuf,
+    /// The data: where scripts/fetch-finetune-data.sh put it (sentiment, default .cache/finetune)
+    /// or the shared QA data (QNLI, default ../shared/data/qa).
+    #[arg(long)]
+    data: Option<PathBuf>,
     /// The pretrained model (default: assets/models/bert-LANG/v1 for the task's language).
     #[arg(long)]
     model: Option<PathBuf>,
@@ -73,7 +74,7 @@ pub fn train(a: &Train) -> Result<(), String> {
     };
     let cfg = ClassifyRunConfig {
         task: a.task,
-        data: a.data.clone(),
+        data: a.data.clone().unwrap_or_else(|| PathBuf::from(a.task.default_data())),
         freeze_word_embeddings: a.freeze_word_embeddings.unwrap_or(a.init == InitArg::Pretrained),
         init,
         seq: a.seq,

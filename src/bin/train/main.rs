@@ -5,6 +5,8 @@
 //! ```text
 //! sesame-train zh | en | resume | bench | eval | dump | probe | export    BERT pretraining   (bert.rs)
 //! sesame-train qa | qa-export | qa-eval                                  QA fine-tuning     (qa.rs)
+//! sesame-train classify | classify-export                                cases 1 and 3      (classify.rs)
+//! sesame-train tag | tag-export                                          case 2             (tagging.rs)
 //! sesame-train gpt | gpt-export | gpt-eval | icl-eval | gpt-bench        GPTs              (gpt.rs)
 //! sesame-train ae | ae-export | ae-eval                                  auto-encoders      (autoencoder.rs)
 //! ```
@@ -16,6 +18,7 @@ mod bert;
 mod classify;
 mod gpt;
 mod qa;
+mod tagging;
 
 use std::path::PathBuf;
 
@@ -65,6 +68,10 @@ enum Command {
     Classify(classify::Train),
     /// Ship a classifier from its pretrained and random-init runs.
     ClassifyExport(classify::Export),
+    /// Fine-tune a BERT to tag every token (part of speech), from pretrained or random weights.
+    Tag(tagging::Train),
+    /// Ship a tagger from its pretrained and random-init runs.
+    TagExport(tagging::Export),
     /// Ship a QA model from its pretrained and random-init runs.
     QaExport(qa::Export),
     /// EM/F1 of a shipped QA model on its validation questions.
@@ -100,6 +107,8 @@ fn main() {
         Command::Qa(a) => qa::train(&a),
         Command::Classify(a) => classify::train(&a),
         Command::ClassifyExport(a) => classify::export(&a),
+        Command::Tag(a) => tagging::train(&a),
+        Command::TagExport(a) => tagging::export(&a),
         Command::QaExport(a) => qa::export(&a),
         Command::QaEval(a) => qa::eval(&a),
         Command::Gpt(a) => gpt::train(&a),

@@ -49,6 +49,18 @@ pub fn Home() -> impl IntoView {
                     </a>
                 </li>
                 <li class="card live">
+                    <a href="?p=tagging" on:click=move |ev| { ev.prevent_default(); app.navigate(Route::Tagging); } data-testid="card-tagging">
+                        <h3>{move || app.t(T::NavTagging)}</h3>
+                        <p>{move || app.t(T::PageTaggingBlurb)}</p>
+                    </a>
+                </li>
+                <li class="card live">
+                    <a href="?p=qnli" on:click=move |ev| { ev.prevent_default(); app.navigate(Route::Qnli); } data-testid="card-qnli">
+                        <h3>{move || app.t(T::NavQnli)}</h3>
+                        <p>{move || app.t(T::PageQnliBlurb)}</p>
+                    </a>
+                </li>
+                <li class="card live">
                     <a href="?p=ae" on:click=move |ev| { ev.prevent_default(); app.navigate(Route::AeRecon); } data-testid="card-ae">
                         <h3>{move || app.t(T::PageAutoencoder)}</h3>
                         <p>{move || app.t(T::PageAutoencoderBlurb)}</p>

@@ -11,3 +11,4 @@ pub mod masking;
 pub mod offline;
 pub mod pair;
 pub mod qa;
+pub mod tagging;
