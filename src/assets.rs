@@ -115,6 +115,8 @@ pub const QA_ZH: &str = "qa-zh";
 pub const QA_EN: &str = "qa-en";
 /// Manifest id of the Chinese sentiment classifier (bert-zh fine-tuned).
 pub const SENTIMENT_ZH: &str = "sentiment-zh";
+/// Manifest id of the English sentiment classifier (bert-en fine-tuned on movie-review snippets).
+pub const SENTIMENT_EN: &str = "sentiment-en";
 /// Manifest id of the Chinese QNLI classifier (bert-zh fine-tuned on question / sentence pairs).
 pub const QNLI_ZH: &str = "qnli-zh";
 /// Manifest id of the Chinese part-of-speech tagger (bert-zh fine-tuned on People's Daily).
@@ -137,13 +139,14 @@ pub const AE_ONECLASS: &str = "ae-oneclass";
 pub const DEMO_IMAGES: &str = "demo-images";
 
 /// Every id the app knows, with its family. An id not listed here is an error everywhere.
-pub const FAMILIES: [(&str, Family); 16] = [
+pub const FAMILIES: [(&str, Family); 17] = [
     (MINILM, Family::Encoder),
     (BERT_ZH, Family::Bert),
     (BERT_EN, Family::Bert),
     (QA_ZH, Family::Qa),
     (QA_EN, Family::Qa),
     (SENTIMENT_ZH, Family::Classifier),
+    (SENTIMENT_EN, Family::Classifier),
     (QNLI_ZH, Family::Classifier),
     (POS_ZH, Family::Tagger),
     (SMOLLM2, Family::Gpt),

@@ -8,17 +8,19 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES } from './harness.mjs';
 
-const MODEL = 'sentiment-zh';
-const golden = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', `${MODEL}-golden.json`), 'utf8'));
-const card = JSON.parse(readFileSync(join(ROOT, 'assets', 'models', MODEL, 'v1', 'card.json'), 'utf8'));
+const read = (model) => ({
+  golden: JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', `${model}-golden.json`), 'utf8')),
+  card: JSON.parse(readFileSync(join(ROOT, 'assets', 'models', model, 'v1', 'card.json'), 'utf8')),
+});
 
 let server;
 before(async () => { server = await serve(); });
 after(() => server?.stop());
 
-const logits = (page) => page.evaluate((classes) => classes.map((c) => Number(document.querySelector(`[data-testid=cls-prob-${c}]`)?.dataset.logit)), golden.classes);
+const logits = (page, classes) => page.evaluate((cs) => cs.map((c) => Number(document.querySelector(`[data-testid=cls-prob-${c}]`)?.dataset.logit)), classes);
 
-for (const mode of MODES) {
+for (const MODEL of ['sentiment-zh', 'sentiment-en']) for (const mode of MODES) {
+  const { golden, card } = read(MODEL);
   test(`${MODEL} on ${mode.label}: class scores equal PyTorch; presets, bad input, the comparison`, { timeout: 4 * SLOW }, async () => {
     const browser = await launch({ webgpu: mode.webgpu });
     try {
@@ -29,13 +31,13 @@ for (const mode of MODES) {
         await page.goto(`${server.url}?p=classify&lang=en&m=${MODEL}&text=${encodeURIComponent(c.text)}${mode.query}`);
         await page.waitForFunction((n) => document.querySelectorAll('[data-testid^=cls-prob-]').length === n, golden.classes.length, { timeout: SLOW });
         await page.waitForFunction((t) => new URLSearchParams(location.search).get('text') === t, c.text, { timeout: SLOW });
-        const got = await logits(page);
+        const got = await logits(page, golden.classes);
         got.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - c.logits[i])); });
         assert.equal(await page.getByTestId('cls-vector').getAttribute('data-len'), String(card.config.hidden_size));
       }
       figure(`${mode.label}.${MODEL}_max_logit_diff`, worst.toExponential(2));
       assert.ok(worst < (mode.webgpu ? 1e-3 : 1e-4), `logits differ from PyTorch by ${worst}`);
-      await page.screenshot({ path: join(ARTIFACTS, `classify-${mode.label}.png`), fullPage: true });
+      await page.screenshot({ path: join(ARTIFACTS, `classify-${MODEL}-${mode.label}.png`), fullPage: true });
       if (!mode.webgpu) {
         // A held-out preset: its text fills the box and its gold label is shown.
         await page.getByTestId('cls-preset-0').click();
@@ -55,7 +57,7 @@ for (const mode of MODES) {
         // The page says in words whether the pretrained start helped, from the same figures.
         assert.equal(await page.getByTestId('cls-verdict').getAttribute('data-helped'), String(acc[0] - acc[1] >= 0.02));
         figure(`card.${MODEL}_accuracy`, `pretrained ${acc[0]}, random init ${acc[1]} (${card.data.valid_examples} held-out reviews)`);
-        await page.screenshot({ path: join(ARTIFACTS, `classify-bad-input.png`), fullPage: true });
+        await page.screenshot({ path: join(ARTIFACTS, `classify-bad-input-${MODEL}.png`), fullPage: true });
       }
       assert.deepEqual(errors, []);
     } finally {
@@ -63,6 +65,24 @@ for (const mode of MODES) {
     }
   });
 }
+
+test('the model switch loads the other language\'s classifier with its own presets and keeps it in the URL', { timeout: 2 * SLOW }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block' });
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}?p=classify&lang=en&backend=cpu`);
+    await page.getByTestId('cls-result').waitFor({ timeout: SLOW });
+    await page.getByTestId('cls-model-sentiment-en').click();
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('m') === 'sentiment-en' && document.querySelector('[data-testid=cls-result]'), null, { timeout: SLOW });
+    const text = await page.getByTestId('cls-text').inputValue();
+    assert.ok(text.length > 0 && !/[\u4e00-\u9fff]/.test(text), `an English preset fills the box: ${text}`);
+    assert.equal(await page.getByTestId('cls-model-sentiment-en').getAttribute('aria-pressed'), 'true');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
 
 // Case 3 (two sentences → class): the QNLI page, with the pair's scores equal to PyTorch's.
 const PAIR = 'qnli-zh';

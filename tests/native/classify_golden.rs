@@ -64,6 +64,11 @@ fn sentiment_zh_matches_hf_transformers() {
 }
 
 #[test]
+fn sentiment_en_matches_hf_transformers() {
+    check("sentiment-en");
+}
+
+#[test]
 fn qnli_zh_matches_hf_transformers() {
     check("qnli-zh");
 }

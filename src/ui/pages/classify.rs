@@ -6,11 +6,12 @@
 //! marked), the vector the head reads, and the card's comparison of fine-tuning from the
 //! pretrained BERT with fine-tuning from random initialisation.
 //!
-//! URL state: `m` (the model), `text`, and `b` (the second sentence, case 3).
+//! URL state: `m` (the model: sentiment-zh or sentiment-en in case 1, qnli-zh in case 3), `text`,
+//! and `b` (the second sentence, case 3).
 
 use leptos::prelude::*;
 
-use crate::assets::{QNLI_ZH, SENTIMENT_ZH};
+use crate::assets::{QNLI_ZH, SENTIMENT_EN, SENTIMENT_ZH};
 use crate::runtime::classify::Preset;
 use crate::runtime::load::now_ms;
 use crate::task::classify::{classify, Classified, ClassifyProblem, LoadedClassifier};
@@ -68,7 +69,7 @@ impl Case {
     /// The models the page offers (the first is the default).
     fn models(self) -> &'static [&'static str] {
         match self {
-            Case::Sentence => &[SENTIMENT_ZH],
+            Case::Sentence => &[SENTIMENT_ZH, SENTIMENT_EN],
             Case::Pair => &[QNLI_ZH],
         }
     }
@@ -100,6 +101,14 @@ impl Case {
                 not_helped: T::QnliNotHelped,
             },
         }
+    }
+}
+
+/// The model switch's label of a model.
+fn model_label(id: &str) -> T {
+    match id {
+        SENTIMENT_EN => T::ClsModelEn,
+        _ => T::ClsModelZh,
     }
 }
 
@@ -219,6 +228,17 @@ fn ClassifyPage(case: Case) -> impl IntoView {
             <p class="lede">{move || app.t(words.lede)}</p>
             <ModelLoad key=Signal::derive(move || model.get().to_string()) />
             <div class="panel controls">
+                {(models.len() > 1).then(|| view! {
+                    <div class="presets" data-control="model">
+                        <span class="label">{move || app.t(T::ModelLabel)}</span>
+                        {models.iter().map(|&id| view! {
+                            <button class:active=move || model.get() == id data-testid=format!("cls-model-{id}") aria-pressed=move || (model.get() == id).to_string()
+                                    on:click=move |_| if model.get_untracked() != id { model.set(id); outcome.set(None); problem.set(None); gold.set(None); text_b.set(String::new()); text.set(String::new()); }>
+                                {move || app.t(model_label(id))}
+                            </button>
+                        }).collect_view()}
+                    </div>
+                })}
                 <div class="presets" data-control="presets">
                     <span class="label">{move || app.t(words.presets)}</span>
                     {move || presets.get().into_iter().enumerate().map(|(i, p)| {
