@@ -30,16 +30,27 @@ impl LoadedClassifier {
     pub fn from_bundle(bundle: &Bundle, device: &Device) -> Result<Self, String> {
         let config: BertConfig = bundle.config()?;
         let raw = bundle.config_json()?;
-        let mut classes: Vec<(usize, String)> = raw["id2label"].as_object().map(|m| m.iter().filter_map(|(k, v)| Some((k.parse().ok()?, v.as_str()?.to_string()))).collect()).unwrap_or_default();
-        classes.sort();
-        let classes: Vec<String> = classes.into_iter().map(|(_, c)| c).collect();
+        let classes = class_names(&raw);
         let model = BertForSequenceClassification::load(&config, &mut bundle.weights()?, device).map_err(|e| e.to_string())?;
         if classes.len() != model.classes() {
             return Err(format!("config.json names {} classes, the head has {}", classes.len(), model.classes()));
         }
-        let max_len = raw["sesame_max_len"].as_u64().map_or(config.max_position_embeddings, |v| v as usize).min(config.max_position_embeddings);
+        let max_len = window(&raw, &config);
         Ok(Self { tokenizer: TextEncoder::from_json(&bundle.tokenizer)?, config, model, classes, max_len, device: device.clone() })
     }
+}
+
+/// Class names of a fine-tuned model's `config.json`, in class order (its `id2label`).
+pub fn class_names(config_json: &serde_json::Value) -> Vec<String> {
+    let mut classes: Vec<(usize, String)> = config_json["id2label"].as_object().map(|m| m.iter().filter_map(|(k, v)| Some((k.parse().ok()?, v.as_str()?.to_string()))).collect()).unwrap_or_default();
+    classes.sort();
+    classes.into_iter().map(|(_, c)| c).collect()
+}
+
+/// Longest input a fine-tuned model takes: `sesame_max_len` of its `config.json` (what it was
+/// fine-tuned on), at most its position table.
+pub fn window(config_json: &serde_json::Value, config: &BertConfig) -> usize {
+    config_json["sesame_max_len"].as_u64().map_or(config.max_position_embeddings, |v| v as usize).min(config.max_position_embeddings)
 }
 
 /// Why an input was not classified.

@@ -169,14 +169,12 @@ impl LoadedTagger {
     pub fn from_bundle(bundle: &Bundle, device: &Device) -> Result<Self, String> {
         let config: BertConfig = bundle.config()?;
         let raw = bundle.config_json()?;
-        let mut classes: Vec<(usize, String)> = raw["id2label"].as_object().map(|m| m.iter().filter_map(|(k, v)| Some((k.parse().ok()?, v.as_str()?.to_string()))).collect()).unwrap_or_default();
-        classes.sort();
-        let classes: Vec<String> = classes.into_iter().map(|(_, c)| c).collect();
+        let classes = super::classify::class_names(&raw);
         let model = BertForTokenClassification::load(&config, &mut bundle.weights()?, device).map_err(|e| e.to_string())?;
         if classes.len() != model.classes() {
             return Err(format!("config.json names {} classes, the head has {}", classes.len(), model.classes()));
         }
-        let max_len = raw["sesame_max_len"].as_u64().map_or(config.max_position_embeddings, |v| v as usize).min(config.max_position_embeddings);
+        let max_len = super::classify::window(&raw, &config);
         Ok(Self { tokenizer: TextEncoder::from_json(&bundle.tokenizer)?, config, model, classes, max_len, device: device.clone() })
     }
 }

@@ -82,10 +82,8 @@ pub fn load_shipped(dir: &Path, device: &Device) -> Result<(BertForSequenceClass
     let bundle = Bundle::read(dir, "model.safetensors", root)?;
     let config: BertConfig = bundle.config()?;
     let model = BertForSequenceClassification::load(&config, &mut bundle.weights()?, device).map_err(|e| e.to_string())?;
-    let labels: Value = serde_json::from_slice(&bundle.config).map_err(|e| e.to_string())?;
-    let mut classes: Vec<(usize, String)> = labels["id2label"].as_object().map(|m| m.iter().filter_map(|(k, v)| Some((k.parse().ok()?, v.as_str()?.to_string()))).collect()).unwrap_or_default();
-    classes.sort();
-    Ok((model, TextEncoder::from_json(&bundle.tokenizer)?, classes.into_iter().map(|(_, c)| c).collect()))
+    let classes = crate::task::classify::class_names(&bundle.config_json()?);
+    Ok((model, TextEncoder::from_json(&bundle.tokenizer)?, classes))
 }
 
 fn eval_json(e: &ClassifyEval) -> Value {
