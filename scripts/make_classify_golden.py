@@ -27,6 +27,7 @@ CASES = {
     "qnli-zh": [["台北101於哪一年完工？", "台北101於2004年完工，曾是世界最高的建築物。"], ["台北101於哪一年完工？", "大樓的設計者是李祖原。"], ["长城有多长？", "长城东起山海关，西至嘉峪关，全长约六千公里。"], ["谁发明了电话？", "电话让人们可以远距离交谈。"]],
     # Token classification (the lecture's case 2): one row of class scores per token.
     "pos-zh": ["我爱北京天安门。", "中共中央总书记江泽民发表新年讲话。", "他在家里看书。", "这本书在桌子上。"],
+    "pos-en": ["The jury said the book was a good read.", "I book a table and read the book.", "She quickly walked to the old station in Boston.", "Don't stop unbelievably tagging!"],
     "sentiment-en": ["A gorgeous, witty and moving film.", "Dull, lifeless and far too long.", "It has its moments, but not many.", "One of the best movies of the year."],
 }
 

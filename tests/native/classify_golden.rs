@@ -88,10 +88,11 @@ struct TaggerCase {
     logits: Vec<Vec<f32>>,
 }
 
-#[test]
-fn pos_zh_matches_hf_transformers() {
+/// Every token's class scores of a shipped tagger equal HF transformers' on its fixture; the
+/// words found cover the sentence; bad input gets its error; a long text is cut.
+fn check_tagger(id: &str) {
     use sesame::task::tagging::{tag, words, LoadedTagger, TagProblem};
-    let fixture: TaggerFixture = serde_json::from_str(&std::fs::read_to_string("tests/fixtures/pos-zh-golden.json").unwrap()).unwrap();
+    let fixture: TaggerFixture = serde_json::from_str(&std::fs::read_to_string(format!("tests/fixtures/{id}-golden.json")).unwrap()).unwrap();
     let bundle = Bundle::read(Path::new(&format!("assets/models/{}/v1", fixture.model)), "model.safetensors", Path::new("assets/models")).unwrap();
     let m = LoadedTagger::from_bundle(&bundle, &Device::flex()).unwrap();
     assert_eq!(m.classes, fixture.classes);
@@ -99,9 +100,9 @@ fn pos_zh_matches_hf_transformers() {
     for case in &fixture.cases {
         assert_eq!(m.tokenizer.encode(&case.text).unwrap().ids, case.ids, "{}: token ids", case.text);
         let out = sesame::block_on(tag(&m, &case.text)).unwrap();
-        // Every token but [CLS] and [SEP], in order.
+        // Every token but [CLS] and [SEP], in order, covering every character but spaces.
         assert_eq!(out.tokens.len(), case.ids.len() - 2);
-        assert_eq!(out.tokens.iter().map(|t| t.text.as_str()).collect::<String>(), case.text);
+        assert_eq!(out.tokens.iter().map(|t| t.text.as_str()).collect::<String>(), case.text.split_whitespace().collect::<String>());
         for (t, want) in out.tokens.iter().zip(&case.logits[1..]) {
             for (a, b) in t.logits.iter().zip(want) {
                 worst = worst.max((a - b).abs());
@@ -116,6 +117,16 @@ fn pos_zh_matches_hf_transformers() {
     let long = sesame::block_on(tag(&m, &fixture.cases[0].text.repeat(60))).unwrap();
     assert_eq!(long.tokens.len(), m.max_len - 2);
     assert!(long.cut > 0);
-    eprintln!("pos-zh: max |Δlogit| {worst:.2e} over {} cases", fixture.cases.len());
-    assert!(worst < 1e-4, "pos-zh: logits differ from HF by {worst}");
+    eprintln!("{id}: max |Δlogit| {worst:.2e} over {} cases", fixture.cases.len());
+    assert!(worst < 1e-4, "{id}: logits differ from HF by {worst}");
+}
+
+#[test]
+fn pos_zh_matches_hf_transformers() {
+    check_tagger("pos-zh");
+}
+
+#[test]
+fn pos_en_matches_hf_transformers() {
+    check_tagger("pos-en");
 }

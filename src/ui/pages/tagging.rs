@@ -3,16 +3,17 @@
 //! layer and a softmax, and each token gets a class. For Chinese, words are tagged through their
 //! first character (the others get `I`, "same word"), so the page shows the words the model
 //! found, each coloured by its part of speech, and, for a held-out preset, the corpus's own
-//! words and tags beside them.
+//! words and tags beside them. English (pos-en) is tagged the same way through each word's first
+//! word piece, with the 12 universal tags.
 //!
-//! URL state: `m` (pos-zh), `text`.
+//! URL state: `m` (pos-zh, pos-en), `text`.
 
 use leptos::prelude::*;
 
-use crate::assets::POS_ZH;
+use crate::assets::{POS_EN, POS_ZH};
 use crate::runtime::classify::TaggedPreset;
 use crate::runtime::load::now_ms;
-use crate::task::tagging::{pku_tag, tag, words, Group, LoadedTagger, TagProblem, Tagged, INSIDE, PKU_TAGS};
+use crate::task::tagging::{pku_tag, tag, tag_table, universal_classes, words, Group, LoadedTagger, PkuTag, TagProblem, Tagged, INSIDE, PKU_TAGS};
 use crate::ui::components::comparison::Comparison;
 use crate::ui::components::pretrained::model_card;
 use crate::ui::components::progress::ModelLoad;
@@ -58,11 +59,30 @@ const GROUPS: [(Group, T); 10] = [
     (Group::Other, T::PosOther),
 ];
 
+/// The taggers the page offers (the first is the default).
+const MODELS: [&str; 2] = [POS_ZH, POS_EN];
+
+/// The model switch's label of a model, and what the lede says of its data and labelling.
+fn model_words(id: &str) -> (T, T) {
+    match id {
+        POS_EN => (T::PosModelEn, T::PosAboutEn),
+        _ => (T::PosModelZh, T::PosAboutZh),
+    }
+}
+
+/// The tag table of a model (before its classes are loaded).
+fn table_of(id: &str) -> &'static [PkuTag] {
+    match id {
+        POS_EN => tag_table(&universal_classes()),
+        _ => &PKU_TAGS,
+    }
+}
+
 /// The tagging page.
 #[component]
 pub fn Tagging() -> impl IntoView {
     let app = expect_context::<AppState>();
-    let model = RwSignal::new(app.url_check("m", |v| check_choice(v, &[POS_ZH])).unwrap_or(POS_ZH));
+    let model = RwSignal::new(app.url_check("m", |v| check_choice(v, &MODELS)).unwrap_or(MODELS[0]));
     let text = RwSignal::new(app.url_text("text", MAX_TEXT_CHARS).unwrap_or_default());
     let presets = RwSignal::new(Vec::<TaggedPreset>::new());
     let gold = RwSignal::new(None::<TaggedPreset>);
@@ -173,9 +193,18 @@ pub fn Tagging() -> impl IntoView {
     view! {
         <section class="page classify tagging" data-testid="page-tagging">
             <h1>{move || app.t(T::PosTitle)}</h1>
-            <p class="lede">{move || app.t(T::PosLede)}</p>
+            <p class="lede">{move || app.t(T::PosLede)}" "{move || app.t(model_words(model.get()).1)}</p>
             <ModelLoad key=Signal::derive(move || model.get().to_string()) />
             <div class="panel controls">
+                <div class="presets" data-control="model">
+                    <span class="label">{move || app.t(T::ModelLabel)}</span>
+                    {MODELS.iter().map(|&id| view! {
+                        <button class:active=move || model.get() == id data-testid=format!("tag-model-{id}") aria-pressed=move || (model.get() == id).to_string()
+                                on:click=move |_| if model.get_untracked() != id { model.set(id); outcome.set(None); problem.set(None); gold.set(None); presets.set(Vec::new()); text.set(String::new()); }>
+                            {move || app.t(model_words(id).0)}
+                        </button>
+                    }).collect_view()}
+                </div>
                 <div class="presets" data-control="presets">
                     <span class="label">{move || app.t(T::PosPresets)}</span>
                     {move || presets.get().into_iter().enumerate().map(|(i, p)| {
@@ -195,11 +224,14 @@ pub fn Tagging() -> impl IntoView {
             <div class="panel explain">
                 <p>{move || app.t(T::PosExplain)}</p>
                 <p class="pos-legend" data-testid="tag-legend">
-                    {move || GROUPS.iter().map(|(g, name)| view! { <span class=format!("pos-word {}", g.css())><span class="pos-label">{app.t(*name)}</span></span> }).collect_view()}
+                    {move || {
+                        let table = table_of(model.get());
+                        GROUPS.iter().filter(|(g, _)| table.iter().any(|t| t.4 == *g)).map(|(g, name)| view! { <span class=format!("pos-word {}", g.css())><span class="pos-label">{app.t(*name)}</span></span> }).collect_view()
+                    }}
                 </p>
                 <details>
-                    <summary>{move || format!("{} ({})", app.t(T::PosAllTags), PKU_TAGS.len())}</summary>
-                    <p class="pos-sentence">{move || PKU_TAGS.iter().map(|t| view! { <span class=format!("pos-word {}", t.4.css())><span class="pos-label">{tag_name(&app, t.0)}</span></span> }).collect_view()}</p>
+                    <summary>{move || format!("{} ({})", app.t(T::PosAllTags), table_of(model.get()).len())}</summary>
+                    <p class="pos-sentence" data-testid="tag-all">{move || table_of(model.get()).iter().map(|t| view! { <span class=format!("pos-word {}", t.4.css())><span class="pos-label">{tag_name(&app, t.0)}</span></span> }).collect_view()}</p>
                 </details>
             </div>
             {move || {
