@@ -97,37 +97,16 @@ impl TaggingTask {
     }
 }
 
-/// Reads the Brown corpus (one sentence of `word/tag` a line) with universal tags; the corpus's
-/// quote marks `` and '' are written `"`.
-pub fn brown(text: &str) -> Result<Vec<Sentence>, String> {
+/// Reads a file of `word/tag` items, one paragraph or sentence a line: `item` turns each
+/// `(line number, word, tag)` into the word and tag kept and whether a sentence ends after it.
+fn read_word_tags(text: &str, item: impl Fn(usize, &str, &str) -> Result<(String, String, bool), String>) -> Result<Vec<Sentence>, String> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let mut sentence = Sentence::new();
-        for item in line.split_whitespace() {
-            let (word, tag) = item.rsplit_once('/').ok_or_else(|| format!("line {}: `{item}` is not word/tag", n + 1))?;
-            let universal = brown_universal(tag).ok_or_else(|| format!("line {}: unknown Brown tag `{tag}`", n + 1))?;
-            let word = if word == "``" || word == "''" { "\"" } else { word };
-            sentence.push((word.to_string(), universal.to_string()));
-        }
-        if !sentence.is_empty() {
-            out.push(sentence);
-        }
-    }
-    Ok(out)
-}
-
-/// Splits the People's Daily file into tagged sentences (after 。！？ tagged `w`).
-pub fn peoples_daily(text: &str) -> Result<Vec<Sentence>, String> {
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let mut sentence = Sentence::new();
-        for item in line.split_whitespace() {
-            let (word, tag) = item.rsplit_once('/').ok_or_else(|| format!("line {}: `{item}` is not word/tag", n + 1))?;
-            if PKU_TAGS.iter().all(|t| t.0 != tag) {
-                return Err(format!("line {}: unknown tag `{tag}`", n + 1));
-            }
-            let end = tag == "w" && ["。", "！", "？"].contains(&word);
-            sentence.push((word.to_string(), tag.to_string()));
+        for it in line.split_whitespace() {
+            let (word, tag) = it.rsplit_once('/').ok_or_else(|| format!("line {}: `{it}` is not word/tag", n + 1))?;
+            let (word, tag, end) = item(n + 1, word, tag)?;
+            sentence.push((word, tag));
             if end {
                 out.push(std::mem::take(&mut sentence));
             }
@@ -137,6 +116,26 @@ pub fn peoples_daily(text: &str) -> Result<Vec<Sentence>, String> {
         }
     }
     Ok(out)
+}
+
+/// Reads the Brown corpus (one sentence of `word/tag` a line) with universal tags; the corpus's
+/// quote marks `` and '' are written `"`.
+pub fn brown(text: &str) -> Result<Vec<Sentence>, String> {
+    read_word_tags(text, |n, word, tag| {
+        let universal = brown_universal(tag).ok_or_else(|| format!("line {n}: unknown Brown tag `{tag}`"))?;
+        let word = if word == "``" || word == "''" { "\"" } else { word };
+        Ok((word.to_string(), universal.to_string(), false))
+    })
+}
+
+/// Splits the People's Daily file into tagged sentences (after 。！？ tagged `w`).
+pub fn peoples_daily(text: &str) -> Result<Vec<Sentence>, String> {
+    read_word_tags(text, |n, word, tag| {
+        if PKU_TAGS.iter().all(|t| t.0 != tag) {
+            return Err(format!("line {n}: unknown tag `{tag}`"));
+        }
+        Ok((word.to_string(), tag.to_string(), tag == "w" && ["。", "！", "？"].contains(&word)))
+    })
 }
 
 /// FNV-1a of a sentence's text, for the split.
@@ -155,11 +154,10 @@ pub struct Encoded {
     pub starts: Vec<bool>,
 }
 
-/// Tokenizes a sentence (its words joined, by a space where `spaced`) and labels its tokens, cut
-/// to `seq`.
-pub fn encode(tokenizer: &TextEncoder, s: &Sentence, classes: &[String], seq: usize, spaced: bool) -> Result<Encoded, String> {
-    let text: String = s.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>().join(if spaced { " " } else { "" });
-    let mut enc = tokenizer.encode(&text)?;
+/// Tokenizes a sentence (as [`TaggingTask::text`] writes it) and labels its tokens, cut to `seq`.
+pub fn encode(tokenizer: &TextEncoder, s: &Sentence, classes: &[String], seq: usize, task: TaggingTask) -> Result<Encoded, String> {
+    let spaced = task.spaced();
+    let mut enc = tokenizer.encode(&task.text(s))?;
     crate::task::classify::fit_to_window(&mut enc, seq);
     let class = |t: &str| classes.iter().position(|c| c == t).ok_or_else(|| format!("no class {t}"));
     let inside = class(INSIDE)?;
@@ -273,7 +271,7 @@ impl TaggingRunConfig {
             }
         }
         let classes = self.task.classes();
-        let enc = |v: &[Sentence]| v.iter().map(|s| encode(&tokenizer, s, &classes, self.seq, self.task.spaced())).collect::<Result<Vec<_>, _>>();
+        let enc = |v: &[Sentence]| v.iter().map(|s| encode(&tokenizer, s, &classes, self.seq, self.task)).collect::<Result<Vec<_>, _>>();
         let (train, valid) = (enc(&train)?, enc(&valid_sentences)?);
         let used = if self.task.spaced() { format!("{} spread evenly over the corpus", train.len()) } else { format!("the first {}", train.len()) };
         let provenance = format!("{n} sentences ({} lines of word/tag); {} held out by hash, {train_all} for training of which {used} used", text.lines().count(), valid.len());
@@ -440,7 +438,7 @@ mod tests {
         let t = TextEncoder::from_json(&std::fs::read("assets/models/bert-zh/v1/tokenizer.json").unwrap()).unwrap();
         let classes = pku_classes();
         let s: Sentence = [("新", "a"), ("世纪", "n"), ("。", "w")].iter().map(|(w, t)| (w.to_string(), t.to_string())).collect();
-        let e = encode(&t, &s, &classes, 128, false).unwrap();
+        let e = encode(&t, &s, &classes, 128, TaggingTask::PosZh).unwrap();
         let id = |c: &str| classes.iter().position(|x| x == c).unwrap() as i64;
         assert_eq!(e.labels, vec![-1, id("a"), id("n"), id(INSIDE), id("w"), -1]);
         assert_eq!(e.starts, vec![false, true, true, false, true, false]);
@@ -455,7 +453,7 @@ mod tests {
         assert_eq!(TaggingTask::PosEn.text(&s[0]), "The jurors \" said \" .");
         let t = TextEncoder::from_json(&std::fs::read("assets/models/bert-en/v1/tokenizer.json").unwrap()).unwrap();
         let classes = universal_classes();
-        let e = encode(&t, &s[0], &classes, 128, true).unwrap();
+        let e = encode(&t, &s[0], &classes, 128, TaggingTask::PosEn).unwrap();
         let enc = t.encode(&TaggingTask::PosEn.text(&s[0])).unwrap();
         let id = |c: &str| classes.iter().position(|x| x == c).unwrap() as i64;
         // Every word's first piece carries its tag; further pieces (if "jurors" is split) are I.
