@@ -22,7 +22,7 @@ fn main() {
     let read = |f: &str| std::fs::read(format!("{dir}/{f}")).unwrap_or_else(|e| panic!("{dir}/{f}: {e} (run scripts/prepare-assets.sh)"));
     let device = burn::tensor::Device::flex();
     let t0 = Instant::now();
-    let bundle = sesame::model::Bundle { config: read("config.json"), tokenizer: read("tokenizer.json"), weights: read("model.f16.safetensors"), base: None };
+    let bundle = sesame::model::Bundle { config: read("config.json"), tokenizer: read("tokenizer.json"), weights: read("model.f16.safetensors"), bases: Vec::new() };
     let bert = LoadedBert::from_bundle(&bundle, &device).expect("model loads");
     println!("load: {:.0} ms", t0.elapsed().as_secs_f64() * 1e3);
 

@@ -16,9 +16,14 @@ pub struct Bundle {
     pub tokenizer: Vec<u8>,
     /// The model's safetensors (the whole model, or a delta).
     pub weights: Vec<u8>,
-    /// The base safetensors a delta lays over (`None` for a model shipped whole).
-    pub base: Option<Vec<u8>>,
+    /// The base safetensors a delta lays over, nearest first: a base may itself be a delta (a
+    /// fine-tuned model's top blocks over `bert-en`, which lies over MiniLM). Empty for a model
+    /// shipped whole.
+    pub bases: Vec<Vec<u8>>,
 }
+
+/// Longest chain of bases followed (a loop in the configs would otherwise never end).
+pub const MAX_BASES: usize = 4;
 
 impl Bundle {
     /// The base weights a delta model lays over: `config.json`'s `sesame_base_weights`, a path
@@ -39,14 +44,25 @@ impl Bundle {
         self.config()
     }
 
-    /// The weights, laid over the base for a delta; a delta without its base is an error.
+    /// The weights, laid over the bases for a delta (deepest base first, each nearer one over
+    /// it, the model's own tensors last); a delta without its base is an error.
     pub fn weights(&self) -> Result<Weights, String> {
         let weights = Weights::from_safetensors(&self.weights).map_err(|e| e.to_string())?;
-        match (&self.base, Self::base_path(&self.config)) {
-            (Some(base), _) => Ok(Weights::from_safetensors(base).map_err(|e| format!("base weights: {e}"))?.overlay(weights)),
-            (None, Some(path)) => Err(format!("this model is a delta over base weights ({path}), which were not given")),
-            (None, None) => Ok(weights),
+        if let (true, Some(path)) = (self.bases.is_empty(), Self::base_path(&self.config)) {
+            return Err(format!("this model is a delta over base weights ({path}), which were not given"));
         }
+        let mut all: Option<Weights> = None;
+        for base in self.bases.iter().rev() {
+            let w = Weights::from_safetensors(base).map_err(|e| format!("base weights: {e}"))?;
+            all = Some(match all {
+                Some(deeper) => deeper.overlay(w),
+                None => w,
+            });
+        }
+        Ok(match all {
+            Some(bases) => bases.overlay(weights),
+            None => weights,
+        })
     }
 
     /// Reads a model folder natively: `dir/config.json`, `dir/tokenizer.json`, `dir/{weights}`
@@ -55,11 +71,18 @@ impl Bundle {
     pub fn read(dir: &std::path::Path, weights: &str, models_root: &std::path::Path) -> Result<Self, String> {
         let read = |p: std::path::PathBuf| std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()));
         let config = read(dir.join("config.json"))?;
-        let base = match Self::base_path(&config) {
-            Some(path) => Some(read(models_root.join(path))?),
-            None => None,
-        };
-        Ok(Self { tokenizer: read(dir.join("tokenizer.json"))?, weights: read(dir.join(weights))?, config, base })
+        let mut bases = Vec::new();
+        let mut next = Self::base_path(&config);
+        while let Some(path) = next {
+            if bases.len() == MAX_BASES {
+                return Err(format!("more than {MAX_BASES} base models under {}", dir.display()));
+            }
+            let file = models_root.join(&path);
+            bases.push(read(file.clone())?);
+            // The base's own config (beside it) may name a deeper base.
+            next = file.parent().and_then(|d| std::fs::read(d.join("config.json")).ok()).and_then(|c| Self::base_path(&c));
+        }
+        Ok(Self { tokenizer: read(dir.join("tokenizer.json"))?, weights: read(dir.join(weights))?, config, bases })
     }
 }
 
@@ -77,6 +100,27 @@ mod tests {
         assert!(Bundle { weights: safetensors_empty(), ..delta.clone() }.weights().unwrap_err().contains("which were not given"));
         assert!(Bundle { weights: safetensors_empty(), ..whole }.weights().is_ok());
         assert!(Bundle::base_path(b"not json").is_none());
+    }
+
+    #[test]
+    fn a_chain_of_deltas_lays_each_over_the_deeper_one() {
+        let file = |pairs: &[(&str, f32)]| {
+            let mut w = Weights::default();
+            for (name, v) in pairs {
+                w.insert(name, vec![1], vec![*v]);
+            }
+            crate::model::weights::to_f32_safetensors(&w).unwrap()
+        };
+        let b = Bundle {
+            config: br#"{"sesame_base_weights": "bert-en/v1/model.safetensors"}"#.to_vec(),
+            weights: file(&[("bert.top", 3.0)]),
+            // The deepest base has HF BertModel names (no `bert.` prefix), as MiniLM's file does.
+            bases: vec![file(&[("bert.middle", 2.0), ("bert.top", 2.0)]), file(&[("bottom", 1.0), ("middle", 1.0), ("top", 1.0)])],
+            ..Default::default()
+        };
+        let w = b.weights().unwrap();
+        let v = |n: &str| w.host(n, &[1]).unwrap().values[0];
+        assert_eq!((v("bert.bottom"), v("bert.middle"), v("bert.top")), (1.0, 2.0, 3.0));
     }
 
     /// A valid safetensors file with no tensors.

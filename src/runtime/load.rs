@@ -54,7 +54,7 @@ pub(crate) async fn fetch_files(entry: &ModelEntry, names: &[&str], progress: &d
 
 /// A model's files fetched for the browser: the [`Bundle`] and what the fetch cost.
 pub struct ModelFiles {
-    /// Config, tokenizer, weights and (for a delta) the base weights.
+    /// Config, tokenizer, weights and (for a delta) the base weights it lies over.
     pub bundle: Bundle,
     /// Bytes of all of them.
     pub bytes: u64,
@@ -77,22 +77,29 @@ pub async fn fetch_model_files(id: &str, weights: &str, progress: &dyn Fn(Stage)
     progress(Stage::Manifest);
     let entry = manifest_entry(id).await?;
     let (mut files, mut from_cache, mut bytes) = fetch_files(&entry, &["config.json", "tokenizer.json", weights], progress).await?;
-    let base = match Bundle::base_path(&files[0]) {
-        Some(path) => {
-            let (base_id, rest) = path.split_once('/').ok_or("malformed sesame_base_weights")?;
-            let file_name = rest.rsplit('/').next().unwrap_or(rest);
-            let base_entry = manifest_entry(base_id).await?;
-            let (mut f, cached, b) = fetch_files(&base_entry, &[file_name], progress).await?;
-            from_cache &= cached;
-            bytes += b;
-            Some(f.remove(0))
+    // A delta's base may itself be a delta: follow the chain through each base's config.
+    let mut bases = Vec::new();
+    let mut next = Bundle::base_path(&files[0]);
+    while let Some(path) = next {
+        if bases.len() == crate::model::bundle::MAX_BASES {
+            return Err(format!("{id}: more than {} base models", crate::model::bundle::MAX_BASES));
         }
-        None => None,
-    };
+        let (base_id, rest) = path.split_once('/').ok_or("malformed sesame_base_weights")?;
+        let file_name = rest.rsplit('/').next().unwrap_or(rest);
+        let base_entry = manifest_entry(base_id).await?;
+        let (mut f, cached, b) = fetch_files(&base_entry, &[file_name], progress).await?;
+        from_cache &= cached;
+        bytes += b;
+        bases.push(f.remove(0));
+        next = match base_entry.file("config.json") {
+            Some(_) => Bundle::base_path(&fetch_files(&base_entry, &["config.json"], &|_| {}).await?.0[0]),
+            None => None,
+        };
+    }
     let weights = files.remove(2);
     let tokenizer = files.remove(1);
     let config = files.remove(0);
-    Ok(ModelFiles { bundle: Bundle { config, tokenizer, weights, base }, bytes, from_cache })
+    Ok(ModelFiles { bundle: Bundle { config, tokenizer, weights, bases }, bytes, from_cache })
 }
 
 /// Statistics of a finished load, shown on the page and read by the browser tests.

@@ -45,6 +45,11 @@ pub struct ClassifyRunConfig {
     pub warmup: f64,
     /// Keep the word-embedding table frozen (the shipped weights are then a small delta).
     pub freeze_word_embeddings: bool,
+    /// Also keep every embedding and the blocks `0..n` frozen: only the upper blocks, the pooler
+    /// and the head learn, and the shipped delta (over the pretrained model's own file) is just
+    /// those. `None`: every block learns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freeze_blocks: Option<usize>,
     /// Seed of data order and initialisation.
     pub seed: u64,
     /// Validate every this many steps.
@@ -151,6 +156,17 @@ pub fn build_model(cfg: &ClassifyRunConfig, classes: usize, checkpoint: Option<&
         m
     } else {
         model
+    };
+    let model = match cfg.freeze_blocks {
+        Some(n) => {
+            let mut m = model;
+            m.bert.embeddings = m.bert.embeddings.no_grad();
+            for layer in m.bert.layers.iter_mut().take(n) {
+                *layer = layer.clone().no_grad();
+            }
+            m
+        }
+        None => model,
     };
     Ok(model.map(&mut Renumber(0)))
 }

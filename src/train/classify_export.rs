@@ -18,7 +18,7 @@ use crate::text::TextEncoder;
 use super::bert_export::{hf_config, manifest_entry_for};
 use super::classify::{build_model, evaluate, read_log, ClassifyEval, ClassifyRunConfig, ClassifyState, Encoded};
 use super::qa::QaInit;
-use super::qa_export::{base_file, round};
+use super::qa_export::{base_file, own_file, round};
 use super::run;
 
 /// A classification run's settings and last state.
@@ -61,7 +61,7 @@ impl ClassifyRun {
         let c = &self.cfg;
         let task = serde_json::to_value(c.task).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
         format!(
-            "cargo run --release --bin sesame-train -- classify --task {task} --init {} --out runs/NAME --model {} --seq {} --epochs {} --batch {} --lr {} --warmup {} --seed {} --freeze-word-embeddings {}  (then `sesame-train classify --out runs/NAME` until it is done)",
+            "cargo run --release --bin sesame-train -- classify --task {task} --init {} --out runs/NAME --model {} --seq {} --epochs {} --batch {} --lr {} --warmup {} --seed {} --freeze-word-embeddings {}{}  (then `sesame-train classify --out runs/NAME` until it is done)",
             c.init.label(),
             c.init.dir().display(),
             c.seq,
@@ -70,7 +70,8 @@ impl ClassifyRun {
             c.lr,
             c.warmup,
             c.seed,
-            u8::from(c.freeze_word_embeddings)
+            u8::from(c.freeze_word_embeddings),
+            c.freeze_blocks.map(|n| format!(" --freeze-blocks {n}")).unwrap_or_default()
         )
     }
 }
@@ -110,7 +111,14 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
     config_json["id2label"] = data.set.classes.iter().enumerate().map(|(i, c)| (i.to_string(), json!(c))).collect::<serde_json::Map<_, _>>().into();
     config_json["label2id"] = data.set.classes.iter().enumerate().map(|(i, c)| (c.clone(), json!(i))).collect::<serde_json::Map<_, _>>().into();
     config_json["sesame_max_len"] = json!(pre.cfg.seq);
-    let base = if pre.cfg.freeze_word_embeddings {
+    let base = if let Some(n) = pre.cfg.freeze_blocks {
+        // Only the upper blocks, the pooler and the head changed: a delta over the pretrained
+        // model's own file (which may itself lie over another base).
+        weights.retain(|name| name.starts_with("classifier.") || super::bert_export::trained_tensor(name, n));
+        let b = own_file(pre.cfg.init.dir())?;
+        config_json["sesame_base_weights"] = json!(b);
+        Some(b)
+    } else if pre.cfg.freeze_word_embeddings {
         weights.retain(|n| n != "bert.embeddings.word_embeddings.weight");
         let b = base_file(pre.cfg.init.dir())?;
         config_json["sesame_base_weights"] = json!(b);
@@ -172,7 +180,11 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
             "epochs": pre.cfg.epochs, "batch": pre.cfg.batch, "lr": pre.cfg.lr, "warmup": pre.cfg.warmup, "max_len": pre.cfg.seq,
             "schedule": "linear warm-up, then linear decay to zero; AdamW (weight decay 0.01, eps 1e-6), gradient norm clipped at 1",
             "loss": "cross-entropy of the class scores",
-            "frozen": if pre.cfg.freeze_word_embeddings { "word embeddings" } else { "nothing" },
+            "frozen": match (pre.cfg.freeze_blocks, pre.cfg.freeze_word_embeddings) {
+                (Some(n), _) => format!("all embeddings and blocks 0..{n} (the random-init run: {})", if rnd.cfg.freeze_blocks.is_some() { "the same" } else { "nothing frozen, every block learns" }),
+                (None, true) => "word embeddings".into(),
+                (None, false) => "nothing".into(),
+            },
             "backend": pre.cfg.backend,
         },
         "runs": [run_json(&pre, &shipped_eval), run_json(&rnd, &random_eval)],

@@ -89,14 +89,20 @@ pub(super) fn round(x: f64) -> f64 {
 
 /// The weights file a fine-tuned model's delta lays over: the pretrained model's own file, or,
 /// when that is itself a delta, its base (the word embeddings are the same in both).
+/// The file of the shipped model in `init_dir` itself (`bert-en/v1/model.safetensors`), relative
+/// to `assets/models/`: the base of a delta that keeps that model's blocks as they are.
+pub(super) fn own_file(init_dir: &Path) -> Result<String, String> {
+    let version = init_dir.file_name().ok_or("bad model directory")?.to_string_lossy();
+    let id = init_dir.parent().and_then(Path::file_name).ok_or("bad model directory")?.to_string_lossy();
+    Ok(format!("{id}/{version}/model.safetensors"))
+}
+
 pub(super) fn base_file(init_dir: &Path) -> Result<String, String> {
     let config = std::fs::read(init_dir.join("config.json")).map_err(|e| e.to_string())?;
     if let Some(base) = Bundle::base_path(&config) {
         return Ok(base);
     }
-    let version = init_dir.file_name().ok_or("bad model directory")?.to_string_lossy();
-    let id = init_dir.parent().and_then(Path::file_name).ok_or("bad model directory")?.to_string_lossy();
-    Ok(format!("{id}/{version}/model.safetensors"))
+    own_file(init_dir)
 }
 
 /// Loads a shipped QA model directory (`assets/models/qa-zh/v1`) natively.

@@ -15,7 +15,7 @@ fn read(path: String) -> Vec<u8> {
 /// Loads MiniLM from `dir` (`weights` is the safetensors file name) onto the CPU backend.
 pub fn load(dir: &str, weights: &str) -> LoadedBert {
     let device = burn::tensor::Device::flex();
-    let bundle = Bundle { config: read(format!("{dir}/config.json")), tokenizer: read(format!("{dir}/tokenizer.json")), weights: read(format!("{dir}/{weights}")), base: None };
+    let bundle = Bundle { config: read(format!("{dir}/config.json")), tokenizer: read(format!("{dir}/tokenizer.json")), weights: read(format!("{dir}/{weights}")), bases: Vec::new() };
     LoadedBert::from_bundle(&bundle, &device).expect("MiniLM loads")
 }
 

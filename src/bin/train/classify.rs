@@ -36,6 +36,10 @@ pub struct Train {
     /// Keep the word embeddings fixed, 0 or 1 (default 1 when pretrained, 0 when random).
     #[arg(long, value_parser = crate::switch, action = clap::ArgAction::Set)]
     freeze_word_embeddings: Option<bool>,
+    /// Freeze every embedding and the blocks 0..N too (only the upper blocks, pooler and head
+    /// learn; the shipped delta is just those).
+    #[arg(long)]
+    freeze_blocks: Option<usize>,
     /// Passes over the training examples.
     #[arg(long, default_value_t = 2.0)]
     epochs: f64,
@@ -76,6 +80,7 @@ pub fn train(a: &Train) -> Result<(), String> {
         task: a.task,
         data: a.data.clone().unwrap_or_else(|| PathBuf::from(a.task.default_data())),
         freeze_word_embeddings: a.freeze_word_embeddings.unwrap_or(a.init == InitArg::Pretrained),
+        freeze_blocks: a.freeze_blocks,
         init,
         seq: a.seq,
         epochs: a.epochs,
