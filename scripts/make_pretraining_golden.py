@@ -38,6 +38,31 @@ CASES = {
 }
 
 
+def shipped_state(src: Path) -> dict:
+    """The shipped model's tensors in f32 with HF BertForPreTraining names (a delta laid over its base)."""
+    state = {k: v.float() for k, v in load_file(str(src / "model.safetensors")).items()}
+    base = json.loads((src / "config.json").read_text()).get("sesame_base_weights")
+    if base:  # a delta model: lay the trained tensors over the frozen base (HF BertModel names)
+        base_state = {(k if k.startswith(("bert.", "cls.")) else "bert." + k): v.float() for k, v in load_file(str(src.parent.parent / base)).items()}
+        base_state = {k: v for k, v in base_state.items() if not k.endswith("position_ids")}
+        state = {**base_state, **state}
+    return state
+
+
+def load_model(src: Path, replace: dict | None = None):
+    """HF BertForPreTraining on the shipped weights, with `replace`'s tensors swapped in."""
+    config = BertConfig.from_json_file(str(src / "config.json"))
+    model = BertForPreTraining(config)
+    state = {**shipped_state(src), **(replace or {})}
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    # The decoder weight is tied to the word embeddings and its bias to cls.predictions.bias.
+    missing = [m for m in missing if m not in ("cls.predictions.decoder.weight", "cls.predictions.decoder.bias")]
+    assert not missing and not unexpected, (missing, unexpected)
+    model.tie_weights()
+    model.eval()
+    return config, model
+
+
 def main() -> None:
     src = Path(sys.argv[1])
     model_id = sys.argv[2]
@@ -45,20 +70,7 @@ def main() -> None:
     tok = tokenizers.Tokenizer.from_file(str(src / "tokenizer.json"))
     tok.no_truncation()
     tok.no_padding()
-    config = BertConfig.from_json_file(str(src / "config.json"))
-    model = BertForPreTraining(config)
-    state = {k: v.float() for k, v in load_file(str(src / "model.safetensors")).items()}
-    base = json.loads((src / "config.json").read_text()).get("sesame_base_weights")
-    if base:  # a delta model: lay the trained tensors over the frozen base (HF BertModel names)
-        base_state = {(k if k.startswith(("bert.", "cls.")) else "bert." + k): v.float() for k, v in load_file(str(src.parent.parent / base)).items()}
-        base_state = {k: v for k, v in base_state.items() if not k.endswith("position_ids")}
-        state = {**base_state, **state}
-    missing, unexpected = model.load_state_dict(state, strict=False)
-    # The decoder weight is tied to the word embeddings and its bias to cls.predictions.bias.
-    missing = [m for m in missing if m not in ("cls.predictions.decoder.weight", "cls.predictions.decoder.bias")]
-    assert not missing and not unexpected, (missing, unexpected)
-    model.tie_weights()
-    model.eval()
+    config, model = load_model(src)
     mask_id = tok.token_to_id("[MASK]")
     vocab = config.vocab_size
     spread = [int(i * (vocab - 1) / 31) for i in range(32)]

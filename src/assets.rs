@@ -97,6 +97,9 @@ pub enum Family {
     Tagger,
     /// A decoder-only GPT (GGUF or Sesame's safetensors).
     Gpt,
+    /// Sentence-pair heads (NSP and SOP) trained on a frozen pretrained BERT; they run on that
+    /// BERT's output, so a page loads both.
+    PairHeads,
     /// Image auto-encoders (and the VQ-VAE): a family of models, one file each (`id/file` in the registry).
     Autoencoder,
     /// The demo image subsets (`demo-images/name` in the registry), host memory only.
@@ -119,10 +122,16 @@ pub const SENTIMENT_ZH: &str = "sentiment-zh";
 pub const SENTIMENT_EN: &str = "sentiment-en";
 /// Manifest id of the Chinese QNLI classifier (bert-zh fine-tuned on question / sentence pairs).
 pub const QNLI_ZH: &str = "qnli-zh";
+/// Manifest id of the English QNLI classifier (bert-en fine-tuned on question / sentence pairs from SQuAD).
+pub const QNLI_EN: &str = "qnli-en";
 /// Manifest id of the Chinese part-of-speech tagger (bert-zh fine-tuned on People's Daily).
 pub const POS_ZH: &str = "pos-zh";
 /// Manifest id of the English part-of-speech tagger (bert-en fine-tuned on the Brown corpus).
 pub const POS_EN: &str = "pos-en";
+/// Manifest id of the NSP and SOP heads on bert-zh.
+pub const PAIR_HEADS_ZH: &str = "pair-heads-zh";
+/// Manifest id of the NSP and SOP heads on bert-en.
+pub const PAIR_HEADS_EN: &str = "pair-heads-en";
 /// Manifest id of SmolLM2-135M-Instruct.
 pub const SMOLLM2: &str = "smollm2-135m-instruct";
 /// Manifest id of Sesame's character-level Chinese GPT.
@@ -140,8 +149,17 @@ pub const AE_ONECLASS: &str = "ae-oneclass";
 /// Manifest id of the demo image subsets.
 pub const DEMO_IMAGES: &str = "demo-images";
 
+/// The pair heads that sit on a pretrained BERT (`bert-zh` → `pair-heads-zh`).
+pub fn pair_heads_of(bert: &str) -> Option<&'static str> {
+    match bert {
+        BERT_ZH => Some(PAIR_HEADS_ZH),
+        BERT_EN => Some(PAIR_HEADS_EN),
+        _ => None,
+    }
+}
+
 /// Every id the app knows, with its family. An id not listed here is an error everywhere.
-pub const FAMILIES: [(&str, Family); 18] = [
+pub const FAMILIES: [(&str, Family); 21] = [
     (MINILM, Family::Encoder),
     (BERT_ZH, Family::Bert),
     (BERT_EN, Family::Bert),
@@ -150,8 +168,11 @@ pub const FAMILIES: [(&str, Family); 18] = [
     (SENTIMENT_ZH, Family::Classifier),
     (SENTIMENT_EN, Family::Classifier),
     (QNLI_ZH, Family::Classifier),
+    (QNLI_EN, Family::Classifier),
     (POS_ZH, Family::Tagger),
     (POS_EN, Family::Tagger),
+    (PAIR_HEADS_ZH, Family::PairHeads),
+    (PAIR_HEADS_EN, Family::PairHeads),
     (SMOLLM2, Family::Gpt),
     (GPT_ZH, Family::Gpt),
     (AE_MNIST, Family::Autoencoder),

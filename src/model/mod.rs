@@ -18,6 +18,7 @@ pub mod gguf;
 pub mod gpt;
 pub mod host_ops;
 pub mod matmul;
+pub mod pair_probe;
 pub mod qa;
 pub mod vqvae;
 pub mod weights;

@@ -6,6 +6,7 @@ use super::compute::Compute;
 use super::load::{fetch_model_files, now_ms, LoadStats, Stage};
 use crate::model::Keep;
 use crate::task::bert::{Batch, LoadedBert, LoadedPretraining};
+use crate::task::pair::LoadedPairHeads;
 use crate::task::{read_f32, yield_to_browser};
 
 
@@ -31,6 +32,21 @@ pub async fn load_pretraining(compute: &Compute, id: &str, progress: &dyn Fn(Sta
     Ok((m, LoadStats { bytes, from_cache, fetch_ms, build_ms, warmup_ms, device_bytes: 0 }))
 }
 
+/// Loads the NSP and SOP heads of a pretrained BERT (`pair-heads-zh` / `pair-heads-en`): manifest →
+/// sha256-checked `config.json` and `heads.safetensors` → two small heads on `compute`'s device.
+/// They run on their BERT's output, so there is nothing to warm up on their own.
+pub async fn load_pair_heads(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(LoadedPairHeads, LoadStats), String> {
+    let fetch_start = now_ms();
+    progress(Stage::Manifest);
+    let entry = super::load::manifest_entry(id).await?;
+    let (files, from_cache, bytes) = super::load::fetch_files(&entry, &["config.json", "heads.safetensors"], progress).await?;
+    let fetch_ms = now_ms() - fetch_start;
+    progress(Stage::Build);
+    let build_start = now_ms();
+    let heads = LoadedPairHeads::from_files(&files[0], &files[1], &compute.device)?;
+    let build_ms = now_ms() - build_start;
+    Ok((heads, LoadStats { bytes, from_cache, fetch_ms, build_ms, warmup_ms: 0.0, device_bytes: 0 }))
+}
 
 /// Loads a plain BERT encoder (all-MiniLM-L6-v2) onto `compute`'s device: manifest → files
 /// (cache or network, sha256-checked) → model → one warm-up run that compiles the shaders.

@@ -386,6 +386,10 @@ async fn load(c: &Compute, key: &str, fam: Family, progress: &dyn Fn(Stage)) -> 
             let b = module_bytes(&m.model);
             held(m, s, b)
         })?,
+        Family::PairHeads => super::bert::load_pair_heads(c, id, progress).await.map(|(m, s)| {
+            let b = module_bytes(&m.nsp) + module_bytes(&m.sop);
+            held(m, s, b)
+        })?,
         Family::Qa => super::qa::load_qa(c, id, progress).await.map(|(m, s)| {
             let b = module_bytes(&m.model);
             held(m, s, b)

@@ -73,6 +73,38 @@ pub fn cycle_cover(covers: &mut Vec<(usize, Cover, u32)>, index: usize, m: &Load
     }
 }
 
+/// Sets the cover of token `index` (replacing any it had).
+pub fn set_cover(covers: &mut Vec<(usize, Cover, u32)>, index: usize, cover: Cover, id: u32) {
+    covers.retain(|c| c.0 != index);
+    covers.push((index, cover, id));
+}
+
+/// Why a typed word cannot replace a token.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReplaceProblem {
+    /// Nothing typed.
+    Empty,
+    /// The vocabulary splits it into these tokens; one position holds one token.
+    Split(Vec<String>),
+    /// Not in the vocabulary (`[UNK]`), or a special token.
+    Unknown,
+}
+
+/// The vocabulary id of `word` as one ordinary token, to put at a position chosen by the student.
+pub fn replacement(m: &LoadedPretraining, word: &str) -> Result<u32, ReplaceProblem> {
+    let word = word.trim();
+    if word.is_empty() {
+        return Err(ReplaceProblem::Empty);
+    }
+    let enc = m.tokenizer.encode(word).map_err(|_| ReplaceProblem::Unknown)?;
+    let pieces: Vec<usize> = (0..enc.len()).filter(|&i| !enc.special[i]).collect();
+    match pieces.as_slice() {
+        [i] if enc.ids[*i] != m.unk_id && enc.ids[*i] >= m.first_ordinary => Ok(enc.ids[*i]),
+        [_] | [] => Err(ReplaceProblem::Unknown),
+        many => Err(ReplaceProblem::Split(many.iter().map(|&i| enc.tokens[i].clone()).collect())),
+    }
+}
+
 /// A pretraining example made from `text` (typed `[MASK]`s removed) with BERT's 80/10/10 rule and
 /// `seed`: every token as the model would see it with its cover, and the covers as
 /// `(index, cover, id shown)` (to try the example as the page's own covers).
@@ -163,6 +195,8 @@ pub struct Prediction {
     pub cover: Cover,
     /// The token that was there (`[MASK]` when it was typed as such).
     pub original: String,
+    /// The token the model saw there (`[MASK]`, or the replacement).
+    pub seen: String,
     /// The `k` most probable tokens with their probabilities, best first.
     pub top: Vec<(String, f32)>,
     /// Entropy of the whole distribution over the vocabulary, in bits.
@@ -195,6 +229,7 @@ pub async fn run(m: &LoadedPretraining, p: &Prepared, k: usize) -> Result<Vec<Pr
                 index,
                 cover,
                 original: p.encoded.tokens[index].clone(),
+                seen: m.tokenizer.token(p.input[index]).unwrap_or_default(),
                 top,
                 entropy_bits,
                 original_prob: (original_id != m.mask_id).then(|| r[original_id as usize]),

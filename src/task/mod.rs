@@ -26,6 +26,7 @@ pub mod qa;
 pub mod qa_metrics;
 pub mod qa_windows;
 pub mod sampling;
+pub mod seq2seq;
 pub mod tagging;
 
 pub use device::{on_device_fault, read_f32, yield_if_due, yield_now, yield_to_browser};

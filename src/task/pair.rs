@@ -1,11 +1,13 @@
-//! The sentence-pair head (next-sentence / sentence-order prediction): `[CLS] A [SEP] B [SEP]`
-//! → the probability that B follows A.
+//! The sentence-pair heads (next-sentence / sentence-order prediction): `[CLS] A [SEP] B [SEP]`
+//! → the probability that B follows A, from the encoder's own pretraining head and from the NSP
+//! and SOP heads trained beside each other on the frozen encoder.
 
-use burn::tensor::activation::softmax;
+use burn::tensor::{Device, Tensor};
 
 use super::bert::{Batch, LoadedPretraining};
 use super::read_f32;
-use crate::model::Keep;
+use crate::model::pair_probe::PairProbe;
+use crate::model::{Keep, Weights};
 use crate::text::Encoded;
 
 /// Why a pair cannot be run.
@@ -36,12 +38,57 @@ pub fn prepare(m: &LoadedPretraining, a: &str, b: &str) -> Result<Encoded, Probl
     Ok(enc)
 }
 
-/// The head's probability that B follows A (class 0 of `cls.seq_relationship`).
-pub async fn run(m: &LoadedPretraining, enc: &Encoded) -> Result<f32, String> {
+/// The NSP and SOP heads trained side by side on a frozen pretrained BERT (`pair-heads-zh` /
+/// `pair-heads-en`, see `train::pair_heads`): each a pooler and a 2-way layer on the encoder's
+/// `[CLS]` vector.
+pub struct LoadedPairHeads {
+    /// Next-sentence prediction: is B the text that followed A, or from a random document?
+    pub nsp: PairProbe,
+    /// Sentence-order prediction: are A and B in their original order?
+    pub sop: PairProbe,
+    /// The model they sit on (`bert-zh/v1`).
+    pub base: String,
+}
+
+impl LoadedPairHeads {
+    /// Reads `config.json` and `heads.safetensors` onto `device`.
+    pub fn from_files(config: &[u8], heads: &[u8], device: &Device) -> Result<Self, String> {
+        let config: serde_json::Value = serde_json::from_slice(config).map_err(|e| format!("config.json: {e}"))?;
+        let h = config["hidden_size"].as_u64().ok_or("config.json has no hidden_size")? as usize;
+        let base = config["sesame_pair_heads_base"].as_str().ok_or("config.json names no base model")?.to_string();
+        let mut w = Weights::from_safetensors(heads).map_err(|e| format!("heads.safetensors: {e}"))?;
+        let nsp = PairProbe::load(&mut w, "nsp.", h, device).map_err(|e| e.to_string())?;
+        let sop = PairProbe::load(&mut w, "sop.", h, device).map_err(|e| e.to_string())?;
+        Ok(Self { nsp, sop, base })
+    }
+}
+
+/// What the heads say about one pair: class-0 probabilities ("B follows A" / "in order").
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairVerdicts {
+    /// The encoder's own pretraining head (`cls.seq_relationship`).
+    pub own: f32,
+    /// The NSP head, where the heads are loaded.
+    pub nsp: Option<f32>,
+    /// The SOP head, where the heads are loaded.
+    pub sop: Option<f32>,
+    /// `[2]` per head, in the order own, NSP, SOP (the heads that ran): the raw logits.
+    pub logits: Vec<f32>,
+}
+
+/// Runs the encoder once and every head on its output (one read from the device).
+pub async fn run(m: &LoadedPretraining, heads: Option<&LoadedPairHeads>, enc: &Encoded) -> Result<PairVerdicts, String> {
     let (ids, types, mask) = Batch::single(enc, m.config.pad_token_id as u32).tensors(&m.device);
-    let out = m.model.bert.forward(ids, types, mask, Keep::default());
-    let probs = read_f32(softmax(m.model.pair_logits(out.last_hidden), 1)).await?; // [1, 2]
-    Ok(probs[0])
+    let hidden = m.model.bert.forward(ids, types, mask, Keep::default()).last_hidden; // [1, T, H]
+    let mut all = vec![m.model.pair_logits(hidden.clone())]; // [1, 2] each
+    if let Some(hd) = heads {
+        all.push(hd.nsp.forward(hidden.clone()));
+        all.push(hd.sop.forward(hidden));
+    }
+    let logits = read_f32(Tensor::cat(all, 1)).await?; // [1, 2·heads]
+    let p0 = |i: usize| 1.0 / (1.0 + (logits[2 * i + 1] - logits[2 * i]).exp()); // softmax's class 0
+    let has = heads.is_some();
+    Ok(PairVerdicts { own: p0(0), nsp: has.then(|| p0(1)), sop: has.then(|| p0(2)), logits })
 }
 
 /// Which kind of example pair the page loads.

@@ -232,6 +232,60 @@ pub struct BertState {
     pub tokens: u64,
     /// Training seconds so far, over all sessions.
     pub seconds: f64,
+    /// The step a run restored from a weights-only snapshot restarted its optimiser at (see
+    /// [`restore`]): the learning rate warms up again over [`REWARM_STEPS`] from there, while
+    /// AdamW's moments are rebuilt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rewarm_from: Option<usize>,
+}
+
+/// Steps over which a restored run's learning rate warms up again.
+pub const REWARM_STEPS: usize = 100;
+
+impl BertState {
+    /// The share of the scheduled learning rate used at `step` (1 except just after a restore).
+    pub fn rewarm(&self, step: usize) -> f64 {
+        self.rewarm_from.map_or(1.0, |from| ((step.saturating_sub(from) + 1) as f64 / REWARM_STEPS as f64).min(1.0))
+    }
+}
+
+/// Writes a weights-only snapshot of the run in `dir` into `to`, small enough to commit: its
+/// weights in f16 (`model.f16.safetensors`), `state.json`, `run.json` and the run's tokenizer.
+/// Machines do not keep ignored files between sessions; a snapshot in git lets a new machine
+/// continue the run ([`restore`]) instead of training again from step 0.
+pub fn snapshot(dir: &Path, to: &Path) -> Result<BertState, String> {
+    let ckpt = dir.join("ckpt");
+    let state: BertState = read_json(&ckpt.join("state.json"))?;
+    let mut cfg: BertRunConfig = read_json(&dir.join("run.json"))?;
+    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
+    let weights = read_weights(&ckpt.join("model.safetensors"))?;
+    std::fs::write(to.join("model.f16.safetensors"), crate::model::weights::to_f16_safetensors(&weights).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    std::fs::copy(&cfg.tokenizer, to.join("tokenizer.json")).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?;
+    cfg.tokenizer = PathBuf::from("tokenizer.json");
+    std::fs::write(to.join("run.json"), serde_json::to_vec_pretty(&cfg).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    std::fs::write(to.join("state.json"), serde_json::to_vec_pretty(&state).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    Ok(state)
+}
+
+/// Re-creates a run directory `dir` from a [`snapshot`] in `from`: the same settings, weights
+/// (f16 → f32) and progress; AdamW starts afresh, so the learning rate warms up again over
+/// [`REWARM_STEPS`] steps. `sesame-train resume --out DIR` then continues it.
+pub fn restore(from: &Path, dir: &Path) -> Result<BertState, String> {
+    if dir.join("run.json").exists() {
+        return Err(format!("{} already holds a run", dir.display()));
+    }
+    let mut cfg: BertRunConfig = read_json(&from.join("run.json"))?;
+    let mut state: BertState = read_json(&from.join("state.json"))?;
+    let ckpt = dir.join("ckpt");
+    std::fs::create_dir_all(&ckpt).map_err(|e| e.to_string())?;
+    std::fs::copy(from.join("tokenizer.json"), dir.join("tokenizer.json")).map_err(|e| e.to_string())?;
+    cfg.tokenizer = dir.join("tokenizer.json");
+    let weights = read_weights(&from.join("model.f16.safetensors"))?;
+    std::fs::write(ckpt.join("model.safetensors"), crate::model::weights::to_f32_safetensors(&weights).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    state.rewarm_from = Some(state.step);
+    std::fs::write(ckpt.join("state.json"), serde_json::to_vec_pretty(&state).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("run.json"), serde_json::to_vec_pretty(&cfg).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    Ok(state)
 }
 
 /// Validation figures on the fixed held-out batches.
@@ -492,8 +546,13 @@ pub fn train(dir: &Path, fresh: Option<BertRunConfig>, minutes: f64) -> Result<B
     let mut optim = optimizer();
     let mut state = BertState::default();
     if resume {
-        optim = optim.load(ckpt.join("optim.bpk")).map_err(|e| format!("loading optimiser state: {e:?}"))?;
         state = serde_json::from_slice(&std::fs::read(ckpt.join("state.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        // A run restored from a weights-only snapshot has no optimiser state until its first checkpoint.
+        if ckpt.join("optim.bpk").exists() {
+            optim = optim.load(ckpt.join("optim.bpk")).map_err(|e| format!("loading optimiser state: {e:?}"))?;
+        } else if state.rewarm_from.is_none() {
+            return Err(format!("{} has no optimiser state", ckpt.display()));
+        }
         eprintln!("resumed at step {} ({} tokens, {:.0} s)", state.step, state.tokens, state.seconds);
     }
     let model = if !resume && cfg.prior_head { informed_head(model, &cfg, &data, &device) } else { model };
@@ -516,7 +575,7 @@ pub fn train(dir: &Path, fresh: Option<BertRunConfig>, minutes: f64) -> Result<B
         let mut rng = Rng::new(cfg.seed.wrapping_mul(1_000_003).wrapping_add(state.step as u64));
         let mix = cfg.mix_at(state.step);
         let batch = collate(&(0..cfg.batch).map(|_| sampler.example_with(&mut rng, mix)).collect::<Vec<_>>(), sampler.pad());
-        let lr = cfg.lr_at(state.step);
+        let lr = cfg.lr_at(state.step) * state.rewarm(state.step);
         let (next, loss, mlm_loss) = train_step(model, &batch, &device, lr, &mut optim);
         model = next;
         sum_loss += loss;
@@ -584,6 +643,38 @@ mod tests {
             extensions: vec![],
             vocab_trim: None,
         }
+    }
+
+    #[test]
+    fn a_snapshot_restores_the_run_with_a_fresh_optimiser_and_a_rewarm() {
+        let root = std::env::temp_dir().join(format!("sesame-snapshot-{}", std::process::id()));
+        let (run, snap, back) = (root.join("run"), root.join("snap"), root.join("back"));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(run.join("ckpt")).unwrap();
+        std::fs::write(run.join("tokenizer.json"), b"{}").unwrap();
+        let cfg = BertRunConfig { tokenizer: run.join("tokenizer.json"), ..config() };
+        std::fs::write(run.join("run.json"), serde_json::to_vec(&cfg).unwrap()).unwrap();
+        let mut w = crate::model::Weights::default();
+        w.insert("bert.pooler.dense.bias", vec![3], vec![0.5, -1.25, 1e-3]);
+        std::fs::write(run.join("ckpt/model.safetensors"), crate::model::weights::to_f32_safetensors(&w).unwrap()).unwrap();
+        let state = BertState { step: 420, tokens: 9000, seconds: 12.0, rewarm_from: None };
+        std::fs::write(run.join("ckpt/state.json"), serde_json::to_vec(&state).unwrap()).unwrap();
+
+        assert_eq!(snapshot(&run, &snap).unwrap(), state);
+        let restored = restore(&snap, &back).unwrap();
+        assert_eq!(restored, BertState { rewarm_from: Some(420), ..state });
+        let cfg_back: BertRunConfig = read_json(&back.join("run.json")).unwrap();
+        assert_eq!((cfg_back.tokenizer.clone(), cfg_back.steps), (back.join("tokenizer.json"), cfg.steps));
+        assert!(back.join("tokenizer.json").exists() && !back.join("ckpt/optim.bpk").exists());
+        let got = read_weights(&back.join("ckpt/model.safetensors")).unwrap();
+        let v = got.host("bert.pooler.dense.bias", &[3]).unwrap().values.clone();
+        assert!(v.iter().zip([0.5, -1.25, 1e-3]).all(|(a, b)| (a - b).abs() < 1e-6), "{v:?}");
+        // The learning rate warms up again from the restored step, then runs as scheduled.
+        assert!((restored.rewarm(420) - 1.0 / REWARM_STEPS as f64).abs() < 1e-12);
+        assert_eq!(restored.rewarm(420 + REWARM_STEPS), 1.0);
+        assert_eq!(state.rewarm(0), 1.0);
+        assert!(restore(&snap, &back).is_err(), "an existing run is never overwritten");
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]

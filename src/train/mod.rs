@@ -17,6 +17,7 @@ pub mod gpt;
 pub mod gpt_export;
 pub mod qa;
 pub mod qa_export;
+pub mod pair_heads;
 pub mod qnli;
 pub mod run;
 pub mod tagging;

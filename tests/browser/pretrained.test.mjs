@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW } from './harness.mjs';
 
 // Each model is committed when its pretraining meets the issue's proof (issue 3); until then its
@@ -127,6 +127,112 @@ for (const id of ['bert-zh', 'bert-en']) {
     }
   });
 }
+
+// NSP beside SOP: the heads trained side by side on each frozen encoder. Their logits (and the
+// encoder's own pretraining head's) equal HF BertForPreTraining's with each head swapped in, on
+// WebGPU and on the CPU path; the held-out table and its lesson come from the heads' card.
+const HEADS = { 'bert-zh': 'pair-heads-zh', 'bert-en': 'pair-heads-en' };
+for (const id of ['bert-zh', 'bert-en']) for (const mode of MODES) {
+  const heads = HEADS[id];
+  const fixturePath = join(ROOT, 'tests', 'fixtures', `${heads}-golden.json`);
+  const missing = skip(id) || (existsSync(fixturePath) ? false : `${heads} is not shipped yet`);
+  test(`NSP and SOP heads on ${id}, ${mode.label}: logits equal PyTorch; the held-out table`, { timeout: 3 * SLOW, skip: missing }, async () => {
+    const golden = JSON.parse(readFileSync(fixturePath, 'utf8'));
+    const card = JSON.parse(readFileSync(join(ROOT, 'assets', 'models', heads, 'v1', 'card.json'), 'utf8'));
+    const browser = await launch({ webgpu: mode.webgpu });
+    try {
+      const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1100 } });
+      const errors = watchErrors(page);
+      let worst = 0;
+      for (const c of golden.cases.slice(0, mode.webgpu ? 2 : undefined)) {
+        await page.goto(`${server.url}?p=pair&lang=${LANGS[id]}&m=${id}&a=${encodeURIComponent(c.text)}&b=${encodeURIComponent(c.text_b)}${mode.query}`);
+        const verdicts = page.getByTestId('pair-verdicts');
+        await page.getByTestId('pair-head-sop').waitFor({ timeout: SLOW });
+        const got = (await verdicts.getAttribute('data-logits')).split(',').map(Number);
+        const want = [...c.own_logits, ...c.nsp_logits, ...c.sop_logits];
+        assert.equal(got.length, 6);
+        got.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - want[i])); });
+      }
+      figure(`${mode.label}.${heads}_max_logit_diff`, worst.toExponential(2));
+      assert.ok(worst < (mode.webgpu ? 1e-3 : 1e-4), `pair logits differ from PyTorch by ${worst}`);
+      // The held-out table: three heads × two kinds of pairs, as in the card.
+      const row = (h) => page.getByTestId(`pair-acc-${h}`);
+      await row('nsp').waitFor({ timeout: SLOW });
+      for (const r of card.held_out) {
+        assert.equal(Number(await row(r.head).getAttribute('data-nsp')), r.nsp_pairs.accuracy);
+        assert.equal(Number(await row(r.head).getAttribute('data-sop')), r.sop_pairs.accuracy);
+      }
+      const acc = (h, set) => card.held_out.find((r) => r.head === h)[set].accuracy;
+      const lesson = page.getByTestId('pair-lesson');
+      assert.equal(await lesson.getAttribute('data-topic-only'), String(acc('nsp', 'nsp_pairs') >= 0.65 && acc('nsp', 'sop_pairs') < 0.58));
+      assert.equal(await lesson.getAttribute('data-order-learned'), String(acc('sop', 'sop_pairs') >= 0.6));
+      figure(`card.${heads}`, `NSP head ${acc('nsp', 'nsp_pairs')} / ${acc('nsp', 'sop_pairs')}, SOP head ${acc('sop', 'nsp_pairs')} / ${acc('sop', 'sop_pairs')}, pretraining head ${acc('pretraining', 'nsp_pairs')} / ${acc('pretraining', 'sop_pairs')} (NSP pairs / SOP pairs)`);
+      await page.screenshot({ path: join(ARTIFACTS, `pair-heads-${id}-${mode.label}.png`), fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+// The masking page's two lecture extras: the student picks the replacement token (and sees
+// −ln p of the original, the loss at that position), and the seq2seq corruptions of MASS / BART
+// applied to the sentence, with the original the decoder has to write.
+test('masking page: a chosen replacement, −ln p of the original, the seq2seq corruptions', { timeout: 2 * SLOW, skip: skip('bert-zh') }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1100 } });
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}?p=masking&lang=zh-Hant&m=bert-zh&text=${encodeURIComponent('台湾大学。')}&cover=3m`);
+    await page.getByTestId('prediction-card').first().waitFor({ timeout: SLOW });
+    // −ln p of the original token, from the probability the card shows.
+    const nll = Number(await page.getByTestId('nll').getAttribute('data-nll'));
+    const shown = (await page.getByTestId('prediction-card').first().textContent()).match(/«大»: ([\d.]+)%/);
+    assert.ok(shown, 'the original token\'s probability is shown');
+    assert.ok(Math.abs(nll + Math.log(Number(shown[1]) / 100)) < 0.01, `−ln p = ${nll} for p = ${shown[1]}%`);
+    // Put 学 where 大 was: the chip shows it, the address keeps it, the model still predicts 大 there.
+    await page.getByTestId('replace-3').fill('学');
+    await page.getByTestId('replace-3').press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid=chip-3]')?.textContent.startsWith('学'), null, { timeout: SLOW });
+    await page.waitForFunction(() => /(^|,)3r\d+/.test(new URLSearchParams(location.search).get('cover') ?? ''), null, { timeout: SLOW });
+    await page.getByTestId('nll').waitFor({ timeout: SLOW });
+    // A word of two tokens cannot go in one position: a message, and the cover stays.
+    await page.getByTestId('replace-3').fill('大学');
+    await page.getByTestId('replace-3').press('Enter');
+    assert.match(await page.getByTestId('replace-problem').textContent(), /大 · 学/);
+    await page.screenshot({ path: join(ARTIFACTS, 'masking-replacement.png'), fullPage: true });
+    // Seq2seq corruptions of a two-sentence text: the decoder's target is always the original.
+    await page.getByTestId('mask-text').fill('今天天氣很好。我們去公園散步。');
+    await page.getByTestId('mask-text').press('Enter');
+    const original = '今天天氣很好。我們去公園散步。';
+    const row = (id) => page.getByTestId(id).locator('.chip').allTextContents();
+    for (const kind of ['mask', 'delete', 'infill', 'permute', 'rotate']) {
+      await page.getByTestId(`s2s-${kind}`).click();
+      await page.waitForFunction((k) => (new URLSearchParams(location.search).get('s2s') ?? 'infill') === k, kind);
+      const [input, target] = [await row('s2s-input'), await row('s2s-target')];
+      assert.equal(target.join(''), original, kind);
+      assert.notEqual(input.join(''), original, `${kind}: the encoder input is damaged`);
+      assert.ok(await page.getByTestId('s2s-target').locator('.chip.restore').count() > 0, `${kind}: something to restore`);
+      if (kind === 'mask') assert.ok(input.includes('[MASK]'));
+      if (kind === 'delete') assert.ok(input.length < target.length && !input.includes('[MASK]'));
+      if (kind === 'permute') assert.equal([...input].sort().join(''), [...target].sort().join(''));
+    }
+    const before = await row('s2s-input');
+    await page.getByTestId('s2s-draw').click();
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('s2sd') === '2');
+    assert.equal((await row('s2s-target')).join(''), original);
+    assert.ok(before.length > 0);
+    await page.getByTestId('seq2seq').screenshot({ path: join(ARTIFACTS, 'masking-seq2seq.png') });
+    // One sentence: permutation has nothing to move, and says so.
+    await page.getByTestId('mask-text').fill('台湾大学');
+    await page.getByTestId('mask-text').press('Enter');
+    await page.getByTestId('s2s-permute').click();
+    await page.getByTestId('s2s-one-sentence').waitFor({ timeout: SLOW });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
 
 const BAD = {
   'bert-zh': { plain: '今天天氣很好。', long: '好'.repeat(200) + '[MASK]', odd: '我愛🦜和[MASK]', ok: '台湾大[MASK]。' },

@@ -68,6 +68,29 @@ fn chinese_model_fills_in_taiwan_university() {
 }
 
 #[test]
+fn a_chosen_replacement_is_one_token_and_its_loss_is_reported() {
+    if !shipped(BERT_ZH) {
+        return;
+    }
+    let m = load(BERT_ZH);
+    let xue = fill_mask::replacement(&m, " 学 ").unwrap();
+    assert_eq!(m.tokenizer.token(xue).as_deref(), Some("学"));
+    assert_eq!(fill_mask::replacement(&m, "大学"), Err(fill_mask::ReplaceProblem::Split(vec!["大".into(), "学".into()])));
+    assert_eq!(fill_mask::replacement(&m, "🦜"), Err(fill_mask::ReplaceProblem::Unknown));
+    assert_eq!(fill_mask::replacement(&m, "  "), Err(fill_mask::ReplaceProblem::Empty));
+    assert_eq!(fill_mask::replacement(&m, "[SEP]"), Err(fill_mask::ReplaceProblem::Unknown));
+    // 台湾大学。: put 学 at 大 (token 3) — the model then predicts the original 大 there.
+    let mut covers = vec![(3, Cover::Mask, 0)];
+    fill_mask::set_cover(&mut covers, 3, Cover::Random, xue);
+    assert_eq!(covers, vec![(3, Cover::Random, xue)]);
+    let p = fill_mask::prepare(&m, "台湾大学。", &covers).unwrap();
+    assert_eq!(p.input[3], xue);
+    let out = block_on(fill_mask::run(&m, &p, 5)).unwrap();
+    let prob = out[0].original_prob.unwrap();
+    assert!(prob > 0.0 && prob < 1.0 && out[0].original == "大");
+}
+
+#[test]
 fn english_model_knows_the_capital_of_france() {
     if !shipped(BERT_EN) {
         return;
@@ -157,6 +180,54 @@ fn pair_head_gives_a_probability() {
     let m = load(BERT_EN);
     let enc = pair::prepare(&m, "She opened the door.", "Then she walked into the room.").unwrap();
     assert_eq!(enc.type_ids.iter().filter(|&&t| t == 1).count(), 8); // "then she walked into the room ." [SEP]
-    let p = block_on(pair::run(&m, &enc)).unwrap();
-    assert!((0.0..=1.0).contains(&p));
+    let v = block_on(pair::run(&m, None, &enc)).unwrap();
+    assert!((0.0..=1.0).contains(&v.own));
+    assert_eq!((v.nsp, v.sop, v.logits.len()), (None, None, 2));
+}
+
+/// One pair of the pair heads' fixture: the three heads' logits from HF `BertForPreTraining`.
+#[derive(serde::Deserialize)]
+struct PairHeadsCase {
+    text: String,
+    text_b: String,
+    ids: Vec<u32>,
+    type_ids: Vec<u32>,
+    own_logits: Vec<f32>,
+    nsp_logits: Vec<f32>,
+    sop_logits: Vec<f32>,
+}
+
+#[test]
+fn pair_heads_match_hf_and_each_does_its_own_task() {
+    use sesame::assets::pair_heads_of;
+    for bert in [BERT_ZH, BERT_EN] {
+        let id = pair_heads_of(bert).unwrap();
+        let dir = format!("assets/models/{id}/v1");
+        if !shipped(bert) || !std::path::Path::new(&format!("tests/fixtures/{id}-golden.json")).exists() {
+            eprintln!("NOT RUN: {id} is not shipped");
+            continue;
+        }
+        let m = load(bert);
+        let heads = pair::LoadedPairHeads::from_files(&read(&format!("{dir}/config.json")), &read(&format!("{dir}/heads.safetensors")), &Device::flex()).unwrap();
+        assert_eq!(heads.base, format!("{bert}/v1"));
+        let fixture: serde_json::Value = serde_json::from_slice(&read(&format!("tests/fixtures/{id}-golden.json"))).unwrap();
+        let cases: Vec<PairHeadsCase> = serde_json::from_value(fixture["cases"].clone()).unwrap();
+        let mut worst = 0f32;
+        for c in &cases {
+            let enc = pair::prepare(&m, &c.text, &c.text_b).unwrap();
+            assert_eq!((&enc.ids, &enc.type_ids), (&c.ids, &c.type_ids), "{id}: tokenizer ids differ for {:?}", c.text);
+            let v = block_on(pair::run(&m, Some(&heads), &enc)).unwrap();
+            let want: Vec<f32> = [&c.own_logits, &c.nsp_logits, &c.sop_logits].into_iter().flatten().copied().collect();
+            worst = v.logits.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(worst, f32::max);
+            assert!(v.nsp.is_some_and(|p| (0.0..=1.0).contains(&p)) && v.sop.is_some());
+        }
+        println!("{id}: max |logit diff| vs HF = {worst:.2e} over {} pairs", cases.len());
+        assert!(worst <= TOLERANCE, "{id}: {worst} > {TOLERANCE}");
+        // The card's cross table: each head is best on its own kind of pair.
+        let card: serde_json::Value = serde_json::from_slice(&read(&format!("{dir}/card.json"))).unwrap();
+        let acc = |head: &str, set: &str| card["held_out"].as_array().unwrap().iter().find(|r| r["head"] == head).unwrap()[set]["accuracy"].as_f64().unwrap();
+        println!("{id}: NSP head {:.3} / {:.3}, SOP head {:.3} / {:.3} (NSP pairs / SOP pairs)", acc("nsp", "nsp_pairs"), acc("nsp", "sop_pairs"), acc("sop", "nsp_pairs"), acc("sop", "sop_pairs"));
+        assert!(acc("nsp", "nsp_pairs") > acc("sop", "nsp_pairs"));
+        assert!(acc("nsp", "nsp_pairs") > 0.6, "the NSP head learned NSP");
+    }
 }

@@ -1,4 +1,5 @@
-//! BERT pretraining commands: `zh`, `en`, `resume`, `bench`, `eval`, `dump`, `probe`, `export`.
+//! BERT pretraining commands: `zh`, `en`, `resume`, `bench`, `eval`, `dump`, `probe`, `export`,
+//! `pair-heads`.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -309,10 +310,12 @@ pub struct Eval {
     settings: Settings,
 }
 
-pub fn eval(a: &Eval) -> Result<(), String> {
-    let dir = &a.model;
-    let mut settings = a.settings.clone();
-    let mut lang = a.lang;
+/// The corpus settings of a shipped model's held-out split: `settings`, with the language,
+/// window and pair task the model's card gives where the command line leaves them out, and the
+/// model's own tokenizer.
+fn card_settings(dir: &std::path::Path, settings: &Settings, lang: Option<Lang>) -> Result<BertRunConfig, String> {
+    let mut settings = settings.clone();
+    let mut lang = lang;
     if let Ok(bytes) = std::fs::read(dir.join("card.json")) {
         let card: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", dir.join("card.json").display()))?;
         lang = lang.or(match card["language"].as_str() {
@@ -325,6 +328,12 @@ pub fn eval(a: &Eval) -> Result<(), String> {
     }
     let mut cfg = settings.run_config(lang.unwrap_or(Lang::Zh));
     cfg.tokenizer = dir.join("tokenizer.json");
+    Ok(cfg)
+}
+
+pub fn eval(a: &Eval) -> Result<(), String> {
+    let dir = &a.model;
+    let cfg = card_settings(dir, &a.settings, a.lang)?;
     let (_, model) = bert_export::load_exported(dir)?;
     let t0 = Instant::now();
     let data = bert::load_data(&cfg)?;
@@ -439,5 +448,87 @@ pub fn export(a: &Export) -> Result<(), String> {
     let name = a.name.clone().unwrap_or_else(|| id.clone());
     let card = bert_export::export(&a.out, &a.to, &id, &name, &a.manifest, a.batches, a.base.as_deref())?;
     println!("exported {} → {}: {}", a.out.display(), a.to.display(), serde_json::to_string_pretty(&card["eval"]).unwrap_or_default());
+    Ok(())
+}
+
+/// `pair-heads`: NSP and SOP heads trained side by side on a shipped BERT, frozen; written as a
+/// shippable model folder (f16 heads, config, card) with its manifest entry.
+#[derive(Args)]
+pub struct PairHeads {
+    /// The shipped BERT the heads sit on (its card gives language and window).
+    #[arg(long)]
+    model: PathBuf,
+    /// Where the heads go, `assets/models/ID/VERSION`.
+    #[arg(long)]
+    to: PathBuf,
+    /// Training pairs per task.
+    #[arg(long, default_value_t = 8000)]
+    train_pairs: usize,
+    /// Held-out pairs per task.
+    #[arg(long, default_value_t = 2000)]
+    valid_pairs: usize,
+    /// Passes over the training pairs.
+    #[arg(long, default_value_t = 20)]
+    epochs: usize,
+    /// Peak learning rate of the heads.
+    #[arg(long, default_value_t = 1e-3)]
+    head_lr: f64,
+    /// Pairs per step.
+    #[arg(long, default_value_t = 64)]
+    head_batch: usize,
+    /// The manifest to add the entry to.
+    #[arg(long, default_value = "assets/models/manifest.json")]
+    manifest: PathBuf,
+    #[command(flatten)]
+    settings: Settings,
+}
+
+pub fn pair_heads(a: &PairHeads) -> Result<(), String> {
+    use sesame::train::pair_heads;
+    let data_cfg = card_settings(&a.model, &a.settings, None)?;
+    let cfg = pair_heads::PairHeadsConfig { model: a.model.clone(), train_pairs: a.train_pairs, valid_pairs: a.valid_pairs, epochs: a.epochs, batch: a.head_batch, lr: a.head_lr, seed: a.settings.seed };
+    let heads = pair_heads::train(&cfg, &data_cfg)?;
+    let command = format!(
+        "cargo run --release --bin sesame-train -- pair-heads --model {} --to {} --train-pairs {} --valid-pairs {} --epochs {} --head-lr {} --head-batch {} --seed {}",
+        a.model.display(), a.to.display(), a.train_pairs, a.valid_pairs, a.epochs, a.head_lr, a.head_batch, a.settings.seed
+    );
+    let written = pair_heads::export(&heads, &a.model, &a.to, &a.manifest, &command)?;
+    println!("{}", serde_json::to_string_pretty(&written["held_out"]).unwrap_or_default());
+    Ok(())
+}
+
+/// `snapshot`: a run's weights (f16), progress, settings and tokenizer in a folder small enough
+/// to commit, so that a new machine can continue the run (`restore`).
+#[derive(Args)]
+pub struct Snapshot {
+    /// The run directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// Where the snapshot goes (e.g. docs/training/bert-zh-v2/snapshot).
+    #[arg(long)]
+    to: PathBuf,
+}
+
+pub fn snapshot(a: &Snapshot) -> Result<(), String> {
+    let state = bert::snapshot(&a.out, &a.to)?;
+    println!("snapshot of {} at step {} ({} tokens, {:.0} s) → {}", a.out.display(), state.step, state.tokens, state.seconds, a.to.display());
+    Ok(())
+}
+
+/// `restore`: a run directory re-created from a snapshot (fresh optimiser, re-warmed learning
+/// rate); continue it with `resume --out DIR`.
+#[derive(Args)]
+pub struct Restore {
+    /// The snapshot folder.
+    #[arg(long)]
+    from: PathBuf,
+    /// The run directory to create.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn restore(a: &Restore) -> Result<(), String> {
+    let state = bert::restore(&a.from, &a.out)?;
+    println!("{} restored at step {} ({} tokens); continue with `sesame-train resume --out {}`", a.out.display(), state.step, state.tokens, a.out.display());
     Ok(())
 }

@@ -52,6 +52,10 @@ enum Command {
     En(bert::Train),
     /// Resume a BERT run (settings from DIR/run.json); with --steps, extend a finished run.
     Resume(bert::Resume),
+    /// Write a BERT run's weights (f16), progress and settings into a folder small enough to commit.
+    Snapshot(bert::Snapshot),
+    /// Re-create a BERT run directory from a snapshot (then `resume` it).
+    Restore(bert::Restore),
     /// Training tokens/s of each CPU backend on the same BERT config and data.
     Bench(bert::Bench),
     /// Masked-LM top-1/top-5 and pair accuracy of a shipped BERT on the held-out split.
@@ -62,6 +66,8 @@ enum Command {
     Probe(bert::Probe),
     /// Ship a BERT run: f16 weights, config, tokenizer, card, manifest entry.
     Export(bert::Export),
+    /// NSP and SOP heads side by side on a shipped BERT (frozen), shipped as a model folder.
+    PairHeads(bert::PairHeads),
     /// Fine-tune a BERT for extractive QA (DRCD + CMRC / SQuAD).
     Qa(qa::Train),
     /// Fine-tune a BERT to classify a sentence (sentiment), from pretrained or random weights.
@@ -99,11 +105,14 @@ fn main() {
         Command::Zh(a) => bert::train("zh", &a),
         Command::En(a) => bert::train("en", &a),
         Command::Resume(a) => bert::resume(&a),
+        Command::Snapshot(a) => bert::snapshot(&a),
+        Command::Restore(a) => bert::restore(&a),
         Command::Bench(a) => bert::bench(&a),
         Command::Eval(a) => bert::eval(&a),
         Command::Dump(a) => bert::dump(&a),
         Command::Probe(a) => bert::probe(&a),
         Command::Export(a) => bert::export(&a),
+        Command::PairHeads(a) => bert::pair_heads(&a),
         Command::Qa(a) => qa::train(&a),
         Command::Classify(a) => classify::train(&a),
         Command::ClassifyExport(a) => classify::export(&a),
@@ -162,8 +171,11 @@ mod tests {
             "zh --out runs/NAME --steps 7000 --batch 32 --seq 64 --lr 0.001 --warmup 100 --pair sop --seed 42 --eval-every 250 --eval-batches 4 --ckpt-every 100 --backend flex --prior-head 1 --hidden 256 --layers 2 --heads 4 --ffn 1024 --window 128 --dropout 0.1 --poems 20000 --sinusoidal 1 --init-std 0.02 --mimetic 1 --local-attention 0",
             "en --out runs/NAME --steps 400 --batch 32 --seq 64 --lr 0.001 --warmup 100 --pair sop --seed 42 --eval-every 100 --eval-batches 8 --ckpt-every 100 --backend flex --prior-head 0 --freeze 6",
             "resume --out runs/NAME --steps 3200 --lr 0.00005 --warmup 20 --freeze 0 --fragments 0.25",
+            "snapshot --out runs/bert-zh-v2 --to docs/training/bert-zh-v2/snapshot",
+            "restore --from docs/training/bert-zh-v2/snapshot --out runs/bert-zh-v2",
             "bench zh --layers 2 --seq 64 --batch 32 --sinusoidal 1 --dropout 0 --steps 6",
             "eval --model assets/models/bert-zh/v1 --lang zh --pair sop",
+            "pair-heads --model assets/models/bert-zh/v1 --to assets/models/pair-heads-zh/v1 --train-pairs 8000 --valid-pairs 2000 --epochs 20 --head-lr 0.001 --head-batch 64 --seed 42",
             "dump --out runs/NAME --to .cache/batches.jsonl --to-step 600",
             "export --out runs/bert-zh --to assets/models/bert-zh/v1 --base minilm-l6-v2/v1/model.f16.safetensors",
             "qa --lang zh --init random --out runs/NAME --epochs 2 --batch 32 --lr 0.0002 --warmup 0.1 --negatives 1 --max-len 128 --stride 32 --seed 42 --freeze-word-embeddings 0",

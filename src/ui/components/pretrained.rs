@@ -20,7 +20,8 @@ pub fn initial_model(app: &AppState) -> &'static str {
 
 /// The chosen model's card (`card.json`: loss curve, figures), fetched whenever the model
 /// changes. The second signal is set when the model has no readable card (not in this build).
-pub fn model_card(model: RwSignal<&'static str>) -> (RwSignal<Option<serde_json::Value>>, RwSignal<bool>) {
+pub fn model_card(model: impl Into<Signal<&'static str>>) -> (RwSignal<Option<serde_json::Value>>, RwSignal<bool>) {
+    let model: Signal<&'static str> = model.into();
     let card = RwSignal::new(None::<serde_json::Value>);
     let missing = RwSignal::new(false);
     Effect::new(move |_| {

@@ -1,5 +1,7 @@
-//! "Next sentence / sentence order": `[CLS] A [SEP] B [SEP]` → the pair head's probability that
-//! B follows A, with example pairs that are consecutive, swapped and random.
+//! "Next sentence / sentence order": `[CLS] A [SEP] B [SEP]` → the probability that B follows A,
+//! from three heads on one encoder — the NSP and SOP heads trained side by side on the frozen
+//! encoder, and the encoder's own pretraining head — with example pairs that are consecutive,
+//! swapped and random, and every head's held-out accuracy on NSP pairs and on SOP pairs.
 //!
 //! URL state: `m` (bert-zh / bert-en), `a`, `b`.
 
@@ -8,7 +10,8 @@ use leptos::prelude::*;
 use crate::runtime::load::now_ms;
 use crate::task::bert::LoadedPretraining;
 use crate::ui::tasks::spawn_owned;
-use crate::task::pair::{self, example, examples, PairKind, Problem};
+use crate::assets::pair_heads_of;
+use crate::task::pair::{self, example, examples, LoadedPairHeads, PairKind, PairVerdicts, Problem};
 use crate::ui::components::pretrained::{initial_model, model_card, ModelPicker};
 use crate::ui::components::progress::ModelLoad;
 use crate::ui::i18n::T;
@@ -29,11 +32,17 @@ pub fn Pair() -> impl IntoView {
     let a = RwSignal::new(url_a.unwrap_or_else(|| first.0.to_string()));
     let b = RwSignal::new(url_b.unwrap_or_else(|| first.1.to_string()));
     let which = StoredValue::new(0usize);
-    let result = RwSignal::new(None::<(f32, Vec<(String, u32)>, f64)>);
+    let result = RwSignal::new(None::<(PairVerdicts, Vec<(String, u32)>, f64)>);
     let problem = RwSignal::new(None::<Problem>);
     let error = RwSignal::new(None::<String>);
     let status = move || app.model_status(model.get()).get();
     Effect::new(move |_| app.use_model(model.get()));
+    // The NSP and SOP heads sit on the same encoder; the page runs without them while they load
+    // (or if they fail), with the encoder's own head only.
+    let heads_id = Signal::derive(move || pair_heads_of(model.get()).unwrap_or_default());
+    let heads_status = move || app.model_status(heads_id.get()).get();
+    Effect::new(move |_| app.use_model(heads_id.get()));
+    let (heads_card, _) = model_card(heads_id);
     // The card says which pair task the head learned and how well it does on held-out pairs.
     let (card, _) = model_card(model);
     let head_accuracy = move || {
@@ -50,6 +59,10 @@ pub fn Pair() -> impl IntoView {
             return;
         }
         let Some(m) = app.model::<LoadedPretraining>(id) else { return };
+        let heads = match heads_status() {
+            ModelStatus::Ready(_) => app.model::<LoadedPairHeads>(heads_id.get_untracked()),
+            _ => None,
+        };
         set_url_param("m", Some(id), false);
         set_url_param("a", Some(&ta), false);
         set_url_param("b", Some(&tb), false);
@@ -62,7 +75,7 @@ pub fn Pair() -> impl IntoView {
                 problem.set(None);
                 spawn_owned(async move {
                     let start = now_ms();
-                    match pair::run(&m, &enc).await {
+                    match pair::run(&m, heads.as_deref(), &enc).await {
                         Ok(p) => {
                             error.set(None);
                             let chips = enc.tokens.iter().cloned().zip(enc.type_ids.iter().copied()).collect();
@@ -118,17 +131,34 @@ pub fn Pair() -> impl IntoView {
             {move || problem.get().map(|p| view! { <div class="message warn" role="status" data-testid="pair-problem">{problem_text(&p)}</div> })}
             {move || error.get().map(|e| view! { <div class="message error" role="alert">{e}</div> })}
 
-            {move || result.get().map(|(p, chips, ms)| {
+            {move || match heads_status() {
+                ModelStatus::Failed(e) => Some(view! { <div class="message warn" role="status" data-testid="pair-heads-error">{format!("{}: {e}", app.t(T::PairHeadsMissing))}</div> }),
+                _ => None,
+            }}
+            {move || result.get().map(|(v, chips, ms)| {
                 let chips = chips.into_iter().map(|(t, seg)| {
                     let class = if t == "[CLS]" || t == "[SEP]" { "chip special" } else if seg == 0 { "chip seg-a" } else { "chip seg-b" };
                     view! { <span class=class>{t}</span> }
                 }).collect_view();
+                let p = v.own;
                 let verdict = if p >= 0.5 { app.t(T::PairVerdictYes) } else { app.t(T::PairVerdictNo) };
+                let logits = v.logits.iter().map(|x| format!("{x:.6}")).collect::<Vec<_>>().join(",");
+                let rows = [(T::PairHeadNsp, T::PairAskNsp, "nsp", v.nsp), (T::PairHeadSop, T::PairAskSop, "sop", v.sop)]
+                    .into_iter()
+                    .filter_map(|(name, ask, key, prob)| prob.map(|q| view! {
+                        <div class="pair-meter head" data-testid=format!("pair-head-{key}") data-prob=format!("{q:.4}")>
+                            <span class="bar-label"><strong>{app.t(name)}</strong><br /><small>{app.t(ask)}</small></span>
+                            <span class="bar-track big"><span class="bar-fill" style:width=format!("{:.1}%", q * 100.0)></span></span>
+                            <span class="bar-value">{format!("{:.1}%", q * 100.0)}</span>
+                        </div>
+                    }))
+                    .collect_view();
                 view! {
-                    <div class="panel">
+                    <div class="panel" data-testid="pair-verdicts" data-logits=logits>
                         <div class="chips small">{chips}</div>
-                        <div class="pair-meter" role="status" data-testid="pair-result" data-prob=format!("{p:.4}")>
-                            <span class="bar-label">{app.t(T::PairProb)}</span>
+                        {rows}
+                        <div class="pair-meter head" role="status" data-testid="pair-result" data-prob=format!("{p:.4}")>
+                            <span class="bar-label"><strong>{app.t(T::PairHeadOwn)}</strong><br /><small>{app.t(T::PairProb)}</small></span>
                             <span class="bar-track big"><span class="bar-fill" style:width=format!("{:.1}%", p * 100.0)></span></span>
                             <span class="bar-value">{format!("{:.1}%", p * 100.0)}</span>
                         </div>
@@ -137,10 +167,50 @@ pub fn Pair() -> impl IntoView {
                     </div>
                 }
             })}
+            {move || heads_card.get().and_then(|c| held_out_table(app, &c))}
             <div class="panel explain">
                 <p>{move || app.t(T::PairExplain)}</p>
                 {move || head_accuracy().map(|line| view! { <p class="figure" data-testid="pair-head-accuracy">{line}</p> })}
             </div>
         </section>
     }
+}
+
+/// Every head's held-out accuracy on NSP pairs and on SOP pairs (from the heads' card), and what
+/// it shows: a head that only checks whether A and B share a topic passes NSP and fails SOP.
+fn held_out_table(app: AppState, card: &serde_json::Value) -> Option<impl IntoView> {
+    let rows = card["held_out"].as_array()?;
+    let acc = |head: &str, set: &str| rows.iter().find(|r| r["head"] == head).and_then(|r| r[set]["accuracy"].as_f64());
+    let (nsp_nsp, nsp_sop) = (acc("nsp", "nsp_pairs")?, acc("nsp", "sop_pairs")?);
+    let sop_sop = acc("sop", "sop_pairs")?;
+    let cell = |x: Option<f64>| x.map(|a| format!("{:.1}%", a * 100.0)).unwrap_or_else(|| "–".into());
+    let body = [("nsp", T::PairHeadNsp), ("sop", T::PairHeadSop), ("pretraining", T::PairHeadOwn)]
+        .into_iter()
+        .map(|(key, name)| {
+            let (n, o) = (acc(key, "nsp_pairs"), acc(key, "sop_pairs"));
+            view! {
+                <tr data-testid=format!("pair-acc-{key}") data-nsp=n.map(|a| a.to_string()).unwrap_or_default() data-sop=o.map(|a| a.to_string()).unwrap_or_default()>
+                    <th scope="row">{app.t(name)}</th><td class="num">{cell(n)}</td><td class="num">{cell(o)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let pairs = card["pairs"]["held_out"].as_u64().unwrap_or(0);
+    // Topic, not order: the NSP head is well above chance on NSP pairs and near it on SOP pairs.
+    let topic_only = nsp_nsp >= 0.65 && nsp_sop < 0.58;
+    let order_learned = sop_sop >= 0.6;
+    Some(view! {
+        <div class="panel">
+            <h2>{app.t(T::PairHeldOutTitle)}</h2>
+            <table class="pair-acc" data-testid="pair-acc">
+                <thead><tr><th></th><th scope="col">{app.t(T::PairOnNsp)}</th><th scope="col">{app.t(T::PairOnSop)}</th></tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+            <p class="figure">{format!("{pairs} {} · {}", app.t(T::PairHeldOutPairs), app.t(T::PairChance))}</p>
+            <p data-testid="pair-lesson" data-topic-only=topic_only.to_string() data-order-learned=order_learned.to_string()>
+                {app.t(if topic_only { T::PairLessonTopic } else { T::PairLessonNoTopic })}" "
+                {app.t(if order_learned { T::PairLessonOrder } else { T::PairLessonNoOrder })}
+            </p>
+        </div>
+    })
 }

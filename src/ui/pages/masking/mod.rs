@@ -8,12 +8,14 @@
 mod curve;
 mod example;
 mod predictions;
+mod seq2seq;
 
 use leptos::prelude::*;
 
 use curve::CardCurve;
 use example::PretrainingExample;
 use predictions::Predictions;
+use seq2seq::Seq2seqCorruptions;
 
 use crate::runtime::load::now_ms;
 use crate::task::bert::LoadedPretraining;
@@ -120,6 +122,23 @@ pub fn Masking() -> impl IntoView {
         covers.update(|cv| fill_mask::cycle_cover(cv, index, &m, &mut rng));
     };
 
+    // A token typed into a prediction card replaces that position (one vocabulary token only).
+    let replace_problem = RwSignal::new(None::<(usize, String)>);
+    let replace = move |(index, word): (usize, String)| {
+        let Some(m) = app.model::<LoadedPretraining>(model.get_untracked()) else { return };
+        match fill_mask::replacement(&m, &word) {
+            Ok(id) => {
+                replace_problem.set(None);
+                covers.update(|cv| fill_mask::set_cover(cv, index, Cover::Random, id));
+            }
+            Err(why) => replace_problem.set(Some((index, match why {
+                fill_mask::ReplaceProblem::Empty => app.t(T::MaskReplaceHint).to_string(),
+                fill_mask::ReplaceProblem::Split(parts) => format!("«{}» {} {}", word.trim(), app.t(T::MaskReplaceSplit), parts.join(" · ")),
+                fill_mask::ReplaceProblem::Unknown => format!("«{}» {}", word.trim(), app.t(T::MaskReplaceUnknown)),
+            }))),
+        }
+    };
+
     let set_model = move |id: &'static str| {
         model.set(id);
         covers.set(vec![]);
@@ -187,9 +206,10 @@ pub fn Masking() -> impl IntoView {
             {move || problem.get().map(|p| view! { <div class="message warn" role="status" data-testid="mask-problem">{problem_text(&p)}</div> })}
             {move || error.get().map(|e| view! { <div class="message error" role="alert">{e}</div> })}
 
-            <div aria-live="polite">{move || outcome.get().map(|o| view! { <Predictions o=o runs=runs /> })}</div>
+            <div aria-live="polite">{move || outcome.get().map(|o| view! { <Predictions o=o runs=runs on_replace=Callback::new(replace) problem=replace_problem /> })}</div>
 
             <PretrainingExample model=model text=text covers=covers />
+            <Seq2seqCorruptions model=model text=text />
             <CardCurve card=card card_missing=card_missing />
         </section>
     }
