@@ -73,6 +73,12 @@ fn qnli_zh_matches_hf_transformers() {
     check("qnli-zh");
 }
 
+#[test]
+fn qnli_en_matches_hf_transformers() {
+    // A delta of the top blocks over bert-en, which lies over MiniLM: two bases deep.
+    check("qnli-en");
+}
+
 /// The tagger's fixture: per case, one row of class scores per token (`[CLS]`, `[SEP]` included).
 #[derive(Deserialize)]
 struct TaggerFixture {

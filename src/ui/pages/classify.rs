@@ -11,7 +11,7 @@
 
 use leptos::prelude::*;
 
-use crate::assets::{QNLI_ZH, SENTIMENT_EN, SENTIMENT_ZH};
+use crate::assets::{QNLI_EN, QNLI_ZH, SENTIMENT_EN, SENTIMENT_ZH};
 use crate::runtime::classify::Preset;
 use crate::runtime::load::now_ms;
 use crate::task::classify::{classify, Classified, ClassifyProblem, LoadedClassifier};
@@ -70,7 +70,7 @@ impl Case {
     fn models(self) -> &'static [&'static str] {
         match self {
             Case::Sentence => &[SENTIMENT_ZH, SENTIMENT_EN],
-            Case::Pair => &[QNLI_ZH],
+            Case::Pair => &[QNLI_ZH, QNLI_EN],
         }
     }
 
@@ -108,7 +108,18 @@ impl Case {
 fn model_label(id: &str) -> T {
     match id {
         SENTIMENT_EN => T::ClsModelEn,
+        QNLI_ZH => T::QnliModelZh,
+        QNLI_EN => T::QnliModelEn,
         _ => T::ClsModelZh,
+    }
+}
+
+/// Where a pair model's data comes from, said under the lede (the sentence models need no note).
+fn model_about(id: &str) -> Option<T> {
+    match id {
+        QNLI_ZH => Some(T::QnliAboutZh),
+        QNLI_EN => Some(T::QnliAboutEn),
+        _ => None,
     }
 }
 
@@ -226,6 +237,7 @@ fn ClassifyPage(case: Case) -> impl IntoView {
         <section class="page classify" data-testid=if pair { "page-qnli" } else { "page-classify" }>
             <h1>{move || app.t(words.title)}</h1>
             <p class="lede">{move || app.t(words.lede)}</p>
+            {move || model_about(model.get()).map(|t| view! { <p class="lede" data-testid="cls-about">{app.t(t)}</p> })}
             <ModelLoad key=Signal::derive(move || model.get().to_string()) />
             <div class="panel controls">
                 {(models.len() > 1).then(|| view! {
