@@ -405,12 +405,18 @@ fn informed_head(model: BertForPreTraining, cfg: &BertRunConfig, data: &Data, de
 /// Freezes the embeddings and blocks `0..n` of `model` (no gradients, no optimiser state).
 pub fn freeze(mut model: BertForPreTraining, n: Option<usize>) -> BertForPreTraining {
     if let Some(n) = n {
-        model.bert.embeddings = model.bert.embeddings.no_grad();
-        for layer in model.bert.layers.iter_mut().take(n) {
-            *layer = layer.clone().no_grad();
-        }
+        model.bert = freeze_encoder(model.bert, n);
     }
     model
+}
+
+/// Freezes an encoder's embeddings and blocks `0..n` (pretraining stretches and fine-tuning alike).
+pub fn freeze_encoder(mut bert: crate::model::BertModel, n: usize) -> crate::model::BertModel {
+    bert.embeddings = bert.embeddings.no_grad();
+    for layer in bert.layers.iter_mut().take(n) {
+        *layer = layer.clone().no_grad();
+    }
+    bert
 }
 
 
@@ -431,7 +437,7 @@ fn to_tensors(b: &TrainBatch, device: &Device) -> BatchTensors {
 }
 
 /// Mean cross-entropy of `logits` `[N, C]` against class ids `[N]` → `[1]`.
-fn cross_entropy(logits: Tensor<2>, targets: Tensor<1, Int>) -> Tensor<1> {
+pub(crate) fn cross_entropy(logits: Tensor<2>, targets: Tensor<1, Int>) -> Tensor<1> {
     let [n, _] = logits.dims();
     let lp = log_softmax(logits, 1); // [N, C]
     lp.gather(1, targets.reshape([n, 1])).mean().neg() // [1]

@@ -160,10 +160,7 @@ pub fn build_model(cfg: &ClassifyRunConfig, classes: usize, checkpoint: Option<&
     let model = match cfg.freeze_blocks {
         Some(n) => {
             let mut m = model;
-            m.bert.embeddings = m.bert.embeddings.no_grad();
-            for layer in m.bert.layers.iter_mut().take(n) {
-                *layer = layer.clone().no_grad();
-            }
+            m.bert = super::bert::freeze_encoder(m.bert, n);
             m
         }
         None => model,

@@ -20,7 +20,6 @@ use std::time::Instant;
 
 use burn::module::Module;
 use burn::optim::GradientsParams;
-use burn::tensor::activation::log_softmax;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -31,7 +30,7 @@ use crate::model::weights::to_f16_safetensors;
 use crate::model::{Keep, Weights};
 use crate::rng::Rng;
 
-use super::bert::{self, BertRunConfig};
+use super::bert::{self, cross_entropy, BertRunConfig};
 use super::bert_examples::{collate, Example, PairTask, Sampler};
 use super::qa::pass_order;
 use super::qa_export::round;
@@ -123,12 +122,6 @@ pub fn encode(model: &BertForPreTraining, examples: &[Example], pad: u32, device
         set.labels.extend(chunk.iter().map(|e| e.pair_label));
     }
     set
-}
-
-/// Mean cross-entropy of `logits` `[N, 2]` against `labels` `[N]` → `[1]`.
-fn cross_entropy(logits: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<1> {
-    let [n, _] = logits.dims();
-    log_softmax(logits, 1).gather(1, labels.reshape([n, 1])).mean().neg()
 }
 
 /// A head's loss and accuracy on a set.
