@@ -21,7 +21,7 @@ use super::bert_examples::{collate, log_unigram_prior, tokenize, ExampleMix, Pai
 use super::corpus::{self, Language};
 use super::vocab_trim;
 pub use super::vocab_trim::VocabTrim;
-use super::run::{append_log, load_or_create, optimizer, read_json, read_weights, scalar, write_checkpoint, Backend, LogLine, Renumber};
+use super::run::{append_log, load_or_create, optimizer, read_json, read_weights, scalar, write_checkpoint, write_json, Backend, LogLine, Renumber};
 
 /// Where a run's weights start.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -262,8 +262,8 @@ pub fn snapshot(dir: &Path, to: &Path) -> Result<BertState, String> {
     std::fs::write(to.join("model.f16.safetensors"), crate::model::weights::to_f16_safetensors(&weights).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     std::fs::copy(&cfg.tokenizer, to.join("tokenizer.json")).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?;
     cfg.tokenizer = PathBuf::from("tokenizer.json");
-    std::fs::write(to.join("run.json"), serde_json::to_vec_pretty(&cfg).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    std::fs::write(to.join("state.json"), serde_json::to_vec_pretty(&state).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    write_json(&to.join("run.json"), &cfg)?;
+    write_json(&to.join("state.json"), &state)?;
     Ok(state)
 }
 
@@ -283,8 +283,8 @@ pub fn restore(from: &Path, dir: &Path) -> Result<BertState, String> {
     let weights = read_weights(&from.join("model.f16.safetensors"))?;
     std::fs::write(ckpt.join("model.safetensors"), crate::model::weights::to_f32_safetensors(&weights).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     state.rewarm_from = Some(state.step);
-    std::fs::write(ckpt.join("state.json"), serde_json::to_vec_pretty(&state).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("run.json"), serde_json::to_vec_pretty(&cfg).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    write_json(&ckpt.join("state.json"), &state)?;
+    write_json(&dir.join("run.json"), &cfg)?;
     Ok(state)
 }
 
@@ -532,7 +532,7 @@ pub fn extend(dir: &Path, steps: usize, lr: Option<f64>, warmup: usize, freeze: 
     let (name_masking, fragments) = mix;
     cfg.extensions.push(Extension { from_step: state.step, steps, lr, warmup, freeze, name_masking, fragments });
     eprintln!("extending {} from step {} to {steps} (peak lr {lr}, warm-up {warmup})", dir.display(), state.step);
-    std::fs::write(&run_json, serde_json::to_vec_pretty(&cfg).map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+    write_json(&run_json, &cfg)
 }
 
 /// Trains (or resumes) the run in `dir` for at most `minutes` of wall time, or until the run's

@@ -117,7 +117,7 @@ pub fn write_checkpoint(dir: &Path, weights: &Weights, optim: &ModuleOptimizer, 
     let bytes = crate::model::weights::to_f32_safetensors(weights).map_err(|e| e.to_string())?;
     std::fs::write(tmp.join("model.safetensors"), bytes).map_err(|e| e.to_string())?;
     optim.save(tmp.join("optim.bpk")).map_err(|e| format!("saving optimiser state: {e:?}"))?;
-    std::fs::write(tmp.join("state.json"), serde_json::to_vec_pretty(state).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    write_json(&tmp.join("state.json"), state)?;
     let ckpt = dir.join("ckpt");
     let _ = std::fs::remove_dir_all(&ckpt);
     std::fs::rename(&tmp, &ckpt).map_err(|e| e.to_string())
@@ -133,8 +133,13 @@ pub fn load_or_create<T: Serialize + DeserializeOwned>(dir: &Path, fresh: Option
         return serde_json::from_slice(&std::fs::read(&run_json).map_err(|e| e.to_string())?).map_err(|e| format!("{}: {e}", run_json.display()));
     }
     let c = fresh.ok_or("no run.json in the run directory and no settings given")?;
-    std::fs::write(&run_json, serde_json::to_vec_pretty(&c).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    write_json(&run_json, &c)?;
     Ok(c)
+}
+
+/// Writes `value` as pretty JSON to `path` (a `run.json`, a `state.json`).
+pub fn write_json(path: &Path, value: &impl Serialize) -> Result<(), String> {
+    std::fs::write(path, serde_json::to_vec_pretty(value).map_err(|e| e.to_string())?).map_err(|e| e.to_string())
 }
 
 /// Reads a JSON file (a `config.json`, a `run.json`) as a `T`.
