@@ -16,7 +16,7 @@ if ! [ -d tests/browser/peer/node_modules/onnxruntime-web ] || ! [ -d tests/brow
   (cd tests/browser/peer && npm install --ignore-scripts --no-audit --no-fund)
 fi
 VENV="$CACHE/peer-venv"
-PINS="torch==2.5.1 transformers==4.46.3 optimum==1.23.3 onnx==1.17.0 onnxruntime==1.20.1 gguf==0.10.0 numpy==1.26.4 accelerate==1.1.1"
+PINS="torch==2.5.1 transformers==4.46.3 optimum==1.23.3 onnx==1.17.0 onnxruntime==1.20.1 gguf==0.10.0 numpy==1.26.4 accelerate==1.1.1 sentencepiece==0.2.0"
 if ! [ -f "$VENV/.pins" ] || [ "$(cat "$VENV/.pins")" != "$PINS" ]; then
   log "creating $VENV (PyPI, pinned: $PINS)"
   python3 -m venv "$VENV"
