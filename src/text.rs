@@ -62,6 +62,9 @@ impl TextEncoder {
     /// tokens matched anywhere in the text; the `smollm` pre-tokenizer splits digits one by one
     /// before the GPT-2 split.
     pub fn from_gguf_vocab(vocab: &crate::model::gguf::GgufVocab) -> Result<Self, String> {
+        if vocab.model == "llama" {
+            return Self::sentencepiece_from_gguf(vocab);
+        }
         use tokenizers::decoders::byte_level::ByteLevel as ByteLevelDecoder;
         use tokenizers::models::bpe::BPE;
         use tokenizers::pre_tokenizers::{byte_level::ByteLevel, digits::Digits, sequence::Sequence, PreTokenizerWrapper};
@@ -92,6 +95,76 @@ impl TextEncoder {
             .map(|(t, _)| AddedToken::from(t.clone(), true))
             .collect();
         tokenizer.add_special_tokens(specials).map_err(|e| format!("could not add the special tokens: {e}"))?;
+        Ok(Self { tokenizer })
+    }
+
+    /// Builds a SentencePiece "merge by score" tokenizer with byte fallback (GGUF `llama`
+    /// tokenizers: Gemma's, Llama 2's) as llama.cpp runs it: spaces become `▁` (and one goes
+    /// before the text if the file says so); the text starts as single characters, and the
+    /// adjacent pair whose union is the highest-scoring normal token is merged, again and again;
+    /// a character outside the vocabulary becomes its UTF-8 bytes (`<0xE4>`, ...). The file
+    /// keeps scores, not merges, so the merges are listed here in score order (as transformers'
+    /// GGUF converter does); the `tokenizers` BPE applying them in that order is the same
+    /// algorithm. User-defined tokens (Gemma: runs of spaces, newlines and tabs, HTML tags) are
+    /// matched whole in the raw text first, and kept when decoding; control tokens (`<bos>`,
+    /// `<start_of_turn>`, ...) are special tokens.
+    fn sentencepiece_from_gguf(vocab: &crate::model::gguf::GgufVocab) -> Result<Self, String> {
+        use std::collections::HashMap;
+        use tokenizers::decoders::{byte_fallback::ByteFallback, fuse::Fuse, sequence::Sequence, strip::Strip, DecoderWrapper};
+        use tokenizers::models::bpe::BPE;
+        use tokenizers::normalizers::{prepend::Prepend, replace::Replace, NormalizerWrapper, Sequence as Normalizers};
+        use tokenizers::AddedToken;
+        const NORMAL: i32 = 1;
+        const CONTROL: i32 = 3;
+        const USER_DEFINED: i32 = 4;
+        let n = vocab.tokens.len();
+        if vocab.scores.len() != n || vocab.token_types.len() != n {
+            return Err("the GGUF SentencePiece tokenizer lacks its token scores or types".into());
+        }
+        let normal: HashMap<&str, usize> = (0..n).filter(|&i| vocab.token_types[i] == NORMAL).map(|i| (vocab.tokens[i].as_str(), i)).collect();
+        // Every way of writing a normal token as two normal tokens, best-scoring union first;
+        // among one union's splits, the better-scoring left (then right) piece first.
+        let mut splits: Vec<(usize, usize, usize)> = Vec::new(); // (union, left, right)
+        for (&token, &id) in &normal {
+            for (k, _) in token.char_indices().skip(1) {
+                if let (Some(&l), Some(&r)) = (normal.get(&token[..k]), normal.get(&token[k..])) {
+                    splits.push((id, l, r));
+                }
+            }
+        }
+        let score = |i: usize| vocab.scores[i];
+        splits.sort_by(|a, b| score(b.0).total_cmp(&score(a.0)).then(a.0.cmp(&b.0)).then(score(b.1).total_cmp(&score(a.1))).then(score(b.2).total_cmp(&score(a.2))));
+        let merges: Vec<(String, String)> = splits.iter().map(|&(_, l, r)| (vocab.tokens[l].clone(), vocab.tokens[r].clone())).collect();
+        let ids: tokenizers::models::bpe::Vocab = vocab.tokens.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
+        let unk = (0..n).find(|&i| vocab.token_types[i] == 2).map_or("<unk>".to_string(), |i| vocab.tokens[i].clone());
+        let bpe = BPE::builder()
+            .vocab_and_merges(ids, merges)
+            .byte_fallback(true)
+            .unk_token(unk)
+            .build()
+            .map_err(|e| format!("could not build the SentencePiece tokenizer: {e}"))?;
+        let mut tokenizer = Tokenizer::new(bpe);
+        let spaces = Replace::new(" ", "▁").map_err(|e| e.to_string())?;
+        let mut normalizers: Vec<NormalizerWrapper> = Vec::new();
+        if vocab.add_space_prefix {
+            normalizers.push(Prepend::new("▁".into()).into());
+        }
+        normalizers.push(spaces.into());
+        tokenizer.with_normalizer(Some(Normalizers::new(normalizers))).map_err(|e| format!("could not set the normaliser: {e}"))?;
+        let mut decoders: Vec<DecoderWrapper> = vec![
+            DecoderWrapper::Replace(Replace::new("▁", " ").map_err(|e| e.to_string())?),
+            ByteFallback::new().into(),
+            Fuse::new().into(),
+        ];
+        if vocab.add_space_prefix {
+            decoders.push(Strip::new(' ', 1, 0).into());
+        }
+        tokenizer.with_decoder(Some(Sequence::new(decoders)));
+        let added = |ty: i32| -> Vec<AddedToken> {
+            (0..n).filter(|&i| vocab.token_types[i] == ty).map(|i| AddedToken::from(vocab.tokens[i].clone(), ty == CONTROL).normalized(false)).collect()
+        };
+        tokenizer.add_special_tokens(added(CONTROL)).map_err(|e| format!("could not add the control tokens: {e}"))?;
+        tokenizer.add_tokens(added(USER_DEFINED)).map_err(|e| format!("could not add the user-defined tokens: {e}"))?;
         Ok(Self { tokenizer })
     }
 
@@ -236,6 +309,48 @@ mod tests {
         let again = TextEncoder::from_json(t.to_json().unwrap().as_bytes()).unwrap();
         assert_eq!(again.ids("大学。台").unwrap(), vec![4, 5, 7, 2]);
         assert!(TextEncoder::characters(&["[UNK]"], &['a', 'a']).is_err());
+    }
+
+    /// A SentencePiece vocabulary in GGUF form: `scores` of the normal tokens decide the merges.
+    fn spm_vocab(ab: f32, bc: f32) -> crate::model::gguf::GgufVocab {
+        let mut tokens: Vec<(&str, i32, f32)> = vec![("<unk>", 2, 0.0), ("<bos>", 3, 0.0), ("\n", 4, 0.0), ("  ", 4, 0.0), ("<0xC3>", 6, 0.0), ("<0xA9>", 6, 0.0)];
+        tokens.extend([("▁", 1, -1.0), ("a", 1, -2.0), ("b", 1, -3.0), ("c", 1, -4.0), ("ab", 1, ab), ("bc", 1, bc), ("▁a", 1, -5.0), ("▁ab", 1, -9.0)]);
+        crate::model::gguf::GgufVocab {
+            model: "llama".into(),
+            pre: "default".into(),
+            tokens: tokens.iter().map(|t| t.0.to_string()).collect(),
+            token_types: tokens.iter().map(|t| t.1).collect(),
+            scores: tokens.iter().map(|t| t.2).collect(),
+            merges: Vec::new(),
+            bos: Some(1),
+            eos: None,
+            add_bos: true,
+            add_space_prefix: false,
+            chat_template: None,
+        }
+    }
+
+    #[test]
+    fn sentencepiece_merges_the_best_scoring_pair_and_falls_back_to_bytes() {
+        let t = TextEncoder::from_gguf_vocab(&spm_vocab(-7.0, -6.0)).unwrap();
+        let tokens = |text: &str| t.ids(text).unwrap().iter().map(|&i| t.token(i).unwrap()).collect::<Vec<_>>();
+        // "bc" outscores "ab", so a|bc; with the scores swapped, ab|c.
+        assert_eq!(tokens("abc"), ["a", "bc"]);
+        let swapped = TextEncoder::from_gguf_vocab(&spm_vocab(-6.0, -7.0)).unwrap();
+        assert_eq!(swapped.ids("abc").unwrap().iter().map(|&i| swapped.token(i).unwrap()).collect::<Vec<_>>(), ["ab", "c"]);
+        // Spaces are ▁ (no prefix here); "▁a" + "b" → "▁ab"; é is not a token: its two UTF-8 bytes.
+        assert_eq!(tokens("c ab"), ["c", "▁ab"]);
+        assert_eq!(tokens("é"), ["<0xC3>", "<0xA9>"]);
+        // User-defined tokens are matched whole in the raw text: a newline, two spaces.
+        assert_eq!(tokens("a\nb  c"), ["a", "\n", "b", "  ", "c"]);
+        // Decoding gives the text back, bytes fused into characters, newlines kept.
+        let text = "c ab\né  abc";
+        assert_eq!(t.decode(&t.ids(text).unwrap(), false).unwrap(), text);
+        // The control token is special: recognised in text, dropped when decoding.
+        assert_eq!(t.ids("<bos>a").unwrap(), vec![1, 7]);
+        let mut broken = spm_vocab(-7.0, -6.0);
+        broken.scores.pop();
+        assert!(TextEncoder::from_gguf_vocab(&broken).is_err());
     }
 
     #[test]

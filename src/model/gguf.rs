@@ -1,6 +1,7 @@
 //! GGUF files (llama.cpp's format): the header, metadata and tensor table are parsed by the
 //! `ggus` crate, blocks are dequantised by its `ggml-quants` companion, and the tensors are
-//! offered under HF `LlamaForCausalLM` names to [`super::gpt::LlamaConfig::load`].
+//! offered under HF `LlamaForCausalLM` names (`Gemma3ForCausalLM`'s for a `gemma3` file) to
+//! [`super::gpt::LlamaConfig::load`].
 //!
 //! Sesame dequantises every matrix to f32 when the model is built (one tensor at a time, so the
 //! host holds the file plus one decoded tensor): burn's WebGPU kernels and the CPU fallback
@@ -9,13 +10,15 @@
 //! Layout notes: GGUF lists dimensions innermost first (`[in, out]` for a matrix whose rows are
 //! output units), so the HF shape is the reversed list and the bytes are already row-major.
 //! llama.cpp's converter permutes the rows of `attn_q` / `attn_k` so that rotary pairs are
-//! adjacent (interleaved layout); [`unpermute_rows`] restores HF's "rotate half" order.
+//! adjacent (interleaved layout); [`unpermute_rows`] restores HF's "rotate half" order. Gemma's
+//! converter keeps HF's order (llama.cpp runs Gemma with "neox" rotary), and adds 1 to every norm
+//! weight (Gemma's RMSNorm multiplies by `1 + w`), so its norms load as plain RMSNorm gammas.
 
-use ggus::ggml_quants::{Quantize, Q4_0, Q4_1, Q4K, Q5_0, Q5_1, Q6K, Q8_0};
+use ggus::ggml_quants::{Quantize, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0};
 use ggus::{GGmlType, GGuf, GGufMetaMapExt, GGufReader};
 
 use super::blocks::{BlockFormat, BlockMatrix};
-use super::gpt::LlamaConfig;
+use super::gpt::{GptFamily, LlamaConfig};
 use super::weights::{TensorSource, WeightError};
 
 /// A parsed GGUF file borrowing its bytes.
@@ -26,7 +29,7 @@ pub struct GgufFile<'a> {
 /// The tokenizer a GGUF file carries (`tokenizer.ggml.*`).
 #[derive(Debug, Clone)]
 pub struct GgufVocab {
-    /// Tokenizer family (`gpt2` is byte-level BPE).
+    /// Tokenizer family (`gpt2` is byte-level BPE, `llama` SentencePiece merge-by-score).
     pub model: String,
     /// Pre-tokenizer name (`smollm`, `llama-bpe`, ...).
     pub pre: String,
@@ -34,8 +37,13 @@ pub struct GgufVocab {
     pub tokens: Vec<String>,
     /// Token kinds by id (1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte).
     pub token_types: Vec<i32>,
-    /// BPE merges, `"left right"`, highest priority first.
+    /// BPE merges, `"left right"`, highest priority first (`gpt2`).
     pub merges: Vec<String>,
+    /// Token scores by id: SentencePiece merges the adjacent pair whose union scores highest
+    /// (`llama`; empty when the file has none).
+    pub scores: Vec<f32>,
+    /// Whether a SentencePiece tokenizer puts `▁` (a space) before the text.
+    pub add_space_prefix: bool,
     /// Beginning-of-text id.
     pub bos: Option<u32>,
     /// End-of-text id.
@@ -84,14 +92,17 @@ impl<'a> GgufFile<'a> {
         counts
     }
 
-    /// The model's hyper-parameters from `llama.*` metadata (other architectures are refused).
-    pub fn llama_config(&self) -> Result<LlamaConfig, WeightError> {
+    /// The model's hyper-parameters from `llama.*` or `gemma3.*` metadata (other architectures
+    /// are refused).
+    pub fn gpt_config(&self) -> Result<LlamaConfig, WeightError> {
         let arch = self.architecture().unwrap_or("?");
-        if arch != "llama" {
-            return Err(WeightError::Config(format!("this GGUF holds a \"{arch}\" model; Sesame runs Llama-style models")));
-        }
-        let usize_of = |k: &str| self.gguf.get_usize(&format!("llama.{k}")).map_err(|e| WeightError::Config(format!("GGUF metadata llama.{k}: {e:?}")));
-        let f32_of = |k: &str, default: f32| self.gguf.get_f32(&format!("llama.{k}")).unwrap_or(default);
+        let family = match arch {
+            "llama" => GptFamily::Llama,
+            "gemma3" => GptFamily::Gemma3,
+            _ => return Err(WeightError::Config(format!("this GGUF holds a \"{arch}\" model; Sesame runs Llama-style and Gemma 3 models"))),
+        };
+        let usize_of = |k: &str| self.gguf.get_usize(&format!("{arch}.{k}")).map_err(|e| WeightError::Config(format!("GGUF metadata {arch}.{k}: {e:?}")));
+        let f32_of = |k: &str, default: f32| self.gguf.get_f32(&format!("{arch}.{k}")).unwrap_or(default);
         let vocab_size = match usize_of("vocab_size") {
             Ok(v) => v,
             Err(_) => self.gguf.get_str_arr("tokenizer.ggml.tokens").map_err(format_error)?.count(),
@@ -110,6 +121,18 @@ impl<'a> GgufFile<'a> {
         config.tie_word_embeddings = !self.gguf.tensors.contains_key("output.weight");
         config.bos_token_id = self.gguf.get_u32("tokenizer.ggml.bos_token_id").ok();
         config.eos_token_id = self.gguf.get_u32("tokenizer.ggml.eos_token_id").ok();
+        if family == GptFamily::Gemma3 {
+            config.family = family;
+            config.rms_norm_eps = f32_of("attention.layer_norm_rms_epsilon", 1e-6) as f64;
+            config.head_dim = Some(usize_of("attention.key_length")?);
+            // Gemma 3 scales scores by head_dim^-½ in every size but 27B (llama.cpp and HF's
+            // `query_pre_attn_scalar` agree); the local blocks' rotary base, 10⁴, and their
+            // one-in-six pattern are not in the file (llama.cpp fixes them too).
+            config.query_pre_attn_scalar = config.head_dim.map(|d| d as f64);
+            config.sliding_window = usize_of("attention.sliding_window").ok();
+            config.global_every = 6;
+            config.rope_local_base_freq = 10_000.0;
+        }
         config.validate().map_err(WeightError::Config)?;
         Ok(config)
     }
@@ -128,6 +151,11 @@ impl<'a> GgufFile<'a> {
             model: self.gguf.get_str("tokenizer.ggml.model").unwrap_or("?").to_string(),
             pre: self.gguf.get_str("tokenizer.ggml.pre").unwrap_or("default").to_string(),
             merges: strings("tokenizer.ggml.merges").unwrap_or_default(),
+            scores: match self.gguf.get_f32_arr("tokenizer.ggml.scores") {
+                Ok(arr) => arr.collect::<Result<Vec<f32>, _>>().map_err(format_error)?,
+                Err(_) => Vec::new(),
+            },
+            add_space_prefix: self.gguf.get_bool("tokenizer.ggml.add_space_prefix").unwrap_or(true),
             tokens,
             token_types,
             bos: self.gguf.get_u32("tokenizer.ggml.bos_token_id").ok(),
@@ -139,7 +167,7 @@ impl<'a> GgufFile<'a> {
 
     /// The tensors under HF names, decoded on demand.
     pub fn weights(&'a self, config: &LlamaConfig) -> GgufWeights<'a> {
-        GgufWeights { file: self, heads: config.num_attention_heads, kv_heads: config.num_key_value_heads }
+        GgufWeights { file: self, heads: config.num_attention_heads, kv_heads: config.num_key_value_heads, family: config.family }
     }
 
     /// Decodes the GGUF tensor `name` to f32 with its HF shape (dimensions reversed).
@@ -188,11 +216,28 @@ pub struct GgufWeights<'a> {
     file: &'a GgufFile<'a>,
     heads: usize,
     kv_heads: usize,
+    family: GptFamily,
 }
 
-/// The GGUF name of an HF `LlamaForCausalLM` tensor, and the heads whose rotary rows
-/// llama.cpp permuted (query or key projections).
-fn gguf_name(hf: &str) -> Option<(String, RopeRows)> {
+/// The GGUF name of an HF `LlamaForCausalLM` (or `Gemma3ForCausalLM`) tensor, and the heads whose
+/// rotary rows llama.cpp permuted (Llama's query or key projections).
+fn gguf_name(hf: &str, family: GptFamily) -> Option<(String, RopeRows)> {
+    if family == GptFamily::Gemma3 {
+        if let Some((layer, part)) = hf.strip_prefix("model.layers.").and_then(|rest| rest.split_once('.')) {
+            let gguf = match part {
+                "post_attention_layernorm.weight" => Some("post_attention_norm.weight"),
+                "pre_feedforward_layernorm.weight" => Some("ffn_norm.weight"),
+                "post_feedforward_layernorm.weight" => Some("post_ffw_norm.weight"),
+                "self_attn.q_norm.weight" => Some("attn_q_norm.weight"),
+                "self_attn.k_norm.weight" => Some("attn_k_norm.weight"),
+                _ => None,
+            };
+            if let Some(gguf) = gguf {
+                return Some((format!("blk.{layer}.{gguf}"), RopeRows::None));
+            }
+        }
+        return gguf_name(hf, GptFamily::Llama).map(|(name, _)| (name, RopeRows::None));
+    }
     let plain = |s: &str| Some((s.to_string(), RopeRows::None));
     match hf {
         "model.embed_tokens.weight" => return plain("token_embd.weight"),
@@ -227,7 +272,7 @@ enum RopeRows {
 
 impl TensorSource for GgufWeights<'_> {
     fn take_f32(&mut self, name: &str, shape: &[usize]) -> Result<Vec<f32>, WeightError> {
-        let (gguf, rope) = gguf_name(name).ok_or_else(|| WeightError::Missing(name.to_string()))?;
+        let (gguf, rope) = gguf_name(name, self.family).ok_or_else(|| WeightError::Missing(name.to_string()))?;
         let (found, mut values) = self.file.tensor_f32(&gguf).map_err(|e| match e {
             WeightError::Missing(_) => WeightError::Missing(format!("{name} (GGUF {gguf})")),
             other => other,
@@ -244,7 +289,7 @@ impl TensorSource for GgufWeights<'_> {
     }
 
     fn take_blocks(&mut self, name: &str, shape: [usize; 2]) -> Result<Option<BlockMatrix>, WeightError> {
-        let Some((gguf, rope)) = gguf_name(name) else { return Ok(None) };
+        let Some((gguf, rope)) = gguf_name(name, self.family) else { return Ok(None) };
         let Some(meta) = self.file.gguf.tensors.get(gguf.as_str()) else { return Ok(None) };
         let info = meta.to_info();
         let format = match info.ty() {
@@ -310,9 +355,81 @@ pub fn dequantize(ty: GGmlType, bytes: &[u8], count: usize) -> Result<Vec<f32>, 
         GGmlType::Q5_0 => blocks::<Q5_0, 32>(bytes, count),
         GGmlType::Q5_1 => blocks::<Q5_1, 32>(bytes, count),
         GGmlType::Q8_0 => blocks::<Q8_0, 32>(bytes, count),
-        GGmlType::Q4K => blocks::<Q4K, 256>(bytes, count),
-        GGmlType::Q6K => blocks::<Q6K, 256>(bytes, count),
+        // ggml-quants 0.1 leaves the k-quants unimplemented (`todo!`): Sesame's own decoders.
+        GGmlType::Q4K => k_blocks(bytes, count, Q4K_BYTES, q4_k),
+        GGmlType::Q6K => k_blocks(bytes, count, Q6K_BYTES, q6_k),
         other => Err(format!("{other:?}")),
+    }
+}
+
+/// Values in one k-quant super-block.
+const QK_K: usize = 256;
+/// Bytes of a Q4_K super-block: f16 `d`, f16 `dmin`, 12 bytes of 6-bit scales and minima for
+/// its eight 32-value sub-blocks, 128 bytes of 4-bit values.
+const Q4K_BYTES: usize = 2 + 2 + 12 + QK_K / 2;
+/// Bytes of a Q6_K super-block: 128 bytes of low 4 bits, 64 of high 2 bits, 16 signed 8-bit
+/// scales (one per 16 values), f16 `d`.
+const Q6K_BYTES: usize = QK_K / 2 + QK_K / 4 + QK_K / 16 + 2;
+
+/// Decodes a run of k-quant super-blocks of `bytes_per` bytes with `decode`.
+fn k_blocks(bytes: &[u8], count: usize, bytes_per: usize, decode: fn(&[u8], &mut [f32])) -> Result<Vec<f32>, String> {
+    if !count.is_multiple_of(QK_K) || bytes.len() != count / QK_K * bytes_per {
+        return Err("a k-quant tensor with a wrong byte count".into());
+    }
+    let mut out = vec![0.0; count];
+    for (block, values) in bytes.chunks_exact(bytes_per).zip(out.chunks_exact_mut(QK_K)) {
+        decode(block, values);
+    }
+    Ok(out)
+}
+
+fn f16_at(b: &[u8], at: usize) -> f32 {
+    half::f16::from_le_bytes([b[at], b[at + 1]]).to_f32()
+}
+
+/// One Q4_K super-block (llama.cpp's `dequantize_row_q4_K`): sub-block `j` is
+/// `d·scale_j·q − dmin·min_j` with 6-bit `scale_j`, `min_j` packed in 12 bytes.
+fn q4_k(b: &[u8], y: &mut [f32]) {
+    let (d, dmin) = (f16_at(b, 0), f16_at(b, 2));
+    let (scales, qs) = (&b[4..16], &b[16..]);
+    // Sub-blocks 0–3 keep their scale and min in the low 6 bits of bytes j and j + 4; 4–7 split
+    // theirs between the low / high nibble of byte j + 4 and the top 2 bits of bytes j − 4 / j.
+    let scale_min = |j: usize| -> (f32, f32) {
+        if j < 4 {
+            ((scales[j] & 63) as f32, (scales[j + 4] & 63) as f32)
+        } else {
+            (((scales[j + 4] & 0xF) | ((scales[j - 4] >> 6) << 4)) as f32, ((scales[j + 4] >> 4) | ((scales[j] >> 6) << 4)) as f32)
+        }
+    };
+    for (chunk, (q, y)) in qs.chunks_exact(32).zip(y.chunks_exact_mut(64)).enumerate() {
+        let (s1, m1) = scale_min(2 * chunk);
+        let (s2, m2) = scale_min(2 * chunk + 1);
+        for l in 0..32 {
+            y[l] = d * s1 * (q[l] & 0xF) as f32 - dmin * m1;
+            y[l + 32] = d * s2 * (q[l] >> 4) as f32 - dmin * m2;
+        }
+    }
+}
+
+/// One Q6_K super-block (llama.cpp's `dequantize_row_q6_K`): 6-bit values (4 low bits in `ql`,
+/// 2 high bits in `qh`) minus 32, times `d` and a signed scale per 16 values.
+fn q6_k(b: &[u8], y: &mut [f32]) {
+    let (ql, qh, scales) = (&b[..128], &b[128..192], &b[192..208]);
+    let d = f16_at(b, 208);
+    for half in 0..2 {
+        let (ql, qh, sc, y) = (&ql[64 * half..], &qh[32 * half..], &scales[8 * half..], &mut y[128 * half..]);
+        for l in 0..32 {
+            let is = l / 16;
+            let q1 = ((ql[l] & 0xF) | ((qh[l] & 3) << 4)) as i32 - 32;
+            let q2 = ((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) as i32 - 32;
+            let q3 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) as i32 - 32;
+            let q4 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) as i32 - 32;
+            let scale = |k: usize| d * (sc[is + k] as i8) as f32;
+            y[l] = scale(0) * q1 as f32;
+            y[l + 32] = scale(2) * q2 as f32;
+            y[l + 64] = scale(4) * q3 as f32;
+            y[l + 96] = scale(6) * q4 as f32;
+        }
     }
 }
 
@@ -375,9 +492,18 @@ mod tests {
 
     #[test]
     fn names_map_to_gguf() {
-        assert_eq!(gguf_name("model.layers.3.self_attn.k_proj.weight"), Some(("blk.3.attn_k.weight".into(), RopeRows::Key)));
-        assert_eq!(gguf_name("model.embed_tokens.weight").unwrap().0, "token_embd.weight");
-        assert_eq!(gguf_name("model.layers.3.unknown"), None);
+        let llama = GptFamily::Llama;
+        assert_eq!(gguf_name("model.layers.3.self_attn.k_proj.weight", llama), Some(("blk.3.attn_k.weight".into(), RopeRows::Key)));
+        assert_eq!(gguf_name("model.embed_tokens.weight", llama).unwrap().0, "token_embd.weight");
+        assert_eq!(gguf_name("model.layers.3.unknown", llama), None);
+        assert_eq!(gguf_name("model.layers.3.post_attention_layernorm.weight", llama).unwrap().0, "blk.3.ffn_norm.weight");
+        // Gemma: no rotary permutation, four more norms, and "post attention" means after it.
+        let gemma = GptFamily::Gemma3;
+        assert_eq!(gguf_name("model.layers.3.self_attn.k_proj.weight", gemma), Some(("blk.3.attn_k.weight".into(), RopeRows::None)));
+        assert_eq!(gguf_name("model.layers.3.post_attention_layernorm.weight", gemma).unwrap().0, "blk.3.post_attention_norm.weight");
+        assert_eq!(gguf_name("model.layers.3.pre_feedforward_layernorm.weight", gemma).unwrap().0, "blk.3.ffn_norm.weight");
+        assert_eq!(gguf_name("model.layers.0.self_attn.q_norm.weight", gemma).unwrap().0, "blk.0.attn_q_norm.weight");
+        assert_eq!(gguf_name("model.norm.weight", gemma).unwrap().0, "output_norm.weight");
         assert!(GgufFile::parse(b"PK\x03\x04 not gguf at all, just some bytes").is_err());
     }
 }

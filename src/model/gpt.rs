@@ -1,7 +1,8 @@
 //! A Llama-style decoder-only transformer (GPT) in burn, laid out like HF `transformers`'
 //! `LlamaForCausalLM`, so its safetensors load by tensor name and a GGUF file loads through
-//! [`super::gguf`]. It serves both GPTs Sesame ships: SmolLM2-135M-Instruct (30 blocks,
-//! grouped-query attention 9/3 heads) and the tiny Chinese character GPT Sesame pretrains.
+//! [`super::gguf`]. It serves the GPTs Sesame runs: SmolLM2-135M-Instruct (30 blocks,
+//! grouped-query attention 9/3 heads), the tiny Chinese character GPT Sesame pretrains, and
+//! Google's Gemma 3 270M ([`GptFamily::Gemma3`], the same code with Gemma's differences switched on).
 //!
 //! A block is pre-norm: `x + Attn(RMSNorm(x))`, then `x + MLP(RMSNorm(x))`; attention uses rotary
 //! position embeddings (HF's "rotate half" layout) and grouped-query attention (each key/value
@@ -14,6 +15,13 @@
 //! ~1× the file's bytes instead of 5.5×, and 5–6× fewer bytes read per token. A [`KvCache`] keeps each block's keys and values so that generation feeds one
 //! new token per step instead of the whole text again.
 //!
+//! Gemma 3's blocks differ in five places, each a field of the config rather than another model:
+//! a norm after attention and after the MLP as well as before (`post_attention_norm`,
+//! `post_mlp_norm`), RMSNorm on each query and key head (`q_norm`, `k_norm`), a GeGLU MLP (tanh
+//! GELU), embeddings multiplied by `√H`, and sliding-window attention (a window of 512 tokens and
+//! a rotary base of 10⁴) in five blocks of every six, the sixth global (base 10⁶). Its head size
+//! (256) is not `H / N`, so query and output projections are `[H, N·D]` and `[N·D, H]`.
+//!
 //! Shapes use `B` = batch, `T` = new tokens, `S` = cached + new tokens, `H` = hidden size,
 //! `N` = query heads, `K` = key/value heads, `D` = head size, `F` = MLP width, `V` = vocabulary.
 
@@ -24,7 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use super::blocks::BlockMatrix;
 use super::device_blocks::{DeviceBlocks, QuantMatrix};
-use super::host_ops::{attention_softmax, silu};
+use super::host_ops::{attention_softmax, gelu_tanh, silu};
 use super::weights::{linear_weight, TensorSource, WeightError};
 
 /// Hyper-parameters of a Llama-style GPT. Field names follow HF `config.json`, so an HF
@@ -65,6 +73,37 @@ pub struct LlamaConfig {
     /// Id of the end-of-text token: generation stops when it is produced.
     #[serde(default)]
     pub eos_token_id: Option<u32>,
+    /// Which block layout: Llama's (the default) or Gemma 3's.
+    #[serde(default)]
+    pub family: GptFamily,
+    /// Size of one attention head (`D`) when it is not `hidden_size / num_attention_heads`
+    /// (Gemma 3 270M: 256 with `H` = 640 and 4 heads).
+    #[serde(default)]
+    pub head_dim: Option<usize>,
+    /// Attention scores are multiplied by `query_pre_attn_scalar^-½` (Gemma); `None`: `D^-½`.
+    #[serde(default)]
+    pub query_pre_attn_scalar: Option<f64>,
+    /// Gemma 3's local blocks see only the last `sliding_window` tokens (the query's own
+    /// included); `None`: every block attends to the whole context.
+    #[serde(default)]
+    pub sliding_window: Option<usize>,
+    /// With a sliding window, every `global_every`-th block (the 6th, 12th, ...) is global.
+    #[serde(default = "defaults::global_every")]
+    pub global_every: usize,
+    /// Rotary base of the sliding-window blocks (`rope_theta` is the global blocks').
+    #[serde(default = "defaults::rope_theta")]
+    pub rope_local_base_freq: f64,
+}
+
+/// The block layouts [`Llama`] implements.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GptFamily {
+    /// Llama / SmolLM2 / Sesame's gpt-zh: pre-norm blocks, SwiGLU MLP.
+    #[default]
+    Llama,
+    /// Gemma 3: pre- and post-norms, query/key norms, GeGLU (tanh GELU), embeddings × √H.
+    Gemma3,
 }
 
 /// Llama's defaults for the optional fields.
@@ -83,6 +122,9 @@ mod defaults {
     }
     pub fn init_std() -> f64 {
         0.02
+    }
+    pub fn global_every() -> usize {
+        6
     }
 }
 
@@ -103,12 +145,27 @@ impl LlamaConfig {
             initializer_range: defaults::init_std(),
             bos_token_id: None,
             eos_token_id: None,
+            family: GptFamily::Llama,
+            head_dim: None,
+            query_pre_attn_scalar: None,
+            sliding_window: None,
+            global_every: defaults::global_every(),
+            rope_local_base_freq: defaults::rope_theta(),
         }
     }
 
-    /// Size of one attention head (`D = H / N`).
+    /// Size of one attention head (`D`: `head_dim`, else `H / N`).
     pub fn head_size(&self) -> usize {
-        self.hidden_size / self.num_attention_heads
+        self.head_dim.unwrap_or(self.hidden_size / self.num_attention_heads)
+    }
+
+    /// Whether block `i` attends only within the sliding window (Gemma 3's local blocks).
+    pub fn is_local(&self, i: usize) -> bool {
+        self.sliding_window.is_some() && !(i + 1).is_multiple_of(self.global_every.max(1))
+    }
+
+    fn gemma(&self) -> bool {
+        self.family == GptFamily::Gemma3
     }
 
     /// Checks that the numbers fit together, so a bad config fails with a message, not a panic.
@@ -125,7 +182,7 @@ impl LlamaConfig {
         if let Some((name, _)) = sizes.iter().find(|(_, v)| *v == 0) {
             return Err(format!("GPT config: {name} must be > 0"));
         }
-        if !self.hidden_size.is_multiple_of(self.num_attention_heads) || !self.head_size().is_multiple_of(2) {
+        if (self.head_dim.is_none() && !self.hidden_size.is_multiple_of(self.num_attention_heads)) || self.head_size() == 0 || !self.head_size().is_multiple_of(2) {
             return Err(format!("GPT config: hidden_size {} must split into {} heads of even size", self.hidden_size, self.num_attention_heads));
         }
         if !self.num_attention_heads.is_multiple_of(self.num_key_value_heads) {
@@ -137,26 +194,36 @@ impl LlamaConfig {
     /// A randomly initialised model (the starting point for pretraining): weights
     /// ~ N(0, initializer_range²), norms 1.
     pub fn init(&self, device: &Device) -> Llama {
-        let (h, d, k) = (self.hidden_size, self.head_size(), self.num_key_value_heads);
+        let (h, d, n, k) = (self.hidden_size, self.head_size(), self.num_attention_heads, self.num_key_value_heads);
         let normal = Initializer::Normal { mean: 0.0, std: self.initializer_range };
         let linear = |i, o| LinearConfig::new(i, o).with_bias(false).with_initializer(normal.clone()).init(device);
-        let norm = || RmsNormConfig::new(h).with_epsilon(self.rms_norm_eps).init(device);
+        let norm_of = |width| RmsNormConfig::new(width).with_epsilon(self.rms_norm_eps).init(device);
+        let norm = || norm_of(h);
+        let gemma = self.gemma();
         let layers = (0..self.num_hidden_layers)
-            .map(|_| LlamaBlock {
+            .map(|i| LlamaBlock {
                 attention_norm: norm(),
                 attention: LlamaAttention {
-                    q_proj: linear(h, h),
+                    q_proj: linear(h, n * d),
                     k_proj: linear(h, k * d),
                     v_proj: linear(h, k * d),
-                    o_proj: linear(h, h),
-                    num_heads: self.num_attention_heads,
+                    o_proj: linear(n * d, h),
+                    q_norm: gemma.then(|| norm_of(d)),
+                    k_norm: gemma.then(|| norm_of(d)),
+                    num_heads: n,
                     num_kv_heads: k,
-                    rope_theta: self.rope_theta,
+                    head_dim: d,
+                    rope_theta: if self.is_local(i) { self.rope_local_base_freq } else { self.rope_theta },
+                    scale: self.query_pre_attn_scalar.unwrap_or(d as f64).powf(-0.5),
+                    window: if self.is_local(i) { self.sliding_window } else { None },
                 },
+                post_attention_norm: gemma.then(norm),
                 mlp_norm: norm(),
                 gate_proj: linear(h, self.intermediate_size),
                 up_proj: linear(h, self.intermediate_size),
                 down_proj: linear(self.intermediate_size, h),
+                post_mlp_norm: gemma.then(norm),
+                gelu_gate: gemma,
                 quant: QuantProjections::default(),
             })
             .collect();
@@ -166,6 +233,7 @@ impl LlamaConfig {
             norm: norm(),
             lm_head: (!self.tie_word_embeddings).then(|| linear(h, self.vocab_size)),
             quant_embedding: None,
+            embed_scale: gemma.then(|| (h as f32).sqrt()),
         }
     }
 
@@ -244,7 +312,8 @@ impl LlamaConfig {
 
     /// Block `i`'s weights (HF names `model.layers.{i}.…`).
     fn load_block(&self, block: &mut LlamaBlock, i: usize, source: &mut impl TensorSource, device: &Device) -> Result<(), WeightError> {
-        let (h, f, kd) = (self.hidden_size, self.intermediate_size, self.num_key_value_heads * self.head_size());
+        let (h, f, d) = (self.hidden_size, self.intermediate_size, self.head_size());
+        let (nd, kd) = (self.num_attention_heads * d, self.num_key_value_heads * d);
         {
             let p = format!("model.layers.{i}");
             // HF stores linear weights as [out, in]; burn's Linear holds [in, out]. Quantized
@@ -259,16 +328,30 @@ impl LlamaConfig {
                 Ok(())
             };
             let (a, hp) = (&mut block.attention, &mut block.quant);
-            linear(&mut a.q_proj, &mut hp.q, "self_attn.q_proj", h, h)?;
+            linear(&mut a.q_proj, &mut hp.q, "self_attn.q_proj", h, nd)?;
             linear(&mut a.k_proj, &mut hp.k, "self_attn.k_proj", h, kd)?;
             linear(&mut a.v_proj, &mut hp.v, "self_attn.v_proj", h, kd)?;
-            linear(&mut a.o_proj, &mut hp.o, "self_attn.o_proj", h, h)?;
+            linear(&mut a.o_proj, &mut hp.o, "self_attn.o_proj", nd, h)?;
             linear(&mut block.gate_proj, &mut hp.gate, "mlp.gate_proj", h, f)?;
             linear(&mut block.up_proj, &mut hp.up, "mlp.up_proj", h, f)?;
             linear(&mut block.down_proj, &mut hp.down, "mlp.down_proj", f, h)?;
             drop(linear);
-            block.attention_norm.gamma = Param::from_tensor(norm_weight(source, &format!("{p}.input_layernorm.weight"), h, device)?);
-            block.mlp_norm.gamma = Param::from_tensor(norm_weight(source, &format!("{p}.post_attention_layernorm.weight"), h, device)?);
+            let mut norm = |n: &mut RmsNorm, name: &str, width: usize| -> Result<(), WeightError> {
+                n.gamma = Param::from_tensor(norm_weight(&mut *source, &format!("{p}.{name}.weight"), width, device)?);
+                Ok(())
+            };
+            norm(&mut block.attention_norm, "input_layernorm", h)?;
+            if !self.gemma() {
+                return norm(&mut block.mlp_norm, "post_attention_layernorm", h);
+            }
+            // Gemma's names (HF Gemma3): its `post_attention_layernorm` follows attention; the
+            // MLP's input norm is `pre_feedforward_layernorm`.
+            norm(&mut block.mlp_norm, "pre_feedforward_layernorm", h)?;
+            let missing = || WeightError::Config("a Gemma block without its extra norms".into());
+            norm(block.post_attention_norm.as_mut().ok_or_else(missing)?, "post_attention_layernorm", h)?;
+            norm(block.post_mlp_norm.as_mut().ok_or_else(missing)?, "post_feedforward_layernorm", h)?;
+            norm(block.attention.q_norm.as_mut().ok_or_else(missing)?, "self_attn.q_norm", d)?;
+            norm(block.attention.k_norm.as_mut().ok_or_else(missing)?, "self_attn.k_norm", d)?;
         }
         Ok(())
     }
@@ -375,12 +458,23 @@ pub struct LlamaAttention {
     pub v_proj: Linear,
     /// `[N·D, H]` output projection.
     pub o_proj: Linear,
+    /// RMSNorm over each query head's `D` values before the rotation (Gemma 3).
+    pub q_norm: Option<RmsNorm>,
+    /// RMSNorm over each key head (Gemma 3).
+    pub k_norm: Option<RmsNorm>,
     /// Query heads (`N`).
     pub num_heads: usize,
     /// Key/value heads (`K`).
     pub num_kv_heads: usize,
+    /// Size of one head (`D`).
+    pub head_dim: usize,
     /// Base of the rotary frequencies.
     pub rope_theta: f64,
+    /// Factor of the attention scores (`D^-½`, or Gemma's `query_pre_attn_scalar^-½`).
+    pub scale: f64,
+    /// Keys a query sees, its own included, in a sliding-window block; `None`: all earlier ones.
+    #[module(skip)]
+    pub window: Option<usize>,
 }
 
 impl LlamaAttention {
@@ -388,14 +482,14 @@ impl LlamaAttention {
     /// values of the `past` earlier tokens (`[B, K, past, D]` each), replaced by the extended
     /// ones → `[B, T, H]`.
     fn forward(&self, x: Tensor<3>, past: usize, cache: &mut Option<(Tensor<4>, Tensor<4>)>, quant: &QuantProjections) -> Tensor<3> {
-        let [b, t, h] = x.dims();
-        let (n, k) = (self.num_heads, self.num_kv_heads);
-        let d = h / n;
+        let [b, t, _] = x.dims();
+        let (n, k, d) = (self.num_heads, self.num_kv_heads, self.head_dim);
         let device = x.device();
         let (cos, sin) = rotary_tables(past, t, d, self.rope_theta, &device); // [1, 1, T, D] each
         let rope = |y: Tensor<4>| y.clone() * cos.clone() + rotate_half(y) * sin.clone();
-        let q = rope(project(&self.q_proj, quant.q.as_ref(), x.clone()).reshape([b, t, n, d]).swap_dims(1, 2)); // [B, N, T, D]
-        let key = rope(project(&self.k_proj, quant.k.as_ref(), x.clone()).reshape([b, t, k, d]).swap_dims(1, 2)); // [B, K, T, D]
+        let normed = |norm: &Option<RmsNorm>, y: Tensor<4>| norm.as_ref().map_or(y.clone(), |m| m.forward(y));
+        let q = rope(normed(&self.q_norm, project(&self.q_proj, quant.q.as_ref(), x.clone()).reshape([b, t, n, d]).swap_dims(1, 2))); // [B, N, T, D]
+        let key = rope(normed(&self.k_norm, project(&self.k_proj, quant.k.as_ref(), x.clone()).reshape([b, t, k, d]).swap_dims(1, 2))); // [B, K, T, D]
         let value = project(&self.v_proj, quant.v.as_ref(), x).reshape([b, t, k, d]).swap_dims(1, 2); // [B, K, T, D]
         let (key, value) = match cache.take() {
             Some((pk, pv)) => (Tensor::cat(vec![pk, key], 2), Tensor::cat(vec![pv, value], 2)), // [B, K, S, D]
@@ -405,9 +499,9 @@ impl LlamaAttention {
         let s = key.dims()[2];
         // Each key/value head serves N/K consecutive query heads (HF's repeat_kv).
         let repeat = |y: Tensor<4>| if n == k { y } else { y.reshape([b, k, 1, s, d]).repeat_dim(2, n / k).reshape([b, n, s, d]) };
-        let probs = attention_softmax(q.matmul(repeat(key).transpose()), 1.0 / (d as f64).sqrt(), causal_bias(past, t, s, &device)); // [B, N, T, S]
+        let probs = attention_softmax(q.matmul(repeat(key).transpose()), self.scale, causal_bias(past, t, s, self.window, &device)); // [B, N, T, S]
         let context = probs.matmul(repeat(value)); // [B, N, T, D]
-        project(&self.o_proj, quant.o.as_ref(), context.swap_dims(1, 2).reshape([b, t, h]))
+        project(&self.o_proj, quant.o.as_ref(), context.swap_dims(1, 2).reshape([b, t, n * d])) // [B, T, H]
     }
 }
 
@@ -436,21 +530,24 @@ fn rotate_half(x: Tensor<4>) -> Tensor<4> {
     Tensor::cat(vec![x2.neg(), x1], 3)
 }
 
-/// `[1, 1, T, S]`: 0 where query `past + i` may see key `j` (`j ≤ past + i`), a large negative
-/// elsewhere.
-fn causal_bias(past: usize, t: usize, s: usize, device: &Device) -> Tensor<4> {
-    let values: Vec<f32> = (0..t).flat_map(|i| (0..s).map(move |j| if j <= past + i { 0.0 } else { -1e9 })).collect();
+/// `[1, 1, T, S]`: 0 where query `past + i` may see key `j` (`j ≤ past + i`, and with a sliding
+/// `window` also `past + i − j < window`), a large negative elsewhere.
+fn causal_bias(past: usize, t: usize, s: usize, window: Option<usize>, device: &Device) -> Tensor<4> {
+    let window = window.unwrap_or(usize::MAX);
+    let values: Vec<f32> = (0..t).flat_map(|i| (0..s).map(move |j| if j <= past + i && past + i - j < window { 0.0 } else { -1e9 })).collect();
     Tensor::from_data(TensorData::new(values, [1, 1, t, s]), device)
 }
 
-/// One pre-norm block: attention and a SwiGLU MLP, each on a residual branch.
+/// One pre-norm block: attention and a SwiGLU MLP (GeGLU for Gemma), each on a residual branch.
 #[derive(Module, Debug)]
 pub struct LlamaBlock {
     /// RMSNorm before attention (`input_layernorm`).
     pub attention_norm: RmsNorm,
     /// Self-attention (`self_attn.*`).
     pub attention: LlamaAttention,
-    /// RMSNorm before the MLP (`post_attention_layernorm`).
+    /// RMSNorm of attention's output before the residual sum (Gemma's `post_attention_layernorm`).
+    pub post_attention_norm: Option<RmsNorm>,
+    /// RMSNorm before the MLP (Llama's `post_attention_layernorm`, Gemma's `pre_feedforward_layernorm`).
     pub mlp_norm: RmsNorm,
     /// `[H, F]` gate projection (SiLU after it).
     pub gate_proj: Linear,
@@ -458,6 +555,11 @@ pub struct LlamaBlock {
     pub up_proj: Linear,
     /// `[F, H]` down projection.
     pub down_proj: Linear,
+    /// RMSNorm of the MLP's output before the residual sum (Gemma's `post_feedforward_layernorm`).
+    pub post_mlp_norm: Option<RmsNorm>,
+    /// The gate's activation: tanh GELU (Gemma's GeGLU) when set, else SiLU (SwiGLU).
+    #[module(skip)]
+    pub gelu_gate: bool,
     /// The projections kept quantized (host or GPU), if any.
     #[module(skip)]
     pub quant: QuantProjections,
@@ -467,10 +569,14 @@ impl LlamaBlock {
     /// `x`: `[B, T, H]` → `[B, T, H]`.
     fn forward(&self, x: Tensor<3>, past: usize, cache: &mut Option<(Tensor<4>, Tensor<4>)>) -> Tensor<3> {
         let hp = &self.quant;
-        let x = x.clone() + self.attention.forward(self.attention_norm.forward(x), past, cache, hp);
+        let normed = |norm: &Option<RmsNorm>, y: Tensor<3>| norm.as_ref().map_or(y.clone(), |m| m.forward(y));
+        let attended = self.attention.forward(self.attention_norm.forward(x.clone()), past, cache, hp);
+        let x = x + normed(&self.post_attention_norm, attended);
         let y = self.mlp_norm.forward(x.clone());
-        let gated = silu(project(&self.gate_proj, hp.gate.as_ref(), y.clone())) * project(&self.up_proj, hp.up.as_ref(), y);
-        x + project(&self.down_proj, hp.down.as_ref(), gated)
+        let gate = project(&self.gate_proj, hp.gate.as_ref(), y.clone());
+        let gate = if self.gelu_gate { gelu_tanh(gate) } else { silu(gate) };
+        let mlp = project(&self.down_proj, hp.down.as_ref(), gate * project(&self.up_proj, hp.up.as_ref(), y));
+        x + normed(&self.post_mlp_norm, mlp)
     }
 }
 
@@ -489,6 +595,9 @@ pub struct Llama {
     /// is then a placeholder.
     #[module(skip)]
     pub quant_embedding: Option<QuantMatrix>,
+    /// Factor of the embedding rows (Gemma: `√H`; the tied head uses the table unscaled).
+    #[module(skip)]
+    pub embed_scale: Option<f32>,
 }
 
 /// Keys and values of the tokens a model has already read, one pair per block.
@@ -609,8 +718,17 @@ impl Llama {
         Pass { x: Some(self.embed(ids)), past: cache.len, tokens: t, next: 0 }
     }
 
-    /// `ids` `[B, T]` → their embedding rows `[B, T, H]`.
+    /// `ids` `[B, T]` → their embedding rows `[B, T, H]`, scaled by `embed_scale` if set.
     fn embed(&self, ids: Tensor<2, Int>) -> Tensor<3> {
+        let rows = self.embed_rows(ids);
+        match self.embed_scale {
+            Some(scale) => rows * scale,
+            None => rows,
+        }
+    }
+
+    /// `ids` `[B, T]` → the embedding table's rows `[B, T, H]`.
+    fn embed_rows(&self, ids: Tensor<2, Int>) -> Tensor<3> {
         let [b, t] = ids.dims();
         let table = match &self.quant_embedding {
             None => return self.embed_tokens.forward(ids),
@@ -664,8 +782,20 @@ impl Llama {
             ] {
                 w.insert_tensor(&format!("{p}.{name}.weight"), m.as_ref().map_or_else(|| l.weight.val().transpose(), dense));
             }
-            w.insert_tensor(&format!("{p}.input_layernorm.weight"), block.attention_norm.gamma.val());
-            w.insert_tensor(&format!("{p}.post_attention_layernorm.weight"), block.mlp_norm.gamma.val());
+            let mut norms = vec![("input_layernorm", &block.attention_norm)];
+            match (&block.post_attention_norm, &block.post_mlp_norm, &a.q_norm, &a.k_norm) {
+                (Some(post_attention), Some(post_mlp), Some(q), Some(k)) => norms.extend([
+                    ("post_attention_layernorm", post_attention),
+                    ("pre_feedforward_layernorm", &block.mlp_norm),
+                    ("post_feedforward_layernorm", post_mlp),
+                    ("self_attn.q_norm", q),
+                    ("self_attn.k_norm", k),
+                ]),
+                _ => norms.push(("post_attention_layernorm", &block.mlp_norm)),
+            }
+            for (name, norm) in norms {
+                w.insert_tensor(&format!("{p}.{name}.weight"), norm.gamma.val());
+            }
         }
         w.insert_tensor("model.norm.weight", self.norm.gamma.val());
         if let Some(head) = &self.lm_head {
@@ -729,6 +859,65 @@ mod tests {
         let loaded = tiny().load(&mut weights, &device).unwrap();
         let x = || ids(vec![1, 2, 3], &device);
         assert_eq!(values(model.forward(x())), values(loaded.forward(x())));
+    }
+
+    /// Gemma 3's layout at toy size: head size 6 ≠ H/N = 4, a sliding window of 2 in block 0
+    /// (block 1 global, `global_every` 2).
+    fn tiny_gemma() -> LlamaConfig {
+        LlamaConfig {
+            family: GptFamily::Gemma3,
+            head_dim: Some(6),
+            query_pre_attn_scalar: Some(8.0),
+            sliding_window: Some(2),
+            global_every: 2,
+            rope_local_base_freq: 100.0,
+            max_position_embeddings: 32,
+            ..LlamaConfig::new(40, 16, 24, 2, 4, 2)
+        }
+    }
+
+    #[test]
+    fn gemma_blocks_cache_export_and_reload() {
+        let device = Device::flex();
+        let config = tiny_gemma();
+        config.validate().unwrap();
+        assert!(config.is_local(0) && !config.is_local(1));
+        let model = config.init(&device);
+        assert_eq!(model.layers[0].attention.window, Some(2));
+        assert_eq!((model.layers[0].attention.rope_theta, model.layers[1].attention.rope_theta), (100.0, 10_000.0));
+        assert_eq!(model.layers[0].attention.q_proj.weight.dims(), [16, 24]);
+        let text = vec![3, 17, 5, 9, 22, 1];
+        let full = values(model.forward(ids(text.clone(), &device)));
+        let mut cache = KvCache::new();
+        let mut stepped = values(model.forward_cached(ids(text[..3].to_vec(), &device), &mut cache, false));
+        for &tok in &text[3..] {
+            stepped.extend(values(model.forward_cached(ids(vec![tok], &device), &mut cache, true)));
+        }
+        let diff = full.iter().zip(&stepped).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+        assert!(diff < 1e-5, "cached decoding equals the full pass: {diff}");
+        let mut weights = model.export();
+        assert!(weights.contains("model.layers.0.pre_feedforward_layernorm.weight") && weights.contains("model.layers.1.self_attn.k_norm.weight"));
+        let loaded = config.load(&mut weights, &device).unwrap();
+        assert_eq!(values(model.forward(ids(text.clone(), &device))), values(loaded.forward(ids(text, &device))));
+    }
+
+    #[test]
+    fn a_sliding_window_hides_what_lies_beyond_it() {
+        let device = Device::flex();
+        // Both blocks local (window 2): position i sees i−1 in each block, so the output at
+        // position i depends on tokens i−2..i only.
+        let config = LlamaConfig { global_every: 99, ..tiny_gemma() };
+        let model = config.init(&device);
+        let a = values(model.forward(ids(vec![3, 17, 5, 9, 22], &device)));
+        let b = values(model.forward(ids(vec![30, 17, 5, 9, 22], &device)));
+        let v = 40;
+        let max_diff = |x: &[f32], y: &[f32]| x.iter().zip(y).map(|(p, q)| (p - q).abs()).fold(0.0, f32::max);
+        assert!(max_diff(&a[..3 * v], &b[..3 * v]) > 1e-4, "positions 0–2 see token 0");
+        assert!(max_diff(&a[3 * v..], &b[3 * v..]) < 1e-6, "positions 3–4 are beyond its reach");
+        // The same model with one global block sees it everywhere.
+        let global = LlamaConfig { global_every: 2, ..tiny_gemma() }.init(&device);
+        let (a, b) = (values(global.forward(ids(vec![3, 17, 5, 9, 22], &device))), values(global.forward(ids(vec![30, 17, 5, 9, 22], &device))));
+        assert!(max_diff(&a[4 * v..], &b[4 * v..]) > 1e-4);
     }
 
     #[test]

@@ -29,6 +29,17 @@ pub fn gelu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
     elementwise(x, |x| 0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2)), activation::gelu)
 }
 
+/// GELU's tanh approximation, `½x(1 + tanh(√(2/π)(x + 0.044715x³)))` (PyTorch's
+/// `gelu(approximate="tanh")`, the gate of Gemma's GeGLU MLP).
+pub fn gelu_tanh<const D: usize>(x: Tensor<D>) -> Tensor<D> {
+    const C: f32 = 0.797_884_6; // √(2/π)
+    // tanh(u) = 1 − 2 / (e^{2u} + 1), so ½x(1 + tanh u) = x − x / (e^{2u} + 1).
+    elementwise(x, |x| x - x / (exp(2.0 * C * (x + 0.044_715 * x * x * x)) + 1.0), |x| {
+        let inner = (x.clone() + x.clone().powi_scalar(3) * 0.044_715) * C;
+        x * (inner.tanh() + 1.0) * 0.5
+    })
+}
+
 /// SiLU, `x·σ(x) = x / (1 + e⁻ˣ)` (the gate of a SwiGLU MLP).
 pub fn silu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
     elementwise(x, |x| x / (1.0 + exp(-x)), activation::silu)
@@ -170,6 +181,15 @@ mod tests {
         let worst = grid(-6.0, 6.0, 120_000).map(|x| (erf(x) as f64 - erf_reference((x as f64).clamp(-4.0, 4.0))).abs()).fold(0.0, f64::max);
         assert!(worst < 5e-7, "absolute error {worst:e}");
         assert_eq!(erf(0.0), 0.0);
+    }
+
+    #[test]
+    fn gelu_tanh_follows_its_formula() {
+        let xs: Vec<f32> = grid(-10.0, 10.0, 4000).collect();
+        let got = values(gelu_tanh(Tensor::<1>::from_data(TensorData::new(xs.clone(), [xs.len()]), &Device::flex())));
+        let reference = |x: f64| 0.5 * x * (1.0 + ((2.0 / std::f64::consts::PI).sqrt() * (x + 0.044715 * x * x * x)).tanh());
+        let worst = xs.iter().zip(&got).map(|(&x, &g)| (g as f64 - reference(x as f64)).abs()).fold(0.0, f64::max);
+        assert!(worst < 2e-6, "max |diff| {worst:e}");
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub mod weights;
 
 pub use bert::{BertConfig, BertModel, BertOutput, Keep};
 pub use bundle::Bundle;
-pub use gpt::{KvCache, Llama, LlamaConfig};
+pub use gpt::{GptFamily, KvCache, Llama, LlamaConfig};
 pub use weights::{TensorSource, WeightError, Weights};
 
 use burn::tensor::Tensor;

@@ -56,7 +56,7 @@ impl LoadedGpt {
     /// Builds a GPT from a GGUF file (Llama architecture, byte-level BPE tokenizer inside).
     pub fn from_gguf(bytes: &[u8], device: &Device) -> Result<Self, String> {
         let file = GgufFile::parse(bytes).map_err(|e| e.to_string())?;
-        let config = file.llama_config().map_err(|e| e.to_string())?;
+        let config = file.gpt_config().map_err(|e| e.to_string())?;
         let model = config.load(&mut file.weights(&config), device).map_err(|e| e.to_string())?;
         Self::from_gguf_parts(&file, config, model, device)
     }
@@ -66,7 +66,7 @@ impl LoadedGpt {
     /// `progress(done, total)` blocks.
     pub async fn from_gguf_pausing(bytes: &[u8], device: &Device, progress: &dyn Fn(usize, usize)) -> Result<Self, String> {
         let file = GgufFile::parse(bytes).map_err(|e| e.to_string())?;
-        let config = file.llama_config().map_err(|e| e.to_string())?;
+        let config = file.gpt_config().map_err(|e| e.to_string())?;
         let pause = |done, total| {
             progress(done, total);
             super::yield_to_browser()

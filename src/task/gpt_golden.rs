@@ -59,7 +59,7 @@ pub async fn check_gpt(gpt: &LoadedGpt, fixture: &GptFixture) -> Result<Vec<GptC
     let mut reports = Vec::new();
     let v = gpt.config.vocab_size;
     for case in &fixture.cases {
-        let ids_match = gpt.tokenizer.ids(&case.prompt)? == case.ids;
+        let ids_match = gpt.encode(&case.prompt)? == case.ids; // BOS first where the model wants one
         let logits = gpt.all_logits(&case.ids).await?; // [T × V]
         let t = case.ids.len();
         let mut diff = 0f32;

@@ -140,3 +140,58 @@ fn a_generation_session_reads_appends_and_refuses_bad_prompts() {
         assert_eq!(g.append(&gpt, eos), Appended::EndOfText);
     }
 }
+
+/// Gemma 3 270M (issue 27), fetched from PyPI by `scripts/prepare-assets.sh` (sha256-checked,
+/// not in git). Fixture: `scripts/make_gemma_golden.py` (token ids from Google's sentencepiece,
+/// logits from HF transformers' Gemma3ForCausalLM, both reading the same GGUF).
+const GEMMA3: &str = "assets/models/gemma3-270m/v1/model.Q4_K_M.gguf";
+/// Both sides dequantise the same Q5_0 / Q4_K / Q6_K / Q8_0 blocks to f32; what differs is
+/// summation order over 18 blocks (measured: at most 8.6e-5 over 7 prompts; SmolLM2's tolerance).
+const GEMMA3_TOLERANCE: f32 = 5e-4;
+
+#[test]
+fn gemma3_logits_tokens_and_greedy_text_match_transformers() {
+    let bytes = std::fs::read(GEMMA3).unwrap_or_else(|e| panic!("{GEMMA3}: {e}. Run scripts/prepare-assets.sh first (the test command does)."));
+    let started = std::time::Instant::now();
+    let gpt = LoadedGpt::from_gguf(&bytes, &burn::tensor::Device::flex()).expect("Gemma 3 loads");
+    println!("Gemma 3 270M loaded in {:.1} s: {}", started.elapsed().as_secs_f64(), gpt.storage);
+    let c = &gpt.config;
+    assert_eq!((c.family, c.num_hidden_layers, c.hidden_size, c.head_size(), c.num_attention_heads, c.num_key_value_heads), (sesame::model::GptFamily::Gemma3, 18, 640, 256, 4, 1));
+    assert_eq!((c.sliding_window, c.vocab_size, gpt.add_bos, gpt.eos()), (Some(512), 262_144, true, Some(1)));
+    assert!((0..18).filter(|&i| !c.is_local(i)).eq([5, 11, 17]), "every sixth block is global");
+    let fixture: GptFixture = serde_json::from_str(include_str!("../fixtures/gemma3-golden.json")).expect("fixture parses");
+    let reports = check(&gpt, &fixture, GEMMA3_TOLERANCE);
+    // Sesame's block decoders (Q5_0, Q4_K, Q6_K, Q8_0) against gguf's own.
+    let file = sesame::model::gguf::GgufFile::parse(&bytes).unwrap();
+    for t in fixture_dequantized() {
+        let (_, values) = file.tensor_f32(&t.name).unwrap();
+        assert_eq!(values.len(), t.count, "{}", t.name);
+        let first = values.iter().zip(&t.first).map(|(&a, &b)| (a as f64 - b).abs()).fold(0.0, f64::max);
+        let (sum, abs_sum) = values.iter().fold((0f64, 0f64), |(s, a), &v| (s + v as f64, a + (v as f64).abs()));
+        println!("{} ({}): first 256 max |diff| {first:.1e}, sum {sum:.4} vs {:.4}, |sum| {abs_sum:.4} vs {:.4}", t.name, t.kind, t.sum, t.abs_sum);
+        assert!(first <= 1e-6 && (abs_sum - t.abs_sum).abs() <= 1e-6 * t.abs_sum && (sum - t.sum).abs() <= 1e-6 * t.abs_sum, "{}", t.name);
+    }
+    // What the issue saw when it tried the model by hand: an English antonym and a Chinese
+    // translation by analogy, and Chinese prose after 台湾大 (a base model: 台湾大连…, not 学).
+    let next = |prompt: &str| gpt.decode(&reports.iter().find(|r| r.prompt == prompt).unwrap().greedy_ids);
+    assert!(next("hot → cold\nbig → small\nhappy →").trim_start().starts_with("sad"));
+    assert!(next("英译中：cat → 猫\ndog → 狗\napple →").trim_start().starts_with("苹果"));
+    assert!(next("台湾大").chars().take(4).all(sesame::text::is_cjk), "{}", next("台湾大"));
+}
+
+/// gguf's decoding of one tensor, from the Gemma fixture.
+#[derive(serde::Deserialize)]
+struct Dequantized {
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    count: usize,
+    first: Vec<f64>,
+    sum: f64,
+    abs_sum: f64,
+}
+
+fn fixture_dequantized() -> Vec<Dequantized> {
+    let v: serde_json::Value = serde_json::from_str(include_str!("../fixtures/gemma3-golden.json")).unwrap();
+    serde_json::from_value(v["dequantized"].clone()).unwrap()
+}
