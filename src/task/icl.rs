@@ -2,8 +2,9 @@
 //! examples follow, then the query; the model's continuation is the answer. No gradient
 //! descent: only the prompt changes between zero-shot (`k = 0`), one-shot and few-shot.
 //!
-//! The built-in suite has 8 tasks, each with 8 demonstration pairs (the first `k` go into the
-//! prompt) and 12 held-out queries that never appear as demonstrations.
+//! The built-in suites: 8 English tasks ([`TASKS`]) and 5 Chinese ones ([`TASKS_ZH`]: 英译中,
+//! 情感, 反义词, 首都, 量词), each with 8 demonstration pairs (the first `k` go into the prompt)
+//! and 12 held-out queries that never appear as demonstrations.
 
 use super::gpt::LoadedGpt;
 use crate::model::KvCache;
@@ -140,9 +141,87 @@ pub const TASKS: &[IclTask] = &[
     },
 ];
 
-/// The task with that id.
+/// The Chinese suite (simplified characters, as the lecture's GPT examples): a multilingual GPT
+/// does these few-shot; an English-only one cannot.
+pub const TASKS_ZH: &[IclTask] = &[
+    IclTask {
+        id: "zh-en-zh",
+        name_en: "English → Chinese",
+        name_zh: "英譯中",
+        description: "把每个英文单词翻译成中文。",
+        examples: &[("cat", "猫"), ("dog", "狗"), ("water", "水"), ("book", "书"), ("red", "红色|红"), ("sun", "太阳"), ("bread", "面包"), ("house", "房子|房屋")],
+        tests: &[
+            ("apple", "苹果"), ("car", "汽车|车"), ("tree", "树"), ("milk", "牛奶|奶"), ("moon", "月亮"), ("green", "绿色|绿"),
+            ("friend", "朋友"), ("school", "学校"), ("fish", "鱼"), ("flower", "花"), ("teacher", "老师|教师"), ("rain", "雨"),
+        ],
+        case_sensitive: false,
+    },
+    IclTask {
+        id: "zh-sentiment",
+        name_en: "Sentiment (Chinese)",
+        name_zh: "情感分類（中文）",
+        description: "判断每条评论是正面还是负面。",
+        examples: &[
+            ("这家餐厅的菜很好吃。", "正面"), ("服务太差了，再也不来了。", "负面"), ("房间干净，价格也合理。", "正面"), ("等了一个小时还没上菜。", "负面"),
+            ("电影很感人，值得一看。", "正面"), ("质量很差，用了一天就坏了。", "负面"), ("老师讲得非常清楚。", "正面"), ("手机屏幕太暗，看不清楚。", "负面"),
+        ],
+        tests: &[
+            ("风景很美，下次还想来。", "正面"), ("快递太慢了，包装也破了。", "负面"), ("味道不错，分量也足。", "正面"), ("声音太吵，晚上睡不着。", "负面"),
+            ("员工很热情，帮了我很多。", "正面"), ("价格太贵，一点也不值。", "负面"), ("这本书写得很有意思。", "正面"), ("衣服穿了一次就掉色了。", "负面"),
+            ("孩子们玩得很开心。", "正面"), ("客服态度很差，不解决问题。", "负面"), ("音乐好听，演出很精彩。", "正面"), ("菜又咸又冷，很失望。", "负面"),
+        ],
+        case_sensitive: false,
+    },
+    IclTask {
+        id: "zh-antonyms",
+        name_en: "Antonyms (Chinese)",
+        name_zh: "反義詞（中文）",
+        description: "写出每个字的反义词。",
+        examples: &[("大", "小"), ("高", "矮|低"), ("长", "短"), ("多", "少"), ("快", "慢"), ("黑", "白"), ("冷", "热"), ("上", "下")],
+        tests: &[
+            ("左", "右"), ("前", "后"), ("开", "关|闭"), ("胖", "瘦"), ("新", "旧"), ("远", "近"),
+            ("早", "晚"), ("真", "假"), ("男", "女"), ("进", "出"), ("买", "卖"), ("深", "浅"),
+        ],
+        case_sensitive: false,
+    },
+    IclTask {
+        id: "zh-capitals",
+        name_en: "Country → capital (Chinese)",
+        name_zh: "國家 → 首都（中文）",
+        description: "写出每个国家的首都。",
+        examples: &[("法国", "巴黎"), ("日本", "东京"), ("意大利", "罗马"), ("埃及", "开罗"), ("加拿大", "渥太华"), ("西班牙", "马德里"), ("俄罗斯", "莫斯科"), ("韩国", "首尔")],
+        tests: &[
+            ("德国", "柏林"), ("中国", "北京"), ("英国", "伦敦"), ("希腊", "雅典"), ("泰国", "曼谷"), ("印度", "新德里"),
+            ("美国", "华盛顿"), ("澳大利亚", "堪培拉"), ("越南", "河内"), ("葡萄牙", "里斯本"), ("挪威", "奥斯陆"), ("巴西", "巴西利亚"),
+        ],
+        case_sensitive: false,
+    },
+    IclTask {
+        id: "zh-measure",
+        name_en: "Measure words",
+        name_zh: "量詞",
+        description: "为每个名词写出合适的量词。",
+        examples: &[("书", "本"), ("狗", "只|条"), ("车", "辆"), ("纸", "张"), ("马", "匹"), ("树", "棵"), ("鱼", "条"), ("衣服", "件")],
+        tests: &[
+            ("笔", "支|枝"), ("猫", "只"), ("桌子", "张"), ("房子", "座|栋|间|所|套"), ("花", "朵|枝|束"), ("河", "条"),
+            ("牛", "头|只"), ("信", "封"), ("手机", "部|台|个"), ("山", "座"), ("鞋", "双|只"), ("电脑", "台|部"),
+        ],
+        case_sensitive: false,
+    },
+];
+
+/// The suite of a language: `"zh"` gives [`TASKS_ZH`], anything else the English [`TASKS`].
+pub fn suite(language: &str) -> &'static [IclTask] {
+    if language == "zh" {
+        TASKS_ZH
+    } else {
+        TASKS
+    }
+}
+
+/// The task with that id (either suite).
 pub fn task(id: &str) -> Option<&'static IclTask> {
-    TASKS.iter().find(|t| t.id == id)
+    TASKS.iter().chain(TASKS_ZH).find(|t| t.id == id)
 }
 
 /// The prompt the lecture describes: the task description, `examples` as `input => answer`
@@ -269,7 +348,7 @@ impl Table {
 /// The answer a continuation gives: its first line, without surrounding spaces or a final
 /// `.`, `,` or `!`.
 pub fn first_line_answer(continuation: &str) -> &str {
-    continuation.lines().next().unwrap_or("").trim().trim_end_matches(['.', ',', '!']).trim()
+    continuation.lines().next().unwrap_or("").trim().trim_end_matches(['.', ',', '!', '。', '，', '！']).trim()
 }
 
 /// One graded query.
@@ -388,8 +467,16 @@ mod tests {
 
     #[test]
     fn the_suite_is_sound() {
-        assert!(TASKS.len() >= 8);
-        for t in TASKS {
+        assert!(TASKS.len() >= 8 && TASKS_ZH.len() >= 5);
+        assert_eq!((suite("zh")[0].id, suite("en")[0].id), ("zh-en-zh", "antonyms"));
+        assert_eq!(task("zh-measure").unwrap().name_zh, "量詞");
+        let zh = task("zh-en-zh").unwrap();
+        assert!(zh.grade(" 苹果。\ncar => 车", "苹果") && !zh.grade(" 梨", "苹果"), "a Chinese full stop is trimmed");
+        let mut ids: Vec<&str> = TASKS.iter().chain(TASKS_ZH).map(|t| t.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), TASKS.len() + TASKS_ZH.len(), "ids are unique across the suites");
+        for t in TASKS.iter().chain(TASKS_ZH) {
             assert!(t.examples.len() >= *SHOTS.last().unwrap(), "{}", t.id);
             assert!(t.tests.len() >= 10, "{}", t.id);
             for (q, _) in t.tests {

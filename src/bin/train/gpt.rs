@@ -194,7 +194,14 @@ impl Gguf {
 pub struct IclEval {
     #[command(flatten)]
     gguf: Gguf,
-    /// Task ids, comma-separated (default all).
+    /// A GPT Sesame trained, instead of the GGUF: its folder (config.json, tokenizer.json,
+    /// model.safetensors), e.g. assets/models/gpt-zh/v1.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// The suite: en (8 English tasks) or zh (5 Chinese tasks).
+    #[arg(long, default_value = "en")]
+    suite: String,
+    /// Task ids, comma-separated (default: the whole suite).
     #[arg(long, value_delimiter = ',')]
     tasks: Vec<String>,
     /// Numbers of examples, comma-separated (default 0,1,2,4,8).
@@ -209,10 +216,16 @@ pub struct IclEval {
 }
 
 pub fn icl_eval(a: &IclEval) -> Result<(), String> {
-    use sesame::task::icl::{accuracy, evaluate, task, SHOTS, TASKS};
-    let (gpt, _) = a.gguf.load()?;
+    use sesame::task::icl::{accuracy, evaluate, suite, task, SHOTS};
+    let gpt = match &a.model {
+        Some(dir) => {
+            let bundle = sesame::model::Bundle::read(dir, "model.safetensors", std::path::Path::new("assets/models"))?;
+            LoadedGpt::from_bundle(&bundle, &burn::tensor::Device::flex())?
+        }
+        None => a.gguf.load()?.0,
+    };
     let shots: Vec<usize> = if a.shots.is_empty() { SHOTS.to_vec() } else { a.shots.clone() };
-    let tasks: Vec<_> = if a.tasks.is_empty() { TASKS.iter().collect() } else { a.tasks.iter().map(|id| task(id.trim()).ok_or(format!("--tasks: no task {id:?}"))).collect::<Result<_, _>>()? };
+    let tasks: Vec<_> = if a.tasks.is_empty() { suite(&a.suite).iter().collect() } else { a.tasks.iter().map(|id| task(id.trim()).ok_or(format!("--tasks: no task {id:?}"))).collect::<Result<_, _>>()? };
     let started = std::time::Instant::now();
     print!("{:<16}", "task \\ shots");
     for k in &shots {

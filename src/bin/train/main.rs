@@ -182,6 +182,8 @@ mod tests {
             "qa-eval --model assets/models/qa-en/v1 --run runs/qa/en-pretrained",
             "gpt --out runs/NAME --steps 2000 --batch 16 --seq 128 --lr 0.002 --warmup 100 --seed 42 --hidden 192 --layers 4 --heads 6 --kv-heads 2 --ffn 512 --window 128 --min-count 5 --poems 20000 --poetry-share 0.4 --eval-every 250",
             "icl-eval --tasks antonym,capital --shots 0,1 --limit 4 --verbose",
+            "icl-eval --suite zh --gguf assets/models/gemma3-270m/v1/model.Q4_K_M.gguf",
+            "icl-eval --suite zh --model assets/models/gpt-zh/v1 --shots 0,4",
             "ae --out runs/ae/vq --vq 32 --code-dim 16 --epochs 10",
             "ae-eval",
         ] {
