@@ -18,3 +18,4 @@ mod pretrained;
 mod pretraining;
 mod qa;
 mod qa_golden;
+mod shipped_files;
