@@ -256,12 +256,13 @@ impl IclTask {
 
     /// The first `k` demonstrations as editable `input => answer` lines.
     pub fn examples_text(&self, k: usize) -> String {
-        self.examples.iter().take(k).map(|(a, b)| format!("{a} => {b}")).collect::<Vec<_>>().join("\n")
+        self.shots(k).iter().map(|(a, b)| format!("{a} => {b}")).collect::<Vec<_>>().join("\n")
     }
 
-    /// The first `k` demonstrations as owned pairs.
+    /// The first `k` demonstrations as owned pairs, each with its first accepted answer only (a
+    /// prompt showing `只|条` would teach the model to write the `|`).
     pub fn shots(&self, k: usize) -> Vec<(String, String)> {
-        self.examples.iter().take(k).map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        self.examples.iter().take(k).map(|(a, b)| (a.to_string(), b.split('|').next().unwrap_or(b).to_string())).collect()
     }
 
     /// The `k`-shot prompt for `query`.
@@ -470,6 +471,7 @@ mod tests {
         assert!(TASKS.len() >= 8 && TASKS_ZH.len() >= 5);
         assert_eq!((suite("zh")[0].id, suite("en")[0].id), ("zh-en-zh", "antonyms"));
         assert_eq!(task("zh-measure").unwrap().name_zh, "量詞");
+        assert_eq!(task("zh-measure").unwrap().shots(2)[1], ("狗".to_string(), "只".to_string()), "one answer per demonstration");
         let zh = task("zh-en-zh").unwrap();
         assert!(zh.grade(" 苹果。\ncar => 车", "苹果") && !zh.grade(" 梨", "苹果"), "a Chinese full stop is trimmed");
         let mut ids: Vec<&str> = TASKS.iter().chain(TASKS_ZH).map(|t| t.id).collect();

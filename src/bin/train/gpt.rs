@@ -236,6 +236,13 @@ pub fn icl_eval(a: &IclEval) -> Result<(), String> {
     for t in &tasks {
         print!("{:<16}", t.id);
         for (i, &k) in shots.iter().enumerate() {
+            // A prompt longer than the model's window (gpt-zh reads 128 tokens) is not measured.
+            let longest = t.tests.iter().take(a.limit).map(|(q, _)| gpt.encode(&t.prompt(k, q)).map(|ids| ids.len())).max().transpose()?.unwrap_or(0);
+            if longest + sesame::task::icl::MAX_ANSWER_TOKENS > gpt.max_context() {
+                print!("{:>8}", "–");
+                sums[i] = f64::NAN;
+                continue;
+            }
             let results = sesame::block_on(evaluate(&gpt, t, k, a.limit))?;
             let acc = accuracy(&results);
             sums[i] += acc;
@@ -249,10 +256,10 @@ pub fn icl_eval(a: &IclEval) -> Result<(), String> {
     }
     print!("{:<16}", "mean");
     for s in &sums {
-        print!("{:>7.1}%", s / tasks.len() as f64);
+        if s.is_nan() { print!("{:>8}", "–") } else { print!("{:>7.1}%", s / tasks.len() as f64) }
     }
     println!();
-    println!("({} held-out queries per cell, greedy decoding, {:.0} s)", a.limit.min(12), started.elapsed().as_secs_f64());
+    println!("({} held-out queries per cell, greedy decoding, {:.0} s; – : the prompt is longer than the model's window, no mean)", a.limit.min(12), started.elapsed().as_secs_f64());
     Ok(())
 }
 
