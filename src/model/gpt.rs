@@ -487,9 +487,8 @@ impl LlamaAttention {
         let device = x.device();
         let (cos, sin) = rotary_tables(past, t, d, self.rope_theta, &device); // [1, 1, T, D] each
         let rope = |y: Tensor<4>| y.clone() * cos.clone() + rotate_half(y) * sin.clone();
-        let normed = |norm: &Option<RmsNorm>, y: Tensor<4>| norm.as_ref().map_or(y.clone(), |m| m.forward(y));
-        let q = rope(normed(&self.q_norm, project(&self.q_proj, quant.q.as_ref(), x.clone()).reshape([b, t, n, d]).swap_dims(1, 2))); // [B, N, T, D]
-        let key = rope(normed(&self.k_norm, project(&self.k_proj, quant.k.as_ref(), x.clone()).reshape([b, t, k, d]).swap_dims(1, 2))); // [B, K, T, D]
+        let q = rope(norm_if(&self.q_norm, project(&self.q_proj, quant.q.as_ref(), x.clone()).reshape([b, t, n, d]).swap_dims(1, 2))); // [B, N, T, D]
+        let key = rope(norm_if(&self.k_norm, project(&self.k_proj, quant.k.as_ref(), x.clone()).reshape([b, t, k, d]).swap_dims(1, 2))); // [B, K, T, D]
         let value = project(&self.v_proj, quant.v.as_ref(), x).reshape([b, t, k, d]).swap_dims(1, 2); // [B, K, T, D]
         let (key, value) = match cache.take() {
             Some((pk, pv)) => (Tensor::cat(vec![pk, key], 2), Tensor::cat(vec![pv, value], 2)), // [B, K, S, D]
@@ -502,6 +501,14 @@ impl LlamaAttention {
         let probs = attention_softmax(q.matmul(repeat(key).transpose()), self.scale, causal_bias(past, t, s, self.window, &device)); // [B, N, T, S]
         let context = probs.matmul(repeat(value)); // [B, N, T, D]
         project(&self.o_proj, quant.o.as_ref(), context.swap_dims(1, 2).reshape([b, t, n * d])) // [B, T, H]
+    }
+}
+
+/// `norm(x)` where the model has that norm (Gemma's extra ones), else `x` unchanged.
+fn norm_if<const D: usize>(norm: &Option<RmsNorm>, x: Tensor<D>) -> Tensor<D> {
+    match norm {
+        Some(norm) => norm.forward(x),
+        None => x,
     }
 }
 
@@ -569,14 +576,13 @@ impl LlamaBlock {
     /// `x`: `[B, T, H]` → `[B, T, H]`.
     fn forward(&self, x: Tensor<3>, past: usize, cache: &mut Option<(Tensor<4>, Tensor<4>)>) -> Tensor<3> {
         let hp = &self.quant;
-        let normed = |norm: &Option<RmsNorm>, y: Tensor<3>| norm.as_ref().map_or(y.clone(), |m| m.forward(y));
         let attended = self.attention.forward(self.attention_norm.forward(x.clone()), past, cache, hp);
-        let x = x + normed(&self.post_attention_norm, attended);
+        let x = x + norm_if(&self.post_attention_norm, attended);
         let y = self.mlp_norm.forward(x.clone());
         let gate = project(&self.gate_proj, hp.gate.as_ref(), y.clone());
         let gate = if self.gelu_gate { gelu_tanh(gate) } else { silu(gate) };
         let mlp = project(&self.down_proj, hp.down.as_ref(), gate * project(&self.up_proj, hp.up.as_ref(), y));
-        x + normed(&self.post_mlp_norm, mlp)
+        x + norm_if(&self.post_mlp_norm, mlp)
     }
 }
 

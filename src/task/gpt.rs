@@ -53,7 +53,8 @@ pub const PREFILL_CHUNK: usize = 32;
 pub const LONG_PROMPT: usize = 32;
 
 impl LoadedGpt {
-    /// Builds a GPT from a GGUF file (Llama architecture, byte-level BPE tokenizer inside).
+    /// Builds a GPT from a GGUF file (Llama or Gemma 3 architecture; byte-level BPE or
+    /// SentencePiece tokenizer inside).
     pub fn from_gguf(bytes: &[u8], device: &Device) -> Result<Self, String> {
         let file = GgufFile::parse(bytes).map_err(|e| e.to_string())?;
         let config = file.gpt_config().map_err(|e| e.to_string())?;
