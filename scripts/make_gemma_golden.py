@@ -11,7 +11,8 @@ with two references that share none of Sesame's code:
 - Logits from HF transformers (PyTorch, f32): `Gemma3ForCausalLM` from the same GGUF, its
   Q5_0 / Q4_K / Q6_K / Q8_0 blocks dequantised by the gguf package, fed the ids above.
 
-For each prompt the fixture keeps what scripts/make_gpt_golden.py keeps for SmolLM2 (the format
+For each prompt the fixture keeps what scripts/make_gpt_golden.py keeps for SmolLM2 (its
+`golden_case`; the format
 `sesame::task::gpt_golden::GptFixture` reads): ids (BOS first), the top-10 logits at every
 position, the logits of 64 fixed ids at every position, the last position's logits for ids
 0..1023, and a greedy continuation of 16 tokens; and, for one tensor of each quantised type
@@ -33,6 +34,9 @@ import torch
 import transformers
 from sentencepiece import sentencepiece_model_pb2 as sp_model
 from transformers import AutoModelForCausalLM
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_gpt_golden import fixed_ids_of, golden_case  # noqa: E402
 
 PROMPTS = [
     "台湾大",
@@ -102,26 +106,12 @@ def main():
     out = Path(sys.argv[2] if len(sys.argv) > 2 else "tests/fixtures/gemma3-golden.json")
     sp, bos, user_defined = sentencepiece_from_gguf(str(path))
     model = AutoModelForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name, dtype=torch.float32).eval()
-    vocab = model.config.vocab_size
-    fixed_ids = list(range(0, vocab, vocab // 64))[:64]
+    fixed_ids = fixed_ids_of(model.config.vocab_size)
     cases = []
     for prompt in PROMPTS:
         ids = [bos] + encode(sp, user_defined, prompt)
-        with torch.no_grad():
-            logits = model(torch.tensor([ids])).logits[0]  # [T, V]
-            top = torch.topk(logits, 10, dim=-1)
-            greedy = model.generate(torch.tensor([ids]), max_new_tokens=16, do_sample=False, pad_token_id=0)[0, len(ids):].tolist()
-        cases.append({
-            "prompt": prompt,
-            "ids": ids,
-            "top_ids": top.indices.tolist(),
-            "top_logits": [[round(x, 5) for x in row] for row in top.values.tolist()],
-            "fixed_logits": [[round(x, 5) for x in row] for row in logits[:, fixed_ids].tolist()],
-            "last_logits_0_1024": [round(x, 5) for x in logits[-1, :1024].tolist()],
-            "greedy_ids": greedy,
-            "greedy_text": sp.decode(greedy),
-        })
-        print(repr(prompt), ids[:12], "->", repr(sp.decode(greedy)), flush=True)
+        cases.append(golden_case(model, prompt, ids, fixed_ids, 0, sp.decode))
+        print(repr(prompt), ids[:12], "->", repr(cases[-1]["greedy_text"]), flush=True)
     # gguf's own block decoders on one tensor of each quantised type, for Sesame's decoders.
     reader = gguf.GGUFReader(str(path))
     dequantized = []

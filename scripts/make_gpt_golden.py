@@ -47,6 +47,31 @@ PROMPTS_ZH = [
 ]
 
 
+def fixed_ids_of(vocab):
+    """64 ids spread over the vocabulary, whose logits the fixture keeps at every position."""
+    return list(range(0, vocab, vocab // 64))[:64]
+
+
+def golden_case(model, prompt, ids, fixed_ids, pad, decode):
+    """One fixture case (the format `sesame::task::gpt_golden::GptFixture` reads): the top-10
+    logits and the fixed ids' logits at every position, the last position's logits for ids
+    0..1023, and 16 greedy tokens with their text (`decode`)."""
+    with torch.no_grad():
+        logits = model(torch.tensor([ids])).logits[0]  # [T, V]
+        top = torch.topk(logits, 10, dim=-1)
+        greedy = model.generate(torch.tensor([ids]), max_new_tokens=16, do_sample=False, pad_token_id=pad)[0, len(ids):].tolist()
+    return {
+        "prompt": prompt,
+        "ids": ids,
+        "top_ids": top.indices.tolist(),
+        "top_logits": [[round(x, 5) for x in row] for row in top.values.tolist()],
+        "fixed_logits": [[round(x, 5) for x in row] for row in logits[:, fixed_ids].tolist()],
+        "last_logits_0_1024": [round(x, 5) for x in logits[-1, :1024].tolist()],
+        "greedy_ids": greedy,
+        "greedy_text": decode(greedy),
+    }
+
+
 def main():
     path = Path(sys.argv[1])
     out = Path(sys.argv[2] if len(sys.argv) > 2 else "tests/fixtures/smollm2-golden.json")
@@ -61,25 +86,12 @@ def main():
         prompts, pad = PROMPTS, 2
     model.eval()
     vocab = model.config.vocab_size
-    fixed_ids = list(range(0, vocab, vocab // 64))[:64]  # 64 ids spread over the vocabulary
+    fixed_ids = fixed_ids_of(vocab)
     cases = []
     for prompt in prompts:
         ids = tok(prompt, add_special_tokens=False)["input_ids"]
-        with torch.no_grad():
-            logits = model(torch.tensor([ids])).logits[0]  # [T, V]
-            top = torch.topk(logits, 10, dim=-1)
-            greedy = model.generate(torch.tensor([ids]), max_new_tokens=16, do_sample=False, pad_token_id=pad)[0, len(ids):].tolist()
-        cases.append({
-            "prompt": prompt,
-            "ids": ids,
-            "top_ids": top.indices.tolist(),
-            "top_logits": [[round(x, 5) for x in row] for row in top.values.tolist()],
-            "fixed_logits": [[round(x, 5) for x in row] for row in logits[:, fixed_ids].tolist()],
-            "last_logits_0_1024": [round(x, 5) for x in logits[-1, :1024].tolist()],
-            "greedy_ids": greedy,
-            "greedy_text": tok.decode(greedy),
-        })
-        print(repr(prompt), "->", repr(tok.decode(greedy)))
+        cases.append(golden_case(model, prompt, ids, fixed_ids, pad, tok.decode))
+        print(repr(prompt), "->", repr(cases[-1]["greedy_text"]))
     fixture = {
         "source": "scripts/make_gpt_golden.py",
         "model": path.name,
