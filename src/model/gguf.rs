@@ -295,6 +295,9 @@ impl TensorSource for GgufWeights<'_> {
         let format = match info.ty() {
             GGmlType::Q4_1 => BlockFormat::Q4_1,
             GGmlType::Q8_0 => BlockFormat::Q8_0,
+            GGmlType::Q5_0 => BlockFormat::Q5_0,
+            GGmlType::Q4K => BlockFormat::Q4_K,
+            GGmlType::Q6K => BlockFormat::Q6_K,
             _ => return Ok(None),
         };
         let found: Vec<usize> = info.shape().iter().rev().map(|&d| d as usize).collect();
@@ -355,82 +358,22 @@ pub fn dequantize(ty: GGmlType, bytes: &[u8], count: usize) -> Result<Vec<f32>, 
         GGmlType::Q5_0 => blocks::<Q5_0, 32>(bytes, count),
         GGmlType::Q5_1 => blocks::<Q5_1, 32>(bytes, count),
         GGmlType::Q8_0 => blocks::<Q8_0, 32>(bytes, count),
-        // ggml-quants 0.1 leaves the k-quants unimplemented (`todo!`): Sesame's own decoders.
-        GGmlType::Q4K => k_blocks(bytes, count, Q4K_BYTES, q4_k),
-        GGmlType::Q6K => k_blocks(bytes, count, Q6K_BYTES, q6_k),
+        // ggml-quants 0.1 leaves the k-quants unimplemented (`todo!`): Sesame's own decoder,
+        // the one the CPU path multiplies with.
+        GGmlType::Q4K => k_blocks(BlockFormat::Q4_K, bytes, count),
+        GGmlType::Q6K => k_blocks(BlockFormat::Q6_K, bytes, count),
         other => Err(format!("{other:?}")),
     }
 }
 
-/// Values in one k-quant super-block.
-const QK_K: usize = 256;
-/// Bytes of a Q4_K super-block: f16 `d`, f16 `dmin`, 12 bytes of 6-bit scales and minima for
-/// its eight 32-value sub-blocks, 128 bytes of 4-bit values.
-const Q4K_BYTES: usize = 2 + 2 + 12 + QK_K / 2;
-/// Bytes of a Q6_K super-block: 128 bytes of low 4 bits, 64 of high 2 bits, 16 signed 8-bit
-/// scales (one per 16 values), f16 `d`.
-const Q6K_BYTES: usize = QK_K / 2 + QK_K / 4 + QK_K / 16 + 2;
-
-/// Decodes a run of k-quant super-blocks of `bytes_per` bytes with `decode`.
-fn k_blocks(bytes: &[u8], count: usize, bytes_per: usize, decode: fn(&[u8], &mut [f32])) -> Result<Vec<f32>, String> {
-    if !count.is_multiple_of(QK_K) || bytes.len() != count / QK_K * bytes_per {
-        return Err("a k-quant tensor with a wrong byte count".into());
+/// Decodes `count` values of k-quant super-blocks (`format` is Q4_K or Q6_K) by
+/// [`BlockMatrix`]'s decoder.
+fn k_blocks(format: BlockFormat, bytes: &[u8], count: usize) -> Result<Vec<f32>, String> {
+    let per = format.block_values();
+    if !count.is_multiple_of(per) {
+        return Err(format!("{format:?}: {count} values are not whole super-blocks"));
     }
-    let mut out = vec![0.0; count];
-    for (block, values) in bytes.chunks_exact(bytes_per).zip(out.chunks_exact_mut(QK_K)) {
-        decode(block, values);
-    }
-    Ok(out)
-}
-
-fn f16_at(b: &[u8], at: usize) -> f32 {
-    half::f16::from_le_bytes([b[at], b[at + 1]]).to_f32()
-}
-
-/// One Q4_K super-block (llama.cpp's `dequantize_row_q4_K`): sub-block `j` is
-/// `d·scale_j·q − dmin·min_j` with 6-bit `scale_j`, `min_j` packed in 12 bytes.
-fn q4_k(b: &[u8], y: &mut [f32]) {
-    let (d, dmin) = (f16_at(b, 0), f16_at(b, 2));
-    let (scales, qs) = (&b[4..16], &b[16..]);
-    // Sub-blocks 0–3 keep their scale and min in the low 6 bits of bytes j and j + 4; 4–7 split
-    // theirs between the low / high nibble of byte j + 4 and the top 2 bits of bytes j − 4 / j.
-    let scale_min = |j: usize| -> (f32, f32) {
-        if j < 4 {
-            ((scales[j] & 63) as f32, (scales[j + 4] & 63) as f32)
-        } else {
-            (((scales[j + 4] & 0xF) | ((scales[j - 4] >> 6) << 4)) as f32, ((scales[j + 4] >> 4) | ((scales[j] >> 6) << 4)) as f32)
-        }
-    };
-    for (chunk, (q, y)) in qs.chunks_exact(32).zip(y.chunks_exact_mut(64)).enumerate() {
-        let (s1, m1) = scale_min(2 * chunk);
-        let (s2, m2) = scale_min(2 * chunk + 1);
-        for l in 0..32 {
-            y[l] = d * s1 * (q[l] & 0xF) as f32 - dmin * m1;
-            y[l + 32] = d * s2 * (q[l] >> 4) as f32 - dmin * m2;
-        }
-    }
-}
-
-/// One Q6_K super-block (llama.cpp's `dequantize_row_q6_K`): 6-bit values (4 low bits in `ql`,
-/// 2 high bits in `qh`) minus 32, times `d` and a signed scale per 16 values.
-fn q6_k(b: &[u8], y: &mut [f32]) {
-    let (ql, qh, scales) = (&b[..128], &b[128..192], &b[192..208]);
-    let d = f16_at(b, 208);
-    for half in 0..2 {
-        let (ql, qh, sc, y) = (&ql[64 * half..], &qh[32 * half..], &scales[8 * half..], &mut y[128 * half..]);
-        for l in 0..32 {
-            let is = l / 16;
-            let q1 = ((ql[l] & 0xF) | ((qh[l] & 3) << 4)) as i32 - 32;
-            let q2 = ((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) as i32 - 32;
-            let q3 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) as i32 - 32;
-            let q4 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) as i32 - 32;
-            let scale = |k: usize| d * (sc[is + k] as i8) as f32;
-            y[l] = scale(0) * q1 as f32;
-            y[l + 32] = scale(2) * q2 as f32;
-            y[l + 64] = scale(4) * q3 as f32;
-            y[l + 96] = scale(6) * q4 as f32;
-        }
-    }
+    Ok(BlockMatrix::new(format, count / per, per, bytes.to_vec())?.to_f32())
 }
 
 /// Decodes a run of quantised blocks of `N` values each.

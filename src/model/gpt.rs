@@ -357,7 +357,8 @@ impl LlamaConfig {
     }
 }
 
-/// A tensor the source keeps as quantized blocks (a GGUF's Q4_1 / Q8_0), kept so where `device`
+/// A tensor the source keeps as quantized blocks (a GGUF's Q4_1 / Q8_0 / Q5_0 / Q4_K / Q6_K; on
+/// WebGPU all but Q6_K, see [`BlockMatrix::device_parts`]), kept so where `device`
 /// can multiply blocks: on the CPU backend in host memory ([`super::blocks`]), on WebGPU in the
 /// browser on the device ([`super::device_blocks`]); `None` elsewhere (training, native
 /// accelerators) and for tensors stored dense, which then load as f32.
@@ -366,7 +367,7 @@ fn take_quant(source: &mut impl TensorSource, name: &str, shape: [usize; 2], dev
         return Ok(source.take_blocks(name, shape)?.map(QuantMatrix::Host));
     }
     if cfg!(target_arch = "wasm32") && !device.is_autodiff() {
-        return Ok(source.take_blocks(name, shape)?.map(|m| QuantMatrix::Device(DeviceBlocks::upload(&m, device))));
+        return Ok(source.take_blocks(name, shape)?.and_then(|m| DeviceBlocks::upload(&m, device)).map(QuantMatrix::Device));
     }
     Ok(None)
 }

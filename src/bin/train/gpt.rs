@@ -263,50 +263,80 @@ pub fn icl_eval(a: &IclEval) -> Result<(), String> {
     Ok(())
 }
 
-/// `gpt-bench`: prompt and decode speed of SmolLM2 on the native CPU backend.
+/// `gpt-bench`: prompt and decode speed of GGUF GPTs on the native CPU backend, side by side in
+/// one run (rounds alternate between the models, so they share the machine's state).
 #[derive(Args)]
 pub struct Bench {
-    #[command(flatten)]
-    gguf: Gguf,
+    /// The GGUF files (repeat the flag; default: SmolLM2 and, where fetched, Gemma 3).
+    #[arg(long = "gguf")]
+    ggufs: Vec<PathBuf>,
     /// Prompt length in tokens.
     #[arg(long, default_value_t = 128)]
     prompt_tokens: usize,
     /// Tokens decoded after the prompt.
     #[arg(long, default_value_t = 32)]
     decode_tokens: usize,
+    /// Measured rounds per model after one warm-up round (the best is reported).
+    #[arg(long, default_value_t = 2)]
+    rounds: usize,
+}
+
+/// One model's prompt and decode time (seconds) for `ids` then `decode` greedy tokens.
+fn bench_round(gpt: &LoadedGpt, ids: &[u32], decode: usize) -> Result<(f64, f64), String> {
+    let mut cache = KvCache::new();
+    let t = std::time::Instant::now();
+    let mut logits = sesame::block_on(gpt.next_logits(ids, &mut cache))?;
+    let prefill = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    for _ in 0..decode {
+        let next = (0..logits.len()).max_by(|&x, &y| logits[x].total_cmp(&logits[y])).unwrap_or(0) as u32;
+        logits = sesame::block_on(gpt.next_logits(&[next], &mut cache))?;
+    }
+    Ok((prefill, t.elapsed().as_secs_f64()))
 }
 
 pub fn bench(a: &Bench) -> Result<(), String> {
-    let (gpt, file) = a.gguf.load()?;
-    // Bytes held: f32 parameters on the device plus the quantized blocks kept on the host.
-    let held = burn::module::Module::num_params(&gpt.model) as f64 * 4.0 + gpt.model.quant_bytes() as f64;
-    println!("held: {:.1} MB ({} matrices kept quantized), from a {:.1} MB file ({:.2}×)", held / 1e6, gpt.model.quant_matrices(), file as f64 / 1e6, held / file.max(1) as f64);
+    let mut paths = a.ggufs.clone();
+    if paths.is_empty() {
+        paths.push(PathBuf::from("assets/models/smollm2-135m-instruct/v1/model.Q4_1.gguf"));
+        let gemma = PathBuf::from("assets/models/gemma3-270m/v1/model.Q4_K_M.gguf");
+        if gemma.exists() {
+            paths.push(gemma);
+        }
+    }
     let text = "The quick brown fox jumps over the lazy dog. ".repeat(a.prompt_tokens);
-    let ids: Vec<u32> = gpt.encode(&text)?.into_iter().take(a.prompt_tokens).collect();
-    for round in 0..2 {
-        let mut cache = KvCache::new();
-        let t = std::time::Instant::now();
-        let mut logits = sesame::block_on(gpt.next_logits(&ids, &mut cache))?;
-        let prefill = t.elapsed().as_secs_f64();
-        let t = std::time::Instant::now();
-        for _ in 0..a.decode_tokens {
-            let next = (0..logits.len()).max_by(|&x, &y| logits[x].total_cmp(&logits[y])).unwrap_or(0) as u32;
-            logits = sesame::block_on(gpt.next_logits(&[next], &mut cache))?;
+    let mut models = Vec::new();
+    for path in paths {
+        let (gpt, file) = Gguf { gguf: path.clone() }.load()?;
+        // Bytes held: f32 parameters on the device plus the quantized blocks kept on the host.
+        let held = burn::module::Module::num_params(&gpt.model) as f64 * 4.0 + gpt.model.quant_bytes() as f64;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        println!("{name}: held {:.1} MB ({} matrices kept quantized), from a {:.1} MB file ({:.2}×)", held / 1e6, gpt.model.quant_matrices(), file as f64 / 1e6, held / file.max(1) as f64);
+        let ids: Vec<u32> = gpt.encode(&text)?.into_iter().take(a.prompt_tokens).collect();
+        models.push((name, gpt, ids, f64::INFINITY, f64::INFINITY));
+    }
+    // Round 0 warms the caches and thread pools; the best of the others is reported.
+    for round in 0..=a.rounds {
+        for (_, gpt, ids, best_prefill, best_decode) in models.iter_mut() {
+            let (prefill, decode) = bench_round(gpt, ids, a.decode_tokens)?;
+            if round > 0 {
+                *best_prefill = best_prefill.min(prefill);
+                *best_decode = best_decode.min(decode);
+            }
         }
-        let decode = t.elapsed().as_secs_f64();
-        // The first round warms the caches and thread pools; the second is reported.
-        if round == 1 {
-            println!(
-                "native flex CPU ({} threads): prompt {} tokens in {:.2} s = {:.1} tokens/s; decode {} tokens in {:.2} s = {:.1} tokens/s",
-                std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-                ids.len(),
-                prefill,
-                ids.len() as f64 / prefill,
-                a.decode_tokens,
-                decode,
-                a.decode_tokens as f64 / decode
-            );
-        }
+    }
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    println!("native flex CPU ({threads} threads), best of {} rounds, {} prompt tokens, {} decoded:", a.rounds, a.prompt_tokens, a.decode_tokens);
+    let first_decode = models.first().map(|m| a.decode_tokens as f64 / m.4).unwrap_or(1.0);
+    for (name, _, ids, prefill, decode) in &models {
+        let per_s = a.decode_tokens as f64 / decode;
+        println!(
+            "  {name:<32} prompt {:>7.1} tokens/s   decode {:>6.1} tokens/s ({:.1} ms a token, {:.2}× the first's speed)",
+            ids.len() as f64 / prefill,
+            per_s,
+            1e3 * decode / a.decode_tokens as f64,
+            per_s / first_decode
+        );
     }
     Ok(())
 }
