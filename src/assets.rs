@@ -134,6 +134,8 @@ pub const PAIR_HEADS_ZH: &str = "pair-heads-zh";
 pub const PAIR_HEADS_EN: &str = "pair-heads-en";
 /// Manifest id of SmolLM2-135M-Instruct.
 pub const SMOLLM2: &str = "smollm2-135m-instruct";
+/// Manifest id of Gemma 3 270M (Google's multilingual base model, under the Gemma Terms of Use).
+pub const GEMMA3: &str = "gemma3-270m";
 /// Manifest id of Sesame's character-level Chinese GPT.
 pub const GPT_ZH: &str = "gpt-zh";
 /// Manifest id of the MNIST auto-encoders (bottleneck 2, 8, 32).
@@ -159,7 +161,7 @@ pub fn pair_heads_of(bert: &str) -> Option<&'static str> {
 }
 
 /// Every id the app knows, with its family. An id not listed here is an error everywhere.
-pub const FAMILIES: [(&str, Family); 21] = [
+pub const FAMILIES: [(&str, Family); 22] = [
     (MINILM, Family::Encoder),
     (BERT_ZH, Family::Bert),
     (BERT_EN, Family::Bert),
@@ -174,6 +176,7 @@ pub const FAMILIES: [(&str, Family); 21] = [
     (PAIR_HEADS_ZH, Family::PairHeads),
     (PAIR_HEADS_EN, Family::PairHeads),
     (SMOLLM2, Family::Gpt),
+    (GEMMA3, Family::Gpt),
     (GPT_ZH, Family::Gpt),
     (AE_MNIST, Family::Autoencoder),
     (AE_FASHION, Family::Autoencoder),

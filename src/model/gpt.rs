@@ -168,6 +168,19 @@ impl LlamaConfig {
         self.family == GptFamily::Gemma3
     }
 
+    /// The model's parameter count, from its shape (however its weights are stored): the
+    /// embedding (and an untied output layer), per block the projections and norms, the final
+    /// norm. SmolLM2-135M: 134,515,008; Gemma 3 270M: 268,098,176.
+    pub fn parameters(&self) -> u64 {
+        let (h, i, d) = (self.hidden_size as u64, self.intermediate_size as u64, self.head_size() as u64);
+        let (n, k) = (self.num_attention_heads as u64, self.num_key_value_heads as u64);
+        let attention = h * n * d + 2 * h * k * d + n * d * h;
+        let mlp = 3 * h * i;
+        let norms = if self.gemma() { 4 * h + 2 * d } else { 2 * h };
+        let embedding = self.vocab_size as u64 * h * if self.tie_word_embeddings { 1 } else { 2 };
+        embedding + self.num_hidden_layers as u64 * (attention + mlp + norms) + h
+    }
+
     /// Checks that the numbers fit together, so a bad config fails with a message, not a panic.
     pub fn validate(&self) -> Result<(), String> {
         let sizes = [
@@ -906,6 +919,15 @@ mod tests {
         assert!(weights.contains("model.layers.0.pre_feedforward_layernorm.weight") && weights.contains("model.layers.1.self_attn.k_norm.weight"));
         let loaded = config.load(&mut weights, &device).unwrap();
         assert_eq!(values(model.forward(ids(text.clone(), &device))), values(loaded.forward(ids(text, &device))));
+    }
+
+    #[test]
+    fn the_parameter_count_is_the_models() {
+        let device = Device::flex();
+        for config in [LlamaConfig::new(40, 16, 24, 2, 4, 2), LlamaConfig { tie_word_embeddings: false, ..LlamaConfig::new(40, 16, 24, 2, 4, 2) }, tiny_gemma()] {
+            let model = config.init(&device);
+            assert_eq!(config.parameters(), burn::module::Module::num_params(&model) as u64, "{:?}", config.family);
+        }
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Loading a GPT into the browser: manifest → sha256-checked file (SmolLM2's GGUF, or a
-//! Sesame-trained safetensors GPT with its config and tokenizer) → model → a warm-up step.
+//! Loading a GPT into the browser: manifest → sha256-checked file (a GGUF: SmolLM2's, Gemma 3's;
+//! or a Sesame-trained safetensors GPT with its config and tokenizer) → model → a warm-up step.
 
 use super::compute::Compute;
 use super::load::{fetch_files, fetch_model_files, manifest_entry, now_ms, LoadStats, Stage};
@@ -7,17 +7,15 @@ use crate::model::KvCache;
 use crate::task::gpt::LoadedGpt;
 use crate::task::yield_to_browser;
 
-/// The GGUF file name of SmolLM2 in its model folder.
-pub const GGUF_FILE: &str = "model.Q4_1.gguf";
-
 /// Loads a GPT onto `compute`'s device.
 pub async fn load_gpt(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(LoadedGpt, LoadStats), String> {
     let fetch_start = now_ms();
     progress(Stage::Manifest);
     let entry = manifest_entry(id).await?;
-    let gguf = entry.file(GGUF_FILE).is_some();
-    let (gpt, bytes, from_cache, fetch_ms, build_ms) = if gguf {
-        let (mut files, from_cache, bytes) = fetch_files(&entry, &[GGUF_FILE], progress).await?;
+    // A GGUF model is its entry's one `.gguf` file (other files, such as a licence, stay unread).
+    let gguf = entry.files.iter().find(|f| f.name.ends_with(".gguf")).map(|f| f.name.clone());
+    let (gpt, bytes, from_cache, fetch_ms, build_ms) = if let Some(gguf) = gguf {
+        let (mut files, from_cache, bytes) = fetch_files(&entry, &[gguf.as_str()], progress).await?;
         let fetch_ms = now_ms() - fetch_start;
         progress(Stage::Build);
         yield_to_browser().await;

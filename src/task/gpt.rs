@@ -23,6 +23,10 @@ pub const GPT_ZH_EXAMPLES: [&str; 7] = ["台", "台湾", "台湾大", "臺灣大
 /// Example prompts for SmolLM2 (English).
 pub const SMOLLM2_EXAMPLES: [&str; 4] = ["The capital of France is", "Once upon a time, there was a", "The opposite of hot is", "def fibonacci(n):"];
 
+/// Example prompts for Gemma 3 270M (a multilingual base model): the lecture's few-shot
+/// patterns in Chinese and English, and open Chinese text.
+pub const GEMMA3_EXAMPLES: [&str; 5] = ["台湾大", "英译中：cat → 猫\ndog → 狗\napple →", "这家餐厅的菜很难吃。情感：负面\n服务很好，下次还来。情感：", "hot → cold\nbig → small\nhappy →", "The capital of France is"];
+
 /// A GPT with its tokenizer on one device.
 pub struct LoadedGpt {
     /// Hyper-parameters.
@@ -87,7 +91,10 @@ impl LoadedGpt {
         if model.quant_matrices() > 0 {
             storage += &format!("; {} kept quantized ({:.1} MB)", model.quant_matrices(), model.quant_bytes() as f64 / 1e6);
         }
-        Ok(Self { config, model, tokenizer, device: device.clone(), add_bos: vocab.add_bos, chat_template: vocab.chat_template, storage })
+        // Only SmolLM2's ChatML template is rendered ([`Self::chat_prompt`]); a GGUF with another
+        // (Gemma's) offers no chat mode.
+        let chat_template = vocab.chat_template.filter(|t| t.contains("<|im_start|>"));
+        Ok(Self { config, model, tokenizer, device: device.clone(), add_bos: vocab.add_bos, chat_template, storage })
     }
 
     /// Builds a GPT from `config.json` (HF `LlamaConfig` fields), `tokenizer.json` and a

@@ -2,10 +2,10 @@
 //! has been appended, the KV cache that has read them, and the next-token logits after the last
 //! (kept, so changing the sampling settings redraws the distribution without running the model).
 
-use crate::assets::GPT_ZH;
+use crate::assets::{GEMMA3, GPT_ZH};
 use crate::model::KvCache;
 
-use super::gpt::{LoadedGpt, GPT_ZH_EXAMPLES, PREFILL_CHUNK, SMOLLM2_EXAMPLES};
+use super::gpt::{LoadedGpt, GEMMA3_EXAMPLES, GPT_ZH_EXAMPLES, PREFILL_CHUNK, SMOLLM2_EXAMPLES};
 use super::sampling::{distribution, Candidate, Sampling};
 
 /// Why a prompt cannot start a session.
@@ -112,10 +112,10 @@ impl Generation {
 
 /// The example prompts offered for a GPT.
 pub fn examples(id: &str) -> &'static [&'static str] {
-    if id == GPT_ZH {
-        &GPT_ZH_EXAMPLES
-    } else {
-        &SMOLLM2_EXAMPLES
+    match id {
+        GPT_ZH => &GPT_ZH_EXAMPLES,
+        GEMMA3 => &GEMMA3_EXAMPLES,
+        _ => &SMOLLM2_EXAMPLES,
     }
 }
 

@@ -17,6 +17,7 @@ pub mod gpt;
 pub mod gpt_generation;
 pub mod gpt_golden;
 pub mod icl;
+pub mod icl_sizes;
 pub mod linear_probe;
 pub mod live_training;
 pub mod masking;

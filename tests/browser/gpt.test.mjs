@@ -91,6 +91,22 @@ test('in-context learning: the accuracy table for two tasks, one edited prompt',
     }
     figure('cpu.icl_table', JSON.stringify(cells));
     await page.getByTestId('icl-chart').waitFor();
+
+    // The measured chart of accuracy against model size (assets/icl/accuracy-by-size.json):
+    // English (the page's language) shows SmolLM2 and Gemma, Chinese adds gpt-zh, smallest first.
+    const measured = JSON.parse(readFileSync(join(ROOT, 'assets', 'icl', 'accuracy-by-size.json'), 'utf8'));
+    const sizeCells = async () => page.getByTestId('icl-size-cell').evaluateAll((els) => els.map((e) => [e.dataset.model, Number(e.dataset.k), e.textContent]));
+    assert.equal(await page.getByTestId('icl-size-table').getAttribute('data-suite'), 'en');
+    let shown = await sizeCells();
+    assert.deepEqual([...new Set(shown.map((c) => c[0]))], ['smollm2-135m-instruct', 'gemma3-270m']);
+    await page.getByTestId('icl-size-zh').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=icl-size-table]')?.dataset.suite === 'zh');
+    shown = await sizeCells();
+    assert.deepEqual([...new Set(shown.map((c) => c[0]))], ['gpt-zh', 'smollm2-135m-instruct', 'gemma3-270m']);
+    const gemmaZh = measured.rows.find((r) => r.model === 'gemma3-270m' && r.suite === 'zh');
+    const few = shown.find((c) => c[0] === 'gemma3-270m' && c[1] === 8);
+    assert.equal(few[2], `${gemmaZh.mean[4].toFixed(1)}%`, 'the page shows the measured table');
+    await page.getByTestId('icl-size-chart').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, 'icl-cpu.png'), fullPage: true });
     assert.deepEqual(errors, []);
   } finally {
@@ -203,3 +219,58 @@ for (const mode of MODES) {
     }
   });
 }
+
+// Gemma 3 270M (tests/fixtures/gemma3-golden.json, from transformers 5.24 on the same GGUF), on
+// the CPU path with a short prompt: its size shows before anything is downloaded, picking it
+// shows the Gemma Terms notice and fetches the 253 MB file, the bars after 台湾大 have
+// transformers' argmax and log-probability gaps, greedy text follows transformers' continuation.
+const gemma = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'gemma3-golden.json'), 'utf8'));
+const gemmaCase = gemma.cases.find((c) => c.prompt === '台湾大');
+
+test('Gemma 3 270M on the CPU path: size before download, terms, golden bars after 台湾大, greedy text', { timeout: 6 * SLOW }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1200 } });
+    const errors = watchErrors(page);
+    const fetched = [];
+    page.on('request', (r) => { if (r.url().includes('gemma3-270m')) fetched.push(r.url()); });
+    await page.goto(`${server.url}?p=gpt&lang=zh-Hans&t=0&backend=cpu`);
+    await page.getByTestId('gpt-candidate').first().waitFor({ timeout: 2 * SLOW });
+    const size = await page.getByTestId('gpt-gemma3-size').textContent();
+    assert.match(size, /253\.\d MB/, `the button shows the download size: ${size}`);
+    assert.deepEqual(fetched, [], 'nothing of Gemma is fetched before it is picked');
+    await page.screenshot({ path: join(ARTIFACTS, 'gpt-gemma3-before.png') });
+
+    const t0 = Date.now();
+    await page.getByTestId('gpt-model-gemma3').click();
+    const terms = page.getByTestId('gpt-gemma3-terms');
+    await terms.waitFor();
+    assert.match(await terms.locator('a').getAttribute('href'), /gemma3-270m\/v1\/GEMMA_TERMS\.html$/);
+    assert.equal(await page.getByTestId('gpt-chat').isDisabled(), true, 'a base model: no chat mode');
+    await page.waitForFunction(() => document.querySelector('.gpt-text .prompt-text')?.textContent === '台湾大' && document.querySelectorAll('[data-testid=gpt-candidate]').length > 0, null, { timeout: 4 * SLOW });
+    figure('cpu.gemma3_first_distribution_ms', Date.now() - t0);
+    assert.ok(fetched.some((u) => u.endsWith('model.Q4_K_M.gguf')), `the GGUF was fetched: ${fetched}`);
+    const bars = await top(page);
+    const last = gemmaCase.top_logits.at(-1);
+    const want = gemmaCase.greedy_text.slice(0, bars[0].text.length);
+    assert.equal(bars[0].text, want, `argmax after 台湾大: ${JSON.stringify(bars.slice(0, 4))}`);
+    let worst = 0;
+    for (let i = 1; i < 4; i++) worst = Math.max(worst, Math.abs(Math.log(bars[0].p / bars[i].p) - (last[0] - last[i])));
+    assert.ok(worst < 2e-3, `log-probability gaps differ from transformers by ${worst}`);
+    figure('cpu.gemma3_logit_gap_max_diff', worst);
+    figure('cpu.gemma3_prompt_tokens_per_s', Number(await speed(page, 'data-prompt-tps')));
+
+    await page.getByTestId('gpt-generate').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=gpt-chosen]').length >= 4, null, { timeout: 2 * SLOW });
+    await page.getByTestId('gpt-stop').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=gpt-output]')?.dataset.busy === 'false', null, { timeout: SLOW });
+    const text = await page.getByTestId('gpt-output').getAttribute('data-text');
+    assert.ok(text.length > 0 && gemmaCase.greedy_text.startsWith(text), `browser greedy text ${JSON.stringify(text)} vs transformers ${JSON.stringify(gemmaCase.greedy_text)}`);
+    figure('cpu.gemma3_greedy_text', text);
+    figure('cpu.gemma3_decode_tokens_per_s', Number(await speed(page, 'data-decode-tps')));
+    await page.screenshot({ path: join(ARTIFACTS, 'gpt-gemma3-cpu.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -216,50 +216,117 @@ pub struct IclEval {
 }
 
 pub fn icl_eval(a: &IclEval) -> Result<(), String> {
-    use sesame::task::icl::{accuracy, evaluate, suite, task, SHOTS};
+    use sesame::task::icl::{suite, task, SHOTS};
     let gpt = match &a.model {
-        Some(dir) => {
-            let bundle = sesame::model::Bundle::read(dir, "model.safetensors", std::path::Path::new("assets/models"))?;
-            LoadedGpt::from_bundle(&bundle, &burn::tensor::Device::flex())?
-        }
+        Some(dir) => load_bundle_gpt(dir)?,
         None => a.gguf.load()?.0,
     };
     let shots: Vec<usize> = if a.shots.is_empty() { SHOTS.to_vec() } else { a.shots.clone() };
     let tasks: Vec<_> = if a.tasks.is_empty() { suite(&a.suite).iter().collect() } else { a.tasks.iter().map(|id| task(id.trim()).ok_or(format!("--tasks: no task {id:?}"))).collect::<Result<_, _>>()? };
     let started = std::time::Instant::now();
+    suite_table(&gpt, &tasks, &shots, a.limit, a.verbose == Some(true))?;
+    println!("({} held-out queries per cell, greedy decoding, {:.0} s; – : the prompt is longer than the model's window, no mean)", a.limit.min(12), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// A GPT Sesame trained, from its folder, on the CPU backend.
+fn load_bundle_gpt(dir: &std::path::Path) -> Result<LoadedGpt, String> {
+    let bundle = sesame::model::Bundle::read(dir, "model.safetensors", std::path::Path::new("assets/models"))?;
+    LoadedGpt::from_bundle(&bundle, &burn::tensor::Device::flex())
+}
+
+/// Grades `tasks` × `shots` (greedy, `limit` held-out queries a cell), printing the table as it
+/// fills; returns each task's accuracies (%) and the means over the tasks (`None`: the prompts
+/// are longer than the model's window).
+fn suite_table(gpt: &LoadedGpt, tasks: &[&sesame::task::icl::IclTask], shots: &[usize], limit: usize, verbose: bool) -> Result<(Vec<Vec<Option<f64>>>, Vec<Option<f64>>), String> {
+    use sesame::task::icl::{accuracy, evaluate};
     print!("{:<16}", "task \\ shots");
-    for k in &shots {
+    for k in shots {
         print!("{k:>8}");
     }
     println!();
-    let mut sums = vec![0.0; shots.len()];
-    for t in &tasks {
+    let mut rows = Vec::new();
+    for t in tasks {
         print!("{:<16}", t.id);
-        for (i, &k) in shots.iter().enumerate() {
+        let mut row = Vec::new();
+        for &k in shots {
             // A prompt longer than the model's window (gpt-zh reads 128 tokens) is not measured.
-            let longest = t.tests.iter().take(a.limit).map(|(q, _)| gpt.encode(&t.prompt(k, q)).map(|ids| ids.len())).max().transpose()?.unwrap_or(0);
+            let longest = t.tests.iter().take(limit).map(|(q, _)| gpt.encode(&t.prompt(k, q)).map(|ids| ids.len())).max().transpose()?.unwrap_or(0);
             if longest + sesame::task::icl::MAX_ANSWER_TOKENS > gpt.max_context() {
                 print!("{:>8}", "–");
-                sums[i] = f64::NAN;
+                row.push(None);
                 continue;
             }
-            let results = sesame::block_on(evaluate(&gpt, t, k, a.limit))?;
+            let results = sesame::block_on(evaluate(gpt, t, k, limit))?;
             let acc = accuracy(&results);
-            sums[i] += acc;
+            row.push(Some(acc));
             print!("{acc:>7.1}%");
             std::io::stdout().flush().ok();
-            if a.verbose == Some(true) {
+            if verbose {
                 eprintln!("\n  {k}-shot: {}", results.iter().map(|r| format!("{}→{:?}{}", r.query, r.answer, if r.correct { "✓" } else { "✗" })).collect::<Vec<_>>().join("  "));
             }
         }
         println!();
+        rows.push(row);
     }
+    let means: Vec<Option<f64>> = (0..shots.len()).map(|i| rows.iter().map(|r| r[i]).sum::<Option<f64>>().map(|s| s / rows.len().max(1) as f64)).collect();
     print!("{:<16}", "mean");
-    for s in &sums {
-        if s.is_nan() { print!("{:>8}", "–") } else { print!("{:>7.1}%", s / tasks.len() as f64) }
+    for m in &means {
+        match m {
+            Some(m) => print!("{m:>7.1}%"),
+            None => print!("{:>8}", "–"),
+        }
     }
     println!();
-    println!("({} held-out queries per cell, greedy decoding, {:.0} s; – : the prompt is longer than the model's window, no mean)", a.limit.min(12), started.elapsed().as_secs_f64());
+    Ok((rows, means))
+}
+
+/// `icl-sizes`: the lecture's chart of in-context accuracy against model size — every GPT on
+/// every suite it can read (gpt-zh: Chinese only), written as the table the ICL page draws.
+#[derive(Args)]
+pub struct IclSizes {
+    /// Where the table goes.
+    #[arg(long, default_value = "assets/icl/accuracy-by-size.json")]
+    out: PathBuf,
+    /// Held-out queries per cell (at most 12).
+    #[arg(long, default_value_t = 12)]
+    limit: usize,
+}
+
+pub fn icl_sizes(a: &IclSizes) -> Result<(), String> {
+    use sesame::assets::{GEMMA3, SMOLLM2};
+    use sesame::task::icl::{suite, SHOTS};
+    use sesame::task::icl_sizes::{SizeRow, SizeTable};
+    let models: [(&str, &str, &[&str]); 3] = [(GPT_ZH, "Sesame gpt-zh", &["zh"]), (SMOLLM2, "SmolLM2-135M", &["en", "zh"]), (GEMMA3, "Gemma 3 270M", &["en", "zh"])];
+    let mut rows = Vec::new();
+    for (id, name, suites) in models {
+        let gpt = match id {
+            GPT_ZH => load_bundle_gpt(std::path::Path::new("assets/models/gpt-zh/v1"))?,
+            SMOLLM2 => Gguf { gguf: "assets/models/smollm2-135m-instruct/v1/model.Q4_1.gguf".into() }.load()?.0,
+            _ => Gguf { gguf: "assets/models/gemma3-270m/v1/model.Q4_K_M.gguf".into() }.load()?.0,
+        };
+        for &language in suites {
+            println!("\n{name} ({:.1} M parameters), {language} suite:", gpt.config.parameters() as f64 / 1e6);
+            let started = std::time::Instant::now();
+            let tasks: Vec<_> = suite(language).iter().collect();
+            let (per_task, mean) = suite_table(&gpt, &tasks, &SHOTS, a.limit, false)?;
+            rows.push(SizeRow {
+                model: id.to_string(),
+                name: name.to_string(),
+                parameters: gpt.config.parameters(),
+                suite: language.to_string(),
+                mean,
+                tasks: tasks.iter().map(|t| t.id.to_string()).zip(per_task).collect(),
+                seconds: started.elapsed().as_secs_f64(),
+            });
+        }
+    }
+    let table = SizeTable { shots: SHOTS.to_vec(), queries: a.limit.min(12), command: format!("cargo run --release --bin sesame-train -- icl-sizes --limit {}", a.limit), rows };
+    if let Some(dir) = a.out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
+    std::fs::write(&a.out, serde_json::to_string_pretty(&table).map_err(|e| e.to_string())? + "\n").map_err(|e| format!("{}: {e}", a.out.display()))?;
+    println!("\nwrote {}", a.out.display());
     Ok(())
 }
 

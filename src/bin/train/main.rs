@@ -7,7 +7,7 @@
 //! sesame-train qa | qa-export | qa-eval                                  QA fine-tuning     (qa.rs)
 //! sesame-train classify | classify-export                                cases 1 and 3      (classify.rs)
 //! sesame-train tag | tag-export                                          case 2             (tagging.rs)
-//! sesame-train gpt | gpt-export | gpt-eval | icl-eval | gpt-bench        GPTs              (gpt.rs)
+//! sesame-train gpt | gpt-export | gpt-eval | icl-eval | icl-sizes | gpt-bench   GPTs     (gpt.rs)
 //! sesame-train ae | ae-export | ae-eval                                  auto-encoders      (autoencoder.rs)
 //! ```
 //!
@@ -90,6 +90,8 @@ enum Command {
     GptEval(gpt::Eval),
     /// SmolLM2's in-context-learning table (task × examples in the prompt).
     IclEval(gpt::IclEval),
+    /// In-context accuracy against model size (every GPT, both suites): the ICL page's chart.
+    IclSizes(gpt::IclSizes),
     /// SmolLM2: parameters, memory, prompt and decode tokens/s.
     GptBench(gpt::Bench),
     /// Train an image auto-encoder or VQ-VAE.
@@ -124,6 +126,7 @@ fn main() {
         Command::GptExport(a) => gpt::export(&a),
         Command::GptEval(a) => gpt::eval(&a),
         Command::IclEval(a) => gpt::icl_eval(&a),
+        Command::IclSizes(a) => gpt::icl_sizes(&a),
         Command::GptBench(a) => gpt::bench(&a),
         Command::Ae(a) => autoencoder::train(&a),
         Command::AeExport(a) => autoencoder::export(&a),

@@ -3,11 +3,14 @@
 
 use leptos::prelude::*;
 
-use crate::assets::{GPT_ZH, SMOLLM2};
+use crate::assets::{GEMMA3, GPT_ZH, SMOLLM2};
+use crate::runtime::load::manifest_entry;
 use crate::task::gpt::LoadedGpt;
 use crate::task::gpt_generation::examples;
 use crate::ui::i18n::T;
+use crate::ui::pages::offline::models::mb;
 use crate::ui::state::{AppState, ModelStatus};
+use crate::ui::tasks::spawn_owned;
 
 use super::MAX_PROMPT_CHARS;
 
@@ -42,14 +45,28 @@ pub fn PromptControls(
     on_switch: Callback<&'static str>,
 ) -> impl IntoView {
     let app = expect_context::<AppState>();
+    // Gemma's download size, shown on its button before the reader picks it (from the manifest).
+    let gemma_bytes = RwSignal::new(None::<u64>);
+    spawn_owned(async move {
+        if let Ok(entry) = manifest_entry(GEMMA3).await {
+            gemma_bytes.try_set(Some(entry.total_bytes()));
+        }
+    });
+    let terms = format!("assets/models/{GEMMA3}/v1/GEMMA_TERMS.html");
     view! {
                 <div class="presets" data-control="model">
                     <span class="label">{move || app.t(T::ModelLabel)}</span>
                     <button class:active=move || model.get() == SMOLLM2 data-testid="gpt-model-smollm2" disabled=move || busy.get() on:click=move |_| on_switch.run(SMOLLM2)>"SmolLM2-135M-Instruct"</button>
+                    <button class:active=move || model.get() == GEMMA3 data-testid="gpt-model-gemma3" disabled=move || busy.get() on:click=move |_| on_switch.run(GEMMA3)>
+                        "Gemma 3 270M"{move || gemma_bytes.get().map(|b| view! { <span class="size" data-testid="gpt-gemma3-size">{format!(" · {}", mb(b as f64))}</span> })}</button>
                     <button class:active=move || model.get() == GPT_ZH data-testid="gpt-model-gpt-zh" disabled=move || busy.get() on:click=move |_| on_switch.run(GPT_ZH)>{move || app.t(T::GptModelZh)}</button>
                     {move || match app.model_status(model.get()).get() { ModelStatus::Ready(_) => app.model::<LoadedGpt>(model.get()).map(|g| view! { <span class="hint">{g.storage.clone()}</span> }), _ => None }}
                 </div>
                 {move || (model.get() == GPT_ZH).then(|| view! { <p class="hint" data-testid="gpt-zh-about">{app.t(T::GptZhAbout)}</p> })}
+                {move || (model.get() == GEMMA3).then(|| view! {
+                    <p class="hint" data-testid="gpt-gemma3-terms">{app.t(T::GemmaAbout)}" "
+                        <a href=terms.clone() target="_blank" rel="noopener">{app.t(T::GemmaTerms)}</a></p>
+                })}
                 <div class="presets" data-control="examples">
                     <span class="label">{move || app.t(T::CtxPresets)}</span>
                     {move || examples(model.get()).iter().map(|&e| view! {
@@ -59,7 +76,7 @@ pub fn PromptControls(
                 <label class="target wide" data-control="prompt"><span class="label">{move || app.t(T::GptPrompt)}</span>
                     <textarea rows="3" maxlength=MAX_PROMPT_CHARS.to_string() data-testid="gpt-prompt" prop:value=move || prompt.get() on:change=move |ev| prompt.set(event_target_value(&ev))></textarea>
                 </label>
-                <label class="check" data-control="chat"><input type="checkbox" data-testid="gpt-chat" prop:checked=move || chat.get() disabled=move || model.get() == GPT_ZH on:change=move |ev| chat.set(event_target_checked(&ev)) />
+                <label class="check" data-control="chat"><input type="checkbox" data-testid="gpt-chat" prop:checked=move || chat.get() disabled=move || model.get() != SMOLLM2 on:change=move |ev| chat.set(event_target_checked(&ev)) />
                     {move || app.t(T::GptChat)}</label>
     }
 }

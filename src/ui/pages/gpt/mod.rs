@@ -5,7 +5,7 @@
 //! The model's side of a session is [`crate::task::gpt_generation::Generation`]; the page's state
 //! and actions are [`session::GptSession`]; this file lays them out.
 //!
-//! URL state: `m` (`smollm2-135m-instruct` or `gpt-zh`), `prompt`, `t` (temperature), `k`
+//! URL state: `m` (`smollm2-135m-instruct`, `gemma3-270m` or `gpt-zh`), `prompt`, `t` (temperature), `k`
 //! (top-k), `pp` (top-p), `chat` (1: wrap the prompt in SmolLM2's chat template).
 
 mod bars;

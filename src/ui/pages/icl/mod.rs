@@ -7,11 +7,13 @@
 //! (queries per cell).
 
 mod prompt;
+mod sizes;
 mod table;
 
 use leptos::prelude::*;
 
 use prompt::PromptPanel;
+use sizes::SizeChart;
 use table::AccuracyTable;
 
 use crate::assets::SMOLLM2;
@@ -151,6 +153,7 @@ pub fn Icl() -> impl IntoView {
                 </div>
                 {move || (!cells.get().is_empty()).then(|| view! { <AccuracyTable table=Table { cells: cells.get() } per_cell=per_cell.get_untracked() done=!busy.get() /> })}
             </div>
+            <SizeChart />
         </section>
     }
 }

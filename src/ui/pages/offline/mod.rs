@@ -1,7 +1,7 @@
 //! "Offline use": which models are on this device, one button that downloads all of them with a
 //! single progress bar, the storage used, and a way to clear it.
 
-mod models;
+pub(crate) mod models;
 
 use leptos::prelude::*;
 
