@@ -95,7 +95,7 @@ test('in-context learning: the accuracy table for two tasks, one edited prompt',
     // The measured chart of accuracy against model size (assets/icl/accuracy-by-size.json):
     // English (the page's language) shows SmolLM2 and Gemma, Chinese adds gpt-zh, smallest first.
     const measured = JSON.parse(readFileSync(join(ROOT, 'assets', 'icl', 'accuracy-by-size.json'), 'utf8'));
-    const sizeCells = async () => page.getByTestId('icl-size-cell').evaluateAll((els) => els.map((e) => [e.dataset.model, Number(e.dataset.k), e.textContent]));
+    const sizeCells = async () => page.getByTestId('icl-size-cell').evaluateAll((els) => els.map((e) => [e.dataset.model, Number(e.dataset.k), e.dataset.acc]));
     assert.equal(await page.getByTestId('icl-size-table').getAttribute('data-suite'), 'en');
     let shown = await sizeCells();
     assert.deepEqual([...new Set(shown.map((c) => c[0]))], ['smollm2-135m-instruct', 'gemma3-270m']);
@@ -105,9 +105,21 @@ test('in-context learning: the accuracy table for two tasks, one edited prompt',
     assert.deepEqual([...new Set(shown.map((c) => c[0]))], ['gpt-zh', 'smollm2-135m-instruct', 'gemma3-270m']);
     const gemmaZh = measured.rows.find((r) => r.model === 'gemma3-270m' && r.suite === 'zh');
     const few = shown.find((c) => c[0] === 'gemma3-270m' && c[1] === 8);
-    assert.equal(few[2], `${gemmaZh.mean[4].toFixed(1)}%`, 'the page shows the measured table');
+    assert.equal(few[2], gemmaZh.mean[4].toFixed(1), 'the page shows the measured table');
     await page.getByTestId('icl-size-chart').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, 'icl-cpu.png'), fullPage: true });
+
+    // Another model and the Chinese suite: gpt-zh (small, Chinese only) on 反义词, one prompt.
+    await page.getByTestId('icl-model-gpt-zh').click();
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('m') === 'gpt-zh');
+    assert.equal(await page.getByTestId('icl-table').count(), 0, 'the last model\'s table is gone');
+    await page.getByTestId('icl-task').selectOption('zh-antonyms');
+    const zhPrompt = await page.getByTestId('icl-prompt').textContent();
+    assert.ok(zhPrompt.includes('=>') && /[\u4e00-\u9fff]/.test(zhPrompt), zhPrompt);
+    await page.locator('[data-testid=icl-run-one]:not([disabled])').click({ timeout: 2 * SLOW });
+    await page.getByTestId('icl-answer').waitFor({ timeout: SLOW });
+    figure('cpu.icl_gpt_zh_antonyms_answer', await page.getByTestId('icl-answer').getAttribute('data-answer'));
+    assert.ok(['true', 'false'].includes(await page.getByTestId('icl-answer').getAttribute('data-correct')), 'graded against the suite');
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

@@ -3,8 +3,11 @@
 //! piece and runs it; the other grades held-out queries for k = 0, 1, 2, 4, 8 and draws accuracy
 //! against the number of examples, per task and averaged.
 //!
-//! URL state: `task`, `k`, `q` (query), `tasks` (comma-separated ids for the table), `n`
-//! (queries per cell).
+//! The model is chosen on the page (SmolLM2 by default; Gemma 3 270M and gpt-zh are fetched only
+//! when picked); the tasks come from both suites, English and Chinese.
+//!
+//! URL state: `m` (model), `task`, `k`, `q` (query), `tasks` (comma-separated ids for the
+//! table), `n` (queries per cell).
 
 mod prompt;
 mod sizes;
@@ -16,11 +19,11 @@ use prompt::PromptPanel;
 use sizes::SizeChart;
 use table::AccuracyTable;
 
-use crate::assets::SMOLLM2;
+use crate::assets::{GEMMA3, GPT_ZH, SMOLLM2};
 use crate::task::gpt::LoadedGpt;
 use crate::ui::tasks::Job;
 use crate::runtime::load::now_ms;
-use crate::task::icl::{accuracy, build_prompt, complete, evaluate, first_line_answer, parse_examples, task, Cell, IclTask, Table, SHOTS, TASKS};
+use crate::task::icl::{accuracy, build_prompt, complete, evaluate, first_line_answer, parse_examples, task, Cell, IclTask, Table, SHOTS, TASKS, TASKS_ZH};
 use crate::ui::components::progress::{Bar as ProgressBar, ModelLoad};
 use crate::ui::i18n::{Lang, T};
 use crate::ui::state::{set_url_param, AppState, ModelStatus};
@@ -34,8 +37,8 @@ const MAX_FIELD_CHARS: usize = 2000;
 #[component]
 pub fn Icl() -> impl IntoView {
     let app = expect_context::<AppState>();
-    let model = SMOLLM2;
-    let ids: Vec<&'static str> = TASKS.iter().map(|t| t.id).collect();
+    let model = RwSignal::new(app.url_check("m", |v| check_choice(v, &[SMOLLM2, GEMMA3, GPT_ZH])).unwrap_or(SMOLLM2));
+    let ids: Vec<&'static str> = TASKS.iter().chain(TASKS_ZH).map(|t| t.id).collect();
     let current = RwSignal::new(app.url_check("task", |v| check_choice(v, &ids)).and_then(task).unwrap_or(&TASKS[1]));
     let k = RwSignal::new(app.url_check("k", |v| check_number(v, 0.0, 8.0)).map(|v| v as usize).unwrap_or(4));
     let description = RwSignal::new(current.get_untracked().description.to_string());
@@ -56,15 +59,15 @@ pub fn Icl() -> impl IntoView {
     let progress = RwSignal::new(None::<(String, f64)>);
     // The page's model runs (one query, or the table): leaving the page cancels them.
     let runs = Job::new();
-    let status = move || app.model_status(model).get();
-    Effect::new(move |_| app.use_model(model));
+    let status = move || app.model_status(model.get()).get();
+    Effect::new(move |_| app.use_model(model.get()));
 
     let parsed_examples = move || parse_examples(&examples.get());
     let prompt = move || build_prompt(&description.get(), &parsed_examples().0, &query.get());
     let expected = move || current.get().expected(&query.get()).map(str::to_string);
 
     let run_one = move || {
-        let Some(gpt) = app.model::<LoadedGpt>(model) else { return };
+        let Some(gpt) = app.model::<LoadedGpt>(model.get_untracked()) else { return };
         if query.get_untracked().trim().is_empty() {
             problem.set(Some(app.t(T::IclErrEmptyQuery).to_string()));
             return;
@@ -86,7 +89,7 @@ pub fn Icl() -> impl IntoView {
         });
     };
     let run_table = move || {
-        let Some(gpt) = app.model::<LoadedGpt>(model) else { return };
+        let Some(gpt) = app.model::<LoadedGpt>(model.get_untracked()) else { return };
         let list: Vec<&'static IclTask> = chosen_tasks.get_untracked().iter().filter_map(|id| task(id)).collect();
         if list.is_empty() {
             problem.set(Some(app.t(T::IclErrNoTasks).to_string()));
@@ -125,8 +128,26 @@ pub fn Icl() -> impl IntoView {
         });
     };
 
+    // Another model: nothing of the last one's answers stays (the runs are cancelled).
+    let switch = move |id: &'static str| {
+        if model.get_untracked() == id || busy.get_untracked() {
+            return;
+        }
+        runs.cancel();
+        busy.set(false);
+        one.set(None);
+        cells.set(Vec::new());
+        problem.set(None);
+        progress.set(None);
+        model.set(id);
+        set_url_param("m", (id != SMOLLM2).then_some(id), false);
+    };
+    let model_button = move |id: &'static str, label: &'static str, testid: &'static str| view! {
+        <button class:active=move || model.get() == id data-testid=testid disabled=move || busy.get() on:click=move |_| switch(id)>{label}</button>
+    };
     let task_checks = TASKS
         .iter()
+        .chain(TASKS_ZH)
         .map(|t| view! {
             <label class="check"><input type="checkbox" data-testid="icl-table-task" value=t.id prop:checked=move || chosen_tasks.get().contains(&t.id)
                 on:change=move |ev| { let on = event_target_checked(&ev); chosen_tasks.update(|c| { c.retain(|x| *x != t.id); if on { c.push(t.id); } }); } />
@@ -138,7 +159,13 @@ pub fn Icl() -> impl IntoView {
         <section class="page icl" data-testid="page-icl">
             <h1>{move || app.t(T::IclTitle)}</h1>
             <p class="lede">{move || app.t(T::IclLede)}</p>
-            <ModelLoad key=Signal::derive(move || model.to_string()) />
+            <div class="panel presets" data-control="model">
+                <span class="label">{move || app.t(T::ModelLabel)}</span>
+                {model_button(SMOLLM2, "SmolLM2-135M", "icl-model-smollm2")}
+                {model_button(GEMMA3, "Gemma 3 270M", "icl-model-gemma3")}
+                {model_button(GPT_ZH, "Sesame gpt-zh", "icl-model-gpt-zh")}
+            </div>
+            <ModelLoad key=Signal::derive(move || model.get().to_string()) />
             {move || problem.get().map(|p| view! { <div class="message warn" role="status" data-testid="icl-problem">{p}</div> })}
             <PromptPanel current=current k=k description=description examples=examples query=query one=one busy=busy ready=Signal::derive(move || matches!(status(), ModelStatus::Ready(_))) on_run=Callback::new(move |()| run_one()) />
             <div class="panel" data-control="run">

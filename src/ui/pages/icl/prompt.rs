@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::MAX_FIELD_CHARS;
-use crate::task::icl::{build_prompt, parse_examples, task, IclTask, TASKS};
+use crate::task::icl::{build_prompt, parse_examples, task, IclTask, TASKS, TASKS_ZH};
 use crate::ui::i18n::{Lang, T};
 use crate::ui::state::{set_url_param, AppState};
 
@@ -43,10 +43,12 @@ pub fn PromptPanel(
     let parsed_examples = move || parse_examples(&examples.get());
     let prompt = move || build_prompt(&description.get(), &parsed_examples().0, &query.get());
     let expected = move || current.get().expected(&query.get()).map(str::to_string);
-    let task_options = TASKS
+    // Both suites, each under its language.
+    let options = move |suite: &'static [IclTask]| suite
         .iter()
         .map(|t| view! { <option value=t.id selected=move || current.get().id == t.id>{move || t.name(app.lang.get() == Lang::En)}</option> })
         .collect_view();
+    let task_options = view! { <optgroup label="English">{options(TASKS)}</optgroup><optgroup label="中文">{options(TASKS_ZH)}</optgroup> };
     let shot_buttons = [0usize, 1, 2, 4, 8]
         .into_iter()
         .map(|s| view! {

@@ -48,8 +48,19 @@ pub fn SizeChart() -> impl IntoView {
         let lines = rows
             .iter()
             .map(|r| {
-                let cells = r.mean.iter().zip(&t.shots).map(|(a, k)| view! { <td data-testid="icl-size-cell" data-model=r.model.clone() data-k=k.to_string()>{a.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "–".into())}</td> }).collect_view();
-                view! { <tr><th>{format!("{} ({})", r.name, format_count(r.parameters as f64))}</th>{cells}</tr> }
+                // Whole percents in the cells (the table fits a 320 px phone), one decimal in
+                // `data-acc` and the tooltip.
+                let cells = r
+                    .mean
+                    .iter()
+                    .zip(&t.shots)
+                    .map(|(a, k)| view! {
+                        <td data-testid="icl-size-cell" data-model=r.model.clone() data-k=k.to_string() data-acc=a.map(|v| format!("{v:.1}")).unwrap_or_default() title=a.map(|v| format!("{v:.1}%")).unwrap_or_default()>
+                            {a.map(|v| format!("{v:.0}%")).unwrap_or_else(|| "–".into())}
+                        </td>
+                    })
+                    .collect_view();
+                view! { <tr><th>{r.name.clone()}<br /><span class="muted">{format_count(r.parameters as f64)}</span></th>{cells}</tr> }
             })
             .collect_view();
         view! {
