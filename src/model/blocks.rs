@@ -359,24 +359,24 @@ impl BlockMatrix {
     /// [`simd`]).
     #[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
     fn matmul_portable(&self, x: &[f32], t: usize) -> Vec<f32> {
-        #[cfg(target_arch = "x86_64")]
-        let avx2 = std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") && std::arch::is_x86_feature_detected!("f16c");
-        #[cfg(not(target_arch = "x86_64"))]
-        let avx2 = false;
-        self.products(x, t, avx2)
+        self.products(x, t, true)
     }
 
-    /// [`Self::matmul_portable`] with the AVX2 kernels (`avx2`, which the CPU must have) or
-    /// without.
+    /// [`Self::matmul_portable`] with the AVX2 kernels where `allow_avx2` and the CPU has them,
+    /// else in plain Rust.
     #[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
-    fn products(&self, x: &[f32], t: usize, avx2: bool) -> Vec<f32> {
+    fn products(&self, x: &[f32], t: usize, allow_avx2: bool) -> Vec<f32> {
+        #[cfg(target_arch = "x86_64")]
+        let avx2 = allow_avx2 && std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") && std::arch::is_x86_feature_detected!("f16c");
+        #[cfg(not(target_arch = "x86_64"))]
+        let avx2 = allow_avx2 && false;
         let rows = self.rows;
         // Computed as [rows, t] (each weight row against every input), then transposed.
         let mut by_row = vec![0.0f32; rows * t];
         for_row_chunks(&mut by_row, t, self.cols, |r, dst, row| {
             #[cfg(target_arch = "x86_64")]
             if avx2 {
-                // SAFETY: the caller found that the CPU has AVX2, FMA and F16C.
+                // SAFETY: `avx2` holds only where the CPU was found to have AVX2, FMA and F16C.
                 return unsafe { self.row_products_avx2(r, x, row, dst) };
             }
             let _ = avx2;
