@@ -116,17 +116,9 @@ impl BlockFormat {
             }
             BlockFormat::Q4_K => {
                 let (d, dmin) = (f16_at(0), f16_at(2));
-                let scales: &[u8; 12] = block[4..16].try_into().expect("12 scale bytes");
-                // Sub-blocks 0–3 keep their scale and minimum in the low 6 bits of bytes j and
-                // j + 4; 4–7 split theirs between the low / high nibble of byte j + 4 and the top
-                // 2 bits of bytes j − 4 / j.
-                for j in 0..8 {
-                    let (s, m) = if j < 4 {
-                        (scales[j] & 63, scales[j + 4] & 63)
-                    } else {
-                        ((scales[j + 4] & 0xF) | ((scales[j - 4] >> 6) << 4), (scales[j + 4] >> 4) | ((scales[j] >> 6) << 4))
-                    };
-                    dm[j] = (d * s as f32, -(dmin * m as f32));
+                for (j, dm) in dm.iter_mut().enumerate() {
+                    let (s, m) = q4_k_scale_min(&block[4..16], j);
+                    *dm = (d * s as f32, -(dmin * m as f32));
                 }
                 let packed: &[u8; 128] = block[16..144].try_into().expect("128 value bytes");
                 for c in 0..4 {
@@ -160,6 +152,18 @@ impl BlockFormat {
                 }
             }
         }
+    }
+}
+
+/// Sub-block `j`'s 6-bit scale and minimum from a Q4_K super-block's 12 scale bytes: sub-blocks
+/// 0–3 keep theirs in the low 6 bits of bytes `j` and `j + 4`; 4–7 split theirs between the low /
+/// high nibble of byte `j + 4` and the top 2 bits of bytes `j − 4` / `j`.
+#[inline(always)]
+fn q4_k_scale_min(scales: &[u8], j: usize) -> (u8, u8) {
+    if j < 4 {
+        (scales[j] & 63, scales[j + 4] & 63)
+    } else {
+        ((scales[j + 4] & 0xF) | ((scales[j - 4] >> 6) << 4), (scales[j + 4] >> 4) | ((scales[j] >> 6) << 4))
     }
 }
 
@@ -304,9 +308,8 @@ impl BlockMatrix {
     }
 
     /// `x · Wᵀ`: `x` holds `t` row vectors of `cols` values; the result `t` rows of `rows` values.
-    /// Each block is unpacked once and used for all `t` inputs; per input and sub-block it costs
-    /// one 32-value dot product and, where there is a minimum, the minimum times the input
-    /// sub-block's sum.
+    /// Each block is unpacked once and used for all `t` inputs (see the module docs for the
+    /// kernels).
     pub fn matmul(&self, x: &[f32], t: usize) -> Vec<f32> {
         assert_eq!(x.len(), t * self.cols, "input of {} values for {t} rows of {}", x.len(), self.cols);
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -319,7 +322,7 @@ impl BlockMatrix {
     /// row is expanded into `row` (`cols` values, small enough to stay in the L1 cache), then
     /// one long dot product per input.
     #[inline(always)]
-    fn row_products(&self, r: usize, x: &[f32], row: &mut [f32], dst: &mut [f32]) {
+    fn row_products(&self, r: usize, x: &[f32], row: &mut [f32], dst: &mut [f32], dot: impl Fn(&[f32], &[f32]) -> f32) {
         self.row_into(r, row);
         for (o, input) in dst.iter_mut().zip(x.chunks_exact(self.cols)) {
             *o = dot(row, input);
@@ -328,7 +331,7 @@ impl BlockMatrix {
 
     /// [`Self::row_products`] with AVX2, FMA and F16C (8 lanes a vector and fused multiply–adds
     /// instead of SSE2's 4 lanes; chosen at run time where the CPU has them): the fused kernels
-    /// of [`avx2`] for a few inputs, else the row expanded and [`dot_avx2`].
+    /// of [`avx2`] for a few inputs, else the row expanded and [`avx2::dot`].
     ///
     /// # Safety
     /// The CPU must support AVX2, FMA and F16C.
@@ -348,11 +351,8 @@ impl BlockMatrix {
                 BlockFormat::Q6_K => return unsafe { avx2::q6_k_row(bytes, x, self.cols, dst) },
             }
         }
-        self.row_into(r, row);
-        for (o, input) in dst.iter_mut().zip(x.chunks_exact(self.cols)) {
-            // SAFETY: this function runs only where the CPU has AVX2 and FMA.
-            *o = unsafe { dot_avx2(row, input) };
-        }
+        // SAFETY: this function runs only where the CPU has AVX2 and FMA.
+        self.row_products(r, x, row, dst, |a, b| unsafe { avx2::dot(a, b) })
     }
 
     /// [`Self::matmul`] in plain Rust (natively, on every core; the browser's build uses
@@ -380,7 +380,7 @@ impl BlockMatrix {
                 return unsafe { self.row_products_avx2(r, x, row, dst) };
             }
             let _ = avx2;
-            self.row_products(r, x, row, dst)
+            self.row_products(r, x, row, dst, dot)
         });
         let mut out = vec![0.0f32; t * rows];
         for (r, values) in by_row.chunks_exact(t).enumerate() {
@@ -543,7 +543,7 @@ mod simd {
 mod avx2 {
     use std::arch::x86_64::*;
 
-    use super::BLOCK;
+    use super::{q4_k_scale_min, BLOCK};
 
     /// Inputs one call handles (more go through the row-expanding path).
     pub(super) const MAX_INPUTS: usize = 8;
@@ -613,12 +613,37 @@ mod avx2 {
         }
     }
 
-    /// 8 bytes at `p` → 8 f32 (signed or unsigned bytes).
+    /// [`super::dot`] with fused multiply–adds, four 8-lane accumulators.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 and FMA.
+    #[target_feature(enable = "avx2,fma,f16c")]
+    pub(super) unsafe fn dot(a: &[f32], b: &[f32]) -> f32 {
+        let n = a.len().min(b.len());
+        let (pa, pb) = (a.as_ptr(), b.as_ptr());
+        let mut acc = [_mm256_setzero_ps(); 4];
+        let mut i = 0;
+        // SAFETY (all loads): `i + 8 ≤ n` before each 8-value load, so it stays inside both slices.
+        unsafe {
+            while i + 32 <= n {
+                for (k, acc) in acc.iter_mut().enumerate() {
+                    *acc = _mm256_fmadd_ps(_mm256_loadu_ps(pa.add(i + 8 * k)), _mm256_loadu_ps(pb.add(i + 8 * k)), *acc);
+                }
+                i += 32;
+            }
+            while i + 8 <= n {
+                acc[0] = _mm256_fmadd_ps(_mm256_loadu_ps(pa.add(i)), _mm256_loadu_ps(pb.add(i)), acc[0]);
+                i += 8;
+            }
+        }
+        hsum(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]))) + a[i..n].iter().zip(&b[i..n]).map(|(x, y)| x * y).sum::<f32>()
+    }
+
+    /// 8 signed bytes at `p` → 8 f32.
     #[inline(always)]
-    unsafe fn widen(p: *const u8, signed: bool) -> __m256 {
+    unsafe fn widen_i8(p: *const u8) -> __m256 {
         // SAFETY: the caller's `p` has 8 readable bytes.
-        let b = unsafe { _mm_loadl_epi64(p.cast()) };
-        _mm256_cvtepi32_ps(if signed { _mm256_cvtepi8_epi32(b) } else { _mm256_cvtepu8_epi32(b) })
+        _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(unsafe { _mm_loadl_epi64(p.cast()) }))
     }
 
     /// Q8_0 rows (see [`super::BlockFormat::Q8_0`]).
@@ -631,7 +656,7 @@ mod avx2 {
         unsafe {
             row_kernel::<false>(row, 34, x, cols, dst, |b| {
                 let p = b[2..34].as_ptr();
-                ([widen(p, true), widen(p.add(8), true), widen(p.add(16), true), widen(p.add(24), true)], f16_le(b, 0), 0.0)
+                ([widen_i8(p), widen_i8(p.add(8)), widen_i8(p.add(16)), widen_i8(p.add(24))], f16_le(b, 0), 0.0)
             })
         }
     }
@@ -704,12 +729,8 @@ mod avx2 {
         // sub-block k reads bytes 16 + 32·(k / 2) .. + 32.
         unsafe {
             super_row_kernel::<true, 8>(row, 144, x, cols, dst, |b, k| {
-                let (d, dmin, scales) = (f16_le(b, 0), f16_le(b, 2), &b[4..16]);
-                let (sc, mn) = if k < 4 {
-                    (scales[k] & 63, scales[k + 4] & 63)
-                } else {
-                    ((scales[k + 4] & 0xF) | ((scales[k - 4] >> 6) << 4), (scales[k + 4] >> 4) | ((scales[k] >> 6) << 4))
-                };
+                let (d, dmin) = (f16_le(b, 0), f16_le(b, 2));
+                let (sc, mn) = q4_k_scale_min(&b[4..16], k);
                 let p = b[16 + 32 * (k / 2)..16 + 32 * (k / 2) + 32].as_ptr();
                 let shift = _mm_cvtsi32_si128(4 * (k % 2) as i32);
                 let f = |o: usize| _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srl_epi32(widen_u8(p.add(o)), shift), mask));
@@ -745,38 +766,6 @@ mod avx2 {
             })
         }
     }
-}
-
-/// [`dot`] with AVX2 fused multiply–adds, four 8-lane accumulators.
-///
-/// # Safety
-/// The CPU must support AVX2 and FMA.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn dot_avx2(a: &[f32], b: &[f32]) -> f32 {
-    use std::arch::x86_64::*;
-    let n = a.len().min(b.len());
-    let (pa, pb) = (a.as_ptr(), b.as_ptr());
-    let mut acc = [_mm256_setzero_ps(); 4];
-    let mut i = 0;
-    // SAFETY (all loads): `i + 8 ≤ n` before each 8-value load, so it stays inside both slices.
-    unsafe {
-        while i + 32 <= n {
-            for (k, acc) in acc.iter_mut().enumerate() {
-                *acc = _mm256_fmadd_ps(_mm256_loadu_ps(pa.add(i + 8 * k)), _mm256_loadu_ps(pb.add(i + 8 * k)), *acc);
-            }
-            i += 32;
-        }
-        while i + 8 <= n {
-            acc[0] = _mm256_fmadd_ps(_mm256_loadu_ps(pa.add(i)), _mm256_loadu_ps(pb.add(i)), acc[0]);
-            i += 8;
-        }
-    }
-    let v = _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
-    let v = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    let v = _mm_add_ps(v, _mm_movehl_ps(v, v));
-    let v = _mm_add_ss(v, _mm_shuffle_ps(v, v, 1));
-    _mm_cvtss_f32(v) + a[i..n].iter().zip(&b[i..n]).map(|(x, y)| x * y).sum::<f32>()
 }
 
 /// Dot product of two equally long slices in 16 independent lanes (so the compiler keeps them
