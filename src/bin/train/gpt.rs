@@ -169,11 +169,16 @@ pub fn eval(a: &Eval) -> Result<(), String> {
     Ok(())
 }
 
+/// SmolLM2's GGUF (scripts/prepare-assets.sh fetches it).
+const SMOLLM2_GGUF: &str = "assets/models/smollm2-135m-instruct/v1/model.Q4_1.gguf";
+/// Gemma 3 270M's GGUF (scripts/prepare-assets.sh fetches it).
+const GEMMA3_GGUF: &str = "assets/models/gemma3-270m/v1/model.Q4_K_M.gguf";
+
 /// The GGUF file of SmolLM2 (`--gguf`).
 #[derive(Args)]
 pub struct Gguf {
     /// The GGUF file (scripts/prepare-assets.sh fetches the pinned one).
-    #[arg(long, default_value = "assets/models/smollm2-135m-instruct/v1/model.Q4_1.gguf")]
+    #[arg(long, default_value = SMOLLM2_GGUF)]
     gguf: PathBuf,
 }
 
@@ -302,8 +307,8 @@ pub fn icl_sizes(a: &IclSizes) -> Result<(), String> {
     for (id, name, suites) in models {
         let gpt = match id {
             GPT_ZH => load_bundle_gpt(std::path::Path::new("assets/models/gpt-zh/v1"))?,
-            SMOLLM2 => Gguf { gguf: "assets/models/smollm2-135m-instruct/v1/model.Q4_1.gguf".into() }.load()?.0,
-            _ => Gguf { gguf: "assets/models/gemma3-270m/v1/model.Q4_K_M.gguf".into() }.load()?.0,
+            SMOLLM2 => Gguf { gguf: SMOLLM2_GGUF.into() }.load()?.0,
+            _ => Gguf { gguf: GEMMA3_GGUF.into() }.load()?.0,
         };
         for &language in suites {
             println!("\n{name} ({:.1} M parameters), {language} suite:", gpt.config.parameters() as f64 / 1e6);
@@ -365,8 +370,8 @@ fn bench_round(gpt: &LoadedGpt, ids: &[u32], decode: usize) -> Result<(f64, f64)
 pub fn bench(a: &Bench) -> Result<(), String> {
     let mut paths = a.ggufs.clone();
     if paths.is_empty() {
-        paths.push(PathBuf::from("assets/models/smollm2-135m-instruct/v1/model.Q4_1.gguf"));
-        let gemma = PathBuf::from("assets/models/gemma3-270m/v1/model.Q4_K_M.gguf");
+        paths.push(PathBuf::from(SMOLLM2_GGUF));
+        let gemma = PathBuf::from(GEMMA3_GGUF);
         if gemma.exists() {
             paths.push(gemma);
         }
