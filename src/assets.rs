@@ -138,6 +138,8 @@ pub const SMOLLM2: &str = "smollm2-135m-instruct";
 pub const GEMMA3: &str = "gemma3-270m";
 /// Manifest id of Sesame's character-level Chinese GPT.
 pub const GPT_ZH: &str = "gpt-zh";
+/// The GPTs a page offers (the GPT and in-context-learning pages' `m=`), SmolLM2 the default.
+pub const GPTS: [&str; 3] = [SMOLLM2, GEMMA3, GPT_ZH];
 /// Manifest id of the MNIST auto-encoders (bottleneck 2, 8, 32).
 pub const AE_MNIST: &str = "ae-mnist";
 /// Manifest id of the Fashion-MNIST auto-encoders (bottleneck 2, 8, 32).

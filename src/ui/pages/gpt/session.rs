@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use crate::assets::{GEMMA3, GPT_ZH, SMOLLM2};
+use crate::assets::{GPTS, SMOLLM2};
 use crate::rng::Rng;
 use crate::runtime::load::now_ms;
 use crate::task::gpt::{LoadedGpt, LONG_PROMPT};
@@ -69,7 +69,7 @@ impl GptSession {
     /// The session of a new page, from the address; it starts when the model is ready and again
     /// whenever the prompt, chat mode or model changes.
     pub fn new(app: AppState) -> Self {
-        let model = RwSignal::new(app.url_check("m", |v| check_choice(v, &[SMOLLM2, GEMMA3, GPT_ZH])).unwrap_or(SMOLLM2));
+        let model = RwSignal::new(app.url_check("m", |v| check_choice(v, &GPTS)).unwrap_or(SMOLLM2));
         let s = GptSession {
             app,
             model,

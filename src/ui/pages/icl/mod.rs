@@ -19,7 +19,7 @@ use prompt::PromptPanel;
 use sizes::SizeChart;
 use table::AccuracyTable;
 
-use crate::assets::{GEMMA3, GPT_ZH, SMOLLM2};
+use crate::assets::{GEMMA3, GPTS, GPT_ZH, SMOLLM2};
 use crate::task::gpt::LoadedGpt;
 use crate::ui::tasks::Job;
 use crate::runtime::load::now_ms;
@@ -37,7 +37,7 @@ const MAX_FIELD_CHARS: usize = 2000;
 #[component]
 pub fn Icl() -> impl IntoView {
     let app = expect_context::<AppState>();
-    let model = RwSignal::new(app.url_check("m", |v| check_choice(v, &[SMOLLM2, GEMMA3, GPT_ZH])).unwrap_or(SMOLLM2));
+    let model = RwSignal::new(app.url_check("m", |v| check_choice(v, &GPTS)).unwrap_or(SMOLLM2));
     let ids: Vec<&'static str> = TASKS.iter().chain(TASKS_ZH).map(|t| t.id).collect();
     let current = RwSignal::new(app.url_check("task", |v| check_choice(v, &ids)).and_then(task).unwrap_or(&TASKS[1]));
     let k = RwSignal::new(app.url_check("k", |v| check_number(v, 0.0, 8.0)).map(|v| v as usize).unwrap_or(4));
