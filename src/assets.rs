@@ -104,6 +104,8 @@ pub enum Family {
     Autoencoder,
     /// The demo image subsets (`demo-images/name` in the registry), host memory only.
     ImageSet,
+    /// Vision Transformers pretrained without labels, one file each (`vit/file` in the registry).
+    Vision,
 }
 
 /// Manifest id of all-MiniLM-L6-v2.
@@ -152,6 +154,8 @@ pub const VQVAE_MNIST: &str = "vqvae-mnist";
 pub const AE_ONECLASS: &str = "ae-oneclass";
 /// Manifest id of the demo image subsets.
 pub const DEMO_IMAGES: &str = "demo-images";
+/// Manifest id of the Vision Transformers (masked-patch and contrastive, MNIST and Fashion-MNIST).
+pub const VIT: &str = "vit";
 
 /// The pair heads that sit on a pretrained BERT (`bert-zh` → `pair-heads-zh`).
 pub fn pair_heads_of(bert: &str) -> Option<&'static str> {
@@ -163,7 +167,7 @@ pub fn pair_heads_of(bert: &str) -> Option<&'static str> {
 }
 
 /// Every id the app knows, with its family. An id not listed here is an error everywhere.
-pub const FAMILIES: [(&str, Family); 22] = [
+pub const FAMILIES: [(&str, Family); 23] = [
     (MINILM, Family::Encoder),
     (BERT_ZH, Family::Bert),
     (BERT_EN, Family::Bert),
@@ -186,6 +190,7 @@ pub const FAMILIES: [(&str, Family); 22] = [
     (VQVAE_MNIST, Family::Autoencoder),
     (AE_ONECLASS, Family::Autoencoder),
     (DEMO_IMAGES, Family::ImageSet),
+    (VIT, Family::Vision),
 ];
 
 /// The family of a registry key: a manifest id, or `id/file` for image families and sets.
@@ -197,7 +202,7 @@ pub fn family(key: &str) -> Option<Family> {
     };
     let family = FAMILIES.iter().find(|(i, _)| *i == id).map(|(_, f)| *f)?;
     // Image families and sets name a file; every other model is the whole entry.
-    let needs_file = matches!(family, Family::Autoencoder | Family::ImageSet);
+    let needs_file = matches!(family, Family::Autoencoder | Family::ImageSet | Family::Vision);
     match (needs_file, file) {
         (true, Some(f)) if !f.is_empty() && !f.contains('/') => Some(family),
         (false, None) => Some(family),

@@ -1,5 +1,5 @@
 //! Model definitions. Each model is one file, named after its family (`bert.rs`,
-//! `bert_pretraining.rs`, `qa.rs`, `gpt.rs`, `autoencoder.rs`, `vqvae.rs`) and written once for
+//! `bert_pretraining.rs`, `qa.rs`, `gpt.rs`, `autoencoder.rs`, `vqvae.rs`, `vit.rs`) and written once for
 //! every burn device; `weights.rs`, `gguf.rs` and `bundle.rs` read the files they load from.
 
 pub mod autoencoder;
@@ -20,6 +20,7 @@ pub mod host_ops;
 pub mod matmul;
 pub mod pair_probe;
 pub mod qa;
+pub mod vit;
 pub mod vqvae;
 pub mod weights;
 

@@ -11,3 +11,4 @@ pub mod load;
 pub mod gpt;
 pub mod qa;
 pub mod registry;
+pub mod vision;

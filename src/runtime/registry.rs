@@ -413,6 +413,10 @@ async fn load(c: &Compute, key: &str, fam: Family, progress: &dyn Fn(Stage)) -> 
             };
             held(m, s, b)
         })?,
+        Family::Vision => super::vision::model(c, file, progress).await.map(|(m, s)| {
+            let b = module_bytes(&m.model);
+            held(m, s, b)
+        })?,
         // Host memory: pixels and labels.
         Family::ImageSet => super::autoencoder::images(file, progress).await.map(|(set, s)| {
             let b = set.pixels.len() as u64 + set.labels.len() as u64;

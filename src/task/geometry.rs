@@ -91,6 +91,64 @@ pub fn pca2(vectors: &[Vec<f32>]) -> Projection {
     Projection { points, explained }
 }
 
+/// [`pca2`] for many vectors of few dimensions (a thousand image embeddings of 64 numbers):
+/// power iteration on the `d × d` covariance instead of the `n × n` Gram matrix, with the same
+/// result up to the sign of each axis. Each axis is turned so that its coordinates sum of cubes
+/// is positive (a fixed orientation for equal inputs).
+pub fn pca2_many(vectors: &[Vec<f32>]) -> Projection {
+    let n = vectors.len();
+    let d = vectors.first().map_or(0, Vec::len);
+    if n == 0 || d == 0 || vectors.iter().any(|v| v.len() != d) {
+        return Projection { points: vec![[0.0, 0.0]; n], explained: [0.0, 0.0] };
+    }
+    let mean: Vec<f64> = (0..d).map(|k| vectors.iter().map(|v| v[k] as f64).sum::<f64>() / n as f64).collect();
+    let mut cov = vec![0f64; d * d];
+    for v in vectors {
+        let c: Vec<f64> = v.iter().zip(&mean).map(|(&x, m)| x as f64 - m).collect();
+        for i in 0..d {
+            for j in 0..d {
+                cov[i * d + j] += c[i] * c[j];
+            }
+        }
+    }
+    let total: f64 = (0..d).map(|i| cov[i * d + i]).sum();
+    let mut points = vec![[0f32; 2]; n];
+    let mut explained = [0f32; 2];
+    for axis in 0..2 {
+        let mut u: Vec<f64> = (0..d).map(|i| 1.0 + i as f64 * 0.01).collect();
+        let mut lambda = 0.0;
+        for _ in 0..1000 {
+            let w: Vec<f64> = (0..d).map(|i| (0..d).map(|j| cov[i * d + j] * u[j]).sum()).collect();
+            let norm = w.iter().map(|x| x * x).sum::<f64>().sqrt();
+            if norm < 1e-12 {
+                lambda = 0.0;
+                break;
+            }
+            let next: Vec<f64> = w.iter().map(|x| x / norm).collect();
+            let delta: f64 = next.iter().zip(&u).map(|(a, b)| (a - b).abs()).sum();
+            u = next;
+            lambda = norm;
+            if delta < 1e-12 {
+                break;
+            }
+        }
+        let mut coords: Vec<f64> = vectors.iter().map(|v| v.iter().zip(&mean).zip(&u).map(|((&x, m), c)| (x as f64 - m) * c).sum()).collect();
+        if coords.iter().map(|c| c.powi(3)).sum::<f64>() < 0.0 {
+            coords.iter_mut().for_each(|c| *c = -*c);
+        }
+        for (p, c) in points.iter_mut().zip(&coords) {
+            p[axis] = *c as f32;
+        }
+        explained[axis] = if total > 0.0 { (lambda / total) as f32 } else { 0.0 };
+        for i in 0..d {
+            for j in 0..d {
+                cov[i * d + j] -= lambda * u[i] * u[j];
+            }
+        }
+    }
+    Projection { points, explained }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +185,18 @@ mod tests {
         let p = pca2(&v);
         assert!((p.explained[0] - 0.8).abs() < 1e-4 && (p.explained[1] - 0.2).abs() < 1e-4, "{:?}", p.explained);
         assert_eq!(pca2(&[]).points.len(), 0);
+    }
+
+    #[test]
+    fn pca2_many_matches_pca2_up_to_sign() {
+        let v: Vec<Vec<f32>> = (0..40).map(|i| { let t = i as f32; vec![t.sin() * 3.0, t.cos(), (t * 0.7).sin() * 0.2 + t * 0.01, 1.0] }).collect();
+        let (a, b) = (pca2(&v), pca2_many(&v));
+        for axis in 0..2 {
+            assert!((a.explained[axis] - b.explained[axis]).abs() < 1e-4, "{:?} vs {:?}", a.explained, b.explained);
+            let sign = if a.points.iter().zip(&b.points).map(|(p, q)| p[axis] * q[axis]).sum::<f32>() < 0.0 { -1.0 } else { 1.0 };
+            assert!(a.points.iter().zip(&b.points).all(|(p, q)| (p[axis] - sign * q[axis]).abs() < 1e-3));
+        }
+        assert_eq!(pca2_many(&[]).points.len(), 0);
+        assert_eq!(pca2_many(&[vec![1.0, 2.0], vec![1.0]]).explained, [0.0, 0.0]);
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod anomaly;
 pub mod autoencoder;
+pub mod augment;
 pub mod autoencoder_images;
 pub mod bert;
 pub mod bert_golden;
@@ -29,5 +30,6 @@ pub mod qa_windows;
 pub mod sampling;
 pub mod seq2seq;
 pub mod tagging;
+pub mod vision;
 
 pub use device::{on_device_fault, read_f32, yield_if_due, yield_now, yield_to_browser};

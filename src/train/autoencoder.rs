@@ -19,7 +19,9 @@ use serde::{Deserialize, Serialize};
 use super::autoencoder_images::ImageSet;
 use super::run::write_checkpoint;
 use crate::model::autoencoder::{per_image_mse, Autoencoder, AutoencoderConfig, IMAGE_SIDE};
+use crate::model::vit::{Vit, VitConfig, VitObjective};
 use crate::model::vqvae::{VqVae, VqVaeConfig};
+use crate::task::augment::Augment;
 use crate::model::weights::{WeightError, Weights};
 use crate::task::autoencoder_images::Noise;
 use crate::rng::Rng;
@@ -52,7 +54,21 @@ pub struct AeRunConfig {
     pub vq: Option<VqVaeConfig>,
     /// Train on this class only (one-class anomaly detection); `None`: every class.
     pub normal_class: Option<u8>,
+    /// Train a Vision Transformer with this self-supervised objective instead (the `/vision`
+    /// page's models; `model`, `noise` and `salt` are then unused).
+    #[serde(default)]
+    pub vit: Option<VitTraining>,
 }
+
+/// A ViT run: the model's shape and what it learns from unlabelled images.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VitTraining {
+    /// The encoder and heads.
+    pub model: VitConfig,
+    /// The self-supervised task.
+    pub objective: VitObjective,
+}
+
 
 /// Progress of a run (`ckpt/state.json`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -90,7 +106,12 @@ pub trait ImageModel: Module + Sized {
     /// The model from checkpoint weights.
     fn load(cfg: &AeRunConfig, w: &mut Weights, device: &Device) -> Result<Self, WeightError>;
     /// Training loss of one batch (`[1]`); may update non-gradient state (a codebook) in place.
-    fn loss(&mut self, input: Tensor<4>, clean: Tensor<4>, state: &mut AeState, rng: &mut Rng) -> Tensor<1>;
+    fn loss(&mut self, cfg: &AeRunConfig, input: Tensor<4>, clean: Tensor<4>, state: &mut AeState, rng: &mut Rng) -> Tensor<1>;
+    /// The test figure of one batch, summed over its images (`[1]`): by default the
+    /// reconstruction MSE.
+    fn test_loss(&self, _cfg: &AeRunConfig, input: Tensor<4>, clean: Tensor<4>, _rng: &mut Rng) -> Tensor<1> {
+        per_image_mse(self.reconstruct(input), clean).sum()
+    }
     /// Reconstructions `[B, 1, 28, 28]`.
     fn reconstruct(&self, images: Tensor<4>) -> Tensor<4>;
     /// Named tensors (PyTorch layout).
@@ -104,7 +125,7 @@ impl ImageModel for Autoencoder {
     fn load(cfg: &AeRunConfig, w: &mut Weights, device: &Device) -> Result<Self, WeightError> {
         Autoencoder::load(&cfg.model, w, device)
     }
-    fn loss(&mut self, input: Tensor<4>, clean: Tensor<4>, _: &mut AeState, _: &mut Rng) -> Tensor<1> {
+    fn loss(&mut self, _: &AeRunConfig, input: Tensor<4>, clean: Tensor<4>, _: &mut AeState, _: &mut Rng) -> Tensor<1> {
         per_image_mse(self.forward(input), clean).mean()
     }
     fn reconstruct(&self, images: Tensor<4>) -> Tensor<4> {
@@ -122,7 +143,7 @@ impl ImageModel for VqVae {
     fn load(cfg: &AeRunConfig, w: &mut Weights, device: &Device) -> Result<Self, WeightError> {
         VqVae::load(&cfg.vq.clone().unwrap_or_default(), w, device)
     }
-    fn loss(&mut self, input: Tensor<4>, clean: Tensor<4>, state: &mut AeState, rng: &mut Rng) -> Tensor<1> {
+    fn loss(&mut self, _: &AeRunConfig, input: Tensor<4>, clean: Tensor<4>, state: &mut AeState, rng: &mut Rng) -> Tensor<1> {
         let z = self.encode(input); // [B, D, 7, 7]
         let [b, d, h, w] = z.dims();
         let flat: Vec<f32> = read(z.clone().detach().permute([0, 2, 3, 1]).reshape([b * h * w, d])); // [N·D]
@@ -154,6 +175,77 @@ impl ImageModel for VqVae {
     fn weights(&self) -> Weights {
         self.export()
     }
+}
+
+impl ImageModel for Vit {
+    fn fresh(cfg: &AeRunConfig, device: &Device) -> Self {
+        vit_training(cfg).model.init(device)
+    }
+    fn load(cfg: &AeRunConfig, w: &mut Weights, device: &Device) -> Result<Self, WeightError> {
+        vit_training(cfg).model.load(w, device)
+    }
+    fn loss(&mut self, cfg: &AeRunConfig, _: Tensor<4>, clean: Tensor<4>, _: &mut AeState, rng: &mut Rng) -> Tensor<1> {
+        vit_loss(self, cfg, clean, rng)
+    }
+    fn test_loss(&self, cfg: &AeRunConfig, _: Tensor<4>, clean: Tensor<4>, rng: &mut Rng) -> Tensor<1> {
+        let b = clean.dims()[0] as f32;
+        vit_loss(self, cfg, clean, rng) * b
+    }
+    fn reconstruct(&self, images: Tensor<4>) -> Tensor<4> {
+        let [b, ..] = images.dims();
+        let device = images.device();
+        self.reconstruct(images, Tensor::zeros([b, self.encoder.embeddings.position_embeddings.weight.dims()[0]], &device))
+    }
+    fn weights(&self) -> Weights {
+        self.export()
+    }
+}
+
+/// The ViT settings of a run (only called for ViT runs).
+fn vit_training(cfg: &AeRunConfig) -> &VitTraining {
+    cfg.vit.as_ref().expect("a ViT run")
+}
+
+/// The objective's loss on clean images `[B, 1, 28, 28]`, its random choices (hidden patches,
+/// views) drawn from `rng` (mean over the batch, `[1]`).
+fn vit_loss(model: &Vit, cfg: &AeRunConfig, clean: Tensor<4>, rng: &mut Rng) -> Tensor<1> {
+    let vit = vit_training(cfg);
+    let [b, ..] = clean.dims();
+    let device = clean.device();
+    match vit.objective {
+        VitObjective::MaskedPatch { ratio } => {
+            let n = vit.model.patches();
+            let mask = random_patch_mask(b, n, ratio, rng);
+            model.masked_patch_loss(clean, Tensor::from_data(TensorData::new(mask, [b, n]), &device))
+        }
+        VitObjective::Contrastive { temperature } => {
+            let images = read(clean);
+            let augment = Augment::default();
+            let mut views = (Vec::with_capacity(images.len()), Vec::with_capacity(images.len()));
+            for image in images.chunks(IMAGE_SIDE * IMAGE_SIDE) {
+                views.0.extend(augment.view(image, rng));
+                views.1.extend(augment.view(image, rng));
+            }
+            let shape = [b, 1, IMAGE_SIDE, IMAGE_SIDE];
+            let tensor = |v: Vec<f32>| Tensor::from_data(TensorData::new(v, shape), &device);
+            model.contrastive_loss(tensor(views.0), tensor(views.1), temperature)
+        }
+    }
+}
+
+/// `[B·N]` hidden-patch flags (1 hidden, 0 seen): `round(ratio · N)` patches of each image, at
+/// least one and at most `N`, chosen at random.
+pub fn random_patch_mask(b: usize, n: usize, ratio: f32, rng: &mut Rng) -> Vec<f32> {
+    let hide = ((ratio * n as f32).round() as usize).clamp(1, n);
+    let mut mask = vec![0.0; b * n];
+    for row in mask.chunks_mut(n) {
+        let mut order: Vec<usize> = (0..n).collect();
+        for i in 0..hide {
+            order.swap(i, i + rng.below(n - i));
+            row[order[i]] = 1.0;
+        }
+    }
+    mask
 }
 
 impl VqVae {
@@ -237,15 +329,17 @@ fn batch(set: &ImageSet, ids: &[usize], (noise, salt): (f32, f32), fixed: bool, 
     (Tensor::from_data(TensorData::new(noisy, shape), device), Tensor::from_data(TensorData::new(clean, shape), device))
 }
 
-/// Mean per-image MSE of `model` on `set` (clean inputs, or noisy ones at the full `noise`
-/// levels; the target is the clean image).
-pub fn evaluate<M: ImageModel>(model: &M, set: &ImageSet, class: Option<u8>, noise: (f32, f32), device: &Device) -> f64 {
+/// Mean per-image test figure of `model` on `set`: the reconstruction MSE (clean inputs, or
+/// noisy ones at the run's full noise levels; the target is the clean image), or a ViT's
+/// objective with fixed random choices.
+pub fn evaluate<M: ImageModel>(model: &M, cfg: &AeRunConfig, set: &ImageSet, device: &Device) -> f64 {
+    let (class, noise) = (cfg.normal_class, (cfg.noise, cfg.salt));
     let ids = indices(set, class);
     let mut rng = Rng::new(0x7E57);
     let mut total = 0.0;
     for chunk in ids.chunks(500) {
         let (input, clean) = batch(set, chunk, noise, true, &mut rng, device);
-        total += read(per_image_mse(model.reconstruct(input), clean).sum())[0] as f64;
+        total += read(model.test_loss(cfg, input, clean, &mut rng))[0] as f64;
     }
     total / ids.len().max(1) as f64
 }
@@ -254,9 +348,10 @@ pub fn evaluate<M: ImageModel>(model: &M, set: &ImageSet, class: Option<u8>, noi
 /// `fresh` gives the settings when the directory has no `run.json` yet.
 pub fn train(dir: &Path, fresh: Option<AeRunConfig>, minutes: f64) -> Result<AeState, String> {
     let cfg = run_config(dir, fresh)?;
-    match cfg.vq {
-        Some(_) => train_model::<VqVae>(dir, &cfg, minutes),
-        None => train_model::<Autoencoder>(dir, &cfg, minutes),
+    match (&cfg.vit, &cfg.vq) {
+        (Some(_), _) => train_model::<Vit>(dir, &cfg, minutes),
+        (None, Some(_)) => train_model::<VqVae>(dir, &cfg, minutes),
+        (None, None) => train_model::<Autoencoder>(dir, &cfg, minutes),
     }
 }
 
@@ -308,7 +403,7 @@ fn train_model<M: ImageModel>(dir: &Path, cfg: &AeRunConfig, minutes: f64) -> Re
         let mut noise_rng = Rng::new(cfg.seed ^ (state.step as u64).wrapping_mul(0x9E37_79B9));
         let (input, clean) = batch(&train_set, ids, (cfg.noise, cfg.salt), false, &mut noise_rng, &device);
         let t0 = Instant::now();
-        let loss = model.loss(input, clean, &mut state, &mut noise_rng);
+        let loss = model.loss(cfg, input, clean, &mut state, &mut noise_rng);
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         model = optim.step(cfg.lr, model, grads);
         state.seconds += t0.elapsed().as_secs_f64();
@@ -320,10 +415,15 @@ fn train_model<M: ImageModel>(dir: &Path, cfg: &AeRunConfig, minutes: f64) -> Re
             window = (0.0, 0);
         }
         if state.step % per_epoch == 0 || state.step == total {
-            let mse = evaluate(&model.valid(), &test_set, cfg.normal_class, (cfg.noise, cfg.salt), &device.clone().inner());
+            let mse = evaluate(&model.valid(), cfg, &test_set, &device.clone().inner());
             state.test_mse = Some(mse);
-            eprintln!("epoch {} done (step {}): test MSE {mse:.5}", epoch + 1, state.step);
-            writeln!(log, "{}", serde_json::json!({"step": state.step, "epoch": epoch + 1, "test_mse": mse})).map_err(|e| e.to_string())?;
+            let figure = match &cfg.vit {
+                Some(VitTraining { objective: VitObjective::Contrastive { .. }, .. }) => "test_nt_xent",
+                Some(_) => "test_masked_mse",
+                None => "test_mse",
+            };
+            eprintln!("epoch {} done (step {}): {figure} {mse:.5}", epoch + 1, state.step);
+            writeln!(log, "{}", serde_json::json!({"step": state.step, "epoch": epoch + 1, figure: mse})).map_err(|e| e.to_string())?;
             write_checkpoint(dir, &model.weights(), &optim, &state)?;
         }
     }

@@ -1,5 +1,5 @@
 //! Native training (never built for the browser): one trainer and one exporter per model family
-//! (`bert`, `qa`, `gpt`, `autoencoder`), on the same model code the pages run. [`run`] is the
+//! (`bert`, `qa`, `gpt`, `autoencoder`, `vit`), on the same model code the pages run. [`run`] is the
 //! run-directory kit they all use (settings, log, checkpoints, AdamW); [`corpus`] reads the text
 //! corpora that BERT and the GPT pretrain on.
 
@@ -22,4 +22,5 @@ pub mod qnli;
 pub mod run;
 pub mod tagging;
 pub mod tagging_export;
+pub mod vit_export;
 pub mod vocab_trim;

@@ -83,6 +83,7 @@ fn a_one_class_run_trains_logs_checkpoints_and_resumes() {
         salt: 0.0,
         vq: None,
         normal_class: Some(1),
+        vit: None,
     };
     let state = train(&dir, Some(cfg), 10.0).unwrap();
     // 116 training images of class 1 in the fixture: 8 batches of 16 per epoch.
@@ -119,6 +120,7 @@ fn a_vq_vae_run_uses_its_codebook_and_a_denoising_run_restores() {
         salt: 0.0,
         vq: Some(vq.clone()),
         normal_class: None,
+        vit: None,
     };
     let state = train(&dir, Some(cfg), 10.0).unwrap();
     assert_eq!(state.step, 10 * 1000usize.div_ceil(32));
@@ -145,6 +147,7 @@ fn a_vq_vae_run_uses_its_codebook_and_a_denoising_run_restores() {
         salt: 0.3,
         vq: None,
         normal_class: None,
+        vit: None,
     };
     let state = train(&dir, Some(cfg), 10.0).unwrap();
     let trained = Autoencoder::load(&AutoencoderConfig { bottleneck: 16, channels: 8 }, &mut sesame::model::Weights::from_safetensors(&std::fs::read(dir.join("ckpt/model.safetensors")).unwrap()).unwrap(), &device).unwrap();

@@ -19,6 +19,16 @@ pub enum Data {
     Fashion,
 }
 
+impl Data {
+    /// The set's idx folder under the shared data folder.
+    pub fn folder(self, shared: &std::path::Path) -> PathBuf {
+        match self {
+            Data::Mnist => shared.join("data/images/mnist"),
+            Data::Fashion => shared.join("data/images/fashion-mnist"),
+        }
+    }
+}
+
 /// `ae`: trains (or resumes, when `--out` has a `run.json`) a convolutional auto-encoder, or a
 /// VQ-VAE with `--vq CODES`.
 #[derive(Args)]
@@ -67,10 +77,7 @@ pub struct Train {
 }
 
 pub fn train(a: &Train) -> Result<(), String> {
-    let data = match a.data {
-        Data::Mnist => a.shared.join("data/images/mnist"),
-        Data::Fashion => a.shared.join("data/images/fashion-mnist"),
-    };
+    let data = a.data.folder(&a.shared);
     let mut model = AutoencoderConfig::new(a.bottleneck);
     model.channels = a.channels.unwrap_or(model.channels);
     let cfg = AeRunConfig {
@@ -84,6 +91,7 @@ pub fn train(a: &Train) -> Result<(), String> {
         salt: a.salt,
         vq: (a.vq > 0).then(|| VqVaeConfig { codes: a.vq, code_dim: a.code_dim, channels: a.channels.unwrap_or(16) }),
         normal_class: u8::try_from(a.normal).ok(),
+        vit: None,
     };
     let state = sesame::train::autoencoder::train(&a.session.out, Some(cfg), a.session.minutes)?;
     println!("{}: step {}, {:.0} s of training, test MSE {}", a.session.out.display(), state.step, state.seconds, state.test_mse.map(|m| format!("{m:.5}")).unwrap_or("–".into()));

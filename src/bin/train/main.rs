@@ -9,6 +9,7 @@
 //! sesame-train tag | tag-export                                          case 2             (tagging.rs)
 //! sesame-train gpt | gpt-export | gpt-eval | icl-eval | icl-sizes | gpt-bench   GPTs     (gpt.rs)
 //! sesame-train ae | ae-export | ae-eval                                  auto-encoders      (autoencoder.rs)
+//! sesame-train vit | vit-export                                          ViT on images      (vit.rs)
 //! ```
 //!
 //! Every training command resumes when its `--out` directory already has a `run.json`.
@@ -19,6 +20,7 @@ mod classify;
 mod gpt;
 mod qa;
 mod tagging;
+mod vit;
 
 use std::path::PathBuf;
 
@@ -100,6 +102,10 @@ enum Command {
     AeExport(autoencoder::Export),
     /// Every auto-encoder figure, re-measured on the shipped weights.
     AeEval(autoencoder::Eval),
+    /// Pretrain a small Vision Transformer without labels (masked patches or contrastive).
+    Vit(vit::Train),
+    /// Export the ViTs with their linear-probe card.
+    VitExport(vit::Export),
 }
 
 fn main() {
@@ -131,6 +137,8 @@ fn main() {
         Command::Ae(a) => autoencoder::train(&a),
         Command::AeExport(a) => autoencoder::export(&a),
         Command::AeEval(a) => autoencoder::eval(&a),
+        Command::Vit(a) => vit::train(&a),
+        Command::VitExport(a) => vit::export(&a),
     };
     if let Err(e) = result {
         eprintln!("sesame-train: {e}");
