@@ -22,6 +22,6 @@ run() { # name, flags...
 }
 # Masked-patch and contrastive runs side by side (each uses about one core).
 (run mnist-masked --data mnist --objective masked --epochs 10 && run fashion-masked --data fashion --objective masked --epochs 10) &
-(run mnist-contrastive --data mnist --objective contrastive --epochs 8 && run fashion-contrastive --data fashion --objective contrastive --epochs 8) &
+(run mnist-contrastive --data mnist --objective contrastive --epochs 8 && run fashion-contrastive --data fashion --objective contrastive --epochs 5) &
 wait
 "$BIN" vit-export --runs "$RUNS" --shared "$SHARED"
