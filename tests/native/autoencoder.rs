@@ -85,13 +85,13 @@ fn a_one_class_run_trains_logs_checkpoints_and_resumes() {
         normal_class: Some(1),
         vit: None,
     };
-    let state = train(&dir, Some(cfg), 10.0).unwrap();
+    let state = train(&dir, Some(cfg.clone()), 10.0).unwrap();
     // 116 training images of class 1 in the fixture: 8 batches of 16 per epoch.
     assert_eq!(state.step, 32);
     let mse = state.test_mse.unwrap();
     // Against the same architecture untrained, on the same test images (the 1s).
     let untrained = AutoencoderConfig { bottleneck: 4, channels: 4 }.init(&Device::flex());
-    let before = sesame::train::autoencoder::evaluate(&untrained, &mnist_test(), Some(1), (0.0, 0.0), &Device::flex());
+    let before = sesame::train::autoencoder::evaluate(&untrained, &cfg, &mnist_test(), &Device::flex());
     assert!(mse < 0.5 * before, "test MSE {before:.4} untrained → {mse:.4} after 4 epochs on the 1s");
     let log = std::fs::read_to_string(dir.join("log.jsonl")).unwrap();
     assert!(log.lines().count() >= 2 && log.contains("test_mse"));
@@ -122,7 +122,7 @@ fn a_vq_vae_run_uses_its_codebook_and_a_denoising_run_restores() {
         normal_class: None,
         vit: None,
     };
-    let state = train(&dir, Some(cfg), 10.0).unwrap();
+    let state = train(&dir, Some(cfg.clone()), 10.0).unwrap();
     assert_eq!(state.step, 10 * 1000usize.div_ceil(32));
     let ema = state.codebook.clone().expect("codebook statistics in the checkpoint");
     let used = ema.counts.iter().filter(|&&c| c > 0.05).count();
@@ -131,7 +131,7 @@ fn a_vq_vae_run_uses_its_codebook_and_a_denoising_run_restores() {
     let untrained = vq.init(&device);
     let bytes = std::fs::read(dir.join("ckpt/model.safetensors")).unwrap();
     let trained = VqVae::load(&vq, &mut sesame::model::Weights::from_safetensors(&bytes).unwrap(), &device).unwrap();
-    let (before, after) = (evaluate(&untrained, &mnist_test(), None, (0.0, 0.0), &device), evaluate(&trained, &mnist_test(), None, (0.0, 0.0), &device));
+    let (before, after) = (evaluate(&untrained, &cfg, &mnist_test(), &device), evaluate(&trained, &cfg, &mnist_test(), &device));
     assert!(after < 0.4 * before, "VQ-VAE test MSE {before:.4} → {after:.4}");
     std::fs::remove_dir_all(&dir).ok();
 
@@ -149,7 +149,7 @@ fn a_vq_vae_run_uses_its_codebook_and_a_denoising_run_restores() {
         normal_class: None,
         vit: None,
     };
-    let state = train(&dir, Some(cfg), 10.0).unwrap();
+    let state = train(&dir, Some(cfg.clone()), 10.0).unwrap();
     let trained = Autoencoder::load(&AutoencoderConfig { bottleneck: 16, channels: 8 }, &mut sesame::model::Weights::from_safetensors(&std::fs::read(dir.join("ckpt/model.safetensors")).unwrap()).unwrap(), &device).unwrap();
     // Restored images are closer to the clean ones than the noisy inputs themselves are.
     let noisy_mse = {
@@ -164,8 +164,51 @@ fn a_vq_vae_run_uses_its_codebook_and_a_denoising_run_restores() {
         }
         total / set.len() as f64
     };
-    let restored = evaluate(&trained, &mnist_test(), None, (0.5, 0.0), &device);
+    let restored = evaluate(&trained, &AeRunConfig { salt: 0.0, ..cfg }, &mnist_test(), &device);
     assert!(restored < 0.5 * noisy_mse, "noisy input MSE {noisy_mse:.4}, restored {restored:.4}");
     assert!(state.test_mse.is_some());
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn vit_runs_learn_from_unlabelled_images_by_hiding_patches_and_by_contrast() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    use sesame::model::vit::{VitConfig, VitObjective};
+    use sesame::train::autoencoder::{evaluate, train, AeRunConfig, VitTraining};
+    let device = Device::flex();
+    let model = VitConfig { hidden: 32, layers: 2, heads: 2, intermediate: 64, ..VitConfig::default() };
+    for (name, objective, epochs) in [("masked", VitObjective::MaskedPatch { ratio: 0.5 }, 6), ("contrastive", VitObjective::Contrastive { temperature: 0.2 }, 15)] {
+        let dir = std::env::temp_dir().join(format!("sesame-vit-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let cfg = AeRunConfig {
+            data: MINI.into(),
+            model: AutoencoderConfig::new(0),
+            batch: 64,
+            epochs,
+            lr: 2e-3,
+            seed: 5,
+            noise: 0.0,
+            salt: 0.0,
+            vq: None,
+            normal_class: None,
+            vit: Some(VitTraining { model: model.clone(), objective }),
+        };
+        let t0 = std::time::Instant::now();
+        let state = train(&dir, Some(cfg.clone()), 10.0).unwrap();
+        assert_eq!(state.step, epochs * 1000usize.div_ceil(64));
+        let after = state.test_mse.unwrap();
+        let before = evaluate(&model.init(&device), &cfg, &mnist_test(), &device);
+        eprintln!("FIGURE vit {name}: test figure {before:.4} untrained → {after:.4} after {epochs} epochs ({:.1} s)", t0.elapsed().as_secs_f64());
+        match objective {
+            // Hidden patches: the guess beats a fresh model's by far.
+            VitObjective::MaskedPatch { .. } => assert!(after < 0.5 * before, "masked-patch MSE {before:.4} → {after:.4}"),
+            // Contrastive: two views of one image are found among the test batch more often.
+            VitObjective::Contrastive { .. } => assert!(after < before - 0.15, "NT-Xent {before:.4} → {after:.4}"),
+        }
+        let log = std::fs::read_to_string(dir.join("log.jsonl")).unwrap();
+        assert!(log.contains(if name == "masked" { "test_masked_mse" } else { "test_nt_xent" }));
+        // Resuming a finished run does nothing more.
+        assert_eq!(train(&dir, None, 10.0).unwrap().step, state.step);
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }
