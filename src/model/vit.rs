@@ -44,7 +44,7 @@ pub struct VitConfig {
 }
 
 impl Default for VitConfig {
-    /// 16 patches of 7×7, 4 blocks of width 64 with 4 heads: 0.2 M parameters.
+    /// 16 patches of 7×7, 4 blocks of width 64 with 4 heads: 0.15 M parameters with both heads.
     fn default() -> Self {
         VitConfig { patch: 7, hidden: 64, layers: 4, heads: 4, intermediate: 128, projection: 32 }
     }

@@ -19,3 +19,4 @@ mod pretraining;
 mod qa;
 mod qa_golden;
 mod shipped_files;
+mod vit_golden;
