@@ -13,8 +13,34 @@ use crate::model::weights::Weights;
 use crate::task::autoencoder_images::{ImageSet, PIXELS};
 use crate::task::device::read_f32;
 
-/// Images per device call when embedding a set.
-const CHUNK: usize = 250;
+/// Images per device call when embedding a set (small enough that the page gets a turn between
+/// chunks on the CPU path).
+const CHUNK: usize = 100;
+
+thread_local! {
+    /// Whether a ViT device call is under way. The page runs three jobs at once (a guess, a pair
+    /// of views, a thousand embeddings for the map); on WebGPU one job's pending read-back and
+    /// another job's submission can meet on a reused buffer ("used in submit while pending map",
+    /// which poisons the device), so each device call takes its turn ([`device_turn`]).
+    static DEVICE_BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Holding the device for one call; dropping it (also when a cancelled task is dropped) frees it.
+struct Turn;
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        DEVICE_BUSY.with(|b| b.set(false));
+    }
+}
+
+/// Waits (giving the browser turns) until no other ViT call is on the device, then takes it.
+async fn device_turn() -> Turn {
+    while DEVICE_BUSY.with(|b| b.replace(true)) {
+        crate::task::yield_to_browser().await;
+    }
+    Turn
+}
 
 /// The card of the shipped ViTs (`assets/models/vit/v1/card.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -150,6 +176,7 @@ impl LoadedVit {
         if hidden.len() != n {
             return Err(format!("a mask needs {n} flags, one per patch"));
         }
+        let _turn = device_turn().await;
         let x = Tensor::<4>::from_data(TensorData::new(image.to_vec(), [1, 1, IMAGE_SIDE, IMAGE_SIDE]), &self.device);
         let mask = Tensor::<2>::from_data(TensorData::new(hidden.iter().map(|&h| h as u8 as f32).collect::<Vec<_>>(), [1, n]), &self.device);
         let predicted = read_f32(self.model.reconstruct(x, mask).reshape([PIXELS])).await?;
@@ -170,9 +197,12 @@ impl LoadedVit {
         let h = self.config.hidden;
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(CHUNK) {
+            let turn = device_turn().await;
             let e = self.model.embed(set.tensor(chunk, &self.device)); // [b, H]
             out.extend(read_f32(e).await?.chunks(h).map(|c| c.to_vec()));
+            drop(turn);
             progress(out.len(), ids.len());
+            crate::task::yield_if_due().await;
         }
         Ok(out)
     }
@@ -187,6 +217,7 @@ impl LoadedVit {
         }
         images.iter().try_for_each(|i| check_image(i))?;
         let n = images.len();
+        let _turn = device_turn().await;
         let x = Tensor::<4>::from_data(TensorData::new(images.concat(), [n, 1, IMAGE_SIDE, IMAGE_SIDE]), &self.device);
         let z = read_f32(self.model.project(self.model.embed(x))).await?;
         Ok(z.chunks(self.config.projection).map(|v| {

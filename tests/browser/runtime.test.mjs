@@ -110,6 +110,11 @@ test('leaving every page in the middle of its longest job stops the job, and the
     await page.waitForTimeout(2000);
     await leave(page, cdp, 'icl_table', { running: true });
 
+    // The vision page embedding its 1,000 test images for the map.
+    await page.goto(`${server.url}?p=vision&lang=en&map=masked&backend=cpu`);
+    await page.getByTestId('map-progress').waitFor({ timeout: SLOW });
+    await leave(page, cdp, 'vision_map');
+
     // The app still works after all that: a page with a model answers.
     await page.goto(`${server.url}?p=ae&lang=en&data=mnist&k=8&i=0&backend=cpu`);
     await page.waitForFunction(() => document.querySelector('[data-testid=ae-output]')?.getAttribute('data-mse'), null, { timeout: SLOW });

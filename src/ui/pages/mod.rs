@@ -12,3 +12,4 @@ pub mod offline;
 pub mod pair;
 pub mod qa;
 pub mod tagging;
+pub mod vision;

@@ -15,13 +15,13 @@ use crate::ui::state::AppState;
 const MAP: f64 = 360.0;
 
 /// Ten class colours (Okabe–Ito plus three).
-fn class_color(c: u8) -> &'static str {
+pub fn class_color(c: u8) -> &'static str {
     const MORE: [&str; 3] = ["#999999", "#882255", "#44AA99"];
     if c < 7 { group_color(c as usize) } else { MORE[(c - 7) as usize % 3] }
 }
 
 /// Class names of Fashion-MNIST.
-const FASHION: [&str; 10] = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+pub const FASHION: [&str; 10] = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
 /// The map (shown for 2-D codes only).
 #[component]

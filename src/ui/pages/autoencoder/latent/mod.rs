@@ -5,7 +5,7 @@
 //!
 //! URL state: `data` (mnist / fashion), `k` (2 / 8 / 32), `i` (start image for the sliders).
 
-mod map;
+pub mod map;
 mod sliders;
 
 use std::rc::Rc;
