@@ -48,7 +48,7 @@ pub fn use_images(name: Signal<&'static str>) -> (Signal<Option<Rc<ImageSet>>, L
 }
 
 /// Pins registry `key` while the page shows it; the loaded value once it is ready.
-fn use_key<T: 'static>(key: Signal<String>) -> Signal<Option<Rc<T>>, LocalStorage> {
+pub fn use_key<T: 'static>(key: Signal<String>) -> Signal<Option<Rc<T>>, LocalStorage> {
     Effect::new(move |_| registry::pin(&key.get()));
     Signal::derive_local(move || {
         let k = key.get();

@@ -21,24 +21,15 @@ use leptos::prelude::*;
 use crate::task::vision::LoadedVit;
 use crate::ui::components::progress::ModelLoad;
 use crate::ui::i18n::T;
-use crate::ui::pages::autoencoder::{use_images, ImagePicker};
+use crate::ui::pages::autoencoder::{use_images, use_key, ImagePicker};
 use crate::ui::state::{set_url_param, AppState};
 use crate::ui::url::{check_choice, check_number};
-use crate::runtime::registry::{self, ModelStatus};
 
 /// Pins ViT `file` of the `vit` family while the page shows it; the model once ready, with its
 /// registry key for [`ModelLoad`].
 pub fn use_vit(file: Signal<String>) -> (Signal<Option<Rc<LoadedVit>>, LocalStorage>, Signal<String>) {
     let key = Signal::derive(move || format!("{}/{}", crate::assets::VIT, file.get()));
-    Effect::new(move |_| registry::pin(&key.get()));
-    let model = Signal::derive_local(move || {
-        let k = key.get();
-        match registry::status(&k).get() {
-            ModelStatus::Ready(_) => registry::get::<LoadedVit>(&k),
-            _ => None,
-        }
-    });
-    (model, key)
+    (use_key(key), key)
 }
 
 /// The vision page.
