@@ -18,28 +18,37 @@ use crate::task::device::read_f32;
 const CHUNK: usize = 100;
 
 thread_local! {
-    /// Whether a ViT device call is under way. The page runs three jobs at once (a guess, a pair
-    /// of views, a thousand embeddings for the map); on WebGPU one job's pending read-back and
-    /// another job's submission can meet on a reused buffer ("used in submit while pending map",
-    /// which poisons the device), so each device call takes its turn ([`device_turn`]).
-    static DEVICE_BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The ViT device calls waiting or under way, in arrival order; the first holds the device.
+    /// The page runs three jobs at once (a guess, a pair of views, a thousand embeddings for the
+    /// map); on WebGPU one job's pending read-back and another job's submission can meet on a
+    /// reused buffer ("used in submit while pending map", which poisons the device), so each
+    /// device call takes its turn ([`device_turn`]), first come first served: the map's chunks
+    /// queue behind a click instead of taking the device back at once.
+    static DEVICE_QUEUE: std::cell::RefCell<std::collections::VecDeque<u64>> = const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+    /// The next ticket number.
+    static NEXT_TICKET: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
-/// Holding the device for one call; dropping it (also when a cancelled task is dropped) frees it.
-struct Turn;
+/// A place in the device queue; dropping it (done, or a cancelled task dropped while waiting or
+/// holding) leaves the queue.
+struct Turn(u64);
 
 impl Drop for Turn {
     fn drop(&mut self) {
-        DEVICE_BUSY.with(|b| b.set(false));
+        DEVICE_QUEUE.with(|q| q.borrow_mut().retain(|&t| t != self.0));
     }
 }
 
-/// Waits (giving the browser turns) until no other ViT call is on the device, then takes it.
+/// Queues for the device and waits (giving the browser turns) until every call queued before
+/// this one is done.
 async fn device_turn() -> Turn {
-    while DEVICE_BUSY.with(|b| b.replace(true)) {
+    let ticket = NEXT_TICKET.with(|n| n.replace(n.get() + 1));
+    DEVICE_QUEUE.with(|q| q.borrow_mut().push_back(ticket));
+    let turn = Turn(ticket);
+    while DEVICE_QUEUE.with(|q| q.borrow().front() != Some(&ticket)) {
         crate::task::yield_to_browser().await;
     }
-    Turn
+    turn
 }
 
 /// The card of the shipped ViTs (`assets/models/vit/v1/card.json`).
