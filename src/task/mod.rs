@@ -7,6 +7,7 @@ pub mod anomaly;
 pub mod autoencoder;
 pub mod augment;
 pub mod autoencoder_images;
+pub mod benchmark;
 pub mod bert;
 pub mod bert_golden;
 pub mod classify;

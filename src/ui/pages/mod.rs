@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod autoencoder;
+pub mod benchmark;
 pub mod classify;
 pub mod contextual;
 pub mod diagnostics;
