@@ -21,6 +21,8 @@ use super::bert_examples::{collate, log_unigram_prior, tokenize, ExampleMix, Pai
 use super::corpus::{self, Language};
 use super::vocab_trim;
 pub use super::vocab_trim::VocabTrim;
+use super::vocab_train;
+pub use super::vocab_train::VocabTrain;
 use super::run::{append_log, load_or_create, optimizer, read_json, read_weights, scalar, write_checkpoint, write_json, Backend, LogLine, Renumber};
 
 /// Where a run's weights start.
@@ -108,6 +110,24 @@ pub struct BertRunConfig {
     /// writes its own `tokenizer.json`, points [`Self::tokenizer`] at it and records the cut.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vocab_trim: Option<VocabTrim>,
+    /// A vocabulary trained on the run's own training text (mbert; see [`super::vocab_train`]). A
+    /// new run's settings ask for it with `kept == 0`; the run then writes its own
+    /// `tokenizer.json`, points [`Self::tokenizer`] at it and records the result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vocab_train: Option<VocabTrain>,
+    /// Share of each source's training documents read (the first ones): 1 for the full data, less
+    /// for a smaller-data twin (issue 26: the cross-lingual effect needs data). The held-out
+    /// documents are the same at any share.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub data_share: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+fn is_one(x: &f64) -> bool {
+    *x == 1.0
 }
 
 /// More steps added to a finished run (`sesame-train resume --steps N`): from `from_step` to
@@ -150,7 +170,8 @@ impl BertRunConfig {
         match self.language.as_str() {
             "zh" => Ok(Language::Chinese),
             "en" => Ok(Language::English),
-            other => Err(format!("unknown language {other:?} (zh or en)")),
+            "zh+en" => Ok(Language::Both),
+            other => Err(format!("unknown language {other:?} (zh, en or zh+en)")),
         }
     }
 
@@ -218,6 +239,7 @@ impl BertRunConfig {
     pub fn first_ordinary(&self) -> u32 {
         match self.lang() {
             Ok(Language::Chinese) => 104, // after [unused1..99] [UNK] [CLS] [SEP] [MASK]
+            Ok(Language::Both) => vocab_train::FIRST_ORDINARY, // a trained vocabulary: [PAD] [UNK] [CLS] [SEP] [MASK]
             _ => 999,                     // bert-base-uncased: after [unused*]
         }
     }
@@ -303,6 +325,9 @@ pub struct Eval {
     pub pair_acc: f64,
     /// Masked tokens evaluated.
     pub targets: usize,
+    /// Per-language figures of a two-language run (mbert; empty otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<super::mbert_eval::LanguageEval>,
 }
 
 /// Data and tokenizer for a run.
@@ -321,7 +346,8 @@ pub fn load_data(cfg: &BertRunConfig) -> Result<Data, String> {
     let bytes = std::fs::read(&cfg.tokenizer).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?;
     let tokenizer = TextEncoder::from_json(&bytes)?;
     let t2s = cfg.t2s.as_deref().map(corpus::read_t2s).transpose()?;
-    let sources = corpus::load(cfg.lang()?, &cfg.corpus, t2s.as_ref(), cfg.poems, cfg.more_text.as_deref())?;
+    let mut sources = corpus::load(cfg.lang()?, &cfg.corpus, t2s.as_ref(), cfg.poems, cfg.more_text.as_deref())?;
+    corpus::keep_share(&mut sources, cfg.data_share);
     let sources = tokenize(&sources, &tokenizer, cfg.lang()? == Language::English)?;
     let vocab = Vocab::from_tokenizer(&tokenizer, cfg.first_ordinary())?;
     for s in &sources {
@@ -353,6 +379,40 @@ pub fn trim_vocabulary(mut cfg: BertRunConfig, dir: &Path) -> Result<BertRunConf
     }
     cfg.tokenizer = path;
     cfg.vocab_trim = Some(report);
+    Ok(cfg)
+}
+
+/// A new run's vocabulary trained on its training sentences (`cfg.vocab_train`): the
+/// `tokenizer.json` is written into `dir` and the run's tokenizer and model vocabulary follow it.
+pub fn train_vocabulary(mut cfg: BertRunConfig, dir: &Path) -> Result<BertRunConfig, String> {
+    let Some(mut asked) = cfg.vocab_train.clone() else { return Ok(cfg) };
+    let t0 = Instant::now();
+    let t2s = cfg.t2s.as_deref().map(corpus::read_t2s).transpose()?;
+    let mut sources = corpus::load(cfg.lang()?, &cfg.corpus, t2s.as_ref(), cfg.poems, cfg.more_text.as_deref())?;
+    corpus::keep_share(&mut sources, cfg.data_share);
+    let sentences: Vec<&str> = sources.iter().flat_map(|s| &s.train).flat_map(|d| &d.sentences).map(String::as_str).collect();
+    let json = vocab_train::train_wordpiece(sentences.iter().copied(), asked.size, asked.min_frequency, asked.limit_alphabet)?;
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let path = dir.join("tokenizer.json");
+    std::fs::write(&path, &json).map_err(|e| format!("{}: {e}", path.display()))?;
+    let tok = TextEncoder::from_json(json.as_bytes())?;
+    asked.kept = tok.vocab_size();
+    asked.sentences = sentences.len();
+    cfg.tokenizer = path;
+    // The share of [UNK] among the training tokens, for the card.
+    let unk = tok.token_id("[UNK]").ok_or("the trained vocabulary has no [UNK]")?;
+    let (mut unks, mut total) = (0usize, 0usize);
+    for s in sentences.iter().step_by(10) {
+        let ids = tok.ids(s)?;
+        unks += ids.iter().filter(|&&i| i == unk).count();
+        total += ids.len();
+    }
+    asked.unk_share = unks as f64 / total.max(1) as f64;
+    eprintln!("vocabulary trained on {} sentences in {:.0} s: {} entries, {:.3}% of tokens [UNK]", asked.sentences, t0.elapsed().as_secs_f64(), asked.kept, 100.0 * asked.unk_share);
+    if let Init::Scratch(model) = &mut cfg.init {
+        model.vocab_size = asked.kept;
+    }
+    cfg.vocab_train = Some(asked);
     Ok(cfg)
 }
 
@@ -464,6 +524,15 @@ pub fn validation_batches_of(sources: &[TokenizedSource], data: &Data, cfg: &Ber
     (0..cfg.eval_batches).map(|_| collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad())).collect()
 }
 
+/// The masked-LM logits of one batch without gradients → (`[M × V]` values, `V`).
+pub(crate) fn forward_logits(model: &BertForPreTraining, b: &TrainBatch, device: &Device) -> (Vec<f32>, usize) {
+    let model = model.valid();
+    let device = device.clone().inner();
+    let (mlm, _, _) = forward(&model, b, &device);
+    let [_, v] = mlm.dims();
+    (mlm.into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default(), v)
+}
+
 /// Evaluates masked-LM loss, top-1/top-5 and pair accuracy (no gradients kept).
 pub fn evaluate(model: &BertForPreTraining, batches: &[TrainBatch], device: &Device) -> Eval {
     let model = model.valid();
@@ -540,6 +609,7 @@ pub fn extend(dir: &Path, steps: usize, lr: Option<f64>, warmup: usize, freeze: 
 pub fn train(dir: &Path, fresh: Option<BertRunConfig>, minutes: f64) -> Result<BertState, String> {
     let fresh = match fresh {
         Some(c) if !dir.join("run.json").exists() && c.vocab_trim.as_ref().is_some_and(|t| t.kept == 0) => Some(trim_vocabulary(c, dir)?),
+        Some(c) if !dir.join("run.json").exists() && c.vocab_train.as_ref().is_some_and(|t| t.kept == 0) => Some(train_vocabulary(c, dir)?),
         f => f,
     };
     let cfg: BertRunConfig = load_or_create(dir, fresh)?;
@@ -566,6 +636,12 @@ pub fn train(dir: &Path, fresh: Option<BertRunConfig>, minutes: f64) -> Result<B
     let mut model = freeze(model, frozen);
     eprintln!("parameters: {} ({} trainable blocks)", model.num_params(), frozen.map_or(model.bert.num_layers(), |n| model.bert.num_layers().saturating_sub(n)));
     let valid = validation_batches(&data, &cfg, task);
+    // A two-language run also reports each language on its own held-out batches.
+    let (language_valid, scripts) = if cfg.lang()? == Language::Both {
+        (super::mbert_eval::language_batches(&data, &cfg, task), super::mbert_eval::scripts(&data.tokenizer))
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, task, false);
     if state.step == 0 {
         let e = evaluate(&model, &valid, &device);
@@ -597,8 +673,14 @@ pub fn train(dir: &Path, fresh: Option<BertRunConfig>, minutes: f64) -> Result<B
             (sum_loss, sum_mlm, n) = (0.0, 0.0, 0);
         }
         if state.step % cfg.eval_every == 0 || state.step == cfg.total_steps() {
-            let e = evaluate(&model, &valid, &device);
+            let mut e = evaluate(&model, &valid, &device);
             eprintln!("  valid: mlm {:.3}  top1 {:.3}  top5 {:.3}  pair acc {:.3}", e.mlm_loss, e.top1, e.top5, e.pair_acc);
+            if cfg.lang()? == Language::Both {
+                e.languages = super::mbert_eval::per_language(&model, &language_valid, &scripts, &device);
+                for l in &e.languages {
+                    eprintln!("    {}: mlm {:.3}  top1 {:.3}  top5 {:.3}  own-language top-5 {:.3}", l.language, l.mlm_loss, l.top1, l.top5, l.own_language_top5);
+                }
+            }
             append_log(dir, &LogLine::validation(state.step, Some(state.tokens), state.seconds, e))?;
         }
         if state.step % cfg.ckpt_every == 0 {
@@ -648,6 +730,8 @@ mod tests {
             fragments: 0.0,
             extensions: vec![],
             vocab_trim: None,
+            vocab_train: None,
+            data_share: 1.0,
         }
     }
 

@@ -12,6 +12,9 @@ pub enum Language {
     Chinese,
     /// `corpus/en/`: wikitext-2, SQuAD contexts, State of the Union and inaugural addresses, Shakespeare.
     English,
+    /// Both at once, half the examples each (mbert: one model, no parallel data); the corpus
+    /// directory is `corpus/`, the sources are named `zh:…` and `en:…`.
+    Both,
 }
 
 impl Language {
@@ -20,6 +23,7 @@ impl Language {
         match self {
             Self::Chinese => "zh",
             Self::English => "en",
+            Self::Both => "zh+en",
         }
     }
 }
@@ -68,6 +72,18 @@ pub const HSK_FILE: &str = "hsk_sentences.json";
 /// poems read from each poetry file. `more` (Chinese only) is the directory of the extra text
 /// ([`PEOPLES_DAILY_FILE`], [`HSK_FILE`]), read beside the rest when given.
 pub fn load(language: Language, dir: &Path, t2s: Option<&HashMap<char, char>>, poems: usize, more: Option<&Path>) -> Result<Vec<Source>, String> {
+    if language == Language::Both {
+        let mut sources = Vec::new();
+        for (code, mut list) in [("zh", load(Language::Chinese, &dir.join("zh"), t2s, poems, more)?), ("en", load(Language::English, &dir.join("en"), None, 0, None)?)] {
+            let total: f64 = list.iter().map(|s| s.weight).sum();
+            for s in &mut list {
+                s.weight *= 0.5 / total;
+                s.name = format!("{code}:{}", s.name);
+            }
+            sources.extend(list);
+        }
+        return Ok(sources);
+    }
     let mut sources = Vec::new();
     let mut add = |name: &str, path: PathBuf, weight: f64, docs: Vec<Document>| {
         let (mut train, mut valid) = (Vec::new(), Vec::new());
@@ -105,6 +121,7 @@ pub fn load(language: Language, dir: &Path, t2s: Option<&HashMap<char, char>>, p
                 add("hsk-sentences-traditional", more.join(HSK_FILE), 0.04, traditional);
             }
         }
+        Language::Both => unreachable!("read above"),
         Language::English => {
             let wiki = |f: &str| read_text(&dir.join(f)).map(|t| wikitext(&t));
             add("wikitext-2-valid", dir.join("wikitext-2.valid.txt"), 0.25, wiki("wikitext-2.valid.txt")?);
@@ -120,6 +137,20 @@ pub fn load(language: Language, dir: &Path, t2s: Option<&HashMap<char, char>>, p
         return Err(format!("no documents found under {}", dir.display()));
     }
     Ok(sources)
+}
+
+/// The language of a source of a [`Language::Both`] corpus (`"zh"` for `zh:drcd`), if named so.
+pub fn source_language(name: &str) -> Option<&str> {
+    name.split_once(':').map(|(code, _)| code)
+}
+
+/// Keeps the first `share` (0–1] of each source's training documents (at least one); the
+/// held-out documents stay whole, so a smaller-data twin is measured on the same text.
+pub fn keep_share(sources: &mut [Source], share: f64) {
+    for s in sources {
+        let keep = ((s.train.len() as f64 * share).ceil() as usize).clamp(1, s.train.len().max(1));
+        s.train.truncate(keep);
+    }
 }
 
 /// Reads a traditional → simplified table: lines `T<TAB>S` (first character of each side).
@@ -321,6 +352,18 @@ fn shakespeare(text: &str) -> Vec<Document> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_smaller_data_twin_keeps_the_first_share_of_training_documents_and_all_held_out_ones() {
+        let doc = |s: &str| Document { sentences: vec![s.to_string()] };
+        let mut sources = vec![Source { name: "zh:a".into(), path: "a".into(), weight: 1.0, train: (0..10).map(|i| doc(&i.to_string())).collect(), valid: vec![doc("v")] }];
+        sources.push(Source { name: "en:b".into(), path: "b".into(), weight: 1.0, train: vec![doc("only")], valid: vec![] });
+        keep_share(&mut sources, 0.25);
+        assert_eq!(sources[0].train.iter().map(|d| d.sentences[0].as_str()).collect::<Vec<_>>(), ["0", "1", "2"]);
+        assert_eq!(sources[0].valid.len(), 1);
+        assert_eq!(sources[1].train.len(), 1, "a source keeps at least one document");
+        assert_eq!((source_language("zh:drcd"), source_language("en:squad"), source_language("drcd")), (Some("zh"), Some("en"), None));
+    }
 
     #[test]
     fn reverse_table_is_the_same_on_every_load() {

@@ -212,3 +212,38 @@ fn fragments_are_short_single_segments() {
         assert_eq!(e.input.iter().filter(|&&t| t == sep).count() + e.targets.iter().filter(|t| t.1 == sep).count(), 2);
     }
 }
+
+/// mbert in miniature: a vocabulary trained on both languages reads each in its own script, and
+/// the per-language evaluation scores each language on its own held-out batches, with the share
+/// of top-5 predictions in the sentence's language between 0 and 1.
+#[test]
+fn a_two_language_vocabulary_and_per_language_figures() {
+    use sesame::train::mbert_eval::{language_batches, per_language, scripts, Script};
+    let en = "The moon is bright tonight. I think of home. The river runs into the sea. Spring rain falls at night.";
+    let zh_sentences = sesame::train::corpus::sentences_zh(TEXT);
+    let en_sentences = sesame::train::corpus::sentences_en(en);
+    let all: Vec<&str> = zh_sentences.iter().chain(&en_sentences).map(String::as_str).collect();
+    let json = sesame::train::vocab_train::train_wordpiece(all.iter().cycle().take(400).copied(), 200, 2, 1000).unwrap();
+    let tok = TextEncoder::from_json(json.as_bytes()).unwrap();
+    let doc = |s: &[String]| -> Vec<Vec<Vec<u32>>> { vec![s.iter().map(|x| tok.ids(x).unwrap()).collect()] };
+    let src = |name: &str, d: Vec<Vec<Vec<u32>>>| TokenizedSource { name: name.into(), path: "inline".into(), weight: 0.5, train: d.clone(), valid: d };
+    let sources = vec![src("zh:poems", doc(&zh_sentences)), src("en:lines", doc(&en_sentences))];
+    let vocab = Vocab::from_tokenizer(&tok, sesame::train::vocab_train::FIRST_ORDINARY).unwrap();
+    let data = sesame::train::bert::Data { sources, vocab, tokenizer: tok };
+    let mut cfg: sesame::train::bert::BertRunConfig = serde_json::from_value(serde_json::json!({
+        "language": "zh+en", "corpus": "c", "tokenizer": "t", "t2s": null, "poems": 0, "init": { "encoder": "e" },
+        "steps": 1, "batch": 4, "seq": 32, "lr": 0.001, "warmup": 1, "pair": "sop", "freeze_layers": null, "seed": 1,
+        "eval_every": 1, "eval_batches": 2, "ckpt_every": 1, "backend": "flex"
+    })).unwrap();
+    cfg.data_share = 1.0;
+    assert_eq!(cfg.first_ordinary(), 5);
+    let batches = language_batches(&data, &cfg, PairTask::Sop);
+    assert_eq!(batches.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>(), ["zh", "en"]);
+    let kinds = scripts(&data.tokenizer);
+    assert!(kinds.contains(&Script::Chinese) && kinds.contains(&Script::Latin));
+    let model = fresh(data.tokenizer.vocab_size());
+    let figures = per_language(&model, &batches, &kinds, &Device::flex().autodiff());
+    for f in &figures {
+        assert!(f.targets > 0 && (0.0..=1.0).contains(&f.own_language_top5) && f.top1 <= f.top5, "{f:?}");
+    }
+}

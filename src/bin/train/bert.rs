@@ -37,6 +37,9 @@ pub enum Lang {
     Zh,
     /// English: all-MiniLM-L6-v2, pretraining continued.
     En,
+    /// Chinese and English at once (mbert), from scratch with a vocabulary trained on both.
+    #[value(name = "zh+en")]
+    Both,
 }
 
 impl Lang {
@@ -44,6 +47,7 @@ impl Lang {
         match self {
             Lang::Zh => "zh",
             Lang::En => "en",
+            Lang::Both => "zh+en",
         }
     }
 }
@@ -149,6 +153,15 @@ pub struct Settings {
     /// a new run; the run keeps its own tokenizer.json). 0 keeps all 21,128.
     #[arg(long, default_value_t = 0)]
     trim_vocab: usize,
+    /// Entries of the WordPiece vocabulary trained on both languages' training text (zh+en).
+    #[arg(long, default_value_t = 16000)]
+    vocab_size: usize,
+    /// The most frequent characters kept as the trained vocabulary's alphabet (zh+en).
+    #[arg(long, default_value_t = 8000)]
+    alphabet: usize,
+    /// Share of each source's training documents read (zh+en: 0.25 for the smaller-data twin).
+    #[arg(long, default_value = "1", value_parser = crate::share)]
+    data_share: f64,
 }
 
 impl Settings {
@@ -165,8 +178,19 @@ impl Settings {
                 (shared.join("data/corpus/zh"), shared.join("tokenizers/bert-base-chinese/tokenizer.json"), Some(self.t2s.clone()), self.poems, Init::Scratch(c), None, (6000, 1e-3, 300))
             }
             Lang::En => (shared.join("data/corpus/en"), self.tokenizer.clone(), None, 0, Init::Encoder(self.encoder.clone()), usize::try_from(self.freeze).ok(), (3000, 5e-4, 100)),
+            Lang::Both => {
+                // The vocabulary size is filled in when the run has trained its vocabulary.
+                let mut c = BertConfig::new(0, self.hidden, self.layers, self.heads, self.ffn);
+                c.max_position_embeddings = self.window;
+                c.hidden_dropout_prob = self.dropout;
+                c.attention_probs_dropout_prob = self.dropout;
+                c.initializer_range = self.init_std.unwrap_or(c.initializer_range);
+                (shared.join("data/corpus"), PathBuf::from("tokenizer.json"), Some(self.t2s.clone()), self.poems, Init::Scratch(c), None, (8000, 1e-3, 300))
+            }
         };
-        let zh = lang == Lang::Zh;
+        let both = lang == Lang::Both;
+        // Settings marked (zh) serve the other models trained from scratch too.
+        let zh = lang != Lang::En;
         let tokenizer_path = tokenizer.clone();
         BertRunConfig {
             language: lang.code().into(),
@@ -195,7 +219,9 @@ impl Settings {
             name_masking: if zh { 0.0 } else { self.name_masking },
             fragments: self.fragments,
             extensions: Vec::new(),
-            vocab_trim: (zh && self.trim_vocab > 0).then(|| bert::VocabTrim { from: tokenizer_path.clone(), min_count: self.trim_vocab, full: 0, kept: 0, unk_share: 0.0 }),
+            vocab_train: both.then(|| bert::VocabTrain { size: self.vocab_size, min_frequency: 2, limit_alphabet: self.alphabet, kept: 0, sentences: 0, unk_share: 0.0 }),
+            data_share: if both { self.data_share } else { 1.0 },
+            vocab_trim: (lang == Lang::Zh && self.trim_vocab > 0).then(|| bert::VocabTrim { from: tokenizer_path.clone(), min_count: self.trim_vocab, full: 0, kept: 0, unk_share: 0.0 }),
         }
     }
 }
@@ -210,7 +236,11 @@ pub struct Train {
 }
 
 pub fn train(lang: &str, a: &Train) -> Result<(), String> {
-    let lang = if lang == "zh" { Lang::Zh } else { Lang::En };
+    let lang = match lang {
+        "zh" => Lang::Zh,
+        "en" => Lang::En,
+        _ => Lang::Both,
+    };
     bert::train(&a.session.out, Some(a.settings.run_config(lang)), a.session.minutes)?;
     Ok(())
 }
@@ -321,6 +351,7 @@ fn card_settings(dir: &std::path::Path, settings: &Settings, lang: Option<Lang>)
         lang = lang.or(match card["language"].as_str() {
             Some("en") => Some(Lang::En),
             Some("zh") => Some(Lang::Zh),
+            Some("zh+en") => Some(Lang::Both),
             _ => None,
         });
         settings.seq = settings.seq.or(card["training"]["seq"].as_u64().map(|n| n as usize));

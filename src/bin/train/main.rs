@@ -3,7 +3,7 @@
 //! has `--help`, typed flags, and errors that name the flag.
 //!
 //! ```text
-//! sesame-train zh | en | resume | bench | eval | dump | probe | export    BERT pretraining   (bert.rs)
+//! sesame-train zh | en | mbert | resume | bench | eval | dump | probe | export    BERT pretraining   (bert.rs)
 //! sesame-train qa | qa-export | qa-eval                                  QA fine-tuning     (qa.rs)
 //! sesame-train classify | classify-export                                cases 1 and 3      (classify.rs)
 //! sesame-train tag | tag-export                                          case 2             (tagging.rs)
@@ -52,6 +52,8 @@ enum Command {
     Zh(bert::Train),
     /// Continue pretraining all-MiniLM-L6-v2 on English (new MLM and sentence-pair heads).
     En(bert::Train),
+    /// Pretrain one BERT on Chinese and English at once (mbert), with a vocabulary trained on both.
+    Mbert(bert::Train),
     /// Resume a BERT run (settings from DIR/run.json); with --steps, extend a finished run.
     Resume(bert::Resume),
     /// Write a BERT run's weights (f16), progress and settings into a folder small enough to commit.
@@ -112,6 +114,7 @@ fn main() {
     let result = match Cli::parse().command {
         Command::Zh(a) => bert::train("zh", &a),
         Command::En(a) => bert::train("en", &a),
+        Command::Mbert(a) => bert::train("zh+en", &a),
         Command::Resume(a) => bert::resume(&a),
         Command::Snapshot(a) => bert::snapshot(&a),
         Command::Restore(a) => bert::restore(&a),
@@ -181,6 +184,8 @@ mod tests {
         for line in [
             "zh --out runs/NAME --steps 7000 --batch 32 --seq 64 --lr 0.001 --warmup 100 --pair sop --seed 42 --eval-every 250 --eval-batches 4 --ckpt-every 100 --backend flex --prior-head 1 --hidden 256 --layers 2 --heads 4 --ffn 1024 --window 128 --dropout 0.1 --poems 20000 --sinusoidal 1 --init-std 0.02 --mimetic 1 --local-attention 0",
             "en --out runs/NAME --steps 400 --batch 32 --seq 64 --lr 0.001 --warmup 100 --pair sop --seed 42 --eval-every 100 --eval-batches 8 --ckpt-every 100 --backend flex --prior-head 0 --freeze 6",
+            "mbert --out runs/mbert-v1 --minutes 140 --dropout 0 --sinusoidal 1 --local-attention 1 --prior-head 1 --more-text .cache/zh-text --steps 8000 --eval-every 250 --vocab-size 16000 --alphabet 8000 --data-share 0.25",
+            "eval --model assets/models/mbert/v1 --lang zh+en",
             "resume --out runs/NAME --steps 3200 --lr 0.00005 --warmup 20 --freeze 0 --fragments 0.25",
             "snapshot --out runs/bert-zh-v2 --to docs/training/bert-zh-v2/snapshot",
             "restore --from docs/training/bert-zh-v2/snapshot --out runs/bert-zh-v2",
@@ -203,7 +208,7 @@ mod tests {
                 panic!("{line}: {e}");
             }
         }
-        for (line, flag) in [("zh --out r --sinusoidal 2", "--sinusoidal"), ("resume --out r --fragments 1.5", "--fragments"), ("ae --out r --epochs many", "--epochs"), ("zh --steps 5", "--out")] {
+        for (line, flag) in [("zh --out r --sinusoidal 2", "--sinusoidal"), ("resume --out r --fragments 1.5", "--fragments"), ("ae --out r --epochs many", "--epochs"), ("zh --steps 5", "--out"), ("mbert --out r --data-share 2", "--data-share")] {
             let e = Cli::try_parse_from(std::iter::once("sesame-train").chain(line.split(' '))).err().unwrap_or_else(|| panic!("{line} parsed"));
             assert!(e.to_string().contains(flag), "{line}: {e}");
         }

@@ -1,0 +1,158 @@
+//! Held-out figures of a two-language BERT (mbert, issue 26), per language: masked-LM top-1 /
+//! top-5 on each language's held-out documents, and the lecture's "no mixing" claim measured:
+//! of the top-5 predictions at each masked position that belong to a language (a token with a
+//! CJK character is Chinese, one with a Latin letter English; digits and punctuation belong to
+//! neither), the share in the sentence's own language.
+
+use burn::tensor::Device;
+use serde::{Deserialize, Serialize};
+
+use super::bert::{evaluate, forward_logits, validation_batches_of, BertRunConfig, Data};
+use super::bert_examples::{PairTask, TokenizedSource, TrainBatch};
+use super::corpus::source_language;
+use crate::model::bert_pretraining::BertForPreTraining;
+use crate::text::TextEncoder;
+
+/// The script of a vocabulary entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    /// Has a CJK ideograph: Chinese.
+    Chinese,
+    /// Has a Latin letter (and no CJK): English.
+    Latin,
+    /// Neither (digits, punctuation, special tokens): no language.
+    Neutral,
+}
+
+impl Script {
+    /// The script of `token` (a `##` continuation is judged by its letters).
+    pub fn of(token: &str) -> Self {
+        if token.starts_with('[') && token.ends_with(']') && token.len() > 2 {
+            return Self::Neutral;
+        }
+        if token.chars().any(is_cjk) {
+            Self::Chinese
+        } else if token.chars().any(|c| c.is_ascii_alphabetic() || matches!(c, 'à'..='ÿ')) {
+            Self::Latin
+        } else {
+            Self::Neutral
+        }
+    }
+
+    /// The script of a language code (`zh` → Chinese, `en` → Latin).
+    pub fn of_language(code: &str) -> Self {
+        match code {
+            "zh" => Self::Chinese,
+            "en" => Self::Latin,
+            _ => Self::Neutral,
+        }
+    }
+}
+
+/// Whether `c` is a CJK unified ideograph (the basic block and extension A, and compatibility).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// The script of every id of `tokenizer`'s vocabulary, `[vocab]`.
+pub fn scripts(tokenizer: &TextEncoder) -> Vec<Script> {
+    (0..tokenizer.vocab_size() as u32).map(|i| tokenizer.token(i).map_or(Script::Neutral, |t| Script::of(&t))).collect()
+}
+
+/// One language's held-out figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LanguageEval {
+    /// `zh` or `en`.
+    pub language: String,
+    /// Mean masked-LM cross-entropy on this language's held-out documents.
+    pub mlm_loss: f64,
+    /// Share of masked tokens whose top prediction is right.
+    pub top1: f64,
+    /// Share whose original is among the top 5.
+    pub top5: f64,
+    /// Of the top-5 predictions that belong to a language, the share in this one.
+    pub own_language_top5: f64,
+    /// Masked tokens evaluated.
+    pub targets: usize,
+}
+
+/// Each language's fixed held-out batches for [`per_language`] (the same at every call), drawn
+/// from that language's held-out documents only, of a run over [`super::corpus::Language::Both`].
+pub fn language_batches(data: &Data, cfg: &BertRunConfig, task: PairTask) -> Vec<(String, Vec<TrainBatch>)> {
+    ["zh", "en"]
+        .iter()
+        .filter_map(|&code| {
+            let held_out: Vec<TokenizedSource> = data
+                .sources
+                .iter()
+                .filter(|s| source_language(&s.name) == Some(code))
+                .map(|s| TokenizedSource { name: s.name.clone(), path: s.path.clone(), weight: s.weight, train: Vec::new(), valid: s.valid.clone() })
+                .collect();
+            (!held_out.is_empty()).then(|| (code.to_string(), validation_batches_of(&held_out, data, cfg, task)))
+        })
+        .collect()
+}
+
+/// Per-language held-out figures of `model` on [`language_batches`].
+pub fn per_language(model: &BertForPreTraining, batches: &[(String, Vec<TrainBatch>)], scripts: &[Script], device: &Device) -> Vec<LanguageEval> {
+    batches
+        .iter()
+        .map(|(code, batches)| {
+            let e = evaluate(model, batches, device);
+            let own = Script::of_language(code);
+            let (mut mine, mut languaged) = (0usize, 0usize);
+            for b in batches {
+                let (logits, v) = forward_logits(model, b, device); // [M × V]
+                for row in logits.chunks(v.max(1)) {
+                    for id in top_k(row, 5) {
+                        match scripts.get(id).copied().unwrap_or(Script::Neutral) {
+                            Script::Neutral => {}
+                            s => {
+                                languaged += 1;
+                                mine += usize::from(s == own);
+                            }
+                        }
+                    }
+                }
+            }
+            LanguageEval { language: code.clone(), mlm_loss: e.mlm_loss, top1: e.top1, top5: e.top5, own_language_top5: mine as f64 / languaged.max(1) as f64, targets: e.targets }
+        })
+        .collect()
+}
+
+/// The indices of the `k` largest values of `row`, largest first.
+pub fn top_k(row: &[f32], k: usize) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..row.len()).collect();
+    let k = k.min(row.len());
+    if k == 0 {
+        return Vec::new();
+    }
+    idx.select_nth_unstable_by(k - 1, |&a, &b| row[b].total_cmp(&row[a]));
+    idx.truncate(k);
+    idx.sort_by(|&a, &b| row[b].total_cmp(&row[a]));
+    idx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_get_the_script_of_their_letters() {
+        assert_eq!(Script::of("學"), Script::Chinese);
+        assert_eq!(Script::of("##習"), Script::Chinese);
+        assert_eq!(Script::of("students"), Script::Latin);
+        assert_eq!(Script::of("##ing"), Script::Latin);
+        assert_eq!(Script::of("café"), Script::Latin);
+        for t in ["[MASK]", "[UNK]", "1998", "，", ".", "##9"] {
+            assert_eq!(Script::of(t), Script::Neutral, "{t}");
+        }
+    }
+
+    #[test]
+    fn top_k_is_the_largest_first() {
+        assert_eq!(top_k(&[0.1, 3.0, -1.0, 2.0, 2.5], 3), vec![1, 4, 3]);
+        assert_eq!(top_k(&[1.0], 5), vec![0]);
+        assert!(top_k(&[], 5).is_empty());
+    }
+}
