@@ -3,6 +3,7 @@
 //! (`bert`, `qa`, `gpt`, `autoencoder`); the lecture's uses of a family and the view-models the
 //! pages show (chips, sessions, results, tables) sit beside it, so a page is layout and wiring.
 
+pub mod alignment;
 pub mod anomaly;
 pub mod autoencoder;
 pub mod augment;

@@ -49,10 +49,7 @@ impl Script {
     }
 }
 
-/// Whether `c` is a CJK unified ideograph (the basic block and extension A, and compatibility).
-pub fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
-}
+pub use crate::task::alignment::is_cjk;
 
 /// The script of every id of `tokenizer`'s vocabulary, `[vocab]`.
 pub fn scripts(tokenizer: &TextEncoder) -> Vec<Script> {

@@ -15,6 +15,7 @@ pub mod classify_export;
 pub mod corpus;
 pub mod gpt;
 pub mod gpt_export;
+pub mod mbert_align;
 pub mod mbert_eval;
 pub mod qa;
 pub mod qa_export;

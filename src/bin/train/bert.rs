@@ -563,3 +563,36 @@ pub fn restore(a: &Restore) -> Result<(), String> {
     println!("{} restored at step {} ({} tokens); continue with `sesame-train resume --out {}`", a.out.display(), state.step, state.tokens, a.out.display());
     Ok(())
 }
+
+/// `mbert-align`: the alignment MRR per layer of a two-language run's latest checkpoint (HSK gloss
+/// pairs), beside the run's own random start.
+#[derive(Args)]
+pub struct Align {
+    /// The run directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// The HSK sentences (`scripts/fetch-zh-text.sh` writes them).
+    #[arg(long, default_value = ".cache/zh-text/hsk_sentences.json")]
+    hsk: PathBuf,
+    /// Seed of the random-init twin.
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+}
+
+pub fn align(a: &Align) -> Result<(), String> {
+    let cfg: BertRunConfig = run::read_json(&a.out.join("run.json"))?;
+    let device = burn::tensor::Device::flex();
+    let (config, model) = bert::build_model(&cfg, Some(&a.out.join("ckpt/model.safetensors")), &device)?;
+    device.seed(a.seed);
+    let (_, random) = bert::build_model(&cfg, None, &device)?;
+    let tokenizer = sesame::text::TextEncoder::from_json(&std::fs::read(&cfg.tokenizer).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?)?;
+    let records = sesame::task::alignment::parse_hsk(&std::fs::read(&a.hsk).map_err(|e| format!("{}: {e}", a.hsk.display()))?)?;
+    let t0 = Instant::now();
+    let r = sesame::train::mbert_align::report(&model.bert, &random.bert, &tokenizer, &records, config.max_position_embeddings, &device)?;
+    eprintln!("{} pairs, {} English candidates, chance MRR {:.4} ({:.0} s)", r.pairs, r.candidates, r.chance, t0.elapsed().as_secs_f64());
+    for (l, (m, z)) in r.mrr.iter().zip(&r.random_mrr).enumerate() {
+        eprintln!("layer {l}: MRR {m:.4}   random init {z:.4}   ratio {:.2}", m / z.max(1e-12));
+    }
+    println!("{}", serde_json::to_string(&r).map_err(|e| e.to_string())?);
+    Ok(())
+}

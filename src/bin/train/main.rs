@@ -3,7 +3,7 @@
 //! has `--help`, typed flags, and errors that name the flag.
 //!
 //! ```text
-//! sesame-train zh | en | mbert | resume | bench | eval | dump | probe | export    BERT pretraining   (bert.rs)
+//! sesame-train zh | en | mbert | mbert-align | resume | bench | eval | dump | probe | export    BERT pretraining   (bert.rs)
 //! sesame-train qa | qa-export | qa-eval                                  QA fine-tuning     (qa.rs)
 //! sesame-train classify | classify-export                                cases 1 and 3      (classify.rs)
 //! sesame-train tag | tag-export                                          case 2             (tagging.rs)
@@ -54,6 +54,8 @@ enum Command {
     En(bert::Train),
     /// Pretrain one BERT on Chinese and English at once (mbert), with a vocabulary trained on both.
     Mbert(bert::Train),
+    /// Alignment MRR per layer of a two-language run (HSK gloss pairs), beside its random start.
+    MbertAlign(bert::Align),
     /// Resume a BERT run (settings from DIR/run.json); with --steps, extend a finished run.
     Resume(bert::Resume),
     /// Write a BERT run's weights (f16), progress and settings into a folder small enough to commit.
@@ -115,6 +117,7 @@ fn main() {
         Command::Zh(a) => bert::train("zh", &a),
         Command::En(a) => bert::train("en", &a),
         Command::Mbert(a) => bert::train("zh+en", &a),
+        Command::MbertAlign(a) => bert::align(&a),
         Command::Resume(a) => bert::resume(&a),
         Command::Snapshot(a) => bert::snapshot(&a),
         Command::Restore(a) => bert::restore(&a),
@@ -186,6 +189,7 @@ mod tests {
             "en --out runs/NAME --steps 400 --batch 32 --seq 64 --lr 0.001 --warmup 100 --pair sop --seed 42 --eval-every 100 --eval-batches 8 --ckpt-every 100 --backend flex --prior-head 0 --freeze 6",
             "mbert --out runs/mbert-v1 --minutes 140 --dropout 0 --sinusoidal 1 --local-attention 1 --prior-head 1 --more-text .cache/zh-text --steps 8000 --eval-every 250 --vocab-size 16000 --alphabet 8000 --data-share 0.25",
             "eval --model assets/models/mbert/v1 --lang zh+en",
+            "mbert-align --out runs/mbert-v1 --hsk .cache/zh-text/hsk_sentences.json --seed 7",
             "resume --out runs/NAME --steps 3200 --lr 0.00005 --warmup 20 --freeze 0 --fragments 0.25",
             "snapshot --out runs/bert-zh-v2 --to docs/training/bert-zh-v2/snapshot",
             "restore --from docs/training/bert-zh-v2/snapshot --out runs/bert-zh-v2",
