@@ -17,6 +17,7 @@ pub mod gpt;
 pub mod gpt_export;
 pub mod mbert_align;
 pub mod mbert_eval;
+pub mod mbert_language;
 pub mod qa;
 pub mod qa_export;
 pub mod pair_heads;

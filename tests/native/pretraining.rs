@@ -246,4 +246,17 @@ fn a_two_language_vocabulary_and_per_language_figures() {
     for f in &figures {
         assert!(f.targets > 0 && (0.0..=1.0).contains(&f.own_language_top5) && f.top1 <= f.top5, "{f:?}");
     }
+    // The language vector and the alignment figure run on the same miniature (HSK-shaped pairs).
+    let records = sesame::task::alignment::parse_hsk(r#"[{"chinese":"床前明月光。","translation":{"en":"The moon is bright tonight."},"tokens":[{"word":"明月","gloss_en":"moon"}]},
+        {"chinese":"低頭思故鄉。","translation":{"en":"I think of home."},"tokens":[{"word":"思","gloss_en":"to think"},{"word":"故鄉","gloss_en":"home; hometown"}]}]"#.as_bytes()).unwrap();
+    let zh: Vec<&str> = zh_sentences.iter().map(String::as_str).collect();
+    let en: Vec<&str> = en_sentences.iter().map(String::as_str).collect();
+    let device = Device::flex();
+    let r = sesame::train::mbert_language::report(&model, &data.tokenizer, &zh, &en, &records, &[0.0, 1.0], 32, &device).unwrap();
+    assert_eq!((r.pairs, r.rows.len()), (3, 2), "{r:?}");
+    assert!(r.norm > 0.0 && r.rows.iter().all(|row| (0.0..=1.0).contains(&row.top5) && row.top1 <= row.top5));
+    let a = sesame::train::mbert_align::report(&model.bert, &model.bert, &data.tokenizer, &records, 32, &device).unwrap();
+    assert_eq!((a.pairs, a.candidates, a.mrr.len()), (3, 3, 2));
+    assert_eq!(a.mrr, a.random_mrr, "the same weights give the same figure");
+    assert!(a.mrr.iter().all(|m| *m > 0.0 && *m <= 1.0) && a.chance > 0.0);
 }

@@ -596,3 +596,46 @@ pub fn align(a: &Align) -> Result<(), String> {
     println!("{}", serde_json::to_string(&r).map_err(|e| e.to_string())?);
     Ok(())
 }
+
+/// `mbert-language`: the language vector of a two-language run's latest checkpoint, mean(zh) −
+/// mean(en) of the last block over held-out corpus sentences, added to English sentences of the
+/// HSK gloss pairs before the masked-LM head at each strength.
+#[derive(Args)]
+pub struct LanguageVector {
+    /// The run directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// The HSK sentences.
+    #[arg(long, default_value = ".cache/zh-text/hsk_sentences.json")]
+    hsk: PathBuf,
+    /// Held-out sentences averaged per language.
+    #[arg(long, default_value_t = 1000)]
+    sentences: usize,
+    /// Strengths tried (comma-separated multiples of the vector).
+    #[arg(long, default_value = "0,0.5,1,1.5,2,3", value_delimiter = ',')]
+    strengths: Vec<f32>,
+}
+
+pub fn language_vector(a: &LanguageVector) -> Result<(), String> {
+    let cfg: BertRunConfig = run::read_json(&a.out.join("run.json"))?;
+    let device = burn::tensor::Device::flex();
+    let (config, model) = bert::build_model(&cfg, Some(&a.out.join("ckpt/model.safetensors")), &device)?;
+    let tokenizer = sesame::text::TextEncoder::from_json(&std::fs::read(&cfg.tokenizer).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?)?;
+    let t2s = cfg.t2s.as_deref().map(sesame::train::corpus::read_t2s).transpose()?;
+    let sources = sesame::train::corpus::load(cfg.lang()?, &cfg.corpus, t2s.as_ref(), cfg.poems, cfg.more_text.as_deref())?;
+    let sample = |code: &str| -> Vec<&str> {
+        let all: Vec<&str> = sources.iter().filter(|s| sesame::train::corpus::source_language(&s.name) == Some(code)).flat_map(|s| &s.valid).flat_map(|d| &d.sentences).map(String::as_str).collect();
+        let step = (all.len() / a.sentences.max(1)).max(1);
+        all.into_iter().step_by(step).take(a.sentences).collect()
+    };
+    let (zh, en) = (sample("zh"), sample("en"));
+    let records = sesame::task::alignment::parse_hsk(&std::fs::read(&a.hsk).map_err(|e| format!("{}: {e}", a.hsk.display()))?)?;
+    let t0 = Instant::now();
+    let r = sesame::train::mbert_language::report(&model, &tokenizer, &zh, &en, &records, &a.strengths, config.max_position_embeddings, &device)?;
+    eprintln!("language vector from {} zh / {} en held-out sentences: length {:.2} (mean English state {:.2}); {} gloss pairs ({:.0} s)", r.sentences.0, r.sentences.1, r.norm, r.english_norm, r.pairs, t0.elapsed().as_secs_f64());
+    for row in &r.rows {
+        eprintln!("strength {:>4.1}: Chinese word's first character top-1 {:.1} %  top-5 {:.1} %   top-1 predictions in Chinese {:.1} %", row.strength, 100.0 * row.top1, 100.0 * row.top5, 100.0 * row.chinese_top1);
+    }
+    println!("{}", serde_json::to_string(&r).map_err(|e| e.to_string())?);
+    Ok(())
+}

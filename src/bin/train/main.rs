@@ -3,7 +3,7 @@
 //! has `--help`, typed flags, and errors that name the flag.
 //!
 //! ```text
-//! sesame-train zh | en | mbert | mbert-align | resume | bench | eval | dump | probe | export    BERT pretraining   (bert.rs)
+//! sesame-train zh | en | mbert | mbert-align | mbert-language | resume | bench | eval | dump | probe | export    BERT pretraining   (bert.rs)
 //! sesame-train qa | qa-export | qa-eval                                  QA fine-tuning     (qa.rs)
 //! sesame-train classify | classify-export                                cases 1 and 3      (classify.rs)
 //! sesame-train tag | tag-export                                          case 2             (tagging.rs)
@@ -56,6 +56,8 @@ enum Command {
     Mbert(bert::Train),
     /// Alignment MRR per layer of a two-language run (HSK gloss pairs), beside its random start.
     MbertAlign(bert::Align),
+    /// The language vector of a two-language run: mean(zh) − mean(en), added to English before the MLM head.
+    MbertLanguage(bert::LanguageVector),
     /// Resume a BERT run (settings from DIR/run.json); with --steps, extend a finished run.
     Resume(bert::Resume),
     /// Write a BERT run's weights (f16), progress and settings into a folder small enough to commit.
@@ -118,6 +120,7 @@ fn main() {
         Command::En(a) => bert::train("en", &a),
         Command::Mbert(a) => bert::train("zh+en", &a),
         Command::MbertAlign(a) => bert::align(&a),
+        Command::MbertLanguage(a) => bert::language_vector(&a),
         Command::Resume(a) => bert::resume(&a),
         Command::Snapshot(a) => bert::snapshot(&a),
         Command::Restore(a) => bert::restore(&a),
@@ -190,6 +193,7 @@ mod tests {
             "mbert --out runs/mbert-v1 --minutes 140 --dropout 0 --sinusoidal 1 --local-attention 1 --prior-head 1 --more-text .cache/zh-text --steps 8000 --eval-every 250 --vocab-size 16000 --alphabet 8000 --data-share 0.25",
             "eval --model assets/models/mbert/v1 --lang zh+en",
             "mbert-align --out runs/mbert-v1 --hsk .cache/zh-text/hsk_sentences.json --seed 7",
+            "mbert-language --out runs/mbert-v1 --sentences 500 --strengths 0,1,2",
             "resume --out runs/NAME --steps 3200 --lr 0.00005 --warmup 20 --freeze 0 --fragments 0.25",
             "snapshot --out runs/bert-zh-v2 --to docs/training/bert-zh-v2/snapshot",
             "restore --from docs/training/bert-zh-v2/snapshot --out runs/bert-zh-v2",
