@@ -93,7 +93,11 @@ fn eval_json(e: &ClassifyEval) -> Value {
 
 /// Writes `to` from the pretrained run and the random-init run, evaluates both on every held-out
 /// example (the shipped one from its f16 file), and updates the manifest.
-pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str, manifest: &Path) -> Result<Value, String> {
+///
+/// With `zero_shot`, both models are also judged, unchanged, on that task's held-out examples
+/// (another language with the same classes: the lecture's cross-lingual transfer, e.g. trained on
+/// English sentiment, tested on Chinese); each run's card entry then has `zero_shot`.
+pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str, manifest: &Path, zero_shot: Option<super::classify_data::ClassifyTask>) -> Result<Value, String> {
     let pre = ClassifyRun::read(pretrained)?;
     let rnd = ClassifyRun::read(random)?;
     if !matches!(pre.cfg.init, QaInit::Pretrained(_)) || !matches!(rnd.cfg.init, QaInit::Random(_)) || pre.cfg.task != rnd.cfg.task {
@@ -139,8 +143,28 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
     eprintln!("  pretrained: accuracy {:.4}   random init: accuracy {:.4}", shipped_eval.accuracy, random_eval.accuracy);
     let presets = choose_presets(&data.set.valid, &data.valid, &shipped, pad, &device, 12);
     std::fs::write(to.join("presets.json"), serde_json::to_string_pretty(&presets).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;
-    let run_json = |r: &ClassifyRun, e: &ClassifyEval| {
-        json!({"init": r.cfg.init.label(), "steps": r.state.step, "seconds": r.state.seconds.round(), "final_train_loss": r.final_loss(), "valid": eval_json(e), "curve": r.curve(), "command": r.command()})
+    // Zero-shot: the same two models on another task's held-out examples (same classes).
+    let zero_shot_evals = match zero_shot {
+        Some(task) => {
+            let other = super::classify::ClassifyRunConfig { task, ..pre.cfg.clone() }.load()?;
+            if other.set.classes != data.set.classes {
+                return Err(format!("{task:?} has the classes {:?}, not {:?}", other.set.classes, data.set.classes));
+            }
+            let random_model = build_model(&rnd.cfg, classes, Some(&rnd.dir.join("ckpt/model.safetensors")), &device)?;
+            let (a, b) = (evaluate(&shipped, &other.valid, pad, &device), evaluate(&random_model, &other.valid, pad, &device));
+            eprintln!("  zero-shot on {task:?} ({} examples): pretrained {:.4}   random init {:.4}", other.valid.len(), a.accuracy, b.accuracy);
+            Some((task, a, b))
+        }
+        None => None,
+    };
+    let run_json = |r: &ClassifyRun, e: &ClassifyEval, z: Option<(super::classify_data::ClassifyTask, &ClassifyEval)>| {
+        let mut j = json!({"init": r.cfg.init.label(), "steps": r.state.step, "seconds": r.state.seconds.round(), "final_train_loss": r.final_loss(), "valid": eval_json(e), "curve": r.curve(), "command": r.command()});
+        if let Some((task, z)) = z {
+            j["zero_shot"] = eval_json(z);
+            j["zero_shot"]["task"] = json!(task);
+            j["zero_shot"]["language"] = json!(task.language());
+        }
+        j
     };
     let files: Vec<Value> = data
         .set
@@ -187,7 +211,10 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
             },
             "backend": pre.cfg.backend,
         },
-        "runs": [run_json(&pre, &shipped_eval), run_json(&rnd, &random_eval)],
+        "runs": [
+            run_json(&pre, &shipped_eval, zero_shot_evals.as_ref().map(|(t, a, _)| (*t, a))),
+            run_json(&rnd, &random_eval, zero_shot_evals.as_ref().map(|(t, _, b)| (*t, b))),
+        ],
         "presets": format!("{} held-out examples (presets.json), chosen by rule: at most 120 characters, two thirds the shipped model gets right and one third it gets wrong, spread over the set", presets.len()),
         "run_config": pre.cfg,
     });
