@@ -52,6 +52,41 @@ pub(crate) async fn fetch_files(entry: &ModelEntry, names: &[&str], progress: &d
     Ok((files, all_cached, total))
 }
 
+thread_local! {
+    /// Cards already read this session, by model id and the type they were read as.
+    static CARDS: std::cell::RefCell<Vec<(String, std::any::TypeId, std::rc::Rc<dyn std::any::Any>)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Model `id`'s `card.json` (through the manifest, so sha256-checked and cached for offline use),
+/// read as `C` once per session.
+pub async fn family_card<C: serde::de::DeserializeOwned + 'static>(id: &str) -> Result<std::rc::Rc<C>, String> {
+    let kind = std::any::TypeId::of::<C>();
+    let known = CARDS.with(|c| c.borrow().iter().find(|(i, k, _)| i == id && *k == kind).map(|(_, _, card)| card.clone()));
+    if let Some(card) = known.and_then(|c| c.downcast::<C>().ok()) {
+        return Ok(card);
+    }
+    let entry = manifest_entry(id).await?;
+    let file = entry.file("card.json").ok_or_else(|| format!("{id} has no card.json in the manifest"))?;
+    let (bytes, _) = super::fetch::fetch_verified(&entry.path("card.json"), file, &|_| {}).await?;
+    let card: std::rc::Rc<C> = std::rc::Rc::new(serde_json::from_slice(&bytes).map_err(|e| format!("{id}'s card.json is malformed: {e}"))?);
+    CARDS.with(|c| c.borrow_mut().push((id.to_string(), kind, card.clone())));
+    Ok(card)
+}
+
+/// One file of model `id` (cache or network, sha256-checked) with the download and check on
+/// `progress` → (bytes, its [`LoadStats`] without build time); the loaders of single-file models
+/// (the image models, the ViTs, the demo images) share it.
+pub async fn family_file(id: &str, file: &str, progress: &dyn Fn(Stage)) -> Result<(Vec<u8>, LoadStats), String> {
+    progress(Stage::Manifest);
+    let t0 = now_ms();
+    let entry = manifest_entry(id).await?;
+    let file_entry = entry.file(file).ok_or_else(|| format!("the manifest does not list {file}"))?;
+    let total = file_entry.bytes;
+    let (bytes, source) = fetch_verified_with(&entry.path(file), file_entry, &|done| progress(Stage::Download { done, total }), &|done| progress(Stage::Verify { done, total })).await?;
+    let stats = LoadStats { bytes: total, from_cache: source == Source::Cache, fetch_ms: now_ms() - t0, build_ms: 0.0, warmup_ms: 0.0, device_bytes: 0 };
+    Ok((bytes, stats))
+}
+
 /// A model's files fetched for the browser: the [`Bundle`] and what the fetch cost.
 pub struct ModelFiles {
     /// Config, tokenizer, weights and (for a delta) the base weights it lies over.

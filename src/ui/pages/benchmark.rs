@@ -22,10 +22,7 @@ const TASK_NAMES: [T; 6] = [T::BenchSentiment, T::BenchPos, T::BenchQnli, T::Ben
 /// A fine-tuned model's card through the manifest (and so the model cache, offline too); `None`
 /// when this build has no such model or its card cannot be read.
 async fn fetch_card(id: &str) -> Option<Value> {
-    let entry = crate::runtime::load::manifest_entry(id).await.ok()?;
-    let file = entry.file("card.json")?;
-    let (bytes, _) = crate::runtime::fetch::fetch_verified(&entry.path("card.json"), file, &|_| {}).await.ok()?;
-    serde_json::from_slice(&bytes).ok()
+    crate::runtime::load::family_card::<Value>(id).await.ok().map(|c| (*c).clone())
 }
 
 /// The encoder's name in the table.
