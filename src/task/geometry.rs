@@ -39,31 +39,15 @@ pub struct Projection {
     pub explained: [f32; 2],
 }
 
-/// Projects vectors onto their two leading principal components (power iteration with
-/// deflation on the covariance matrix; deterministic start, so equal inputs give equal output).
-pub fn pca2(vectors: &[Vec<f32>]) -> Projection {
-    let n = vectors.len();
-    let d = vectors.first().map_or(0, Vec::len);
-    if n == 0 || d == 0 {
-        return Projection { points: vec![[0.0, 0.0]; n], explained: [0.0, 0.0] };
-    }
-    let mean: Vec<f64> = (0..d).map(|k| vectors.iter().map(|v| v[k] as f64).sum::<f64>() / n as f64).collect();
-    let centred: Vec<Vec<f64>> = vectors.iter().map(|v| v.iter().zip(&mean).map(|(&x, m)| x as f64 - m).collect()).collect();
-    // Work in the n × n Gram matrix (n ≤ a few dozen sentences, d = hidden size).
-    let mut gram = vec![vec![0f64; n]; n];
-    for i in 0..n {
-        for j in 0..n {
-            gram[i][j] = centred[i].iter().zip(&centred[j]).map(|(a, b)| a * b).sum();
-        }
-    }
-    let total: f64 = (0..n).map(|i| gram[i][i]).sum();
-    let mut points = vec![[0f32; 2]; n];
-    let mut explained = [0f32; 2];
-    for axis in 0..2 {
-        let mut v: Vec<f64> = (0..n).map(|i| 1.0 + i as f64 * 0.01).collect();
+/// The two leading eigenpairs `(λ, unit vector)` of the symmetric `size × size` matrix `m`
+/// (row-major), by power iteration with deflation from a fixed start (equal inputs give equal
+/// output); `m` is deflated in place.
+fn top2_eigen(m: &mut [f64], size: usize, iterations: usize) -> [(f64, Vec<f64>); 2] {
+    let mut pick = || {
+        let mut v: Vec<f64> = (0..size).map(|i| 1.0 + i as f64 * 0.01).collect();
         let mut lambda = 0.0;
-        for _ in 0..500 {
-            let w: Vec<f64> = (0..n).map(|i| (0..n).map(|j| gram[i][j] * v[j]).sum()).collect();
+        for _ in 0..iterations {
+            let w: Vec<f64> = (0..size).map(|i| (0..size).map(|j| m[i * size + j] * v[j]).sum()).collect();
             let norm = w.iter().map(|x| x * x).sum::<f64>().sqrt();
             if norm < 1e-12 {
                 lambda = 0.0;
@@ -77,16 +61,43 @@ pub fn pca2(vectors: &[Vec<f32>]) -> Projection {
                 break;
             }
         }
+        for i in 0..size {
+            for j in 0..size {
+                m[i * size + j] -= lambda * v[i] * v[j];
+            }
+        }
+        (lambda, v)
+    };
+    let first = pick();
+    [first, pick()]
+}
+
+/// Projects vectors onto their two leading principal components (power iteration with
+/// deflation on the `n × n` Gram matrix of the centred vectors, for a few dozen vectors of
+/// hidden-size length; deterministic start, so equal inputs give equal output).
+pub fn pca2(vectors: &[Vec<f32>]) -> Projection {
+    let n = vectors.len();
+    let d = vectors.first().map_or(0, Vec::len);
+    if n == 0 || d == 0 {
+        return Projection { points: vec![[0.0, 0.0]; n], explained: [0.0, 0.0] };
+    }
+    let mean: Vec<f64> = (0..d).map(|k| vectors.iter().map(|v| v[k] as f64).sum::<f64>() / n as f64).collect();
+    let centred: Vec<Vec<f64>> = vectors.iter().map(|v| v.iter().zip(&mean).map(|(&x, m)| x as f64 - m).collect()).collect();
+    let mut gram = vec![0f64; n * n];
+    for i in 0..n {
+        for j in 0..n {
+            gram[i * n + j] = centred[i].iter().zip(&centred[j]).map(|(a, b)| a * b).sum();
+        }
+    }
+    let total: f64 = (0..n).map(|i| gram[i * n + i]).sum();
+    let mut points = vec![[0f32; 2]; n];
+    let mut explained = [0f32; 2];
+    for (axis, (lambda, v)) in top2_eigen(&mut gram, n, 500).into_iter().enumerate() {
         // The coordinate of sample i along the component is sqrt(λ)·v_i.
         for i in 0..n {
             points[i][axis] = (lambda.sqrt() * v[i]) as f32;
         }
         explained[axis] = if total > 0.0 { (lambda / total) as f32 } else { 0.0 };
-        for i in 0..n {
-            for j in 0..n {
-                gram[i][j] -= lambda * v[i] * v[j];
-            }
-        }
     }
     Projection { points, explained }
 }
@@ -114,24 +125,7 @@ pub fn pca2_many(vectors: &[Vec<f32>]) -> Projection {
     let total: f64 = (0..d).map(|i| cov[i * d + i]).sum();
     let mut points = vec![[0f32; 2]; n];
     let mut explained = [0f32; 2];
-    for axis in 0..2 {
-        let mut u: Vec<f64> = (0..d).map(|i| 1.0 + i as f64 * 0.01).collect();
-        let mut lambda = 0.0;
-        for _ in 0..1000 {
-            let w: Vec<f64> = (0..d).map(|i| (0..d).map(|j| cov[i * d + j] * u[j]).sum()).collect();
-            let norm = w.iter().map(|x| x * x).sum::<f64>().sqrt();
-            if norm < 1e-12 {
-                lambda = 0.0;
-                break;
-            }
-            let next: Vec<f64> = w.iter().map(|x| x / norm).collect();
-            let delta: f64 = next.iter().zip(&u).map(|(a, b)| (a - b).abs()).sum();
-            u = next;
-            lambda = norm;
-            if delta < 1e-12 {
-                break;
-            }
-        }
+    for (axis, (lambda, u)) in top2_eigen(&mut cov, d, 1000).into_iter().enumerate() {
         let mut coords: Vec<f64> = vectors.iter().map(|v| v.iter().zip(&mean).zip(&u).map(|((&x, m), c)| (x as f64 - m) * c).sum()).collect();
         if coords.iter().map(|c| c.powi(3)).sum::<f64>() < 0.0 {
             coords.iter_mut().for_each(|c| *c = -*c);
@@ -140,11 +134,6 @@ pub fn pca2_many(vectors: &[Vec<f32>]) -> Projection {
             p[axis] = *c as f32;
         }
         explained[axis] = if total > 0.0 { (lambda / total) as f32 } else { 0.0 };
-        for i in 0..d {
-            for j in 0..d {
-                cov[i * d + j] -= lambda * u[i] * u[j];
-            }
-        }
     }
     Projection { points, explained }
 }
