@@ -123,7 +123,7 @@ fn Scoreboard(rows: Vec<Row>, gain: Signal<bool>) -> impl IntoView {
                         let title = format!("{} · {}", c.card, c.examples.map_or(String::new(), |n| format!("{n} {}", app.t(T::BenchHeldOut))));
                         view! {
                             <td class="num" class:zero-shot=!task.averaged data-testid=id data-value=format!("{:.4}", c.value) title=title>
-                                {(!show_gain).then(|| view! { <span class="ds-bar pretrained" style=format!("width: {:.1}%", c.value.clamp(0.0, 100.0))></span> })}
+                                {(!show_gain).then(|| view! { <span class=format!("ds-bar {}", row.start.card_word()) style=format!("width: {:.1}%", c.value.clamp(0.0, 100.0))></span> })}
                                 <span class="ds-value">{text}</span>
                             </td>
                         }.into_any()
