@@ -122,7 +122,12 @@ fn eval_json(e: &QaEval) -> Value {
 /// Writes `to` (weights, config, tokenizer, card) from the pretrained run and the random-init
 /// run, evaluates both on the whole validation set (the shipped one from its f16 file), and
 /// updates the manifest.
-pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str, manifest: &Path) -> Result<Value, String> {
+///
+/// With `zero_shot` (SQuAD-format files and their language), both models are also judged,
+/// unchanged, on every question of each file (the lecture's cross-lingual transfer: fine-tuned on
+/// English SQuAD, tested on DRCD and CMRC 2018); each run's card entry then has `zero_shot` (the
+/// first file's figures) and `zero_shot_sets` (every file's).
+pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str, manifest: &Path, zero_shot: &[PathBuf], zero_shot_lang: &str) -> Result<Value, String> {
     let pre = FinishedRun::read(pretrained)?;
     let rnd = FinishedRun::read(random)?;
     if !matches!(pre.cfg.init, QaInit::Pretrained(_)) || !matches!(rnd.cfg.init, QaInit::Random(_)) {
@@ -170,8 +175,23 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
         Some(k) => format!("articles i with i % {k} == {} are validation, the others training", k - 1),
         None => "training and validation files as listed (the last is validation)".into(),
     };
-    let run_json = |r: &FinishedRun, e: &QaEval| {
-        json!({
+    // Zero-shot: both models, unchanged, on every question of each other-language file.
+    let random_model = rnd.model(&device)?;
+    let mut zero_shot_sets: [Vec<Value>; 2] = [Vec::new(), Vec::new()];
+    for file in zero_shot {
+        let questions = super::qa::read_squad(file)?;
+        for (k, (model, settings)) in [(&shipped, &pre.cfg.settings), (&random_model, &rnd.cfg.settings)].into_iter().enumerate() {
+            let e = evaluate(model, &tokenizer, &questions, settings, zero_shot_lang, &device);
+            eprintln!("  zero-shot on {} ({} questions, {zero_shot_lang}), {}: EM {:.2}  F1 {:.2}", file.display(), questions.len(), ["pretrained", "random init"][k], e.em, e.f1);
+            let mut j = eval_json(&e);
+            j["file"] = json!(file.file_name().map(|f| f.to_string_lossy().to_string()));
+            j["sha256"] = json!(std::fs::read(file).map(|b| crate::assets::sha256_hex(&b)).unwrap_or_default());
+            j["language"] = json!(zero_shot_lang);
+            zero_shot_sets[k].push(j);
+        }
+    }
+    let run_json = |r: &FinishedRun, e: &QaEval, k: usize| {
+        let mut j = json!({
             "init": r.cfg.init.label(),
             "steps": r.state.step,
             "seconds": r.state.seconds.round(),
@@ -179,7 +199,12 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
             "valid": eval_json(e),
             "curve": r.curve(),
             "command": r.command(),
-        })
+        });
+        if let Some(first) = zero_shot_sets[k].first() {
+            j["zero_shot"] = first.clone();
+            j["zero_shot_sets"] = json!(zero_shot_sets[k]);
+        }
+        j
     };
     let card = json!({
         "id": id,
@@ -211,7 +236,7 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
             "command": format!("cargo run --release --bin sesame-train -- qa-eval --model {}", to.display()),
         },
         "presets": format!("{} validation questions (presets.json): {right} the shipped model answers exactly, {} it does not; chosen by rule: documents of at most 1,500 characters, two thirds answered exactly and one third not, each spread over the set, plus the question with the longest document", presets.len(), presets.len() - right),
-        "runs": [run_json(&pre, &shipped_eval), run_json(&rnd, &random_eval)],
+        "runs": [run_json(&pre, &shipped_eval, 0), run_json(&rnd, &random_eval, 1)],
         "run_config": pre.cfg,
     });
     std::fs::write(to.join("card.json"), serde_json::to_string_pretty(&card).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;

@@ -204,6 +204,8 @@ mod tests {
             "export --out runs/bert-zh --to assets/models/bert-zh/v1 --base minilm-l6-v2/v1/model.f16.safetensors",
             "qa --lang zh --init random --out runs/NAME --epochs 2 --batch 32 --lr 0.0002 --warmup 0.1 --negatives 1 --max-len 128 --stride 32 --seed 42 --freeze-word-embeddings 0",
             "qa-eval --model assets/models/qa-en/v1 --run runs/qa/en-pretrained",
+            "qa-export --pretrained runs/qa/mbert-en-pretrained --random runs/qa/mbert-en-random --to assets/models/mbert-qa-en/v1 --zero-shot ../shared/data/qa/drcd/DRCD_dev.json --zero-shot ../shared/data/qa/cmrc2018/cmrc2018_trial.json --zero-shot-lang zh",
+            "classify-export --pretrained runs/a --random runs/b --to assets/models/mbert-sentiment-en/v1 --zero-shot sentiment-zh",
             "gpt --out runs/NAME --steps 2000 --batch 16 --seq 128 --lr 0.002 --warmup 100 --seed 42 --hidden 192 --layers 4 --heads 6 --kv-heads 2 --ffn 512 --window 128 --min-count 5 --poems 20000 --poetry-share 0.4 --eval-every 250",
             "icl-eval --tasks antonym,capital --shots 0,1 --limit 4 --verbose",
             "icl-eval --suite zh --gguf assets/models/gemma3-270m/v1/model.Q4_K_M.gguf",
