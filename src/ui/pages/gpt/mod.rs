@@ -42,7 +42,7 @@ pub fn Gpt() -> impl IntoView {
                 <PromptControls model=s.model prompt=s.prompt chat=s.chat busy=busy on_switch=Callback::new(move |id| s.switch(id)) />
                 <SamplingSliders temperature=s.temperature top_k=s.top_k top_p=s.top_p />
                 <div class="presets">
-                    <button data-testid="gpt-step" disabled=move || busy.get() on:click=move |_| s.generate(1)>{move || app.t(T::GptStep)}</button>
+                    <button data-testid="gpt-step" disabled=move || busy.get() on:click=move |ev| if !second_click(&ev) { s.generate(1) }>{move || app.t(T::GptStep)}</button>
                     <button data-testid="gpt-generate" disabled=move || busy.get() on:click=move |_| s.generate(GENERATE_TOKENS)>{move || format!("{} ({GENERATE_TOKENS})", app.t(T::GptGenerate))}</button>
                     <button data-testid="gpt-stop" disabled=move || !busy.get() on:click=move |_| s.stop()>{move || app.t(T::GptStop)}</button>
                     <button data-testid="gpt-reset" disabled=move || busy.get() on:click=move |_| s.start()>{move || app.t(T::GptReset)}</button>
@@ -58,4 +58,10 @@ pub fn Gpt() -> impl IntoView {
             <div class="panel explain"><h2>{move || app.t(T::GptHowTitle)}</h2><p>{move || app.t(T::GptHowText)}</p></div>
         </section>
     }
+}
+
+/// Whether `ev` is the second click of a double click (`detail` counts the clicks; a key press
+/// gives 0): a double-clicked "one token" makes one token, however fast that token came.
+fn second_click(ev: &web_sys::MouseEvent) -> bool {
+    js_sys::Reflect::get(ev, &"detail".into()).ok().and_then(|v| v.as_f64()).is_some_and(|d| d > 1.0)
 }
