@@ -436,7 +436,11 @@ pub fn probe(a: &Probe) -> Result<(), String> {
     let (config, model) = bert::build_model(&cfg, Some(&a.out.join("ckpt/model.safetensors")), &device)?;
     let tokenizer = sesame::text::TextEncoder::from_json(&std::fs::read(&cfg.tokenizer).map_err(|e| e.to_string())?)?;
     let m = LoadedPretraining::new(config, model, tokenizer, &device)?;
-    let defaults = if cfg.language == "zh" { "台湾大[MASK]|台湾大[MASK]。|我在台湾大[MASK]读书。|今天天[MASK]很好。|床前明月[MASK]" } else { "The capital of France is [MASK].|Paris is the capital of [MASK].|I went to the [MASK] to buy some bread." };
+    let defaults = match cfg.language.as_str() {
+        "zh" => "台湾大[MASK]|台湾大[MASK]。|我在台湾大[MASK]读书。|今天天[MASK]很好。|床前明月[MASK]",
+        "zh+en" => "我在台湾大[MASK]读书。|今天天[MASK]很好。|The capital of France is [MASK].|I went to the [MASK] to buy some bread.",
+        _ => "The capital of France is [MASK].|Paris is the capital of [MASK].|I went to the [MASK] to buy some bread.",
+    };
     for text in a.text.as_deref().unwrap_or(defaults).split('|') {
         let p = fill_mask::prepare(&m, text, &[]).map_err(|e| format!("{e:?}"))?;
         for pred in sesame::block_on(fill_mask::run(&m, &p, 5))? {
