@@ -110,6 +110,10 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
         .iter()
         .map(|l| match (&l.train_loss, &l.valid) {
             (Some(t), _) => json!({"step": l.step, "tokens": l.tokens, "train_loss": round(*t), "train_mlm": round(l.train_mlm.unwrap_or(f64::NAN))}),
+            (None, Some(v)) if !v.languages.is_empty() => json!({
+                "step": l.step, "tokens": l.tokens, "valid_mlm": round(v.mlm_loss), "valid_top1": round(v.top1), "valid_pair_acc": round(v.pair_acc),
+                "valid_languages": v.languages.iter().map(|g| json!({"language": g.language, "top1": round(g.top1), "top5": round(g.top5), "own_language_top5": round(g.own_language_top5)})).collect::<Vec<_>>(),
+            }),
             (None, Some(v)) => json!({"step": l.step, "tokens": l.tokens, "valid_mlm": round(v.mlm_loss), "valid_top1": round(v.top1), "valid_pair_acc": round(v.pair_acc)}),
             _ => json!({"step": l.step}),
         })
