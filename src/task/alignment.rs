@@ -8,6 +8,9 @@
 
 use serde::Deserialize;
 
+use crate::numeric::dot;
+use crate::text::{find_target, is_cjk};
+
 /// One HSK record: a sentence, its translation and its words' glosses.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HskRecord {
@@ -54,26 +57,12 @@ pub fn gloss_head(gloss: &str) -> Option<String> {
     (first.len() >= 2 && first.chars().all(|c| c.is_ascii_alphabetic())).then(|| first.to_string())
 }
 
-/// The character span `[start, end)` of the first whole-word occurrence of `word` (lower-case
-/// letters) in `text`, ignoring case.
+/// The character span `[start, end)` of the first whole-word occurrence of `word` in `text`,
+/// ignoring case ([`find_target`] prefers a whole-word occurrence; one that is not is refused).
 pub fn find_word(text: &str, word: &str) -> Option<(usize, usize)> {
-    let chars: Vec<char> = text.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let w: Vec<char> = word.chars().collect();
-    if w.is_empty() {
-        return None;
-    }
-    (0..chars.len().saturating_sub(w.len() - 1)).find_map(|i| {
-        let boundary_before = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
-        let boundary_after = chars.get(i + w.len()).is_none_or(|c| !c.is_ascii_alphanumeric());
-        (boundary_before && boundary_after && chars[i..i + w.len()] == w[..]).then_some((i, i + w.len()))
-    })
-}
-
-/// The character span of the first occurrence of `word` in `text`.
-pub fn find_chars(text: &str, word: &str) -> Option<(usize, usize)> {
-    let byte = text.find(word)?;
-    let start = text[..byte].chars().count();
-    Some((start, start + word.chars().count()))
+    let chars: Vec<char> = text.chars().collect();
+    let letter = |i: usize| chars.get(i).is_some_and(|c| c.is_alphanumeric() && !is_cjk(*c));
+    find_target(text, word).filter(|&(start, end)| (start == 0 || !letter(start - 1)) && !letter(end))
 }
 
 /// One test pair: a Chinese word and its gloss's headword, each placed in a sentence.
@@ -98,21 +87,16 @@ pub fn gloss_pairs(records: &[HskRecord]) -> Vec<GlossPair> {
     let mut out = Vec::new();
     for (record, r) in records.iter().enumerate() {
         for (word, gloss) in &r.words {
-            if seen.contains(word) || !word.chars().any(crate::task::alignment::is_cjk) {
+            if seen.contains(word) || !word.chars().any(is_cjk) {
                 continue;
             }
             let Some(en) = gloss_head(gloss) else { continue };
-            let (Some(zh_span), Some(en_span)) = (find_chars(&r.chinese, word), find_word(&r.english, &en)) else { continue };
+            let (Some(zh_span), Some(en_span)) = (find_target(&r.chinese, word), find_word(&r.english, &en)) else { continue };
             seen.insert(word.clone());
             out.push(GlossPair { zh: word.clone(), en, record, zh_span, en_span });
         }
     }
     out
-}
-
-/// Whether `c` is a CJK ideograph.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
 }
 
 /// The tokens of an encoding that overlap the character span `[start, end)`.
@@ -139,7 +123,7 @@ pub fn mrr(queries: &[Vec<f32>], candidates: &[Vec<f32>], gold: &[usize]) -> f64
         .zip(gold)
         .map(|(q, &g)| {
             let q = unit(q);
-            let score = |c: &Vec<f32>| c.iter().zip(&q).map(|(a, b)| a * b).sum::<f32>();
+            let score = |c: &Vec<f32>| dot(c, &q);
             let right = score(&cands[g]);
             let rank = 1 + cands.iter().enumerate().filter(|&(j, c)| j != g && score(c) >= right).count();
             1.0 / rank as f64
@@ -151,7 +135,7 @@ pub fn mrr(queries: &[Vec<f32>], candidates: &[Vec<f32>], gold: &[usize]) -> f64
 /// The `k` candidates nearest to `query` by cosine, nearest first: `(index, cosine)`.
 pub fn nearest(query: &[f32], candidates: &[Vec<f32>], k: usize) -> Vec<(usize, f32)> {
     let q = unit(query);
-    let mut scored: Vec<(usize, f32)> = candidates.iter().enumerate().map(|(j, c)| (j, unit(c).iter().zip(&q).map(|(a, b)| a * b).sum())).collect();
+    let mut scored: Vec<(usize, f32)> = candidates.iter().enumerate().map(|(j, c)| (j, dot(&unit(c), &q))).collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1));
     scored.truncate(k);
     scored

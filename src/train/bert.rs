@@ -340,14 +340,21 @@ pub struct Data {
     pub tokenizer: TextEncoder,
 }
 
+/// The corpus of a run as text: its sources (with the script copies its table asks for), each
+/// cut to the run's data share.
+pub fn read_sources(cfg: &BertRunConfig) -> Result<Vec<corpus::Source>, String> {
+    let t2s = cfg.t2s.as_deref().map(corpus::read_t2s).transpose()?;
+    let mut sources = corpus::load(cfg.lang()?, &cfg.corpus, t2s.as_ref(), cfg.poems, cfg.more_text.as_deref())?;
+    corpus::keep_share(&mut sources, cfg.data_share);
+    Ok(sources)
+}
+
 /// Loads and tokenizes the corpus of a run.
 pub fn load_data(cfg: &BertRunConfig) -> Result<Data, String> {
     let t0 = Instant::now();
     let bytes = std::fs::read(&cfg.tokenizer).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?;
     let tokenizer = TextEncoder::from_json(&bytes)?;
-    let t2s = cfg.t2s.as_deref().map(corpus::read_t2s).transpose()?;
-    let mut sources = corpus::load(cfg.lang()?, &cfg.corpus, t2s.as_ref(), cfg.poems, cfg.more_text.as_deref())?;
-    corpus::keep_share(&mut sources, cfg.data_share);
+    let sources = read_sources(cfg)?;
     let sources = tokenize(&sources, &tokenizer, cfg.lang()? == Language::English)?;
     let vocab = Vocab::from_tokenizer(&tokenizer, cfg.first_ordinary())?;
     for s in &sources {
@@ -387,9 +394,7 @@ pub fn trim_vocabulary(mut cfg: BertRunConfig, dir: &Path) -> Result<BertRunConf
 pub fn train_vocabulary(mut cfg: BertRunConfig, dir: &Path) -> Result<BertRunConfig, String> {
     let Some(mut asked) = cfg.vocab_train.clone() else { return Ok(cfg) };
     let t0 = Instant::now();
-    let t2s = cfg.t2s.as_deref().map(corpus::read_t2s).transpose()?;
-    let mut sources = corpus::load(cfg.lang()?, &cfg.corpus, t2s.as_ref(), cfg.poems, cfg.more_text.as_deref())?;
-    corpus::keep_share(&mut sources, cfg.data_share);
+    let sources = read_sources(&cfg)?;
     let sentences: Vec<&str> = sources.iter().flat_map(|s| &s.train).flat_map(|d| &d.sentences).map(String::as_str).collect();
     let json = vocab_train::train_wordpiece(sentences.iter().copied(), asked.size, asked.min_frequency, asked.limit_alphabet)?;
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
@@ -524,17 +529,14 @@ pub fn validation_batches_of(sources: &[TokenizedSource], data: &Data, cfg: &Ber
     (0..cfg.eval_batches).map(|_| collate(&(0..cfg.batch).map(|_| sampler.example(&mut rng)).collect::<Vec<_>>(), sampler.pad())).collect()
 }
 
-/// The masked-LM logits of one batch without gradients → (`[M × V]` values, `V`).
-pub(crate) fn forward_logits(model: &BertForPreTraining, b: &TrainBatch, device: &Device) -> (Vec<f32>, usize) {
-    let model = model.valid();
-    let device = device.clone().inner();
-    let (mlm, _, _) = forward(&model, b, &device);
-    let [_, v] = mlm.dims();
-    (mlm.into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default(), v)
-}
-
 /// Evaluates masked-LM loss, top-1/top-5 and pair accuracy (no gradients kept).
 pub fn evaluate(model: &BertForPreTraining, batches: &[TrainBatch], device: &Device) -> Eval {
+    evaluate_rows(model, batches, device, |_| {})
+}
+
+/// [`evaluate`], also handing each masked position's logits `[V]` to `row` (from the same
+/// forward pass, for figures of its own: mbert's own-language share).
+pub fn evaluate_rows(model: &BertForPreTraining, batches: &[TrainBatch], device: &Device, mut row_logits: impl FnMut(&[f32])) -> Eval {
     let model = model.valid();
     let device = device.clone().inner();
     let mut e = Eval::default();
@@ -547,6 +549,7 @@ pub fn evaluate(model: &BertForPreTraining, batches: &[TrainBatch], device: &Dev
         let logits = mlm.into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default();
         for (row, &target) in b.targets.iter().enumerate() {
             let r = &logits[row * v..(row + 1) * v];
+            row_logits(r);
             let score = r[target as usize];
             let rank = r.iter().filter(|&&x| x > score).count();
             e.top1 += f64::from(u8::from(rank == 0));

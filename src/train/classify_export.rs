@@ -139,7 +139,8 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
     let pad = data.tokenizer.token_id("[PAD]").unwrap_or(0);
     eprintln!("evaluating the shipped (f16) model on {} held-out examples", data.valid.len());
     let shipped_eval = evaluate(&shipped, &data.valid, pad, &device);
-    let random_eval = evaluate(&build_model(&rnd.cfg, classes, Some(&rnd.dir.join("ckpt/model.safetensors")), &device)?, &data.valid, pad, &device);
+    let random_model = build_model(&rnd.cfg, classes, Some(&rnd.dir.join("ckpt/model.safetensors")), &device)?;
+    let random_eval = evaluate(&random_model, &data.valid, pad, &device);
     eprintln!("  pretrained: accuracy {:.4}   random init: accuracy {:.4}", shipped_eval.accuracy, random_eval.accuracy);
     let presets = choose_presets(&data.set.valid, &data.valid, &shipped, pad, &device, 12);
     std::fs::write(to.join("presets.json"), serde_json::to_string_pretty(&presets).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;
@@ -150,7 +151,6 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
             if other.set.classes != data.set.classes {
                 return Err(format!("{task:?} has the classes {:?}, not {:?}", other.set.classes, data.set.classes));
             }
-            let random_model = build_model(&rnd.cfg, classes, Some(&rnd.dir.join("ckpt/model.safetensors")), &device)?;
             let (a, b) = (evaluate(&shipped, &other.valid, pad, &device), evaluate(&random_model, &other.valid, pad, &device));
             eprintln!("  zero-shot on {task:?} ({} examples): pretrained {:.4}   random init {:.4}", other.valid.len(), a.accuracy, b.accuracy);
             Some((task, a, b))

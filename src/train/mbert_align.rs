@@ -6,7 +6,7 @@
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{BertModel, Keep};
+use crate::model::{BertModel, BertOutput, Keep};
 use crate::task::alignment::{gloss_pairs, mrr, tokens_in, GlossPair, HskRecord};
 use crate::text::TextEncoder;
 
@@ -25,15 +25,19 @@ pub struct AlignmentReport {
     pub chance: f64,
 }
 
-/// Hidden states at every layer for one sentence → `[layers + 1][tokens][hidden]`, with its encoding.
-fn layers_of(bert: &BertModel, tok: &TextEncoder, text: &str, window: usize, device: &Device) -> Result<(Vec<Vec<Vec<f32>>>, crate::text::Encoded), String> {
+/// One sentence through `bert`, cut to `window` tokens → (its output, with what `keep` asks for; its encoding).
+pub(crate) fn run_sentence(bert: &BertModel, tok: &TextEncoder, text: &str, window: usize, keep: Keep, device: &Device) -> Result<(BertOutput, crate::text::Encoded), String> {
     let enc = tok.encode(text)?;
     let t = enc.len().min(window);
     let ids: Vec<i64> = enc.ids[..t].iter().map(|&i| i64::from(i)).collect();
     let ids = Tensor::<2, Int>::from_data(TensorData::new(ids, [1, t]), device);
-    let types = Tensor::<2, Int>::zeros([1, t], device);
-    let mask = Tensor::<2, Int>::ones([1, t], device);
-    let out = bert.forward(ids, types, mask, Keep { hidden_states: true, attentions: false });
+    let out = bert.forward(ids, Tensor::<2, Int>::zeros([1, t], device), Tensor::<2, Int>::ones([1, t], device), keep);
+    Ok((out, enc))
+}
+
+/// Hidden states at every layer for one sentence → `[layers + 1][tokens][hidden]`, with its encoding.
+fn layers_of(bert: &BertModel, tok: &TextEncoder, text: &str, window: usize, device: &Device) -> Result<(Vec<Vec<Vec<f32>>>, crate::text::Encoded), String> {
+    let (out, enc) = run_sentence(bert, tok, text, window, Keep { hidden_states: true, attentions: false }, device)?;
     let mut layers = Vec::new();
     for h in out.hidden_states {
         let [_, t, hidden] = h.dims();

@@ -7,11 +7,12 @@
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
-use super::bert::{evaluate, forward_logits, validation_batches_of, BertRunConfig, Data};
+use super::bert::{evaluate_rows, validation_batches_of, BertRunConfig, Data};
 use super::bert_examples::{PairTask, TokenizedSource, TrainBatch};
 use super::corpus::source_language;
 use crate::model::bert_pretraining::BertForPreTraining;
-use crate::text::TextEncoder;
+use crate::numeric::top_k;
+use crate::text::{is_cjk, TextEncoder};
 
 /// The script of a vocabulary entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,8 +49,6 @@ impl Script {
         }
     }
 }
-
-pub use crate::task::alignment::is_cjk;
 
 /// The script of every id of `tokenizer`'s vocabulary, `[vocab]`.
 pub fn scripts(tokenizer: &TextEncoder) -> Vec<Script> {
@@ -95,39 +94,22 @@ pub fn per_language(model: &BertForPreTraining, batches: &[(String, Vec<TrainBat
     batches
         .iter()
         .map(|(code, batches)| {
-            let e = evaluate(model, batches, device);
             let own = Script::of_language(code);
             let (mut mine, mut languaged) = (0usize, 0usize);
-            for b in batches {
-                let (logits, v) = forward_logits(model, b, device); // [M × V]
-                for row in logits.chunks(v.max(1)) {
-                    for id in top_k(row, 5) {
-                        match scripts.get(id).copied().unwrap_or(Script::Neutral) {
-                            Script::Neutral => {}
-                            s => {
-                                languaged += 1;
-                                mine += usize::from(s == own);
-                            }
+            let e = evaluate_rows(model, batches, device, |row| {
+                for (id, _) in top_k(row, 5) {
+                    match scripts.get(id).copied().unwrap_or(Script::Neutral) {
+                        Script::Neutral => {}
+                        s => {
+                            languaged += 1;
+                            mine += usize::from(s == own);
                         }
                     }
                 }
-            }
+            });
             LanguageEval { language: code.clone(), mlm_loss: e.mlm_loss, top1: e.top1, top5: e.top5, own_language_top5: mine as f64 / languaged.max(1) as f64, targets: e.targets }
         })
         .collect()
-}
-
-/// The indices of the `k` largest values of `row`, largest first.
-pub fn top_k(row: &[f32], k: usize) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..row.len()).collect();
-    let k = k.min(row.len());
-    if k == 0 {
-        return Vec::new();
-    }
-    idx.select_nth_unstable_by(k - 1, |&a, &b| row[b].total_cmp(&row[a]));
-    idx.truncate(k);
-    idx.sort_by(|&a, &b| row[b].total_cmp(&row[a]));
-    idx
 }
 
 #[cfg(test)]
@@ -144,12 +126,5 @@ mod tests {
         for t in ["[MASK]", "[UNK]", "1998", "，", ".", "##9"] {
             assert_eq!(Script::of(t), Script::Neutral, "{t}");
         }
-    }
-
-    #[test]
-    fn top_k_is_the_largest_first() {
-        assert_eq!(top_k(&[0.1, 3.0, -1.0, 2.0, 2.5], 3), vec![1, 4, 3]);
-        assert_eq!(top_k(&[1.0], 5), vec![0]);
-        assert!(top_k(&[], 5).is_empty());
     }
 }

@@ -8,7 +8,8 @@
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use super::mbert_eval::{scripts, top_k, Script};
+use super::mbert_eval::{scripts, Script};
+use crate::numeric::top_k;
 use crate::model::bert_pretraining::BertForPreTraining;
 use crate::model::Keep;
 use crate::task::alignment::{gloss_pairs, tokens_in, HskRecord};
@@ -42,13 +43,9 @@ pub struct LanguageVectorReport {
     pub rows: Vec<StrengthRow>,
 }
 
-/// The last block's output for one text → (`[T][H]`, encoding); the text is cut to `window` tokens.
+/// The last block's output for one text → (`[1, T, H]`, encoding); the text is cut to `window` tokens.
 fn last_hidden(model: &BertForPreTraining, tok: &TextEncoder, text: &str, window: usize, device: &Device) -> Result<(Tensor<3>, crate::text::Encoded), String> {
-    let enc = tok.encode(text)?;
-    let t = enc.len().min(window);
-    let ids: Vec<i64> = enc.ids[..t].iter().map(|&i| i64::from(i)).collect();
-    let ids = Tensor::<2, Int>::from_data(TensorData::new(ids, [1, t]), device);
-    let out = model.bert.forward(ids, Tensor::<2, Int>::zeros([1, t], device), Tensor::<2, Int>::ones([1, t], device), Keep::default());
+    let (out, enc) = super::mbert_align::run_sentence(&model.bert, tok, text, window, Keep::default(), device)?;
     Ok((out.last_hidden, enc))
 }
 
@@ -92,7 +89,7 @@ pub fn report(model: &BertForPreTraining, tok: &TextEncoder, zh_texts: &[&str], 
             let shifted = h.clone() + delta.clone().mul_scalar(row.strength); // [1, T, H]
             let positions = Tensor::<1, Int>::from_data(TensorData::new(vec![at as i64], [1]), device);
             let logits = model.mlm_logits(shifted, positions).into_data().convert::<f32>().try_to_vec::<f32>().map_err(|e| format!("{e:?}"))?; // [1 × V]
-            let top = top_k(&logits, 5);
+            let top: Vec<usize> = top_k(&logits, 5).into_iter().map(|(i, _)| i).collect();
             row.top1 += f64::from(u8::from(top.first() == Some(&(target as usize))));
             row.top5 += f64::from(u8::from(top.contains(&(target as usize))));
             row.chinese_top1 += f64::from(u8::from(top.first().is_some_and(|&i| kinds.get(i) == Some(&Script::Chinese))));

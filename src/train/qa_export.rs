@@ -162,7 +162,8 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
     let (presets, right) = choose_presets(&valid, &each, 12);
     std::fs::write(to.join("presets.json"), serde_json::to_string_pretty(&presets).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;
     eprintln!("  pretrained: EM {:.2}  F1 {:.2}", shipped_eval.em, shipped_eval.f1);
-    let random_eval = evaluate(&rnd.model(&device)?, &tokenizer, &valid, &rnd.cfg.settings, &lang, &device);
+    let random_model = rnd.model(&device)?;
+    let random_eval = evaluate(&random_model, &tokenizer, &valid, &rnd.cfg.settings, &lang, &device);
     eprintln!("  random init: EM {:.2}  F1 {:.2}", random_eval.em, random_eval.f1);
     let files: Vec<Value> = pre
         .cfg
@@ -176,7 +177,6 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
         None => "training and validation files as listed (the last is validation)".into(),
     };
     // Zero-shot: both models, unchanged, on every question of each other-language file.
-    let random_model = rnd.model(&device)?;
     let mut zero_shot_sets: [Vec<Value>; 2] = [Vec::new(), Vec::new()];
     for file in zero_shot {
         let questions = super::qa::read_squad(file)?;

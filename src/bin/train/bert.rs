@@ -165,28 +165,24 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The shape of a model trained from scratch with a `vocab`-entry vocabulary.
+    fn scratch(&self, vocab: usize) -> BertConfig {
+        let mut c = BertConfig::new(vocab, self.hidden, self.layers, self.heads, self.ffn);
+        c.max_position_embeddings = self.window;
+        c.hidden_dropout_prob = self.dropout;
+        c.attention_probs_dropout_prob = self.dropout;
+        c.initializer_range = self.init_std.unwrap_or(c.initializer_range);
+        c
+    }
+
     /// The run's settings for `lang`.
     fn run_config(&self, lang: Lang) -> BertRunConfig {
         let shared = &self.shared;
         let (corpus, tokenizer, t2s, poems, init, freeze_layers, (steps, lr, warmup)) = match lang {
-            Lang::Zh => {
-                let mut c = BertConfig::new(21128, self.hidden, self.layers, self.heads, self.ffn);
-                c.max_position_embeddings = self.window;
-                c.hidden_dropout_prob = self.dropout;
-                c.attention_probs_dropout_prob = self.dropout;
-                c.initializer_range = self.init_std.unwrap_or(c.initializer_range);
-                (shared.join("data/corpus/zh"), shared.join("tokenizers/bert-base-chinese/tokenizer.json"), Some(self.t2s.clone()), self.poems, Init::Scratch(c), None, (6000, 1e-3, 300))
-            }
+            Lang::Zh => (shared.join("data/corpus/zh"), shared.join("tokenizers/bert-base-chinese/tokenizer.json"), Some(self.t2s.clone()), self.poems, Init::Scratch(self.scratch(21128)), None, (6000, 1e-3, 300)),
             Lang::En => (shared.join("data/corpus/en"), self.tokenizer.clone(), None, 0, Init::Encoder(self.encoder.clone()), usize::try_from(self.freeze).ok(), (3000, 5e-4, 100)),
-            Lang::Both => {
-                // The vocabulary size is filled in when the run has trained its vocabulary.
-                let mut c = BertConfig::new(0, self.hidden, self.layers, self.heads, self.ffn);
-                c.max_position_embeddings = self.window;
-                c.hidden_dropout_prob = self.dropout;
-                c.attention_probs_dropout_prob = self.dropout;
-                c.initializer_range = self.init_std.unwrap_or(c.initializer_range);
-                (shared.join("data/corpus"), PathBuf::from("tokenizer.json"), Some(self.t2s.clone()), self.poems, Init::Scratch(c), None, (8000, 1e-3, 300))
-            }
+            // The vocabulary size is filled in when the run has trained its vocabulary.
+            Lang::Both => (shared.join("data/corpus"), PathBuf::from("tokenizer.json"), Some(self.t2s.clone()), self.poems, Init::Scratch(self.scratch(0)), None, (8000, 1e-3, 300)),
         };
         let both = lang == Lang::Both;
         // Settings marked (zh) serve the other models trained from scratch too.
@@ -625,8 +621,7 @@ pub fn language_vector(a: &LanguageVector) -> Result<(), String> {
     let device = burn::tensor::Device::flex();
     let (config, model) = bert::build_model(&cfg, Some(&a.out.join("ckpt/model.safetensors")), &device)?;
     let tokenizer = sesame::text::TextEncoder::from_json(&std::fs::read(&cfg.tokenizer).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?)?;
-    let t2s = cfg.t2s.as_deref().map(sesame::train::corpus::read_t2s).transpose()?;
-    let sources = sesame::train::corpus::load(cfg.lang()?, &cfg.corpus, t2s.as_ref(), cfg.poems, cfg.more_text.as_deref())?;
+    let sources = bert::read_sources(&cfg)?;
     let sample = |code: &str| -> Vec<&str> {
         let all: Vec<&str> = sources.iter().filter(|s| sesame::train::corpus::source_language(&s.name) == Some(code)).flat_map(|s| &s.valid).flat_map(|d| &d.sentences).map(String::as_str).collect();
         let step = (all.len() / a.sentences.max(1)).max(1);
