@@ -10,6 +10,7 @@ Run once per shipped model version (the fixture is committed; CI does not need P
     python3 -m venv .cache/golden-venv && .cache/golden-venv/bin/pip install torch transformers safetensors
     .cache/golden-venv/bin/python scripts/make_pretraining_golden.py assets/models/bert-zh/v1 bert-zh
     .cache/golden-venv/bin/python scripts/make_pretraining_golden.py assets/models/bert-en/v1 bert-en
+    .cache/golden-venv/bin/python scripts/make_pretraining_golden.py assets/models/mbert/v1 mbert
 """
 import json
 import sys
@@ -29,6 +30,12 @@ CASES = {
         ("我今天去了台北。", "那裡的天氣很好。"),
         ("床前明月光，疑是地上霜。", "舉頭望明月，低頭思故鄉。"),
     ],
+    "mbert": [
+        ("今天天气很[MASK]，我们去公园散步吧。", None),
+        ("The weather is very [MASK] today, so we went to the park.", None),
+        ("我们明天去[MASK]京看朋友。", None),
+        ("The teacher is reading a book.", "老师在看书。"),
+    ],
     "bert-en": [
         ("The capital of France is [MASK].", None),
         ("I drank a glass of [MASK] juice this morning.", None),
@@ -36,6 +43,7 @@ CASES = {
         ("Then she walked into the room.", "She opened the door."),
     ],
 }
+CASES["mbert-small"] = CASES["mbert"]
 
 
 def shipped_state(src: Path) -> dict:

@@ -114,6 +114,8 @@ pub const MINILM: &str = "minilm-l6-v2";
 pub const BERT_ZH: &str = "bert-zh";
 /// Manifest id of Sesame's English BERT.
 pub const BERT_EN: &str = "bert-en";
+/// Manifest id of Sesame's two-language BERT (Chinese + English, one vocabulary).
+pub const MBERT: &str = "mbert";
 /// Manifest id of the Chinese QA model.
 pub const QA_ZH: &str = "qa-zh";
 /// Manifest id of the English QA model.
@@ -167,10 +169,11 @@ pub fn pair_heads_of(bert: &str) -> Option<&'static str> {
 }
 
 /// Every id the app knows, with its family. An id not listed here is an error everywhere.
-pub const FAMILIES: [(&str, Family); 23] = [
+pub const FAMILIES: [(&str, Family); 24] = [
     (MINILM, Family::Encoder),
     (BERT_ZH, Family::Bert),
     (BERT_EN, Family::Bert),
+    (MBERT, Family::Bert),
     (QA_ZH, Family::Qa),
     (QA_EN, Family::Qa),
     (SENTIMENT_ZH, Family::Classifier),

@@ -24,6 +24,7 @@ pub mod icl_sizes;
 pub mod linear_probe;
 pub mod live_training;
 pub mod masking;
+pub mod multilingual;
 pub mod pair;
 pub mod picture_header;
 pub mod qa;

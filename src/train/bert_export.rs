@@ -124,7 +124,7 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
         let sha = std::fs::read(path).map(|b| sha256_hex(&b)).unwrap_or_default();
         let tokens = |d: &Vec<Vec<Vec<u32>>>| d.iter().flatten().map(Vec::len).sum::<usize>();
         sources.push(json!({
-            "name": s.name, "file": path.file_name().map(|f| f.to_string_lossy().to_string()), "sha256": sha, "weight": s.weight, "licence": super::corpus::source_licence(&s.name),
+            "name": s.name, "language": super::corpus::source_language(&s.name), "file": path.file_name().map(|f| f.to_string_lossy().to_string()), "sha256": sha, "weight": s.weight, "licence": super::corpus::source_licence(&s.name),
             "train_docs": s.train.len(), "train_tokens": tokens(&s.train), "valid_docs": s.valid.len(), "valid_tokens": tokens(&s.valid),
         }));
     }
@@ -273,4 +273,40 @@ pub fn manifest_entry_for(manifest: &Path, dir: &Path, id: &str, name: &str, nam
         None => m.models.push(entry),
     }
     std::fs::write(manifest, serde_json::to_string_pretty(&m).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())
+}
+
+/// Writes `value` under `key` into the card of the shipped model in `dir` (`card.json`), keeping
+/// everything else, then refreshes the model's manifest entry (id and name kept).
+pub fn add_to_card(manifest: &Path, dir: &Path, key: &str, value: Value) -> Result<(), String> {
+    let path = dir.join("card.json");
+    let mut card: Value = serde_json::from_slice(&std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?).map_err(|e| e.to_string())?;
+    card.as_object_mut().ok_or("card.json is not an object")?.insert(key.into(), value);
+    std::fs::write(&path, serde_json::to_string_pretty(&card).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;
+    refresh_manifest(manifest, dir)
+}
+
+/// Writes `value` under `key` into the model's page data (`demo.json` in `dir`: what a page
+/// shows live besides the weights), then refreshes the manifest entry.
+pub fn add_to_demo(manifest: &Path, dir: &Path, key: &str, value: Value) -> Result<(), String> {
+    let path = dir.join("demo.json");
+    let mut demo: Value = match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))?,
+        Err(_) => json!({}),
+    };
+    demo.as_object_mut().ok_or("demo.json is not an object")?.insert(key.into(), value);
+    std::fs::write(&path, serde_json::to_string(&demo).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;
+    refresh_manifest(manifest, dir)
+}
+
+/// Re-lists the files of the shipped model in `dir` in its manifest entry (the four a BERT ships,
+/// and `demo.json` when there is one), keeping the entry's id and name.
+pub fn refresh_manifest(manifest: &Path, dir: &Path) -> Result<(), String> {
+    let m: Manifest = serde_json::from_slice(&std::fs::read(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?).map_err(|e| e.to_string())?;
+    let id = dir.parent().and_then(Path::file_name).map(|f| f.to_string_lossy().to_string()).ok_or("a model must live in assets/models/ID/VERSION")?;
+    let name = m.model(&id).map(|e| e.name.clone()).unwrap_or_else(|| id.clone());
+    let mut names = vec!["model.safetensors", "tokenizer.json", "config.json", "card.json"];
+    if dir.join("demo.json").exists() {
+        names.push("demo.json");
+    }
+    manifest_entry_for(manifest, dir, &id, &name, &names)
 }

@@ -23,6 +23,14 @@ pub struct AlignmentReport {
     pub random_mrr: Vec<f64>,
     /// MRR of a guess in random order (the mean of 1/rank over ranks 1..=candidates).
     pub chance: f64,
+    /// The model's MRR per layer after each language's mean vector is taken away (the Chinese
+    /// words' mean from the Chinese vectors, the candidates' from the English ones): the
+    /// language-vector view, where what is left is meaning rather than language.
+    #[serde(default)]
+    pub mrr_centered: Vec<f64>,
+    /// The random-init twin's MRR per layer, centred the same way.
+    #[serde(default)]
+    pub random_mrr_centered: Vec<f64>,
 }
 
 /// One sentence through `bert`, cut to `window` tokens → (its output, with what `keep` asks for; its encoding).
@@ -94,9 +102,18 @@ pub fn pair_vectors(bert: &BertModel, tok: &TextEncoder, records: &[HskRecord], 
     Ok(out)
 }
 
+/// `vectors` less their mean.
+fn centred(vectors: Vec<Vec<f32>>) -> Vec<Vec<f32>> {
+    let h = vectors.first().map_or(0, Vec::len);
+    let mut mean = vec![0f32; h];
+    vectors.iter().for_each(|v| mean.iter_mut().zip(v).for_each(|(m, x)| *m += x / vectors.len() as f32));
+    vectors.into_iter().map(|v| v.iter().zip(&mean).map(|(x, m)| x - m).collect()).collect()
+}
+
 /// MRR per layer over `vectors` (from [`pair_vectors`]): the candidates are the distinct English
-/// headwords (the vector of each one's first pair) → (MRR per layer, candidates).
-pub fn mrr_per_layer(pairs: &[GlossPair], vectors: &[(usize, Vec<Vec<f32>>, Vec<Vec<f32>>)]) -> (Vec<f64>, usize) {
+/// headwords (the vector of each one's first pair) → (MRR per layer, candidates). With `centre`,
+/// each side's mean is taken away first.
+pub fn mrr_per_layer(pairs: &[GlossPair], vectors: &[(usize, Vec<Vec<f32>>, Vec<Vec<f32>>)], centre: bool) -> (Vec<f64>, usize) {
     let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut first = Vec::new();
     for (v, (k, _, _)) in vectors.iter().enumerate() {
@@ -112,7 +129,11 @@ pub fn mrr_per_layer(pairs: &[GlossPair], vectors: &[(usize, Vec<Vec<f32>>, Vec<
         .map(|l| {
             let queries: Vec<Vec<f32>> = vectors.iter().map(|v| v.1[l].clone()).collect();
             let candidates: Vec<Vec<f32>> = first.iter().map(|&v| vectors[v].2[l].clone()).collect();
-            mrr(&queries, &candidates, &gold)
+            if centre {
+                mrr(&centred(queries), &centred(candidates), &gold)
+            } else {
+                mrr(&queries, &candidates, &gold)
+            }
         })
         .collect();
     (per_layer, first.len())
@@ -123,8 +144,10 @@ pub fn report(bert: &BertModel, random: &BertModel, tok: &TextEncoder, records: 
     let pairs = gloss_pairs(records);
     let trained = pair_vectors(bert, tok, records, &pairs, window, device)?;
     let untrained = pair_vectors(random, tok, records, &pairs, window, device)?;
-    let (per_layer, candidates) = mrr_per_layer(&pairs, &trained);
-    let (random_per_layer, _) = mrr_per_layer(&pairs, &untrained);
+    let (per_layer, candidates) = mrr_per_layer(&pairs, &trained, false);
+    let (random_per_layer, _) = mrr_per_layer(&pairs, &untrained, false);
+    let (mrr_centered, _) = mrr_per_layer(&pairs, &trained, true);
+    let (random_mrr_centered, _) = mrr_per_layer(&pairs, &untrained, true);
     let chance = (1..=candidates).map(|r| 1.0 / r as f64).sum::<f64>() / candidates.max(1) as f64;
-    Ok(AlignmentReport { pairs: trained.len(), candidates, mrr: per_layer, random_mrr: random_per_layer, chance })
+    Ok(AlignmentReport { pairs: trained.len(), candidates, mrr: per_layer, random_mrr: random_per_layer, chance, mrr_centered, random_mrr_centered })
 }

@@ -12,43 +12,9 @@ use super::bert_examples::{PairTask, TokenizedSource, TrainBatch};
 use super::corpus::source_language;
 use crate::model::bert_pretraining::BertForPreTraining;
 use crate::numeric::top_k;
-use crate::text::{is_cjk, TextEncoder};
+use crate::text::TextEncoder;
 
-/// The script of a vocabulary entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Script {
-    /// Has a CJK ideograph: Chinese.
-    Chinese,
-    /// Has a Latin letter (and no CJK): English.
-    Latin,
-    /// Neither (digits, punctuation, special tokens): no language.
-    Neutral,
-}
-
-impl Script {
-    /// The script of `token` (a `##` continuation is judged by its letters).
-    pub fn of(token: &str) -> Self {
-        if token.starts_with('[') && token.ends_with(']') && token.len() > 2 {
-            return Self::Neutral;
-        }
-        if token.chars().any(is_cjk) {
-            Self::Chinese
-        } else if token.chars().any(|c| c.is_ascii_alphabetic() || matches!(c, 'à'..='ÿ')) {
-            Self::Latin
-        } else {
-            Self::Neutral
-        }
-    }
-
-    /// The script of a language code (`zh` → Chinese, `en` → Latin).
-    pub fn of_language(code: &str) -> Self {
-        match code {
-            "zh" => Self::Chinese,
-            "en" => Self::Latin,
-            _ => Self::Neutral,
-        }
-    }
-}
+pub use crate::task::multilingual::Script;
 
 /// The script of every id of `tokenizer`'s vocabulary, `[vocab]`.
 pub fn scripts(tokenizer: &TextEncoder) -> Vec<Script> {

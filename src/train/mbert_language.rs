@@ -41,6 +41,9 @@ pub struct LanguageVectorReport {
     pub pairs: usize,
     /// One row per strength, 0 (no vector) first.
     pub rows: Vec<StrengthRow>,
+    /// The vector itself, `[H]` (shipped with the model for the page, not in the card).
+    #[serde(skip)]
+    pub vector: Vec<f32>,
 }
 
 /// The last block's output for one text → (`[1, T, H]`, encoding); the text is cut to `window` tokens.
@@ -101,5 +104,5 @@ pub fn report(model: &BertForPreTraining, tok: &TextEncoder, zh_texts: &[&str], 
         row.top5 /= n;
         row.chinese_top1 /= n;
     }
-    Ok(LanguageVectorReport { sentences: (zh_texts.len(), en_texts.len()), norm: length(&vector), english_norm: length(&en), pairs: tested, rows })
+    Ok(LanguageVectorReport { sentences: (zh_texts.len(), en_texts.len()), norm: length(&vector), english_norm: length(&en), pairs: tested, rows, vector })
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::i18n::T;
 use super::pages::autoencoder::{anomaly::Anomaly, codes::DiscreteCodes, denoising::Denoising, downstream::Downstream, latent::LatentSpace, reconstruction::Reconstruction, training::TrainLive};
-use super::pages::{benchmark::Benchmark, classify::{Classify, Qnli}, tagging::Tagging, contextual::Contextual, diagnostics::Diagnostics, gpt::Gpt, home::Home, icl::Icl, masking::Masking, offline::Offline, pair::Pair, qa::Qa, vision::Vision};
+use super::pages::{benchmark::Benchmark, classify::{Classify, Qnli}, tagging::Tagging, contextual::Contextual, diagnostics::Diagnostics, gpt::Gpt, home::Home, icl::Icl, masking::Masking, multilingual::Multilingual, offline::Offline, pair::Pair, qa::Qa, vision::Vision};
 
 /// The pages of the app, in navigation order (the order of [`PAGES`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +48,8 @@ pub enum Route {
     AeTrain,
     /// Self-supervision on images: masked patches and contrastive ViTs.
     Vision,
+    /// One BERT for Chinese and English: no mixing, alignment, the language vector, zero-shot transfer.
+    Multilingual,
     /// The GLUE-style scoreboard of every encoder's downstream results.
     Benchmark,
     /// Diagnostics (golden check, timings).
@@ -85,7 +87,7 @@ pub struct Page {
 }
 
 /// Every page, in [`Route`] order.
-pub const PAGES: [Page; 21] = [
+pub const PAGES: [Page; 22] = [
     Page { route: Route::Home, slug: "home", title: T::NavHome, listing: Listing::Header, embeddable: false, controls: &[], view: || view! { <Home /> }.into_any() },
     Page { route: Route::Masking, slug: "masking", title: T::NavMasking, listing: Listing::Header, embeddable: true, controls: &["model", "presets", "text", "example", "curve"], view: || view! { <Masking /> }.into_any() },
     Page { route: Route::Pair, slug: "pair", title: T::NavPair, listing: Listing::Header, embeddable: true, controls: &["model", "presets", "inputs"], view: || view! { <Pair /> }.into_any() },
@@ -104,6 +106,7 @@ pub const PAGES: [Page; 21] = [
     Page { route: Route::AeAnomaly, slug: "ae-anomaly", title: T::AeAnomalyTitle, listing: Listing::AutoencoderTab(T::TabAnomaly), embeddable: true, controls: &["tabs", "model", "draw", "curve"], view: || view! { <Anomaly /> }.into_any() },
     Page { route: Route::AeTrain, slug: "ae-train", title: T::AeTrainTitle, listing: Listing::AutoencoderTab(T::TabTrain), embeddable: true, controls: &["tabs", "model", "run", "curve"], view: || view! { <TrainLive /> }.into_any() },
     Page { route: Route::Vision, slug: "vision", title: T::NavVision, listing: Listing::Header, embeddable: true, controls: &["data", "images", "patches", "views", "map", "probes"], view: || view! { <Vision /> }.into_any() },
+    Page { route: Route::Multilingual, slug: "multilingual", title: T::NavMultilingual, listing: Listing::Header, embeddable: true, controls: &["mixing", "alignment", "vector", "zeroshot"], view: || view! { <Multilingual /> }.into_any() },
     Page { route: Route::Benchmark, slug: "benchmark", title: T::NavBenchmark, listing: Listing::Header, embeddable: true, controls: &["view", "table", "averages", "glue"], view: || view! { <Benchmark /> }.into_any() },
     Page { route: Route::Diagnostics, slug: "diagnostics", title: T::NavDiagnostics, listing: Listing::Header, embeddable: true, controls: &[], view: || view! { <Diagnostics /> }.into_any() },
     Page { route: Route::Offline, slug: "offline", title: T::NavOffline, listing: Listing::Header, embeddable: false, controls: &[], view: || view! { <Offline /> }.into_any() },

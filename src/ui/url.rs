@@ -11,9 +11,9 @@
 pub const GLOBAL_PARAMS: [&str; 6] = ["p", "lang", "backend", "embed", "hide", "budget"];
 
 /// Controls that `hide=` can name, each marked `data-control="…"` on its page.
-pub const CONTROLS: [&str; 34] = [
+pub const CONTROLS: [&str; 38] = [
     "model", "presets", "text", "example", "curve", "inputs", "target", "sentences", "run", "layer", "open", "tabs", "images", "draw", "noise", "sliders", "usage", "question", "document",
-    "prompt", "chat", "sampling", "tasks", "window", "results", "data", "patches", "views", "map", "probes", "view", "table", "averages", "glue",
+    "prompt", "chat", "sampling", "tasks", "window", "results", "data", "patches", "views", "map", "probes", "view", "table", "averages", "glue", "mixing", "alignment", "vector", "zeroshot",
 ];
 
 /// Why a value from the address was not used.

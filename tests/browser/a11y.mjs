@@ -27,6 +27,7 @@ export const PAGES = [
   { slug: 'ae-anomaly', ready: '[data-testid=anomaly-results][data-auc]' },
   { slug: 'ae-train', ready: '[data-testid=train-start]:not([disabled])' },
   { slug: 'vision', ready: '[data-testid=vision-map][data-points="1000"]' },
+  { slug: 'multilingual', ready: '[data-testid=vec-share]' },
   { slug: 'benchmark', ready: '[data-testid=scoreboard]' },
   { slug: 'diagnostics', ready: '[data-testid=bench]' },
   { slug: 'offline', ready: '[data-testid=model-table]' },

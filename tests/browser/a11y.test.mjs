@@ -119,6 +119,7 @@ const KEYBOARD = [
   { slug: 'ae-anomaly', ready: '[data-testid=anomaly-results][data-auc]', target: '[data-testid=anomaly-threshold]', keys: ['ArrowRight', 'ArrowRight'], watch: () => document.querySelector('[data-testid=anomaly-results]')?.dataset.threshold },
   { slug: 'ae-train', ready: '[data-testid=train-start]:not([disabled])', target: '[data-testid=train-start]', keys: ['Enter'], done: () => !!document.querySelector('[data-testid=live-curve][data-step]') },
   { slug: 'vision', ready: '[data-testid=fill-in][data-mse]', target: '[data-testid=patch-0]', keys: ['Enter'], watch: () => document.querySelector('[data-testid=fill-in]')?.dataset.mask },
+  { slug: 'multilingual', ready: '[data-testid=mix-share]', target: '[data-testid=mix-preset-0]', keys: ['Enter'], watch: () => document.querySelector('[data-testid=mix-share]')?.dataset.language },
   { slug: 'benchmark', ready: '[data-testid=scoreboard]', target: '[data-testid=view-gain]', keys: ['Enter'], watch: () => document.querySelector('[data-testid=scoreboard]')?.dataset.view },
   { slug: 'diagnostics', ready: '[data-testid=bench]', target: '[data-testid=check-pretrained]', keys: ['Enter'], done: () => !!document.querySelector('[data-testid=golden-bert-zh]') },
   { slug: 'offline', ready: '[data-testid=model-table]', target: '[data-testid=offline-all]', keys: ['Enter'], done: () => !!document.querySelector('[data-testid=offline-progress], [data-testid=offline-done]') },

@@ -14,6 +14,7 @@ mod contextual;
 mod golden_minilm;
 mod gpt_golden;
 mod linear_probe;
+mod multilingual;
 mod pretrained;
 mod pretraining;
 mod qa;

@@ -577,12 +577,31 @@ pub struct Align {
     /// Seed of the random-init twin.
     #[arg(long, default_value_t = 7)]
     seed: u64,
+    /// Measure the shipped model in this folder (`assets/models/mbert/v1`) instead of the run's
+    /// checkpoint, and write the figures into its card and a sample of the pairs into its
+    /// `demo.json` (for the page).
+    #[arg(long)]
+    into: Option<PathBuf>,
+    /// Pairs the page gets (spread evenly over all of them).
+    #[arg(long, default_value_t = 120)]
+    demo_pairs: usize,
+    /// The manifest to refresh with --into.
+    #[arg(long, default_value = "assets/models/manifest.json")]
+    manifest: PathBuf,
+}
+
+/// The two-language model to measure: the shipped one in `into` if given, else the run's checkpoint.
+fn measured_model(cfg: &BertRunConfig, out: &std::path::Path, into: Option<&std::path::Path>, device: &burn::tensor::Device) -> Result<(BertConfig, sesame::model::bert_pretraining::BertForPreTraining), String> {
+    match into {
+        Some(dir) => bert_export::load_exported(dir),
+        None => bert::build_model(cfg, Some(&out.join("ckpt/model.safetensors")), device),
+    }
 }
 
 pub fn align(a: &Align) -> Result<(), String> {
     let cfg: BertRunConfig = run::read_json(&a.out.join("run.json"))?;
     let device = burn::tensor::Device::flex();
-    let (config, model) = bert::build_model(&cfg, Some(&a.out.join("ckpt/model.safetensors")), &device)?;
+    let (config, model) = measured_model(&cfg, &a.out, a.into.as_deref(), &device)?;
     device.seed(a.seed);
     let (_, random) = bert::build_model(&cfg, None, &device)?;
     let tokenizer = sesame::text::TextEncoder::from_json(&std::fs::read(&cfg.tokenizer).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?)?;
@@ -593,7 +612,33 @@ pub fn align(a: &Align) -> Result<(), String> {
     for (l, (m, z)) in r.mrr.iter().zip(&r.random_mrr).enumerate() {
         eprintln!("layer {l}: MRR {m:.4}   random init {z:.4}   ratio {:.2}", m / z.max(1e-12));
     }
+    for (l, (m, z)) in r.mrr_centered.iter().zip(&r.random_mrr_centered).enumerate() {
+        eprintln!("layer {l}, each language's mean taken away: MRR {m:.4}   random init {z:.4}   ratio {:.2}", m / z.max(1e-12));
+    }
     println!("{}", serde_json::to_string(&r).map_err(|e| e.to_string())?);
+    if let Some(dir) = &a.into {
+        let mut card = serde_json::to_value(&r).map_err(|e| e.to_string())?;
+        card["source"] = serde_json::json!("hsk-sentences-audio==1.0.0 (PyPI), word glosses; CC BY-SA 4.0");
+        card["command"] = serde_json::json!(format!("sesame-train mbert-align --out {} --into {} --seed {}", a.out.display(), dir.display(), a.seed));
+        bert_export::add_to_card(&a.manifest, dir, "alignment", card)?;
+        let pairs = sesame::task::alignment::gloss_pairs(&records);
+        let step = (pairs.len() / a.demo_pairs.max(1)).max(1);
+        let sample: Vec<serde_json::Value> = pairs
+            .iter()
+            .step_by(step)
+            .take(a.demo_pairs)
+            .map(|p| serde_json::json!({"zh": p.zh, "en": p.en, "chinese": records[p.record].chinese, "english": records[p.record].english, "zh_span": [p.zh_span.0, p.zh_span.1], "en_span": [p.en_span.0, p.en_span.1]}))
+            .collect();
+        // The page recomputes these pairs' MRR in the browser; the native figure goes beside them to compare.
+        let demo_pairs: Vec<sesame::task::multilingual::DemoPair> = serde_json::from_value(serde_json::Value::Array(sample.clone())).map_err(|e| e.to_string())?;
+        let tokenizer = sesame::text::TextEncoder::from_json(&std::fs::read(&cfg.tokenizer).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?)?;
+        let loaded = sesame::task::bert::LoadedPretraining::new(config.clone(), model, tokenizer, &device)?;
+        let embedded = sesame::block_on(sesame::task::multilingual::embed_pairs(&loaded, &demo_pairs, &|_, _| {}))?;
+        let demo_mrr = embedded.mrr_per_layer();
+        eprintln!("the page's {} pairs ({} candidates): MRR per layer {demo_mrr:.4?}", embedded.pairs.len(), embedded.candidates.len());
+        bert_export::add_to_demo(&a.manifest, dir, "pairs", serde_json::json!({"licence": "hsk-sentences-audio==1.0.0 (PyPI): CC BY-SA 4.0", "pairs": sample, "mrr": demo_mrr}))?;
+        eprintln!("wrote the figures into {}/card.json and {} pairs into demo.json", dir.display(), sample.len());
+    }
     Ok(())
 }
 
@@ -614,12 +659,19 @@ pub struct LanguageVector {
     /// Strengths tried (comma-separated multiples of the vector).
     #[arg(long, default_value = "0,0.5,1,1.5,2,3", value_delimiter = ',')]
     strengths: Vec<f32>,
+    /// Measure the shipped model in this folder instead of the run's checkpoint, and write the
+    /// figures into its card and the vector into its `demo.json` (for the page).
+    #[arg(long)]
+    into: Option<PathBuf>,
+    /// The manifest to refresh with --into.
+    #[arg(long, default_value = "assets/models/manifest.json")]
+    manifest: PathBuf,
 }
 
 pub fn language_vector(a: &LanguageVector) -> Result<(), String> {
     let cfg: BertRunConfig = run::read_json(&a.out.join("run.json"))?;
     let device = burn::tensor::Device::flex();
-    let (config, model) = bert::build_model(&cfg, Some(&a.out.join("ckpt/model.safetensors")), &device)?;
+    let (config, model) = measured_model(&cfg, &a.out, a.into.as_deref(), &device)?;
     let tokenizer = sesame::text::TextEncoder::from_json(&std::fs::read(&cfg.tokenizer).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?)?;
     let sources = bert::read_sources(&cfg)?;
     let sample = |code: &str| -> Vec<&str> {
@@ -636,5 +688,13 @@ pub fn language_vector(a: &LanguageVector) -> Result<(), String> {
         eprintln!("strength {:>4.1}: Chinese word's first character top-1 {:.1} %  top-5 {:.1} %   top-1 predictions in Chinese {:.1} %", row.strength, 100.0 * row.top1, 100.0 * row.top5, 100.0 * row.chinese_top1);
     }
     println!("{}", serde_json::to_string(&r).map_err(|e| e.to_string())?);
+    if let Some(dir) = &a.into {
+        let mut card = serde_json::to_value(&r).map_err(|e| e.to_string())?;
+        card["command"] = serde_json::json!(format!("sesame-train mbert-language --out {} --into {} --sentences {}", a.out.display(), dir.display(), a.sentences));
+        bert_export::add_to_card(&a.manifest, dir, "language_vector", card)?;
+        let rounded: Vec<f32> = r.vector.iter().map(|x| (x * 1e4).round() / 1e4).collect();
+        bert_export::add_to_demo(&a.manifest, dir, "language_vector", serde_json::json!({"sentences": [r.sentences.0, r.sentences.1], "vector": rounded}))?;
+        eprintln!("wrote the figures into {}/card.json and the vector into demo.json", dir.display());
+    }
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod gpt;
 pub mod home;
 pub mod icl;
 pub mod masking;
+pub mod multilingual;
 pub mod offline;
 pub mod pair;
 pub mod qa;

@@ -1,0 +1,215 @@
+//! "Alignment": do a Chinese word and its English translation get close vectors in a model that
+//! never saw a translation? The card's Mean Reciprocal Rank per layer (all HSK gloss pairs, the
+//! shipped model beside its random-init twin and chance), and, computed in this browser over the
+//! page's sample of pairs, a Chinese word's nearest English words at a chosen layer.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+use super::Loaded;
+use crate::assets::MBERT;
+use crate::task::bert::LoadedPretraining;
+use crate::task::multilingual::{embed_pairs, Demo, Embedded};
+use crate::ui::i18n::T;
+use crate::ui::state::{set_url_param, AppState, ModelStatus};
+use crate::ui::tasks::Job;
+use crate::ui::url::Rejected;
+
+/// English neighbours shown.
+const NEIGHBOURS: usize = 8;
+
+/// The alignment section.
+#[component]
+pub fn Alignment(card: RwSignal<Loaded<Value>>, demo: RwSignal<Loaded<Vec<u8>>>) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let asked_word = StoredValue::new(app.url_text("word", 16));
+    let asked_layer = app.url_check("layer", |v| v.parse::<usize>().map_err(|_| Rejected::Unknown(crate::ui::url::shorten(v, 20))));
+    let embedded = RwSignal::new(None::<Arc<Embedded>>);
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    let error = RwSignal::new(None::<String>);
+    let word = RwSignal::new(0usize);
+    let layer = RwSignal::new(asked_layer.unwrap_or(usize::MAX));
+    let job = Job::new();
+    let embed = move || {
+        let Some(m) = app.model::<LoadedPretraining>(MBERT) else {
+            crate::runtime::registry::ensure(MBERT);
+            return;
+        };
+        let bytes = match demo.get_untracked() {
+            Some(Ok(b)) => b,
+            Some(Err(e)) => return error.set(Some(e)),
+            None => return,
+        };
+        job.restart(async move {
+            error.set(None);
+            let pairs = match Demo::parse(&bytes, m.config.hidden_size).map(|d| d.pairs) {
+                Ok(Some(p)) if !p.pairs.is_empty() => p.pairs,
+                Ok(_) => return error.set(Some(app.t(T::MlNoPairs).to_string())),
+                Err(e) => return error.set(Some(e)),
+            };
+            progress.set(Some((0, 2 * pairs.len())));
+            match embed_pairs(&m, &pairs, &|done, total| progress.set(Some((done, total)))).await {
+                Ok(e) => {
+                    let last = e.layers().saturating_sub(1);
+                    if layer.get_untracked() > last {
+                        if layer.get_untracked() != usize::MAX {
+                            app.reject("layer", Rejected::Unknown(layer.get_untracked().to_string()));
+                        }
+                        layer.set(last);
+                    }
+                    if let Some(w) = asked_word.get_value() {
+                        match e.pairs.iter().position(|p| p.zh == w) {
+                            Some(i) => word.set(i),
+                            None => app.reject("word", Rejected::Unknown(w)),
+                        }
+                    }
+                    embedded.set(Some(Arc::new(e)));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            progress.set(None);
+        });
+    };
+    // An address that names a word embeds the pairs as soon as the model and the pairs are there.
+    Effect::new(move |_| {
+        let ready = matches!(app.model_status(MBERT).get(), ModelStatus::Ready(_)) && demo.get().is_some();
+        if ready && asked_word.get_value().is_some() && embedded.get_untracked().is_none() && progress.get_untracked().is_none() {
+            embed();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(e) = embedded.get() {
+            set_url_param("word", e.pairs.get(word.get()).map(|p| p.zh.as_str()), false);
+            set_url_param("layer", Some(&layer.get().to_string()), false);
+        }
+    });
+    view! {
+        <div class="panel" data-control="alignment">
+            <h2>{move || app.t(T::MlAlignTitle)}</h2>
+            <p>{move || app.t(T::MlAlignExplain)}</p>
+            <MrrTable card=card />
+            <h3>{move || app.t(T::MlAlignLiveTitle)}</h3>
+            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="align-error">{e}</p> })}
+            {move || match (embedded.get(), progress.get()) {
+                (_, Some((done, total))) => view! {
+                    <p role="status" data-testid="align-progress">{format!("{} {done} / {total}", app.t(T::MlEmbedding))}</p>
+                    <progress max=total.to_string() value=done.to_string()></progress>
+                }.into_any(),
+                (None, None) => view! {
+                    <button class="primary" data-testid="align-embed" disabled=move || !matches!(app.model_status(MBERT).get(), ModelStatus::Ready(_)) || demo.get().is_none() on:click=move |_| embed()>
+                        {app.t(T::MlEmbed)}
+                    </button>
+                }.into_any(),
+                (Some(e), None) => view! { <Neighbours embedded=e word=word layer=layer /> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The card's MRR per layer: the model, its random-init twin and chance, as bars in a table.
+#[component]
+fn MrrTable(card: RwSignal<Loaded<Value>>) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    move || {
+        let Some(Ok(c)) = card.get() else { return None };
+        let Some(a) = c.get("alignment") else {
+            return Some(view! { <p class="hint" data-testid="mrr-missing">{app.t(T::MlNotMeasured)}</p> }.into_any());
+        };
+        let list = |k: &str| a.get(k).and_then(Value::as_array).map(|v| v.iter().filter_map(Value::as_f64).collect::<Vec<f64>>()).unwrap_or_default();
+        let (mrr, random, chance) = (list("mrr"), list("random_mrr"), a.get("chance").and_then(Value::as_f64).unwrap_or(0.0));
+        let top = mrr.iter().chain(&random).cloned().fold(chance, f64::max).max(1e-9);
+        let bar = |v: f64, class: &'static str| view! {
+            <span class="bench-track"><span class=format!("bench-fill {class}") style=format!("width: {:.1}%", 100.0 * v / top)></span></span>
+            <span class="bench-num">{format!("{v:.4}")}</span>
+        };
+        let rows = mrr
+            .iter()
+            .zip(&random)
+            .enumerate()
+            .map(|(l, (&m, &r))| view! {
+                <tr data-testid=format!("mrr-layer-{l}") data-mrr=m.to_string() data-random=r.to_string()>
+                    <th scope="row">{if l == 0 { app.t(T::MlEmbeddings).to_string() } else { format!("{} {l}", app.t(T::MlLayer)) }}</th>
+                    <td class="ml-mrr">{bar(m, "pretrained")}</td>
+                    <td class="ml-mrr">{bar(r, "random")}</td>
+                    <td class="num">{format!("{:.2}×", m / r.max(1e-12))}</td>
+                </tr>
+            })
+            .collect_view();
+        let caption = format!(
+            "{} · {} {} · {} {} · {} {chance:.4}",
+            app.t(T::MlMrrCaption),
+            a.get("pairs").and_then(Value::as_u64).unwrap_or(0),
+            app.t(T::MlPairs),
+            a.get("candidates").and_then(Value::as_u64).unwrap_or(0),
+            app.t(T::MlCandidates),
+            app.t(T::MlChance),
+        );
+        Some(view! {
+            <div class="table-scroll" tabindex="0" role="region" aria-label=app.t(T::MlMrrCaption)>
+                <table class="ds-table ml-mrr-table" data-testid="mrr-table" data-chance=chance.to_string()>
+                    <caption>{caption}</caption>
+                    <thead><tr><td></td><th scope="col">"mbert"</th><th scope="col">{app.t(T::BenchRandom)}</th><th scope="col">{app.t(T::MlRatio)}</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }.into_any())
+    }
+}
+
+/// A Chinese word (its sentence, the word marked), a layer, and its nearest English words.
+#[component]
+fn Neighbours(embedded: Arc<Embedded>, word: RwSignal<usize>, layer: RwSignal<usize>) -> impl IntoView {
+    let app = expect_context::<AppState>();
+    let last = embedded.layers().saturating_sub(1);
+    let live = embedded.mrr_per_layer();
+    let chance = embedded.chance();
+    let e = embedded.clone();
+    let options = embedded.pairs.iter().enumerate().map(|(i, p)| view! { <option value=i.to_string() selected=move || word.get() == i>{p.zh.clone()}</option> }).collect_view();
+    let shown = move || {
+        let i = word.get().min(e.pairs.len().saturating_sub(1));
+        let l = layer.get().min(last);
+        let p = &e.pairs[i];
+        let chars: Vec<char> = p.chinese.chars().collect();
+        let (a, b) = (p.zh_span.0.min(chars.len()), p.zh_span.1.min(chars.len()));
+        let (near, rank) = e.nearest(i, l, NEIGHBOURS);
+        let list = near
+            .into_iter()
+            .map(|(w, cos, right)| view! { <li class:right=right data-right=right.to_string()><span class="ml-token">{w}</span><span class="ml-prob">{format!("{cos:.3}")}</span>{right.then(|| view! { <span class="ml-right">{" ✓"}</span> })}</li> })
+            .collect_view();
+        view! {
+            <p class="ml-sentence" lang="zh">{chars[..a].iter().collect::<String>()}<mark>{chars[a..b].iter().collect::<String>()}</mark>{chars[b..].iter().collect::<String>()}</p>
+            <p class="hint" lang="en">{p.english.clone()}</p>
+            <p data-testid="align-rank" data-rank=rank.to_string()>{format!("{} «{}»: {rank} / {}", app.t(T::MlRankOf), p.en, e.candidates.len())}</p>
+            <ol class="ml-top ml-near" data-testid="align-neighbours">{list}</ol>
+        }
+    };
+    let live_rows = live
+        .iter()
+        .enumerate()
+        .map(|(l, m)| view! { <td class="num" data-testid=format!("live-mrr-{l}") data-value=m.to_string()>{format!("{m:.3}")}</td> })
+        .collect_view();
+    let heads = (0..live.len()).map(|l| view! { <th scope="col">{if l == 0 { app.t(T::MlEmbeddings).to_string() } else { l.to_string() }}</th> }).collect_view();
+    view! {
+        <div class="ml-controls">
+            <label>
+                <span class="label">{app.t(T::MlWord)}</span>
+                <select data-testid="align-word" on:change=move |ev| word.set(event_target_value(&ev).parse().unwrap_or(0))>{options}</select>
+            </label>
+            <label>
+                <span class="label">{move || format!("{} {}", app.t(T::MlLayer), layer.get().min(last))}</span>
+                <input type="range" min="0" max=last.to_string() step="1" data-testid="align-layer" prop:value=move || layer.get().min(last).to_string()
+                       on:input=move |ev| layer.set(event_target_value(&ev).parse().unwrap_or(last)) />
+            </label>
+        </div>
+        {shown}
+        <div class="table-scroll">
+            <table class="ds-table" data-testid="live-mrr" data-chance=chance.to_string()>
+                <caption>{format!("{} · {} {} · {} {} · {} {chance:.3}", app.t(T::MlLiveMrr), embedded.pairs.len(), app.t(T::MlPairs), embedded.candidates.len(), app.t(T::MlCandidates), app.t(T::MlChance))}</caption>
+                <thead><tr><td></td>{heads}</tr></thead>
+                <tbody><tr><th scope="row">"MRR"</th>{live_rows}</tr></tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,163 @@
+// The /multilingual page in real headless Chromium, on WebGPU (CPU adapter) and on the CPU
+// fallback: mbert fills blanks in the language it is given (each prediction marked by language,
+// the share counted as the page says), the card's held-out and MRR figures are shown as the card
+// has them, the pairs embed in the browser and give neighbours, a rank and an MRR per layer, the
+// language vector turns predictions Chinese, the zero-shot tables read the fine-tuned cards (a
+// model not trained yet is missing, never zero), bad input and bad addresses get messages,
+// navigating away mid-task leaves the app working, and a lost demo.json is a message, not a crash.
+// Screenshots → artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES } from './harness.mjs';
+
+const card = JSON.parse(readFileSync(join(ROOT, 'assets', 'models', 'mbert', 'v1', 'card.json'), 'utf8'));
+const demo = JSON.parse(readFileSync(join(ROOT, 'assets', 'models', 'mbert', 'v1', 'demo.json'), 'utf8'));
+
+let server;
+before(async () => { server = await serve(); });
+after(() => server?.stop());
+
+const attr = (page, id, name) => page.getByTestId(id).getAttribute(name);
+
+/** The page's own-language count, recounted from the badges of the first five predictions per blank. */
+async function recount(page) {
+  return page.evaluate(() => {
+    const share = document.querySelector('[data-testid=mix-share]');
+    const own = share.dataset.language;
+    let mine = 0, total = 0;
+    for (const ol of document.querySelectorAll('.ml-blank ol')) {
+      for (const li of [...ol.children].slice(0, 5)) {
+        const s = li.dataset.script;
+        if (s === 'Neutral') continue;
+        total++;
+        if (s === own) mine++;
+      }
+    }
+    return { mine, total, shown: [Number(share.dataset.own), Number(share.dataset.total)], own };
+  });
+}
+
+for (const mode of MODES) {
+  test(`multilingual page on ${mode.label}: no mixing, alignment, language vector, zero-shot tables`, { timeout: 5 * SLOW }, async () => {
+    const browser = await launch({ webgpu: mode.webgpu });
+    try {
+      const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1000 } });
+      const errors = watchErrors(page);
+      const t0 = Date.now();
+      await page.goto(`${server.url}?p=multilingual&lang=en&s=2${mode.query}`);
+      // No mixing, English: the blanks are filled, and mostly in English.
+      await page.getByTestId('blank-0').waitFor({ timeout: SLOW });
+      figure(`${mode.label}.multilingual_first_fill_ms`, Date.now() - t0);
+      let c = await recount(page);
+      assert.equal(c.own, 'Latin');
+      assert.deepEqual(c.shown, [c.mine, c.total], 'the share the page states is the badges recounted');
+      assert.ok(c.total > 0 && c.mine / c.total >= 0.8, `English blank answered in English: ${c.mine}/${c.total}`);
+      // Chinese preset: answered in Chinese.
+      await page.getByTestId('mix-preset-0').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid=mix-share]')?.dataset.language === 'Chinese', null, { timeout: SLOW });
+      c = await recount(page);
+      assert.ok(c.total > 0 && c.mine / c.total >= 0.8, `Chinese blank answered in Chinese: ${c.mine}/${c.total}`);
+      assert.ok((await page.evaluate(() => location.search)).includes('text='), 'the sentence is in the address');
+      // The card's held-out figures, as the card has them.
+      for (const l of card.eval.by_language) {
+        const shown = Number(await page.getByTestId(`heldout-${l.language}`).locator('td').first().getAttribute('data-value'));
+        assert.ok(Math.abs(shown - l.own_language_top5) < 1e-9, `${l.language}: page ${shown}, card ${l.own_language_top5}`);
+      }
+      // The MRR per layer, as the card has it.
+      if (card.alignment) {
+        for (let l = 0; l < card.alignment.mrr.length; l++) {
+          assert.ok(Math.abs(Number(await attr(page, `mrr-layer-${l}`, 'data-mrr')) - card.alignment.mrr[l]) < 1e-12);
+          assert.ok(Math.abs(Number(await attr(page, `mrr-layer-${l}`, 'data-random')) - card.alignment.random_mrr[l]) < 1e-12);
+        }
+      }
+      // The language vector at strength 2 (from the address) turns more top predictions Chinese.
+      await page.getByTestId('vec-share').waitFor({ timeout: SLOW });
+      const plain = Number(await attr(page, 'vec-share', 'data-plain'));
+      const shifted = Number(await attr(page, 'vec-share', 'data-shifted'));
+      figure(`${mode.label}.multilingual_vector_chinese_top1`, `${plain} -> ${shifted} of ${await attr(page, 'vec-share', 'data-total')}`);
+      assert.ok(shifted > plain, `the vector turns predictions Chinese: ${plain} → ${shifted}`);
+      await page.screenshot({ path: join(ARTIFACTS, `multilingual-${mode.label}.png`), fullPage: true });
+      // Alignment, computed in the browser.
+      const t1 = Date.now();
+      await page.getByTestId('align-embed').click();
+      await page.getByTestId('align-neighbours').waitFor({ timeout: SLOW });
+      figure(`${mode.label}.multilingual_embed_pairs_ms`, Date.now() - t1);
+      const layers = await page.locator('[data-testid^=live-mrr-]').count();
+      assert.equal(layers, card.alignment ? card.alignment.mrr.length : layers);
+      // The browser's MRR over the page's pairs is the one computed natively beside them (demo.json).
+      for (let l = 0; l < layers; l++) {
+        const v = Number(await attr(page, `live-mrr-${l}`, 'data-value'));
+        assert.ok(Math.abs(v - demo.pairs.mrr[l]) < 5e-3, `live MRR at layer ${l}: ${v} in the browser, ${demo.pairs.mrr[l]} natively`);
+      }
+      figure(`${mode.label}.multilingual_live_mrr_max_diff`, Math.max(...await Promise.all([...Array(layers).keys()].map(async (l) => Math.abs(Number(await attr(page, `live-mrr-${l}`, 'data-value')) - demo.pairs.mrr[l])))).toExponential(2));
+      const rank = Number(await attr(page, 'align-rank', 'data-rank'));
+      assert.ok(Number.isInteger(rank) && rank >= 1);
+      assert.equal(await page.locator('[data-testid=align-neighbours] li').count(), 8);
+      await page.getByTestId('align-word').selectOption({ index: 3 });
+      await page.getByTestId('align-layer').fill('1');
+      await page.waitForFunction(() => location.search.includes('word=') && location.search.includes('layer=1'), null, { timeout: SLOW });
+      // Zero-shot tables: a card's figure where the fine-tuned model ships, missing (not zero) where not.
+      for (const [key, rows] of [['qa', 4], ['sentiment', 4]]) {
+        for (let i = 0; i < rows; i++) {
+          const row = page.getByTestId(`zs-${key}-${i}`);
+          const id = await row.getAttribute('data-card');
+          if (!existsSync(join(ROOT, 'assets', 'models', id, 'v1', 'card.json'))) {
+            assert.equal(await row.locator('td').first().getAttribute('data-missing'), 'true', `${id} is not shipped: missing`);
+          }
+        }
+      }
+      // Bad input: no [MASK]; an empty sentence for the vector.
+      await page.getByTestId('mix-text').fill('No blank in this sentence.');
+      await page.getByTestId('mix-run').click();
+      await page.getByTestId('mix-error').waitFor({ timeout: SLOW });
+      await page.getByTestId('vec-text').fill('');
+      await page.getByTestId('vec-run').click();
+      await page.getByTestId('vec-error').waitFor({ timeout: SLOW });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+test('multilingual page: Chinese UI from the address, phone width, bad address, lost demo file, navigating away mid-task', { timeout: 4 * SLOW }, async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 360, height: 800 } });
+    const errors = watchErrors(page);
+    // The address names a word and a layer: the pairs are embedded on opening and the word shown.
+    await page.goto(`${server.url}?p=multilingual&lang=zh-Hant&word=${encodeURIComponent('老师')}&layer=99&s=77`);
+    await page.getByTestId('url-notice').waitFor({ timeout: SLOW });
+    await page.getByTestId('blank-0').waitFor({ timeout: SLOW });
+    await page.getByTestId('align-neighbours').waitFor({ timeout: SLOW });
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'no sideways scrolling at 360 px');
+    await page.screenshot({ path: join(ARTIFACTS, 'multilingual-phone-zh.png'), fullPage: true });
+    for (const part of ['mixing', 'alignment', 'vector']) {
+      await page.locator(`[data-control=${part}]`).screenshot({ path: join(ARTIFACTS, `multilingual-phone-${part}.png`) });
+    }
+
+    // Navigating away while the pairs embed: the app goes on, the next page works.
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    await page.goto(`${server.url}?p=multilingual&lang=en`);
+    await page.getByTestId('blank-0').waitFor({ timeout: SLOW });
+    await page.getByTestId('align-embed').click();
+    await page.getByTestId('align-progress').waitFor({ timeout: SLOW });
+    await page.getByTestId('nav-masking').click();
+    await page.getByTestId('page-masking').waitFor({ timeout: SLOW });
+    await page.getByTestId('nav-multilingual').click();
+    await page.getByTestId('blank-0').waitFor({ timeout: SLOW });
+    assert.deepEqual(errors, []);
+
+    // A demo file that cannot be fetched: both live sections say so, the blanks still work.
+    const lost = await browser.newPage({ serviceWorkers: 'block' });
+    await lost.route('**/mbert/**/demo.json', (r) => r.fulfill({ status: 404, body: 'gone' }));
+    await lost.goto(`${server.url}?p=multilingual&lang=en`);
+    await lost.getByTestId('blank-0').waitFor({ timeout: SLOW });
+    await lost.getByTestId('align-embed').click();
+    await lost.getByTestId('align-error').waitFor({ timeout: SLOW });
+  } finally {
+    await browser.close();
+  }
+});
