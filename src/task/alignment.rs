@@ -104,6 +104,21 @@ pub fn tokens_in(spans: &[(usize, usize)], special: &[bool], (start, end): (usiz
     (0..spans.len()).filter(|&i| !special[i] && spans[i].0 < end && spans[i].1 > start).collect()
 }
 
+/// The mean over `tokens` of a sentence's vectors at each layer → `[layer][H]`.
+pub fn word_vector(layers: &[Vec<Vec<f32>>], tokens: &[usize]) -> Vec<Vec<f32>> {
+    layers
+        .iter()
+        .map(|l| {
+            let h = l.first().map_or(0, Vec::len);
+            let mut v = vec![0f32; h];
+            for &i in tokens {
+                v.iter_mut().zip(&l[i]).for_each(|(a, b)| *a += b / tokens.len() as f32);
+            }
+            v
+        })
+        .collect()
+}
+
 /// `v` scaled to length 1 (zero stays zero).
 pub fn unit(v: &[f32]) -> Vec<f32> {
     let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();

@@ -14,7 +14,7 @@ use burn::tensor::activation::softmax;
 use burn::tensor::{Int, Tensor, TensorData};
 use serde::Deserialize;
 
-use super::alignment::{mrr, nearest, tokens_in};
+use super::alignment::{mrr, nearest, tokens_in, word_vector};
 use super::bert::{Batch, LoadedPretraining};
 use super::{read_f32, yield_to_browser};
 use crate::model::Keep;
@@ -174,21 +174,6 @@ pub async fn embed_texts(m: &LoadedPretraining, texts: &[&str], progress: &dyn F
     Ok(out)
 }
 
-/// The mean over `tokens` of a sentence's vectors at each layer → `[layer][H]`.
-fn word_vector(layers: &[Vec<Vec<f32>>], tokens: &[usize]) -> Vec<Vec<f32>> {
-    layers
-        .iter()
-        .map(|l| {
-            let h = l.first().map_or(0, Vec::len);
-            let mut v = vec![0f32; h];
-            for &i in tokens {
-                v.iter_mut().zip(&l[i]).for_each(|(a, b)| *a += b / tokens.len() as f32);
-            }
-            v
-        })
-        .collect()
-}
-
 /// The page's pairs embedded: each kept pair's word vectors at every layer, and the English
 /// candidates (one per distinct headword).
 #[derive(Debug, Clone, PartialEq)]
@@ -315,10 +300,14 @@ mod tests {
 
     #[test]
     fn scripts_follow_the_letters() {
-        assert_eq!(Script::of("天"), Script::Chinese);
+        assert_eq!(Script::of("學"), Script::Chinese);
+        assert_eq!(Script::of("##習"), Script::Chinese);
+        assert_eq!(Script::of("students"), Script::Latin);
         assert_eq!(Script::of("##ing"), Script::Latin);
-        assert_eq!(Script::of("[MASK]"), Script::Neutral);
-        assert_eq!(Script::of("42"), Script::Neutral);
+        assert_eq!(Script::of("café"), Script::Latin);
+        for t in ["[MASK]", "[UNK]", "1998", "，", ".", "##9"] {
+            assert_eq!(Script::of(t), Script::Neutral, "{t}");
+        }
         assert_eq!(Script::of_text("今天天气很[MASK]。"), Script::Chinese);
         assert_eq!(Script::of_text("The weather is [MASK] today."), Script::Latin);
         assert_eq!(Script::of_text("…"), Script::Neutral);

@@ -7,7 +7,7 @@ use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{BertModel, BertOutput, Keep};
-use crate::task::alignment::{gloss_pairs, mrr, tokens_in, GlossPair, HskRecord};
+use crate::task::alignment::{gloss_pairs, mrr, tokens_in, word_vector, GlossPair, HskRecord};
 use crate::text::TextEncoder;
 
 /// MRR per layer (0 = the embeddings' output) of a model and its random-init twin.
@@ -53,23 +53,6 @@ fn layers_of(bert: &BertModel, tok: &TextEncoder, text: &str, window: usize, dev
         layers.push((0..t).map(|i| v[i * hidden..(i + 1) * hidden].to_vec()).collect());
     }
     Ok((layers, enc))
-}
-
-/// The mean of the vectors of `tokens` at each layer → `[layers + 1][hidden]`.
-fn word_vector(layers: &[Vec<Vec<f32>>], tokens: &[usize]) -> Vec<Vec<f32>> {
-    layers
-        .iter()
-        .map(|l| {
-            let h = l.first().map_or(0, Vec::len);
-            let mut v = vec![0f32; h];
-            let used: Vec<&Vec<f32>> = tokens.iter().filter_map(|&i| l.get(i)).collect();
-            for x in &used {
-                v.iter_mut().zip(x.iter()).for_each(|(a, b)| *a += b);
-            }
-            v.iter_mut().for_each(|a| *a /= used.len().max(1) as f32);
-            v
-        })
-        .collect()
 }
 
 /// Each pair's (Chinese, English) word vectors at every layer: `[pair] → ([layer][hidden], [layer][hidden])`.

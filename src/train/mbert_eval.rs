@@ -77,20 +77,3 @@ pub fn per_language(model: &BertForPreTraining, batches: &[(String, Vec<TrainBat
         })
         .collect()
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_get_the_script_of_their_letters() {
-        assert_eq!(Script::of("學"), Script::Chinese);
-        assert_eq!(Script::of("##習"), Script::Chinese);
-        assert_eq!(Script::of("students"), Script::Latin);
-        assert_eq!(Script::of("##ing"), Script::Latin);
-        assert_eq!(Script::of("café"), Script::Latin);
-        for t in ["[MASK]", "[UNK]", "1998", "，", ".", "##9"] {
-            assert_eq!(Script::of(t), Script::Neutral, "{t}");
-        }
-    }
-}

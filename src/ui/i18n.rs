@@ -374,6 +374,8 @@ strings! {
     MlCandidates => "English candidates", "個英文候選詞", "个英文候选词";
     MlChance => "random guessing", "亂猜", "乱猜";
     MlRatio => "ratio", "倍數", "倍数";
+    MlRandomHint => "Why is even the untrained twin above chance? Before training, a Chinese word and an English word share only where they stand in their sentences (the position vectors are the same for both languages), and words near the same place rank a little closer. Training has to beat that.", "為什麼連沒訓練的雙胞胎都比亂猜好？訓練前，中文詞和英文詞唯一共有的是它們在句子裡的位置（兩種語言用同一組位置向量），位置相近的詞排名就會稍微靠前。訓練得比這個更好才算數。", "为什么连没训练的双胞胎都比乱猜好？训练前，中文词和英文词唯一共有的是它们在句子里的位置（两种语言用同一组位置向量），位置相近的词排名就会稍微靠前。训练得比这个更好才算数。";
+    MlCentred => "mbert, each language's mean vector taken away", "mbert，減去各語言的平均向量", "mbert，减去各语言的平均向量";
     MlRankOf => "Rank of the right word", "正確詞的名次", "正确词的名次";
     MlWord => "Chinese word", "中文詞", "中文词";
     MlLiveMrr => "MRR over this page's pairs, per layer", "這一頁的詞對上的 MRR，逐層", "这一页的词对上的 MRR，逐层";

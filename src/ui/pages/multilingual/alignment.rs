@@ -119,6 +119,7 @@ fn MrrTable(card: RwSignal<Loaded<Value>>) -> impl IntoView {
         };
         let list = |k: &str| a.get(k).and_then(Value::as_array).map(|v| v.iter().filter_map(Value::as_f64).collect::<Vec<f64>>()).unwrap_or_default();
         let (mrr, random, chance) = (list("mrr"), list("random_mrr"), a.get("chance").and_then(Value::as_f64).unwrap_or(0.0));
+        let centred = list("mrr_centered");
         let top = mrr.iter().chain(&random).cloned().fold(chance, f64::max).max(1e-9);
         let bar = |v: f64, class: &'static str| view! {
             <span class="bench-track"><span class=format!("bench-fill {class}") style=format!("width: {:.1}%", 100.0 * v / top)></span></span>
@@ -134,6 +135,7 @@ fn MrrTable(card: RwSignal<Loaded<Value>>) -> impl IntoView {
                     <td class="ml-mrr">{bar(m, "pretrained")}</td>
                     <td class="ml-mrr">{bar(r, "random")}</td>
                     <td class="num">{format!("{:.2}×", m / r.max(1e-12))}</td>
+                    <td class="num" data-testid=format!("mrr-centred-{l}")>{centred.get(l).map_or("–".to_string(), |c| format!("{c:.4}"))}</td>
                 </tr>
             })
             .collect_view();
@@ -150,10 +152,11 @@ fn MrrTable(card: RwSignal<Loaded<Value>>) -> impl IntoView {
             <div class="table-scroll" tabindex="0" role="region" aria-label=app.t(T::MlMrrCaption)>
                 <table class="ds-table ml-mrr-table" data-testid="mrr-table" data-chance=chance.to_string()>
                     <caption>{caption}</caption>
-                    <thead><tr><td></td><th scope="col">"mbert"</th><th scope="col">{app.t(T::BenchRandom)}</th><th scope="col">{app.t(T::MlRatio)}</th></tr></thead>
+                    <thead><tr><td></td><th scope="col">"mbert"</th><th scope="col">{app.t(T::BenchRandom)}</th><th scope="col">{app.t(T::MlRatio)}</th><th scope="col">{app.t(T::MlCentred)}</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
+            <p class="hint">{app.t(T::MlRandomHint)}</p>
         }.into_any())
     }
 }
