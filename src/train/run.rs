@@ -106,7 +106,27 @@ pub fn append_log<T: Serialize>(dir: &Path, line: &T) -> Result<(), String> {
 
 /// Every line of the `log.jsonl` of the run in `dir` that reads as a `T`.
 pub fn read_log<T: DeserializeOwned>(dir: &Path) -> Vec<T> {
-    std::fs::read_to_string(dir.join("log.jsonl")).unwrap_or_default().lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(dir.join("log.jsonl")).unwrap_or_default().lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    without_rewound(lines).into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect()
+}
+
+/// A resumed run starts again from its last checkpoint, so the steps it had logged after that
+/// checkpoint before it stopped are logged twice: keep only the later lines (a line whose step is
+/// below one already seen drops every earlier line from its step on).
+fn without_rewound(lines: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+    let step = |v: &serde_json::Value| v.get("step").and_then(serde_json::Value::as_u64);
+    let mut out: Vec<serde_json::Value> = Vec::with_capacity(lines.len());
+    let mut high = 0u64;
+    for line in lines {
+        if let Some(s) = step(&line) {
+            if s < high {
+                out.retain(|o| step(o).is_none_or(|x| x < s));
+            }
+            high = s.max(out.iter().filter_map(step).max().unwrap_or(0));
+        }
+        out.push(line);
+    }
+    out
 }
 
 /// Writes `dir/ckpt` (f32 weights, optimiser state, `state` as JSON) through a temporary
@@ -167,5 +187,21 @@ pub fn linear_schedule(peak: f64, warmup: f64, step: usize, total: usize) -> f64
         peak * (step + 1) as f64 / warm as f64
     } else {
         peak * (total.saturating_sub(step)) as f64 / (total - warm).max(1) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resumed_runs_repeated_steps_keep_the_later_lines() {
+        let lines: Vec<serde_json::Value> = [(700, "a"), (750, "a"), (750, "v"), (770, "a"), (710, "b"), (750, "b"), (750, "v2"), (800, "b")]
+            .iter()
+            .map(|(s, k)| serde_json::json!({"step": s, "k": k}))
+            .collect();
+        let kept: Vec<(u64, String)> = without_rewound(lines).iter().map(|v| (v["step"].as_u64().unwrap(), v["k"].as_str().unwrap().to_string())).collect();
+        let want: Vec<(u64, String)> = [(700, "a"), (710, "b"), (750, "b"), (750, "v2"), (800, "b")].iter().map(|(s, k)| (*s, k.to_string())).collect();
+        assert_eq!(kept, want);
     }
 }

@@ -351,7 +351,7 @@ strings! {
     MlChinese => "Chinese", "中文", "中文";
     MlEnglish => "English", "英文", "英文";
     MlNeither => "no language (digits, punctuation)", "不屬於任何語言（數字、標點）", "不属于任何语言（数字、标点）";
-    MlLayer => "layer", "第幾層", "第几层";
+    MlLayer => "layer {}", "第 {} 層", "第 {} 层";
     MlMixTitle => "No mixing: blanks in either language", "不會混用：兩種語言都能填空", "不会混用：两种语言都能填空";
     MlMixExplain => "Put [MASK] where a word should go. One model answers both languages, and each prediction is marked 中 (Chinese), EN (English) or – (neither). The lecture's claim: it answers in the language it is given.", "在要填詞的地方寫 [MASK]。同一個模型回答兩種語言，每個預測標上 中（中文）、EN（英文）或 –（都不是）。課堂上的說法是：給它哪種語言，它就用哪種語言回答。", "在要填词的地方写 [MASK]。同一个模型回答两种语言，每个预测标上 中（中文）、EN（英文）或 –（都不是）。课堂上的说法是：给它哪种语言，它就用哪种语言回答。";
     MlMixSentence => "Sentence with [MASK]", "含 [MASK] 的句子", "含 [MASK] 的句子";
@@ -374,6 +374,10 @@ strings! {
     MlCandidates => "English candidates", "個英文候選詞", "个英文候选词";
     MlChance => "random guessing", "亂猜", "乱猜";
     MlRatio => "ratio", "倍數", "倍数";
+    MlOwnShort => "own language in top 5", "前 5 名同語言", "前 5 名同语言";
+    MlStep => "step", "步數", "步数";
+    MlPairsSource => "Word pairs", "詞對來源", "词对来源";
+    MlCurveTitle => "During pretraining, per language (held-out text)", "預訓練過程中，各語言的表現（保留文字）", "预训练过程中，各语言的表现（保留文字）";
     MlRandomHint => "Why is even the untrained twin above chance? Before training, a Chinese word and an English word share only where they stand in their sentences (the position vectors are the same for both languages), and words near the same place rank a little closer. Training has to beat that.", "為什麼連沒訓練的雙胞胎都比亂猜好？訓練前，中文詞和英文詞唯一共有的是它們在句子裡的位置（兩種語言用同一組位置向量），位置相近的詞排名就會稍微靠前。訓練得比這個更好才算數。", "为什么连没训练的双胞胎都比乱猜好？训练前，中文词和英文词唯一共有的是它们在句子里的位置（两种语言用同一组位置向量），位置相近的词排名就会稍微靠前。训练得比这个更好才算数。";
     MlCentred => "mbert, each language's mean vector taken away", "mbert，減去各語言的平均向量", "mbert，减去各语言的平均向量";
     MlRankOf => "Rank of the right word", "正確詞的名次", "正确词的名次";

@@ -65,6 +65,9 @@ for (const mode of MODES) {
         const shown = Number(await page.getByTestId(`heldout-${l.language}`).locator('td').first().getAttribute('data-value'));
         assert.ok(Math.abs(shown - l.own_language_top5) < 1e-9, `${l.language}: page ${shown}, card ${l.own_language_top5}`);
       }
+      // The per-language curve of the run, from the card's validations.
+      const validations = card.curve.filter((p) => p.valid_languages).length;
+      assert.equal(Number(await attr(page, 'language-curve', 'data-points')), validations);
       // The MRR per layer, as the card has it.
       if (card.alignment) {
         for (let l = 0; l < card.alignment.mrr.length; l++) {
@@ -92,6 +95,7 @@ for (const mode of MODES) {
         assert.ok(Math.abs(v - demo.pairs.mrr[l]) < 5e-3, `live MRR at layer ${l}: ${v} in the browser, ${demo.pairs.mrr[l]} natively`);
       }
       figure(`${mode.label}.multilingual_live_mrr_max_diff`, Math.max(...await Promise.all([...Array(layers).keys()].map(async (l) => Math.abs(Number(await attr(page, `live-mrr-${l}`, 'data-value')) - demo.pairs.mrr[l])))).toExponential(2));
+      assert.match(await page.getByTestId('pairs-licence').textContent(), /CC BY-SA 4\.0/, 'the HSK pairs are attributed');
       const rank = Number(await attr(page, 'align-rank', 'data-rank'));
       assert.ok(Number.isInteger(rank) && rank >= 1);
       assert.equal(await page.locator('[data-testid=align-neighbours] li').count(), 8);

@@ -17,6 +17,15 @@ use crate::ui::state::{set_url_param, AppState, ModelStatus};
 use crate::ui::tasks::Job;
 use crate::ui::url::Rejected;
 
+/// A layer's name: "embeddings" for 0, else "layer 2" / "第 2 層".
+fn layer_name(app: AppState, l: usize) -> String {
+    if l == 0 {
+        app.t(T::MlEmbeddings).to_string()
+    } else {
+        app.t(T::MlLayer).replace("{}", &l.to_string())
+    }
+}
+
 /// English neighbours shown.
 const NEIGHBOURS: usize = 8;
 
@@ -30,6 +39,7 @@ pub fn Alignment(card: RwSignal<Loaded<Value>>, demo: RwSignal<Loaded<Vec<u8>>>)
     let progress = RwSignal::new(None::<(usize, usize)>);
     let error = RwSignal::new(None::<String>);
     let word = RwSignal::new(0usize);
+    let licence = RwSignal::new(None::<String>);
     let layer = RwSignal::new(asked_layer.unwrap_or(usize::MAX));
     let job = Job::new();
     let embed = move || {
@@ -45,7 +55,10 @@ pub fn Alignment(card: RwSignal<Loaded<Value>>, demo: RwSignal<Loaded<Vec<u8>>>)
         job.restart(async move {
             error.set(None);
             let pairs = match Demo::parse(&bytes, m.config.hidden_size).map(|d| d.pairs) {
-                Ok(Some(p)) if !p.pairs.is_empty() => p.pairs,
+                Ok(Some(p)) if !p.pairs.is_empty() => {
+                    licence.set(Some(p.licence));
+                    p.pairs
+                }
                 Ok(_) => return error.set(Some(app.t(T::MlNoPairs).to_string())),
                 Err(e) => return error.set(Some(e)),
             };
@@ -104,6 +117,7 @@ pub fn Alignment(card: RwSignal<Loaded<Value>>, demo: RwSignal<Loaded<Vec<u8>>>)
                 }.into_any(),
                 (Some(e), None) => view! { <Neighbours embedded=e word=word layer=layer /> }.into_any(),
             }}
+            {move || embedded.get().and(licence.get()).map(|l| view! { <p class="hint" data-testid="pairs-licence">{format!("{}: {l}", app.t(T::MlPairsSource))}</p> })}
         </div>
     }
 }
@@ -131,7 +145,7 @@ fn MrrTable(card: RwSignal<Loaded<Value>>) -> impl IntoView {
             .enumerate()
             .map(|(l, (&m, &r))| view! {
                 <tr data-testid=format!("mrr-layer-{l}") data-mrr=m.to_string() data-random=r.to_string()>
-                    <th scope="row">{if l == 0 { app.t(T::MlEmbeddings).to_string() } else { format!("{} {l}", app.t(T::MlLayer)) }}</th>
+                    <th scope="row">{layer_name(app, l)}</th>
                     <td class="ml-mrr">{bar(m, "pretrained")}</td>
                     <td class="ml-mrr">{bar(r, "random")}</td>
                     <td class="num">{format!("{:.2}×", m / r.max(1e-12))}</td>
@@ -201,7 +215,7 @@ fn Neighbours(embedded: Arc<Embedded>, word: RwSignal<usize>, layer: RwSignal<us
                 <select data-testid="align-word" on:change=move |ev| word.set(event_target_value(&ev).parse().unwrap_or(0))>{options}</select>
             </label>
             <label>
-                <span class="label">{move || format!("{} {}", app.t(T::MlLayer), layer.get().min(last))}</span>
+                <span class="label">{move || layer_name(app, layer.get().min(last))}</span>
                 <input type="range" min="0" max=last.to_string() step="1" data-testid="align-layer" prop:value=move || layer.get().min(last).to_string()
                        on:input=move |ev| layer.set(event_target_value(&ev).parse().unwrap_or(last)) />
             </label>

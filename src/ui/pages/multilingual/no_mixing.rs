@@ -12,6 +12,7 @@ use crate::assets::MBERT;
 use crate::task::bert::LoadedPretraining;
 use crate::task::fill_mask::{self, Prediction, Problem};
 use crate::task::multilingual::{own_language, Script};
+use crate::ui::components::charts::{ChartTable, LineChart, Series};
 use crate::ui::i18n::{Lang, T};
 use crate::ui::state::{set_url_param, AppState, ModelStatus};
 use crate::ui::tasks::Job;
@@ -20,14 +21,19 @@ use crate::ui::tasks::Job;
 const MAX_CHARS: usize = 300;
 /// Predictions shown per blank.
 const TOP: usize = 10;
-/// The presets: a Chinese and an English sentence, each with a blank.
-const PRESETS: [&str; 3] = ["今天天气很[MASK]，我们去公园散步吧。", "The weather is very [MASK] today, so we went to the park.", "我们明天去[MASK]京看朋友。"];
+/// The presets: Chinese (simplified), English and Chinese (traditional: the vocabulary has both
+/// scripts, the corpus was read in both) sentences, each with a blank.
+const PRESETS: [&str; 3] = ["今天天气很[MASK]，我们去公园散步吧。", "The weather is very [MASK] today, so we went to the park.", "我們明天去[MASK]京看朋友。"];
 
 /// The no-mixing section.
 #[component]
 pub fn NoMixing(card: RwSignal<Loaded<Value>>) -> impl IntoView {
     let app = expect_context::<AppState>();
-    let first = if app.lang.get_untracked() == Lang::En { PRESETS[1] } else { PRESETS[0] };
+    let first = match app.lang.get_untracked() {
+        Lang::En => PRESETS[1],
+        Lang::ZhHans => PRESETS[0],
+        Lang::ZhHant => PRESETS[2],
+    };
     let text = RwSignal::new(app.url_text("text", MAX_CHARS).unwrap_or_else(|| first.to_string()));
     let result = RwSignal::new(None::<(Script, Vec<Prediction>)>);
     let error = RwSignal::new(None::<String>);
@@ -172,6 +178,37 @@ fn HeldOut(card: RwSignal<Loaded<Value>>) -> impl IntoView {
                 }
             })
             .collect_view();
+        // The same figures at every validation of the run: when the languages stopped mixing.
+        let points: Vec<(u64, Vec<Value>)> = c
+            .pointer("/curve")
+            .and_then(Value::as_array)
+            .map(|curve| curve.iter().filter_map(|p| Some((p.get("step")?.as_u64()?, p.get("valid_languages")?.as_array()?.clone()))).collect())
+            .unwrap_or_default();
+        let series_of = |lang: &str, key: &str| -> Vec<Option<f32>> {
+            points.iter().map(|(_, ls)| ls.iter().find(|l| l.get("language").and_then(Value::as_str) == Some(lang)).and_then(|l| l.get(key)).and_then(Value::as_f64).map(|v| v as f32)).collect()
+        };
+        let series = vec![
+            Series { name: format!("{} · {}", app.t(T::MlChinese), app.t(T::MlOwnShort)), color: "#D55E00", values: series_of("zh", "own_language_top5") },
+            Series { name: format!("{} · {}", app.t(T::MlEnglish), app.t(T::MlOwnShort)), color: "#0072B2", values: series_of("en", "own_language_top5") },
+            Series { name: format!("{} · top-5", app.t(T::MlChinese)), color: "#E69F00", values: series_of("zh", "top5") },
+            Series { name: format!("{} · top-5", app.t(T::MlEnglish)), color: "#56B4E9", values: series_of("en", "top5") },
+        ];
+        let steps: Vec<String> = points.iter().map(|(s, _)| s.to_string()).collect();
+        let table_rows: Vec<Vec<String>> = steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| std::iter::once(s.clone()).chain(series.iter().map(|x| x.values[i].map_or("–".to_string(), |v| format!("{:.1} %", 100.0 * v)))).collect())
+            .collect();
+        let head: Vec<String> = std::iter::once(app.t(T::MlStep).to_string()).chain(series.iter().map(|x| x.name.clone())).collect();
+        let curve = (points.len() >= 2).then(|| {
+            let last = points.len() - 1;
+            view! {
+                <div data-testid="language-curve" data-points=points.len().to_string()>
+                    <LineChart title=app.t(T::MlCurveTitle).to_string() x_labels=steps series=series.clone() highlight=last />
+                    <ChartTable caption=app.t(T::MlCurveTitle).to_string() head=head rows=table_rows />
+                </div>
+            }
+        });
         Some(view! {
             <div class="table-scroll">
                 <table class="ds-table" data-testid="heldout">
@@ -180,6 +217,7 @@ fn HeldOut(card: RwSignal<Loaded<Value>>) -> impl IntoView {
                     <tbody>{body}</tbody>
                 </table>
             </div>
+            {curve}
         })
     }
 }
