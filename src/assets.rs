@@ -106,6 +106,9 @@ pub enum Family {
     ImageSet,
     /// Vision Transformers pretrained without labels, one file each (`vit/file` in the registry).
     Vision,
+    /// A fine-tuned model shipped as its card only (the figures the scoreboard and the
+    /// multilingual page read; the weights are reproduced by the card's command): nothing loads.
+    Card,
 }
 
 /// Manifest id of all-MiniLM-L6-v2.
@@ -159,6 +162,19 @@ pub const DEMO_IMAGES: &str = "demo-images";
 /// Manifest id of the Vision Transformers (masked-patch and contrastive, MNIST and Fashion-MNIST).
 pub const VIT: &str = "vit";
 
+/// mbert fine-tuned on Chinese sentiment (card only).
+pub const MBERT_SENTIMENT_ZH: &str = "mbert-sentiment-zh";
+/// mbert fine-tuned on English sentiment, judged zero-shot on Chinese (card only).
+pub const MBERT_SENTIMENT_EN: &str = "mbert-sentiment-en";
+/// mbert fine-tuned on Chinese QA (card only).
+pub const MBERT_QA_ZH: &str = "mbert-qa-zh";
+/// mbert fine-tuned on English QA, judged zero-shot on Chinese (card only).
+pub const MBERT_QA_EN: &str = "mbert-qa-en";
+/// The small-data mbert fine-tuned on English sentiment, judged zero-shot on Chinese (card only).
+pub const MBERT_SMALL_SENTIMENT_EN: &str = "mbert-small-sentiment-en";
+/// The small-data mbert fine-tuned on English QA, judged zero-shot on Chinese (card only).
+pub const MBERT_SMALL_QA_EN: &str = "mbert-small-qa-en";
+
 /// The pair heads that sit on a pretrained BERT (`bert-zh` → `pair-heads-zh`).
 pub fn pair_heads_of(bert: &str) -> Option<&'static str> {
     match bert {
@@ -169,7 +185,7 @@ pub fn pair_heads_of(bert: &str) -> Option<&'static str> {
 }
 
 /// Every id the app knows, with its family. An id not listed here is an error everywhere.
-pub const FAMILIES: [(&str, Family); 24] = [
+pub const FAMILIES: [(&str, Family); 30] = [
     (MINILM, Family::Encoder),
     (BERT_ZH, Family::Bert),
     (BERT_EN, Family::Bert),
@@ -194,6 +210,12 @@ pub const FAMILIES: [(&str, Family); 24] = [
     (AE_ONECLASS, Family::Autoencoder),
     (DEMO_IMAGES, Family::ImageSet),
     (VIT, Family::Vision),
+    (MBERT_SENTIMENT_ZH, Family::Card),
+    (MBERT_SENTIMENT_EN, Family::Card),
+    (MBERT_QA_ZH, Family::Card),
+    (MBERT_QA_EN, Family::Card),
+    (MBERT_SMALL_SENTIMENT_EN, Family::Card),
+    (MBERT_SMALL_QA_EN, Family::Card),
 ];
 
 /// The family of a registry key: a manifest id, or `id/file` for image families and sets.

@@ -417,6 +417,7 @@ async fn load(c: &Compute, key: &str, fam: Family, progress: &dyn Fn(Stage)) -> 
             let b = module_bytes(&m.model);
             held(m, s, b)
         })?,
+        Family::Card => return Err(format!("{id} ships its card only: there is no model to load")),
         // Host memory: pixels and labels.
         Family::ImageSet => super::autoencoder::images(file, progress).await.map(|(set, s)| {
             let b = set.pixels.len() as u64 + set.labels.len() as u64;

@@ -310,3 +310,45 @@ pub fn refresh_manifest(manifest: &Path, dir: &Path) -> Result<(), String> {
     }
     manifest_entry_for(manifest, dir, &id, &name, &names)
 }
+
+/// Turns a fine-tuned model just exported into `dir` into a card-only entry: its card (figures
+/// measured on the f16 weights, `weights_sha256` naming them, the command that makes them again)
+/// stays, marked `"weights_shipped": false`; the weights, config, tokenizer and presets go; the
+/// manifest lists the card alone. For models whose figures a page shows but whose weights no page
+/// runs (the mbert fine-tunes), so the repository does not carry 15 MB for a table cell.
+pub fn keep_card_only(manifest: &Path, dir: &Path, id: &str, name: &str) -> Result<(), String> {
+    let path = dir.join("card.json");
+    let mut card: Value = serde_json::from_slice(&std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?).map_err(|e| e.to_string())?;
+    card["weights_shipped"] = json!(false);
+    std::fs::write(&path, serde_json::to_string_pretty(&card).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;
+    for file in ["model.safetensors", "config.json", "tokenizer.json", "presets.json"] {
+        let _ = std::fs::remove_file(dir.join(file));
+    }
+    manifest_entry_for(manifest, dir, id, name, &["card.json"])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_card_only_entry_keeps_the_card_and_lists_it_alone() {
+        let root = std::env::temp_dir().join(format!("sesame-card-only-{}", std::process::id()));
+        let dir = root.join("models/m-x/v1");
+        std::fs::create_dir_all(&dir).unwrap();
+        for f in ["model.safetensors", "config.json", "tokenizer.json", "presets.json"] {
+            std::fs::write(dir.join(f), b"x").unwrap();
+        }
+        std::fs::write(dir.join("card.json"), br#"{"id": "m-x", "weights_sha256": "ab"}"#).unwrap();
+        let manifest = root.join("models/manifest.json");
+        std::fs::write(&manifest, br#"{"models": []}"#).unwrap();
+        keep_card_only(&manifest, &dir, "m-x", "M").unwrap();
+        let left: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+        assert_eq!(left, vec!["card.json".to_string()]);
+        let card: Value = serde_json::from_slice(&std::fs::read(dir.join("card.json")).unwrap()).unwrap();
+        assert_eq!((card["weights_shipped"].as_bool(), card["weights_sha256"].as_str()), (Some(false), Some("ab")));
+        let m: Manifest = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+        assert_eq!(m.model("m-x").unwrap().files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), vec!["card.json"]);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}

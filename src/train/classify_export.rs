@@ -97,7 +97,7 @@ fn eval_json(e: &ClassifyEval) -> Value {
 /// With `zero_shot`, both models are also judged, unchanged, on that task's held-out examples
 /// (another language with the same classes: the lecture's cross-lingual transfer, e.g. trained on
 /// English sentiment, tested on Chinese); each run's card entry then has `zero_shot`.
-pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str, manifest: &Path, zero_shot: Option<super::classify_data::ClassifyTask>) -> Result<Value, String> {
+pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str, manifest: &Path, zero_shot: Option<super::classify_data::ClassifyTask>, card_only: bool) -> Result<Value, String> {
     let pre = ClassifyRun::read(pretrained)?;
     let rnd = ClassifyRun::read(random)?;
     if !matches!(pre.cfg.init, QaInit::Pretrained(_)) || !matches!(rnd.cfg.init, QaInit::Random(_)) || pre.cfg.task != rnd.cfg.task {
@@ -219,7 +219,11 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
         "run_config": pre.cfg,
     });
     std::fs::write(to.join("card.json"), serde_json::to_string_pretty(&card).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;
-    manifest_entry_for(manifest, to, id, name, &["model.safetensors", "tokenizer.json", "config.json", "card.json", "presets.json"])?;
+    if card_only {
+        super::bert_export::keep_card_only(manifest, to, id, name)?;
+    } else {
+        manifest_entry_for(manifest, to, id, name, &["model.safetensors", "tokenizer.json", "config.json", "card.json", "presets.json"])?;
+    }
     Ok(card)
 }
 

@@ -127,7 +127,7 @@ fn eval_json(e: &QaEval) -> Value {
 /// unchanged, on every question of each file (the lecture's cross-lingual transfer: fine-tuned on
 /// English SQuAD, tested on DRCD and CMRC 2018); each run's card entry then has `zero_shot` (the
 /// first file's figures) and `zero_shot_sets` (every file's).
-pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str, manifest: &Path, zero_shot: &[PathBuf], zero_shot_lang: &str) -> Result<Value, String> {
+pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str, manifest: &Path, zero_shot: &[PathBuf], zero_shot_lang: &str, card_only: bool) -> Result<Value, String> {
     let pre = FinishedRun::read(pretrained)?;
     let rnd = FinishedRun::read(random)?;
     if !matches!(pre.cfg.init, QaInit::Pretrained(_)) || !matches!(rnd.cfg.init, QaInit::Random(_)) {
@@ -240,7 +240,11 @@ pub fn export(pretrained: &Path, random: &Path, to: &Path, id: &str, name: &str,
         "run_config": pre.cfg,
     });
     std::fs::write(to.join("card.json"), serde_json::to_string_pretty(&card).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;
-    manifest_entry_for(manifest, to, id, name, &["model.safetensors", "tokenizer.json", "config.json", "card.json", "presets.json"])?;
+    if card_only {
+        super::bert_export::keep_card_only(manifest, to, id, name)?;
+    } else {
+        manifest_entry_for(manifest, to, id, name, &["model.safetensors", "tokenizer.json", "config.json", "card.json", "presets.json"])?;
+    }
     Ok(card)
 }
 

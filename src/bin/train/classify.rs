@@ -120,12 +120,16 @@ pub struct Export {
     /// to another language with the same classes, e.g. sentiment-zh for an English-trained mbert).
     #[arg(long, value_enum)]
     zero_shot: Option<ClassifyTask>,
+    /// Ship the card alone (figures measured on the f16 weights, which are then not kept): for
+    /// models whose figures a page shows but no page runs.
+    #[arg(long)]
+    card_only: bool,
 }
 
 pub fn export(a: &Export) -> Result<(), String> {
     let id = a.to.parent().and_then(|p| p.file_name()).map(|s| s.to_string_lossy().to_string()).ok_or("--to must be assets/models/ID/VERSION")?;
     let name = a.name.clone().unwrap_or_else(|| format!("Sesame classifier ({id})"));
-    let card = sesame::train::classify_export::export(&a.pretrained, &a.random, &a.to, &id, &name, &a.manifest, a.zero_shot)?;
+    let card = sesame::train::classify_export::export(&a.pretrained, &a.random, &a.to, &id, &name, &a.manifest, a.zero_shot, a.card_only)?;
     for r in card["runs"].as_array().into_iter().flatten() {
         println!("{:10} steps {:>5}  final loss {:.3}  held-out accuracy {:.4}", r["init"].as_str().unwrap_or(""), r["steps"], r["final_train_loss"].as_f64().unwrap_or(f64::NAN), r["valid"]["accuracy"].as_f64().unwrap_or(f64::NAN));
     }

@@ -140,12 +140,16 @@ pub struct Export {
     /// The language of the --zero-shot files (chooses the metric).
     #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
     zero_shot_lang: String,
+    /// Ship the card alone (figures measured on the f16 weights, which are then not kept): for
+    /// models whose figures a page shows but no page runs.
+    #[arg(long)]
+    card_only: bool,
 }
 
 pub fn export(a: &Export) -> Result<(), String> {
     let id = a.to.parent().and_then(|p| p.file_name()).map(|s| s.to_string_lossy().to_string()).ok_or("--to must be assets/models/ID/VERSION")?;
     let name = a.name.clone().unwrap_or_else(|| format!("Sesame QA ({id})"));
-    let card = sesame::train::qa_export::export(&a.pretrained, &a.random, &a.to, &id, &name, &a.manifest, &a.zero_shot, &a.zero_shot_lang)?;
+    let card = sesame::train::qa_export::export(&a.pretrained, &a.random, &a.to, &id, &name, &a.manifest, &a.zero_shot, &a.zero_shot_lang, a.card_only)?;
     for r in card["runs"].as_array().into_iter().flatten() {
         println!("{:10} steps {:>5}  final loss {:.3}  EM {:.2}  F1 {:.2}", r["init"].as_str().unwrap_or(""), r["steps"], r["final_train_loss"].as_f64().unwrap_or(f64::NAN), r["valid"]["em"].as_f64().unwrap_or(f64::NAN), r["valid"]["f1"].as_f64().unwrap_or(f64::NAN));
     }

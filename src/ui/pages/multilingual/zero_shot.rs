@@ -26,18 +26,18 @@ struct RowSpec {
 
 /// The QA rows (F1 and EM on the Chinese set).
 const QA_ROWS: [RowSpec; 4] = [
-    RowSpec { card: "mbert-qa-zh", start: Start::Pretrained, section: "valid", label: T::MlZsTrainedZh },
-    RowSpec { card: "mbert-qa-en", start: Start::Pretrained, section: "zero_shot", label: T::MlZsTrainedEn },
-    RowSpec { card: "mbert-small-qa-en", start: Start::Pretrained, section: "zero_shot", label: T::MlZsSmallEn },
-    RowSpec { card: "mbert-qa-en", start: Start::Random, section: "zero_shot", label: T::MlZsRandomEn },
+    RowSpec { card: crate::assets::MBERT_QA_ZH, start: Start::Pretrained, section: "valid", label: T::MlZsTrainedZh },
+    RowSpec { card: crate::assets::MBERT_QA_EN, start: Start::Pretrained, section: "zero_shot", label: T::MlZsTrainedEn },
+    RowSpec { card: crate::assets::MBERT_SMALL_QA_EN, start: Start::Pretrained, section: "zero_shot", label: T::MlZsSmallEn },
+    RowSpec { card: crate::assets::MBERT_QA_EN, start: Start::Random, section: "zero_shot", label: T::MlZsRandomEn },
 ];
 
 /// The sentiment rows (accuracy on Chinese reviews).
 const SENTIMENT_ROWS: [RowSpec; 4] = [
-    RowSpec { card: "mbert-sentiment-zh", start: Start::Pretrained, section: "valid", label: T::MlZsTrainedZh },
-    RowSpec { card: "mbert-sentiment-en", start: Start::Pretrained, section: "zero_shot", label: T::MlZsTrainedEn },
-    RowSpec { card: "mbert-small-sentiment-en", start: Start::Pretrained, section: "zero_shot", label: T::MlZsSmallEn },
-    RowSpec { card: "mbert-sentiment-en", start: Start::Random, section: "zero_shot", label: T::MlZsRandomEn },
+    RowSpec { card: crate::assets::MBERT_SENTIMENT_ZH, start: Start::Pretrained, section: "valid", label: T::MlZsTrainedZh },
+    RowSpec { card: crate::assets::MBERT_SENTIMENT_EN, start: Start::Pretrained, section: "zero_shot", label: T::MlZsTrainedEn },
+    RowSpec { card: crate::assets::MBERT_SMALL_SENTIMENT_EN, start: Start::Pretrained, section: "zero_shot", label: T::MlZsSmallEn },
+    RowSpec { card: crate::assets::MBERT_SENTIMENT_EN, start: Start::Random, section: "zero_shot", label: T::MlZsRandomEn },
 ];
 
 /// The section of `spec`'s run in `card`, if the card has it.
