@@ -107,8 +107,22 @@ for (const mode of MODES) {
         for (let i = 0; i < rows; i++) {
           const row = page.getByTestId(`zs-${key}-${i}`);
           const id = await row.getAttribute('data-card');
-          if (!existsSync(join(ROOT, 'assets', 'models', id, 'v1', 'card.json'))) {
-            assert.equal(await row.locator('td').first().getAttribute('data-missing'), 'true', `${id} is not shipped: missing`);
+          const file = join(ROOT, 'assets', 'models', id, 'v1', 'card.json');
+          const first = row.locator('td').first();
+          if (!existsSync(file)) {
+            assert.equal(await first.getAttribute('data-missing'), 'true', `${id} is not shipped: missing`);
+            continue;
+          }
+          // Shipped: the first figure (F1, or accuracy in %) is the card's, from the row's run and section.
+          const c = JSON.parse(readFileSync(file, 'utf8'));
+          const start = i === 3 ? 'random' : 'pretrained';
+          const section = i === 0 ? 'valid' : 'zero_shot';
+          const run = c.runs.find((r) => r.init === start);
+          const want = key === 'qa' ? run?.[section]?.f1 : run?.[section]?.accuracy * 100;
+          if (typeof want === 'number' && !Number.isNaN(want)) {
+            assert.ok(Math.abs(Number(await first.getAttribute('data-value')) - want) < 1e-9, `${id} ${start} ${section}`);
+          } else {
+            assert.equal(await first.getAttribute('data-missing'), 'true');
           }
         }
       }
