@@ -9,7 +9,7 @@ import { serve, launch, watchErrors, figure, readMatrix, contrast, ARTIFACTS, RO
 // The default experiment: sentences 1–5 use "apple" the fruit, 6–10 the company.
 const GROUPS = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1];
 // Sesame's pretrained BERTs (issue 3), checked on the diagnostics page when shipped.
-const PRETRAINED = ['bert-zh', 'bert-en'].filter((id) => existsSync(join(ROOT, 'dist', 'assets', 'models', id, 'v1', 'model.safetensors')));
+const PRETRAINED = ['bert-zh', 'bert-en', 'mbert'].filter((id) => existsSync(join(ROOT, 'dist', 'assets', 'models', id, 'v1', 'model.safetensors')));
 let server;
 const matrices = {};
 

@@ -42,7 +42,7 @@ pub fn GoldenTable(
 /// weights, so only the arithmetic differs (the bound).
 pub const PRETRAINED_TOLERANCE: f32 = 1e-3;
 
-/// Golden check of one pretrained BERT (`bert-zh` / `bert-en`) on the current device.
+/// Golden check of one pretrained BERT (`bert-zh` / `bert-en` / `mbert`) on the current device.
 async fn check_pretrained(id: &'static str) -> Result<Vec<CaseReport>, String> {
     let m = registry::get::<LoadedPretraining>(id).ok_or("the model is not loaded")?;
     let fixture: PretrainingFixture = serde_json::from_str(&fetch_text(&format!("fixtures/{id}-golden.json")).await?).map_err(|e| format!("fixture: {e}"))?;
@@ -52,7 +52,7 @@ async fn check_pretrained(id: &'static str) -> Result<Vec<CaseReport>, String> {
 /// The golden check of Sesame's own BERTs (MLM and pair logits against HF `BertForPreTraining`).
 #[component]
 pub fn PretrainedGolden() -> impl IntoView {
-    use crate::assets::{BERT_EN, BERT_ZH};
+    use crate::assets::{BERT_EN, BERT_ZH, MBERT};
     let app = expect_context::<AppState>();
     let asked = RwSignal::new(false);
     let results = RwSignal::new(Vec::<(&'static str, Result<Vec<CaseReport>, String>)>::new());
@@ -61,9 +61,10 @@ pub fn PretrainedGolden() -> impl IntoView {
         if asked.get() {
             app.use_model(BERT_ZH);
             app.use_model(BERT_EN);
+            app.use_model(MBERT);
         }
     });
-    for id in [BERT_ZH, BERT_EN] {
+    for id in [BERT_ZH, BERT_EN, MBERT] {
         Effect::new(move |_| {
             if !asked.get() {
                 return;
