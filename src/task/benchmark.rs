@@ -111,9 +111,14 @@ pub fn averaged_tasks() -> usize {
     TASKS.iter().filter(|t| t.averaged).count()
 }
 
+/// The run of a fine-tuned model's card that started from `start` (`runs[].init`), if it has one.
+pub fn run_of(card: &Value, start: Start) -> Option<&Value> {
+    card.get("runs")?.as_array()?.iter().find(|r| r.get("init").and_then(Value::as_str) == Some(start.card_word()))
+}
+
 /// The figure of `task` for `start` in `card` (a fine-tuned model's card), if it has one.
 pub fn figure(card: &Value, task: &Task, start: Start) -> Option<(f64, Option<u64>)> {
-    let run = card.get("runs")?.as_array()?.iter().find(|r| r.get("init").and_then(Value::as_str) == Some(start.card_word()))?;
+    let run = run_of(card, start)?;
     let (pointer, scale) = task.metric;
     let value = run.pointer(pointer)?.as_f64().filter(|v| v.is_finite())? * scale;
     let section = pointer.split('/').nth(1).unwrap_or("valid");

@@ -261,9 +261,10 @@ pub struct Shifted {
     pub top: Vec<(String, f32)>,
 }
 
-/// Runs `text` through the model, adds `strength` × `vector` to every last hidden state and
-/// decodes each ordinary token with the masked-LM head → its top `k`. One device read.
-pub async fn shifted_predictions(m: &LoadedPretraining, text: &str, vector: &[f32], strength: f32, k: usize) -> Result<Vec<Shifted>, String> {
+/// Runs `text` through the model once, and for each of `strengths` adds strength × `vector` to
+/// every last hidden state and decodes each ordinary token with the masked-LM head → per strength,
+/// each token's top `k`. One device read for all strengths.
+pub async fn shifted_predictions(m: &LoadedPretraining, text: &str, vector: &[f32], strengths: &[f32], k: usize) -> Result<Vec<Vec<Shifted>>, String> {
     let h = m.config.hidden_size;
     if vector.len() != h {
         return Err(format!("the language vector has {} numbers, the model is {h} wide", vector.len()));
@@ -273,23 +274,30 @@ pub async fn shifted_predictions(m: &LoadedPretraining, text: &str, vector: &[f3
         return Err(format!("{} tokens: the model reads at most {}", enc.len(), m.window()));
     }
     let positions: Vec<usize> = (0..enc.len()).filter(|&i| !enc.special[i]).collect();
-    if positions.is_empty() {
-        return Ok(Vec::new());
+    if positions.is_empty() || strengths.is_empty() {
+        return Ok(vec![Vec::new(); strengths.len()]);
     }
     let (ids, types, mask) = Batch::single(&enc, m.config.pad_token_id as u32).tensors(&m.device);
     let hidden = m.model.bert.forward(ids, types, mask, Keep::default()).last_hidden; // [1, T, H]
-    let delta = Tensor::<3>::from_data(TensorData::new(vector.to_vec(), [1, 1, h]), &m.device).mul_scalar(strength); // [1, 1, H]
+    let delta = Tensor::<3>::from_data(TensorData::new(vector.to_vec(), [1, 1, h]), &m.device); // [1, 1, H]
     let n = positions.len();
     let at = Tensor::<1, Int>::from_data(TensorData::new(positions.iter().map(|&i| i as i64).collect::<Vec<_>>(), [n]), &m.device);
-    let probs = softmax(m.model.mlm_logits(hidden + delta, at), 1); // [n, V]
+    let probs: Vec<Tensor<2>> = strengths.iter().map(|&s| softmax(m.model.mlm_logits(hidden.clone() + delta.clone().mul_scalar(s), at.clone()), 1)).collect(); // each [n, V]
     let v = m.config.vocab_size;
-    let host = read_f32(probs).await?;
-    Ok(positions
-        .iter()
-        .enumerate()
-        .map(|(row, &i)| Shifted {
-            token: enc.tokens[i].clone(),
-            top: top_k(&host[row * v..(row + 1) * v], k).into_iter().map(|(id, p)| (m.tokenizer.token(id as u32).unwrap_or_else(|| format!("#{id}")), p)).collect(),
+    let host = read_f32(Tensor::cat(probs, 0)).await?; // [strengths · n, V]
+    Ok((0..strengths.len())
+        .map(|j| {
+            positions
+                .iter()
+                .enumerate()
+                .map(|(row, &i)| {
+                    let r = (j * n + row) * v;
+                    Shifted {
+                        token: enc.tokens[i].clone(),
+                        top: top_k(&host[r..r + v], k).into_iter().map(|(id, p)| (m.tokenizer.token(id as u32).unwrap_or_else(|| format!("#{id}")), p)).collect(),
+                    }
+                })
+                .collect()
         })
         .collect())
 }

@@ -278,11 +278,16 @@ pub fn manifest_entry_for(manifest: &Path, dir: &Path, id: &str, name: &str, nam
 /// Writes `value` under `key` into the card of the shipped model in `dir` (`card.json`), keeping
 /// everything else, then refreshes the model's manifest entry (id and name kept).
 pub fn add_to_card(manifest: &Path, dir: &Path, key: &str, value: Value) -> Result<(), String> {
+    set_in_card(dir, key, value)?;
+    refresh_manifest(manifest, dir)
+}
+
+/// Sets `key` of the card in `dir` (`card.json`) to `value`, keeping everything else.
+fn set_in_card(dir: &Path, key: &str, value: Value) -> Result<(), String> {
     let path = dir.join("card.json");
     let mut card: Value = serde_json::from_slice(&std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?).map_err(|e| e.to_string())?;
     card.as_object_mut().ok_or("card.json is not an object")?.insert(key.into(), value);
-    std::fs::write(&path, serde_json::to_string_pretty(&card).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;
-    refresh_manifest(manifest, dir)
+    std::fs::write(&path, serde_json::to_string_pretty(&card).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())
 }
 
 /// Writes `value` under `key` into the model's page data (`demo.json` in `dir`: what a page
@@ -317,10 +322,7 @@ pub fn refresh_manifest(manifest: &Path, dir: &Path) -> Result<(), String> {
 /// manifest lists the card alone. For models whose figures a page shows but whose weights no page
 /// runs (the mbert fine-tunes), so the repository does not carry 15 MB for a table cell.
 pub fn keep_card_only(manifest: &Path, dir: &Path, id: &str, name: &str) -> Result<(), String> {
-    let path = dir.join("card.json");
-    let mut card: Value = serde_json::from_slice(&std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?).map_err(|e| e.to_string())?;
-    card["weights_shipped"] = json!(false);
-    std::fs::write(&path, serde_json::to_string_pretty(&card).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())?;
+    set_in_card(dir, "weights_shipped", json!(false))?;
     for file in ["model.safetensors", "config.json", "tokenizer.json", "presets.json"] {
         let _ = std::fs::remove_file(dir.join(file));
     }

@@ -75,11 +75,12 @@ fn the_language_vector_turns_english_predictions_chinese() {
     let (demo, _) = demo(&m);
     let v = demo.language_vector.expect("demo.json has the language vector").vector;
     let text = "The teacher is reading a book in the classroom.";
-    let chinese = |s: f32| block_on(shifted_predictions(&m, text, &v, s, 3)).unwrap().iter().filter(|t| Script::of(&t.top[0].0) == Script::Chinese).count();
-    let (plain, shifted) = (chinese(0.0), chinese(2.0));
+    let both = block_on(shifted_predictions(&m, text, &v, &[0.0, 2.0], 3)).unwrap();
+    let chinese = |tokens: &[sesame::task::multilingual::Shifted]| tokens.iter().filter(|t| Script::of(&t.top[0].0) == Script::Chinese).count();
+    let (plain, shifted) = (chinese(&both[0]), chinese(&both[1]));
     println!("Chinese top-1 predictions: {plain} at strength 0, {shifted} at strength 2");
     assert!(shifted > plain);
-    assert!(block_on(shifted_predictions(&m, text, &v[1..], 1.0, 3)).is_err(), "a vector of the wrong width is refused");
+    assert!(block_on(shifted_predictions(&m, text, &v[1..], &[1.0], 3)).is_err(), "a vector of the wrong width is refused");
 }
 
 #[test]

@@ -631,8 +631,7 @@ pub fn align(a: &Align) -> Result<(), String> {
             .collect();
         // The page recomputes these pairs' MRR in the browser; the native figure goes beside them to compare.
         let demo_pairs: Vec<sesame::task::multilingual::DemoPair> = serde_json::from_value(serde_json::Value::Array(sample.clone())).map_err(|e| e.to_string())?;
-        let tokenizer = sesame::text::TextEncoder::from_json(&std::fs::read(&cfg.tokenizer).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?)?;
-        let loaded = sesame::task::bert::LoadedPretraining::new(config.clone(), model, tokenizer, &device)?;
+        let loaded = sesame::task::bert::LoadedPretraining::new(config, model, tokenizer, &device)?;
         let embedded = sesame::block_on(sesame::task::multilingual::embed_pairs(&loaded, &demo_pairs, &|_, _| {}))?;
         let demo_mrr = embedded.mrr_per_layer();
         eprintln!("the page's {} pairs ({} candidates): MRR per layer {demo_mrr:.4?}", embedded.pairs.len(), embedded.candidates.len());

@@ -54,14 +54,14 @@ pub fn LanguageVector(card: RwSignal<Loaded<Value>>, demo: RwSignal<Loaded<Vec<u
                 result.set(None);
                 return error.set(Some(app.t(T::MaskErrEmpty).to_string()));
             }
-            let plain = shifted_predictions(&m, &sentence, &vector.vector, 0.0, TOP).await;
-            let shifted = shifted_predictions(&m, &sentence, &vector.vector, s, TOP).await;
-            match (plain, shifted) {
-                (Ok(a), Ok(b)) => {
+            // Without the vector and with it, from one forward pass.
+            match shifted_predictions(&m, &sentence, &vector.vector, &[0.0, s], TOP).await {
+                Ok(mut both) => {
+                    let shifted = both.pop().unwrap_or_default();
                     error.set(None);
-                    result.set(Some((a, b)));
+                    result.set(Some((both.pop().unwrap_or_default(), shifted)));
                 }
-                (Err(e), _) | (_, Err(e)) => {
+                Err(e) => {
                     result.set(None);
                     error.set(Some(e));
                 }

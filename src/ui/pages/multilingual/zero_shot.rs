@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
-use crate::task::benchmark::Start;
+use crate::task::benchmark::{run_of, Start};
 use crate::ui::i18n::T;
 use crate::ui::state::AppState;
 use crate::ui::tasks::spawn_owned;
@@ -42,8 +42,7 @@ const SENTIMENT_ROWS: [RowSpec; 4] = [
 
 /// The section of `spec`'s run in `card`, if the card has it.
 fn section<'a>(card: &'a Value, spec: &RowSpec) -> Option<&'a Value> {
-    let run = card.get("runs")?.as_array()?.iter().find(|r| r.get("init").and_then(Value::as_str) == Some(spec.start.card_word()))?;
-    run.get(spec.section)
+    run_of(card, spec.start)?.get(spec.section)
 }
 
 /// The zero-shot section.
