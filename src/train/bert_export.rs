@@ -318,12 +318,12 @@ pub fn refresh_manifest(manifest: &Path, dir: &Path) -> Result<(), String> {
 
 /// Turns a fine-tuned model just exported into `dir` into a card-only entry: its card (figures
 /// measured on the f16 weights, `weights_sha256` naming them, the command that makes them again)
-/// stays, marked `"weights_shipped": false`; the weights, config, tokenizer and presets go; the
+/// stays, marked `"weights_shipped": false`; the weights, config, tokenizer, presets and demo file go; the
 /// manifest lists the card alone. For models whose figures a page shows but whose weights no page
 /// runs (the mbert fine-tunes), so the repository does not carry 15 MB for a table cell.
 pub fn keep_card_only(manifest: &Path, dir: &Path, id: &str, name: &str) -> Result<(), String> {
     set_in_card(dir, "weights_shipped", json!(false))?;
-    for file in ["model.safetensors", "config.json", "tokenizer.json", "presets.json"] {
+    for file in ["model.safetensors", "config.json", "tokenizer.json", "presets.json", "demo.json"] {
         let _ = std::fs::remove_file(dir.join(file));
     }
     manifest_entry_for(manifest, dir, id, name, &["card.json"])
@@ -338,7 +338,7 @@ mod tests {
         let root = std::env::temp_dir().join(format!("sesame-card-only-{}", std::process::id()));
         let dir = root.join("models/m-x/v1");
         std::fs::create_dir_all(&dir).unwrap();
-        for f in ["model.safetensors", "config.json", "tokenizer.json", "presets.json"] {
+        for f in ["model.safetensors", "config.json", "tokenizer.json", "presets.json", "demo.json"] {
             std::fs::write(dir.join(f), b"x").unwrap();
         }
         std::fs::write(dir.join("card.json"), br#"{"id": "m-x", "weights_sha256": "ab"}"#).unwrap();

@@ -380,6 +380,9 @@ strings! {
     MlCurveTitle => "During pretraining, per language (held-out text)", "預訓練過程中，各語言的表現（保留文字）", "预训练过程中，各语言的表现（保留文字）";
     MlRandomHint => "Why is even the untrained twin above chance? Before training, a Chinese word and an English word share only where they stand in their sentences (the position vectors are the same for both languages), and words near the same place rank a little closer. Training has to beat that.", "為什麼連沒訓練的雙胞胎都比亂猜好？訓練前，中文詞和英文詞唯一共有的是它們在句子裡的位置（兩種語言用同一組位置向量），位置相近的詞排名就會稍微靠前。訓練得比這個更好才算數。", "为什么连没训练的双胞胎都比乱猜好？训练前，中文词和英文词唯一共有的是它们在句子里的位置（两种语言用同一组位置向量），位置相近的词排名就会稍微靠前。训练得比这个更好才算数。";
     MlCentred => "mbert, each language's mean vector taken away", "mbert，減去各語言的平均向量", "mbert，减去各语言的平均向量";
+    MlSmallTwin => "mbert, {} of the text", "mbert，{} 的文字", "mbert，{} 的文本";
+    MlSmallMissing => "The smaller-data twin (the same recipe on a quarter of the text) has no card yet: its figures appear here when it ships.", "資料較少的雙胞胎（同樣的做法，只用四分之一的文字）還沒有模型卡：出了以後它的數字會出現在這裡。", "数据较少的双胞胎（同样的做法，只用四分之一的文本）还没有模型卡：出了以后它的数字会出现在这里。";
+    MlAtStep => "step {}", "第 {} 步", "第 {} 步";
     MlRankOf => "Rank of the right word", "正確詞的名次", "正确词的名次";
     MlWord => "Chinese word", "中文詞", "中文词";
     MlLiveMrr => "MRR over this page's pairs, per layer", "這一頁的詞對上的 MRR，逐層", "这一页的词对上的 MRR，逐层";

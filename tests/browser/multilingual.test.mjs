@@ -10,6 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES } from './harness.mjs';
 
 const card = JSON.parse(readFileSync(join(ROOT, 'assets', 'models', 'mbert', 'v1', 'card.json'), 'utf8'));
@@ -74,6 +75,11 @@ for (const mode of MODES) {
           assert.ok(Math.abs(Number(await attr(page, `mrr-layer-${l}`, 'data-mrr')) - card.alignment.mrr[l]) < 1e-12);
           assert.ok(Math.abs(Number(await attr(page, `mrr-layer-${l}`, 'data-random')) - card.alignment.random_mrr[l]) < 1e-12);
         }
+      }
+      // The smaller-data twin: its column when its card has shipped, else a note that it has not.
+      if (!existsSync(join(ROOT, 'assets', 'models', 'mbert-small', 'v1', 'card.json'))) {
+        await page.getByTestId('small-missing').waitFor({ timeout: SLOW });
+        assert.equal(await page.getByTestId('mrr-small-head').count(), 0);
       }
       // The language vector at strength 2 (from the address) turns more top predictions Chinese.
       await page.getByTestId('vec-share').waitFor({ timeout: SLOW });
@@ -175,6 +181,55 @@ test('multilingual page: Chinese UI from the address, phone width, bad address, 
     await lost.getByTestId('blank-0').waitFor({ timeout: SLOW });
     await lost.getByTestId('align-embed').click();
     await lost.getByTestId('align-error').waitFor({ timeout: SLOW });
+  } finally {
+    await browser.close();
+  }
+});
+
+test("multilingual page: the smaller-data twin's card beside mbert's (MRR column, held-out rows, curve)", { timeout: 2 * SLOW }, async () => {
+  // The twin's card: the shipped one, or (until it ships) one made from mbert's with other figures,
+  // listed in the manifest as the app would find it. The page must show what the card says.
+  const shippedFile = join(ROOT, 'assets', 'models', 'mbert-small', 'v1', 'card.json');
+  const twin = existsSync(shippedFile) ? JSON.parse(readFileSync(shippedFile, 'utf8')) : {
+    ...card,
+    id: 'mbert-small',
+    data_share: 0.25,
+    training: { ...card.training, steps: 1250 },
+    eval: { ...card.eval, by_language: card.eval.by_language.map((l) => ({ ...l, top1: l.top1 * 0.8, own_language_top5: l.own_language_top5 * 0.99 })) },
+    curve: card.curve.filter((p) => p.step <= 1250),
+    alignment: { ...card.alignment, mrr: card.alignment.mrr.map((m) => m * 0.9) },
+  };
+  const bytes = Buffer.from(JSON.stringify(twin));
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1000 } });
+    const errors = watchErrors(page);
+    if (!existsSync(shippedFile)) {
+      await page.route('**/assets/models/manifest.json', async (r) => {
+        const m = await (await r.fetch()).json();
+        m.models = m.models.filter((e) => e.id !== 'mbert-small');
+        m.models.push({ id: 'mbert-small', version: 'v1', name: 'twin', license: 'Apache-2.0', source: 'test', files: [{ name: 'card.json', bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }] });
+        await r.fulfill({ contentType: 'application/json', body: JSON.stringify(m) });
+      });
+      await page.route('**/mbert-small/v1/card.json', (r) => r.fulfill({ contentType: 'application/json', body: bytes }));
+    }
+    await page.goto(`${server.url}?p=multilingual&lang=en`);
+    await page.getByTestId('mrr-small-head').waitFor({ timeout: SLOW });
+    const head = await page.getByTestId('mrr-small-head').textContent();
+    assert.ok(head.includes(`${Math.round(100 * twin.data_share)} %`) && head.includes(String(twin.training.steps)), `the twin's column says what it is: ${head}`);
+    for (let l = 0; l < twin.alignment.mrr.length; l++) {
+      assert.ok(Math.abs(Number(await attr(page, `mrr-small-${l}`, 'data-value')) - twin.alignment.mrr[l]) < 1e-12, `twin MRR at layer ${l}`);
+    }
+    for (const l of twin.eval.by_language) {
+      const cells = page.getByTestId(`heldout-small-${l.language}`).locator('td');
+      assert.ok(Math.abs(Number(await cells.nth(0).getAttribute('data-value')) - l.own_language_top5) < 1e-9);
+      assert.ok(Math.abs(Number(await cells.nth(1).getAttribute('data-value')) - l.top1) < 1e-9);
+    }
+    assert.equal(Number(await attr(page, 'language-curve', 'data-twin-points')), twin.curve.filter((p) => p.valid_languages).length);
+    assert.equal(await page.getByTestId('small-missing').count(), 0);
+    await page.getByTestId('mrr-table').screenshot({ path: join(ARTIFACTS, 'multilingual-twin-mrr.png') });
+    await page.getByTestId('language-curve').screenshot({ path: join(ARTIFACTS, 'multilingual-twin-curve.png') });
+    assert.deepEqual(errors, []);
   } finally {
     await browser.close();
   }

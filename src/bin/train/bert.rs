@@ -482,6 +482,44 @@ pub fn export(a: &Export) -> Result<(), String> {
     Ok(())
 }
 
+/// `card-only`: turns a model shipped into `--to` into a card-only entry (the card stays, marked
+/// `weights_shipped: false`; weights, config, tokenizer and demo file go; the manifest lists the
+/// card alone), copying the shipped files into `--keep-in` first so fine-tunes can still start from
+/// them. For models whose figures a page shows but which no page runs (the smaller-data mbert).
+#[derive(Args)]
+pub struct CardOnly {
+    /// The shipped model directory, `assets/models/ID/VERSION`.
+    #[arg(long)]
+    to: PathBuf,
+    /// Display name (default: the manifest's).
+    #[arg(long)]
+    name: Option<String>,
+    /// The manifest to update.
+    #[arg(long, default_value = "assets/models/manifest.json")]
+    manifest: PathBuf,
+    /// Copy the shipped files here before they go (e.g. runs/mbert-small-v1/export).
+    #[arg(long)]
+    keep_in: Option<PathBuf>,
+}
+
+pub fn card_only(a: &CardOnly) -> Result<(), String> {
+    let id = a.to.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).ok_or("--to must be assets/models/ID/VERSION")?;
+    let manifest: sesame::assets::Manifest = serde_json::from_slice(&std::fs::read(&a.manifest).map_err(|e| format!("{}: {e}", a.manifest.display()))?).map_err(|e| e.to_string())?;
+    let name = a.name.clone().or_else(|| manifest.model(&id).map(|e| e.name.clone())).unwrap_or_else(|| id.clone());
+    if let Some(keep) = &a.keep_in {
+        std::fs::create_dir_all(keep).map_err(|e| format!("{}: {e}", keep.display()))?;
+        for entry in std::fs::read_dir(&a.to).map_err(|e| format!("{}: {e}", a.to.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_file() {
+                std::fs::copy(&path, keep.join(path.file_name().unwrap_or_default())).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+        }
+    }
+    bert_export::keep_card_only(&a.manifest, &a.to, &id, &name)?;
+    println!("{id}: card only in {}{}", a.to.display(), a.keep_in.as_ref().map(|k| format!(" (the shipped files kept in {})", k.display())).unwrap_or_default());
+    Ok(())
+}
+
 /// `pair-heads`: NSP and SOP heads trained side by side on a shipped BERT, frozen; written as a
 /// shippable model folder (f16 heads, config, card) with its manifest entry.
 #[derive(Args)]

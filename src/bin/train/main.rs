@@ -74,6 +74,8 @@ enum Command {
     Probe(bert::Probe),
     /// Ship a BERT run: f16 weights, config, tokenizer, card, manifest entry.
     Export(bert::Export),
+    /// Keep only the card of a shipped model (its figures stay; the weights leave git).
+    CardOnly(bert::CardOnly),
     /// NSP and SOP heads side by side on a shipped BERT (frozen), shipped as a model folder.
     PairHeads(bert::PairHeads),
     /// Fine-tune a BERT for extractive QA (DRCD + CMRC / SQuAD).
@@ -129,6 +131,7 @@ fn main() {
         Command::Dump(a) => bert::dump(&a),
         Command::Probe(a) => bert::probe(&a),
         Command::Export(a) => bert::export(&a),
+        Command::CardOnly(a) => bert::card_only(&a),
         Command::PairHeads(a) => bert::pair_heads(&a),
         Command::Qa(a) => qa::train(&a),
         Command::Classify(a) => classify::train(&a),

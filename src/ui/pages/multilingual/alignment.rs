@@ -8,7 +8,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::Loaded;
+use super::{model_head, Loaded, Small};
 use crate::assets::MBERT;
 use crate::task::bert::LoadedPretraining;
 use crate::task::multilingual::{embed_pairs, Demo, Embedded};
@@ -31,7 +31,7 @@ const NEIGHBOURS: usize = 8;
 
 /// The alignment section.
 #[component]
-pub fn Alignment(card: RwSignal<Loaded<Value>>, demo: RwSignal<Loaded<Vec<u8>>>) -> impl IntoView {
+pub fn Alignment(card: RwSignal<Loaded<Value>>, small: Small, demo: RwSignal<Loaded<Vec<u8>>>) -> impl IntoView {
     let app = expect_context::<AppState>();
     let asked_word = StoredValue::new(app.url_text("word", 16));
     let asked_layer = app.url_check("layer", |v| v.parse::<usize>().map_err(|_| Rejected::Unknown(crate::ui::url::shorten(v, 20))));
@@ -102,7 +102,7 @@ pub fn Alignment(card: RwSignal<Loaded<Value>>, demo: RwSignal<Loaded<Vec<u8>>>)
         <div class="panel" data-control="alignment">
             <h2>{move || app.t(T::MlAlignTitle)}</h2>
             <p>{move || app.t(T::MlAlignExplain)}</p>
-            <MrrTable card=card />
+            <MrrTable card=card small=small />
             <h3>{move || app.t(T::MlAlignLiveTitle)}</h3>
             {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="align-error">{e}</p> })}
             {move || match (embedded.get(), progress.get()) {
@@ -122,19 +122,22 @@ pub fn Alignment(card: RwSignal<Loaded<Value>>, demo: RwSignal<Loaded<Vec<u8>>>)
     }
 }
 
-/// The card's MRR per layer: the model, its random-init twin and chance, as bars in a table.
+/// The card's MRR per layer: the model, the smaller-data twin (from its own card, when it has
+/// shipped), the random-init twin and chance, as bars in a table.
 #[component]
-fn MrrTable(card: RwSignal<Loaded<Value>>) -> impl IntoView {
+fn MrrTable(card: RwSignal<Loaded<Value>>, small: Small) -> impl IntoView {
     let app = expect_context::<AppState>();
     move || {
         let Some(Ok(c)) = card.get() else { return None };
+        let twin = small.get().flatten();
         let Some(a) = c.get("alignment") else {
             return Some(view! { <p class="hint" data-testid="mrr-missing">{app.t(T::MlNotMeasured)}</p> }.into_any());
         };
         let list = |k: &str| a.get(k).and_then(Value::as_array).map(|v| v.iter().filter_map(Value::as_f64).collect::<Vec<f64>>()).unwrap_or_default();
         let (mrr, random, chance) = (list("mrr"), list("random_mrr"), a.get("chance").and_then(Value::as_f64).unwrap_or(0.0));
         let centred = list("mrr_centered");
-        let top = mrr.iter().chain(&random).cloned().fold(chance, f64::max).max(1e-9);
+        let small_mrr: Option<Vec<f64>> = twin.as_ref().map(|t| t.pointer("/alignment/mrr").and_then(Value::as_array).map(|v| v.iter().filter_map(Value::as_f64).collect()).unwrap_or_default());
+        let top = mrr.iter().chain(&random).chain(small_mrr.iter().flatten()).cloned().fold(chance, f64::max).max(1e-9);
         let bar = |v: f64, class: &'static str| view! {
             <span class="bench-track"><span class=format!("bench-fill {class}") style=format!("width: {:.1}%", 100.0 * v / top)></span></span>
             <span class="bench-num">{format!("{v:.4}")}</span>
@@ -147,6 +150,10 @@ fn MrrTable(card: RwSignal<Loaded<Value>>) -> impl IntoView {
                 <tr data-testid=format!("mrr-layer-{l}") data-mrr=m.to_string() data-random=r.to_string()>
                     <th scope="row">{layer_name(app, l)}</th>
                     <td class="ml-mrr">{bar(m, "pretrained")}</td>
+                    {small_mrr.as_ref().map(|s| match s.get(l) {
+                        Some(&v) => view! { <td class="ml-mrr" data-testid=format!("mrr-small-{l}") data-value=v.to_string()>{bar(v, "small")}</td> }.into_any(),
+                        None => view! { <td class="num missing" data-testid=format!("mrr-small-{l}") data-missing="true">"–"</td> }.into_any(),
+                    })}
                     <td class="ml-mrr">{bar(r, "random")}</td>
                     <td class="num">{format!("{:.2}×", m / r.max(1e-12))}</td>
                     <td class="num" data-testid=format!("mrr-centred-{l}")>{centred.get(l).map_or("–".to_string(), |c| format!("{c:.4}"))}</td>
@@ -166,11 +173,12 @@ fn MrrTable(card: RwSignal<Loaded<Value>>) -> impl IntoView {
             <div class="table-scroll" tabindex="0" role="region" aria-label=app.t(T::MlMrrCaption)>
                 <table class="ds-table ml-mrr-table" data-testid="mrr-table" data-chance=chance.to_string()>
                     <caption>{caption}</caption>
-                    <thead><tr><td></td><th scope="col">"mbert"</th><th scope="col">{app.t(T::BenchRandom)}</th><th scope="col">{app.t(T::MlRatio)}</th><th scope="col">{app.t(T::MlCentred)}</th></tr></thead>
+                    <thead><tr><td></td><th scope="col">{model_head(app, &c, false)}</th>{twin.as_ref().map(|t| view! { <th scope="col" data-testid="mrr-small-head">{model_head(app, t, true)}</th> })}<th scope="col">{app.t(T::BenchRandom)}</th><th scope="col">{app.t(T::MlRatio)}</th><th scope="col">{app.t(T::MlCentred)}</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
             <p class="hint">{app.t(T::MlRandomHint)}</p>
+            {matches!(small.get(), Some(None)).then(|| view! { <p class="hint" data-testid="small-missing">{app.t(T::MlSmallMissing)}</p> })}
         }.into_any())
     }
 }

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use serde_json::Value;
 
-use crate::assets::MBERT;
+use crate::assets::{MBERT, MBERT_SMALL};
 use crate::ui::components::progress::ModelLoad;
 use crate::ui::i18n::T;
 use crate::ui::state::AppState;
@@ -39,6 +39,11 @@ pub fn Multilingual() -> impl IntoView {
     Effect::new(move |_| app.use_model(MBERT));
     let card = RwSignal::new(None::<Result<Arc<Value>, String>>);
     let demo = RwSignal::new(None::<Result<Arc<Vec<u8>>, String>>);
+    // The smaller-data twin ships its card alone; until it does, the page says so.
+    let small = RwSignal::new(None::<Option<Arc<Value>>>);
+    spawn_owned(async move {
+        small.set(Some(crate::runtime::load::family_card::<Value>(MBERT_SMALL).await.ok().map(|c| Arc::new((*c).clone()))));
+    });
     spawn_owned(async move {
         card.set(Some(crate::runtime::load::family_card::<Value>(MBERT).await.map(|c| Arc::new((*c).clone()))));
         demo.set(Some(crate::runtime::load::family_file(MBERT, "demo.json", &|_| {}).await.map(|(bytes, _)| Arc::new(bytes))));
@@ -49,8 +54,8 @@ pub fn Multilingual() -> impl IntoView {
             <p class="lede">{move || app.t(T::MlLede)}</p>
             <ModelLoad key=Signal::derive(|| MBERT.to_string()) />
             <CardSummary card=card />
-            <no_mixing::NoMixing card=card />
-            <alignment::Alignment card=card demo=demo />
+            <no_mixing::NoMixing card=card small=small />
+            <alignment::Alignment card=card small=small demo=demo />
             <language_vector::LanguageVector card=card demo=demo />
             <zero_shot::ZeroShot />
         </section>
@@ -96,6 +101,25 @@ fn CardSummary(card: RwSignal<Loaded<Value>>) -> impl IntoView {
             );
             view! { <p class="hint" data-testid="card-summary">{text}</p> }.into_any()
         }
+    }
+}
+
+/// The smaller-data twin's card: not looked for yet (`None`), absent (`Some(None)`), or read.
+pub type Small = RwSignal<Option<Option<Arc<Value>>>>;
+
+/// A card's name in a table head: "mbert, 25 % of the text · step 1,900" for the twin, the step
+/// for both, from the card's `data_share` and `training.steps`.
+pub fn model_head(app: AppState, card: &Value, twin: bool) -> String {
+    let steps = card.pointer("/training/steps").and_then(Value::as_u64).map(|s| app.t(T::MlAtStep).replace("{}", &s.to_string()));
+    let name = if twin {
+        let share = card.get("data_share").and_then(Value::as_f64).unwrap_or(0.25);
+        app.t(T::MlSmallTwin).replace("{}", &format!("{:.0} %", 100.0 * share))
+    } else {
+        "mbert".to_string()
+    };
+    match steps {
+        Some(s) => format!("{name} · {s}"),
+        None => name,
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::{badge, Loaded};
+use super::{badge, model_head, Loaded, Small};
 use crate::assets::MBERT;
 use crate::task::bert::LoadedPretraining;
 use crate::task::fill_mask::{self, Prediction, Problem};
@@ -27,7 +27,7 @@ const PRESETS: [&str; 3] = ["今天天气很[MASK]，我们去公园散步吧。
 
 /// The no-mixing section.
 #[component]
-pub fn NoMixing(card: RwSignal<Loaded<Value>>) -> impl IntoView {
+pub fn NoMixing(card: RwSignal<Loaded<Value>>, small: Small) -> impl IntoView {
     let app = expect_context::<AppState>();
     let first = match app.lang.get_untracked() {
         Lang::En => PRESETS[1],
@@ -93,7 +93,7 @@ pub fn NoMixing(card: RwSignal<Loaded<Value>>) -> impl IntoView {
             </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="mix-error">{e}</p> })}
             {move || result.get().map(|(own, predictions)| view! { <Blanks own=own predictions=predictions /> })}
-            <HeldOut card=card />
+            <HeldOut card=card small=small />
         </div>
     }
 }
@@ -154,57 +154,92 @@ fn Blanks(own: Script, predictions: Vec<Prediction>) -> impl IntoView {
     }
 }
 
-/// The card's held-out figures per language: own-language share of the top 5, top-1 and top-5.
+/// The steps of a card's validations, each with its per-language figures.
+fn validations(card: &Value) -> Vec<(u64, Vec<Value>)> {
+    card.pointer("/curve")
+        .and_then(Value::as_array)
+        .map(|curve| curve.iter().filter_map(|p| Some((p.get("step")?.as_u64()?, p.get("valid_languages")?.as_array()?.clone()))).collect())
+        .unwrap_or_default()
+}
+
+/// The card's held-out figures per language: own-language share of the top 5, top-1 and top-5,
+/// for mbert and (when its card has shipped) the smaller-data twin; and both runs' validations
+/// as a chart over the steps.
 #[component]
-fn HeldOut(card: RwSignal<Loaded<Value>>) -> impl IntoView {
+fn HeldOut(card: RwSignal<Loaded<Value>>, small: Small) -> impl IntoView {
     let app = expect_context::<AppState>();
     move || {
         let c: Arc<Value> = card.get().and_then(Result::ok)?;
-        let rows = c.pointer("/eval/by_language").and_then(Value::as_array)?.clone();
+        let twin = small.get().flatten();
         let masked = c.pointer("/eval/masked_tokens").and_then(Value::as_u64).unwrap_or(0);
-        let body = rows
-            .into_iter()
-            .map(|r| {
-                let lang = r.get("language").and_then(Value::as_str).unwrap_or("?").to_string();
-                let pct = |k: &str| r.get(k).and_then(Value::as_f64).map_or("–".to_string(), |v| format!("{:.1} %", 100.0 * v));
-                let name = if lang == "zh" { app.t(T::MlChinese) } else { app.t(T::MlEnglish) };
-                view! {
-                    <tr data-testid=format!("heldout-{lang}")>
-                        <th scope="row">{name}</th>
-                        <td class="num" data-value=r.get("own_language_top5").and_then(Value::as_f64).map(|v| v.to_string())>{pct("own_language_top5")}</td>
-                        <td class="num">{pct("top1")}</td>
-                        <td class="num">{pct("top5")}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        // The same figures at every validation of the run: when the languages stopped mixing.
-        let points: Vec<(u64, Vec<Value>)> = c
-            .pointer("/curve")
-            .and_then(Value::as_array)
-            .map(|curve| curve.iter().filter_map(|p| Some((p.get("step")?.as_u64()?, p.get("valid_languages")?.as_array()?.clone()))).collect())
-            .unwrap_or_default();
-        let series_of = |lang: &str, key: &str| -> Vec<Option<f32>> {
-            points.iter().map(|(_, ls)| ls.iter().find(|l| l.get("language").and_then(Value::as_str) == Some(lang)).and_then(|l| l.get(key)).and_then(Value::as_f64).map(|v| v as f32)).collect()
+        let rows_of = |model: &Value, is_twin: bool| -> Vec<_> {
+            let head = model_head(app, model, is_twin);
+            model
+                .pointer("/eval/by_language")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| {
+                    let lang = r.get("language").and_then(Value::as_str).unwrap_or("?").to_string();
+                    let pct = |k: &str| r.get(k).and_then(Value::as_f64).map_or("–".to_string(), |v| format!("{:.1} %", 100.0 * v));
+                    let name = if lang == "zh" { app.t(T::MlChinese) } else { app.t(T::MlEnglish) };
+                    let id = if is_twin { format!("heldout-small-{lang}") } else { format!("heldout-{lang}") };
+                    view! {
+                        <tr data-testid=id>
+                            <th scope="row">{format!("{name} · {head}")}</th>
+                            <td class="num" data-value=r.get("own_language_top5").and_then(Value::as_f64).map(|v| v.to_string())>{pct("own_language_top5")}</td>
+                            <td class="num" data-value=r.get("top1").and_then(Value::as_f64).map(|v| v.to_string())>{pct("top1")}</td>
+                            <td class="num">{pct("top5")}</td>
+                        </tr>
+                    }
+                })
+                .collect()
         };
-        let series = vec![
-            Series { name: format!("{} · {}", app.t(T::MlChinese), app.t(T::MlOwnShort)), color: "#D55E00", values: series_of("zh", "own_language_top5") },
-            Series { name: format!("{} · {}", app.t(T::MlEnglish), app.t(T::MlOwnShort)), color: "#0072B2", values: series_of("en", "own_language_top5") },
-            Series { name: format!("{} · top-5", app.t(T::MlChinese)), color: "#E69F00", values: series_of("zh", "top5") },
-            Series { name: format!("{} · top-5", app.t(T::MlEnglish)), color: "#56B4E9", values: series_of("en", "top5") },
+        let mut body = rows_of(&c, false);
+        if let Some(t) = &twin {
+            body.extend(rows_of(t, true));
+        }
+        // The same figures at every validation of the run (and the twin's): when the languages
+        // stopped mixing, and how much further the model with more text got.
+        let points = validations(&c);
+        let twin_points = twin.as_deref().map(validations).unwrap_or_default();
+        let mut steps: Vec<u64> = points.iter().chain(&twin_points).map(|(s, _)| *s).collect();
+        steps.sort_unstable();
+        steps.dedup();
+        let series_of = |pts: &[(u64, Vec<Value>)], lang: &str, key: &str| -> Vec<Option<f32>> {
+            steps
+                .iter()
+                .map(|s| {
+                    let (_, ls) = pts.iter().find(|(p, _)| p == s)?;
+                    ls.iter().find(|l| l.get("language").and_then(Value::as_str) == Some(lang))?.get(key)?.as_f64().map(|v| v as f32)
+                })
+                .collect()
+        };
+        let mut series = vec![
+            Series { name: format!("{} · {}", app.t(T::MlChinese), app.t(T::MlOwnShort)), color: "#D55E00", values: series_of(&points, "zh", "own_language_top5") },
+            Series { name: format!("{} · {}", app.t(T::MlEnglish), app.t(T::MlOwnShort)), color: "#0072B2", values: series_of(&points, "en", "own_language_top5") },
+            Series { name: format!("{} · top-5", app.t(T::MlChinese)), color: "#E69F00", values: series_of(&points, "zh", "top5") },
+            Series { name: format!("{} · top-5", app.t(T::MlEnglish)), color: "#56B4E9", values: series_of(&points, "en", "top5") },
         ];
-        let steps: Vec<String> = points.iter().map(|(s, _)| s.to_string()).collect();
-        let table_rows: Vec<Vec<String>> = steps
+        if twin.is_some() {
+            let share = twin.as_ref().and_then(|t| t.get("data_share")).and_then(Value::as_f64).unwrap_or(0.25);
+            let tag = app.t(T::MlSmallTwin).replace("{}", &format!("{:.0} %", 100.0 * share));
+            series.push(Series { name: format!("{} · top-5 · {tag}", app.t(T::MlChinese)), color: "#CC79A7", values: series_of(&twin_points, "zh", "top5") });
+            series.push(Series { name: format!("{} · top-5 · {tag}", app.t(T::MlEnglish)), color: "#009E73", values: series_of(&twin_points, "en", "top5") });
+        }
+        let labels: Vec<String> = steps.iter().map(u64::to_string).collect();
+        let table_rows: Vec<Vec<String>> = labels
             .iter()
             .enumerate()
             .map(|(i, s)| std::iter::once(s.clone()).chain(series.iter().map(|x| x.values[i].map_or("–".to_string(), |v| format!("{:.1} %", 100.0 * v)))).collect())
             .collect();
         let head: Vec<String> = std::iter::once(app.t(T::MlStep).to_string()).chain(series.iter().map(|x| x.name.clone())).collect();
-        let curve = (points.len() >= 2).then(|| {
-            let last = points.len() - 1;
+        let curve = (steps.len() >= 2).then(|| {
+            let last = points.last().and_then(|(s, _)| steps.iter().position(|x| x == s)).unwrap_or(steps.len() - 1);
             view! {
-                <div data-testid="language-curve" data-points=points.len().to_string()>
-                    <LineChart title=app.t(T::MlCurveTitle).to_string() x_labels=steps series=series.clone() highlight=last />
+                <div data-testid="language-curve" data-points=points.len().to_string() data-twin-points=twin_points.len().to_string()>
+                    <LineChart title=app.t(T::MlCurveTitle).to_string() x_labels=labels series=series.clone() highlight=last />
                     <ChartTable caption=app.t(T::MlCurveTitle).to_string() head=head rows=table_rows />
                 </div>
             }
