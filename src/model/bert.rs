@@ -375,7 +375,7 @@ impl BertModel {
     pub fn pool(&self, last_hidden: Tensor<3>) -> Option<Tensor<2>> {
         let [b, _, h] = last_hidden.dims();
         let cls = last_hidden.narrow(1, 0, 1).reshape([b, h]); // [B, H]
-        self.pooler.as_ref().map(|p| linear(p, cls).tanh())
+        self.pooler.as_ref().map(|p| super::host_ops::tanh(linear(p, cls)))
     }
 
     /// Number of blocks.

@@ -34,10 +34,29 @@ pub fn gelu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 pub fn gelu_tanh<const D: usize>(x: Tensor<D>) -> Tensor<D> {
     const C: f32 = 0.797_884_6; // √(2/π)
     // tanh(u) = 1 − 2 / (e^{2u} + 1), so ½x(1 + tanh u) = x − x / (e^{2u} + 1).
-    elementwise(x, |x| x - x / (exp(2.0 * C * (x + 0.044_715 * x * x * x)) + 1.0), |x| {
-        let inner = (x.clone() + x.clone().powi_scalar(3) * 0.044_715) * C;
-        x * (inner.tanh() + 1.0) * 0.5
-    })
+    elementwise(x, |x| x - x / (exp(2.0 * C * (x + 0.044_715 * x * x * x)) + 1.0), gelu_tanh_ops)
+}
+
+/// [`gelu_tanh`] in burn's ops (the WebGPU path and training), by the same identity
+/// `½x(1 + tanh u) = x − x / (e^{2u} + 1)`, which is exact at both ends (`e^{2u}` → ∞ gives `x`,
+/// → 0 gives 0). Not by `tanh`: WGSL's `tanh` is NaN from |u| ≈ 89 on SwiftShader (measured in
+/// Debian's Chromium 156: tanh(89) = NaN), and Gemma's gate reaches such values for some tokens, so its
+/// whole output went NaN on WebGPU for prompts holding them.
+pub fn gelu_tanh_ops<const D: usize>(x: Tensor<D>) -> Tensor<D> {
+    const C: f32 = 0.797_884_6; // √(2/π)
+    let inner = (x.clone() + x.clone().powi_scalar(3) * 0.044_715) * C; // u
+    x.clone() - x / ((inner * 2.0).exp() + 1.0)
+}
+
+/// `tanh` in burn's ops as `1 − 2 / (e^{2x} + 1)`, finite for every finite `x` (see
+/// [`gelu_tanh_ops`] for why not WGSL's `tanh`); on the CPU device the value itself.
+pub fn tanh<const D: usize>(x: Tensor<D>) -> Tensor<D> {
+    elementwise(x, f32::tanh, tanh_ops)
+}
+
+/// [`tanh`]'s burn-op form, `1 − 2 / (e^{2x} + 1)`.
+fn tanh_ops<const D: usize>(x: Tensor<D>) -> Tensor<D> {
+    -(((x * 2.0).exp() + 1.0).recip() * 2.0) + 1.0
 }
 
 /// SiLU, `x·σ(x) = x / (1 + e⁻ˣ)` (the gate of a SwiGLU MLP).
@@ -190,6 +209,23 @@ mod tests {
         let reference = |x: f64| 0.5 * x * (1.0 + ((2.0 / std::f64::consts::PI).sqrt() * (x + 0.044715 * x * x * x)).tanh());
         let worst = xs.iter().zip(&got).map(|(&x, &g)| (g as f64 - reference(x as f64)).abs()).fold(0.0, f64::max);
         assert!(worst < 2e-6, "max |diff| {worst:e}");
+    }
+
+    #[test]
+    fn the_device_formulas_hold_far_out_where_wgsl_tanh_fails() {
+        // burn's ops on the CPU backend follow IEEE like a GPU: e^{2u} overflows to ∞ there too.
+        let xs: Vec<f32> = grid(-10.0, 10.0, 400).chain([-1e4, -1000.0, -100.0, -89.0, 89.0, 100.0, 1000.0, 1e4, 3e12]).collect();
+        let t = || Tensor::<1>::from_data(TensorData::new(xs.clone(), [xs.len()]), &Device::flex());
+        let gelu = values(gelu_tanh_ops(t()));
+        let reference = |x: f64| 0.5 * x * (1.0 + ((2.0 / std::f64::consts::PI).sqrt() * (x + 0.044715 * x * x * x)).tanh());
+        for (&x, &g) in xs.iter().zip(&gelu) {
+            assert!(g.is_finite(), "gelu_tanh({x}) = {g}");
+            assert!((g as f64 - reference(x as f64)).abs() <= 2e-6 * (1.0 + (x as f64).abs()), "gelu_tanh({x}) = {g}, want {}", reference(x as f64));
+        }
+        let th = values(tanh_ops(t()));
+        for (&x, &v) in xs.iter().zip(&th) {
+            assert!((v - x.tanh()).abs() < 1e-6, "tanh({x}) = {v}");
+        }
     }
 
     #[test]

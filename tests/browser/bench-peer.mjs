@@ -2,6 +2,7 @@
 // weights and the same token ids on both sides, ≥ 10 timed runs after warm-up, min and median.
 //
 //   node tests/browser/bench-peer.mjs [--runs N] [--gpt-webgpu] [--only encoder,gpt,...] [--dist DIR]
+//   node tests/browser/bench-peer.mjs --only gemma      # Gemma 3 270M on both paths (needs its GGUF)
 //
 // Needs dist/ (scripts/build-web.sh), .cache/peer/ (scripts/export_peer_onnx.py) and
 // tests/browser/peer/node_modules; scripts/bench-peer.sh sees to all three. Prints one table
@@ -103,6 +104,25 @@ try {
       const perRun = (d) => d.map((steps) => (1000 * steps.length) / steps.reduce((a, b) => a + b, 0));
       row(`SmolLM2 decode (${decode} tokens), ${label}`, 'tokens/s', stats(perRun(s.decode_ms)), stats(perRun(p.decode_ms)), 'higher');
       result[`gpt_${ep}`] = { sesame_load_ms: s.load_ms, peer_load_ms: p.load_ms, sesame_greedy: s.greedy, peer_greedy: p.greedy, sesame_registry: s.registry };
+    }
+  }
+  if (ONLY.includes('gemma')) {
+    // Gemma 3 270M (no peer can run it: there is no ONNX export of it to be had), with SmolLM2 on
+    // the same path in the same run for the issue's "decode no slower than SmolLM2's" comparison:
+    // the golden fixture's longest prompt (26 tokens), SmolLM2 on its first 26 benchmark ids.
+    const golden = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'gemma3-golden.json'), 'utf8'));
+    const longest = golden.cases.reduce((a, c) => (c.ids.length > a.ids.length ? c : a));
+    const perRun = (d) => d.map((steps) => (1000 * steps.length) / steps.reduce((a, b) => a + b, 0));
+    const paths = [['CPU path', cpu, 16, RUNS], ['WebGPU', gpu, 4, Math.min(RUNS, 2)]];
+    for (const [label, page, decode, runs] of paths) {
+      const g = await bench(page, '__sesameBench', { kind: 'gpt', model: 'gemma3-270m', ids: longest.ids, decode, runs, warmup: 1 });
+      const s = await bench(page, '__sesameBench', { kind: 'gpt', ids: inputs.smollm2.ids.slice(0, longest.ids.length), decode, runs, warmup: 1 });
+      const same = g.greedy.filter((t, i) => t === longest.greedy_ids[i]).length;
+      const gd = stats(perRun(g.decode_ms)), sd = stats(perRun(s.decode_ms));
+      row(`Gemma 3 270M prompt (${longest.ids.length} tokens), ${label}`, 'tokens/s', stats(tokensPerSecond(g.prompt_ms, longest.ids.length)), null, 'higher', `greedy = transformers': ${same}/${decode}; ${g.storage}`);
+      row(`Gemma 3 270M decode (${decode} tokens), ${label}`, 'tokens/s', gd, null, 'higher', `SmolLM2 same path, same run: ${sd.min.toFixed(1)} / ${sd.median.toFixed(1)} tok/s; Gemma / SmolLM2 ${(gd.median / sd.median).toFixed(2)}`);
+      const entry = g.registry?.entries.find((e) => e.key === 'gemma3-270m');
+      result[`gemma_${label === 'WebGPU' ? 'webgpu' : 'cpu'}`] = { load_ms: g.load_ms, greedy_equal: same, smollm2_decode: sd, device_bytes: entry?.bytes ?? null, device_in_use: g.registry?.device_in_use ?? null };
     }
   }
   if (ONLY.includes('fill-mask')) {

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES } from './harness.mjs';
 
 const golden = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'smollm2-golden.json'), 'utf8'));
@@ -281,6 +281,42 @@ test('Gemma 3 270M on the CPU path: size before download, terms, golden bars aft
     figure('cpu.gemma3_greedy_text', text);
     figure('cpu.gemma3_decode_tokens_per_s', Number(await speed(page, 'data-decode-tps')));
     await page.screenshot({ path: join(ARTIFACTS, 'gpt-gemma3-cpu.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+// Gemma 3 270M on WebGPU (SwiftShader here): the quantized blocks on the device, and a prompt
+// whose tokens drive Gemma's GeGLU gate past |u| ≈ 89, where WGSL's tanh is NaN on SwiftShader
+// (the whole distribution was NaN before the gate stopped using it). The bars must be
+// transformers' (argmax, log-probability gaps of the top 4); the device holds ≤ 1.5× the GGUF.
+const gemmaArrows = gemma.cases.find((c) => c.prompt.startsWith('hot → cold'));
+
+test('Gemma 3 270M on WebGPU: golden bars after a prompt that overflowed tanh, device memory within 1.5× the GGUF', { timeout: 6 * SLOW }, async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1200 } });
+    const errors = watchErrors(page);
+    const t0 = Date.now();
+    await page.goto(`${server.url}?p=gpt&lang=en&t=0&m=gemma3-270m&backend=webgpu&prompt=${encodeURIComponent(gemmaArrows.prompt)}`);
+    await page.getByTestId('gpt-gemma3-terms').waitFor({ timeout: 2 * SLOW });
+    await page.getByTestId('gpt-candidate').first().waitFor({ timeout: 4 * SLOW });
+    figure('webgpu.gemma3_first_distribution_ms', Date.now() - t0);
+    const bars = await top(page);
+    assert.ok(bars.every((b) => Number.isFinite(b.p)), `finite probabilities: ${JSON.stringify(bars.slice(0, 4))}`);
+    const last = gemmaArrows.top_logits.at(-1);
+    assert.equal(bars[0].text, gemmaArrows.greedy_text.slice(0, bars[0].text.length), `argmax: ${JSON.stringify(bars.slice(0, 4))}`);
+    let worst = 0;
+    for (let i = 1; i < 4; i++) worst = Math.max(worst, Math.abs(Math.log(bars[0].p / bars[i].p) - (last[0] - last[i])));
+    assert.ok(worst < 2e-3, `log-probability gaps differ from transformers by ${worst}`);
+    figure('webgpu.gemma3_logit_gap_max_diff', worst);
+    const registry = JSON.parse(await page.evaluate(() => window.__sesameRegistry()));
+    const entry = registry.entries.find((e) => e.key === 'gemma3-270m');
+    const gguf = statSync(join(ROOT, 'assets', 'models', 'gemma3-270m', 'v1', 'model.Q4_K_M.gguf')).size;
+    figure('webgpu.gemma3_device_bytes_over_gguf', (entry.bytes / gguf).toFixed(3));
+    assert.ok(entry.bytes <= 1.5 * gguf, `Gemma holds ${entry.bytes} bytes on the device for a ${gguf}-byte GGUF`);
+    await page.screenshot({ path: join(ARTIFACTS, 'gpt-gemma3-webgpu.png'), fullPage: true });
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
