@@ -328,6 +328,10 @@ pub struct Eval {
     /// Per-language figures of a two-language run (mbert; empty otherwise).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<super::mbert_eval::LanguageEval>,
+    /// A two-language run's alignment MRR per layer (0 = embeddings) over the HSK gloss pairs
+    /// ([`super::mbert_align`]), when the pairs are at hand: how alignment grows with training.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alignment_mrr: Vec<f64>,
 }
 
 /// Data and tokenizer for a run.
@@ -607,6 +611,23 @@ pub fn extend(dir: &Path, steps: usize, lr: Option<f64>, warmup: usize, freeze: 
     write_json(&run_json, &cfg)
 }
 
+/// The HSK sentences and their gloss pairs a two-language run measures its alignment on at every
+/// validation: `hsk_sentences.json` in the run's `--more-text` folder (`scripts/fetch-zh-text.sh`).
+/// `None`, with a note, when they are not there (the run trains the same without them).
+fn alignment_pairs(cfg: &BertRunConfig) -> Option<(Vec<crate::task::alignment::HskRecord>, Vec<crate::task::alignment::GlossPair>)> {
+    let path = cfg.more_text.as_ref()?.join("hsk_sentences.json");
+    match std::fs::read(&path).map_err(|e| e.to_string()).and_then(|b| crate::task::alignment::parse_hsk(&b)) {
+        Ok(records) => {
+            let pairs = crate::task::alignment::gloss_pairs(&records);
+            Some((records, pairs))
+        }
+        Err(e) => {
+            eprintln!("{}: {e}; validations go without the alignment MRR", path.display());
+            None
+        }
+    }
+}
+
 /// Trains (or resumes) the run in `dir` for at most `minutes` of wall time, or until the run's
 /// total steps are done. `fresh` supplies the settings when the directory has no `run.json` yet.
 pub fn train(dir: &Path, fresh: Option<BertRunConfig>, minutes: f64) -> Result<BertState, String> {
@@ -621,7 +642,7 @@ pub fn train(dir: &Path, fresh: Option<BertRunConfig>, minutes: f64) -> Result<B
     let data = load_data(&cfg)?;
     let ckpt = dir.join("ckpt");
     let resume = ckpt.join("state.json").exists();
-    let (_, model) = build_model(&cfg, resume.then(|| ckpt.join("model.safetensors")).as_deref(), &device)?;
+    let (bert_config, model) = build_model(&cfg, resume.then(|| ckpt.join("model.safetensors")).as_deref(), &device)?;
     let mut optim = optimizer();
     let mut state = BertState::default();
     if resume {
@@ -645,6 +666,7 @@ pub fn train(dir: &Path, fresh: Option<BertRunConfig>, minutes: f64) -> Result<B
     } else {
         (Vec::new(), Vec::new())
     };
+    let alignment = if cfg.lang()? == Language::Both { alignment_pairs(&cfg) } else { None };
     let sampler = Sampler::new(&data.sources, data.vocab.clone(), cfg.seq, task, false);
     if state.step == 0 {
         let e = evaluate(&model, &valid, &device);
@@ -683,6 +705,16 @@ pub fn train(dir: &Path, fresh: Option<BertRunConfig>, minutes: f64) -> Result<B
                 for l in &e.languages {
                     eprintln!("    {}: mlm {:.3}  top1 {:.3}  top5 {:.3}  own-language top-5 {:.3}", l.language, l.mlm_loss, l.top1, l.top5, l.own_language_top5);
                 }
+                if let Some((records, pairs)) = &alignment {
+                    let valid = model.valid();
+                    match super::mbert_align::pair_vectors(&valid.bert, &data.tokenizer, records, pairs, bert_config.max_position_embeddings, &device.clone().inner()) {
+                        Ok(vectors) => {
+                            e.alignment_mrr = super::mbert_align::mrr_per_layer(pairs, &vectors, false).0;
+                            eprintln!("    alignment MRR per layer {:.4?}", e.alignment_mrr);
+                        }
+                        Err(err) => eprintln!("    alignment MRR not measured: {err}"),
+                    }
+                }
             }
             append_log(dir, &LogLine::validation(state.step, Some(state.tokens), state.seconds, e))?;
         }
@@ -703,6 +735,20 @@ pub fn train(dir: &Path, fresh: Option<BertRunConfig>, minutes: f64) -> Result<B
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_two_language_run_finds_its_alignment_pairs_beside_its_extra_text() {
+        let mut cfg = config();
+        assert!(alignment_pairs(&cfg).is_none(), "no --more-text: no pairs");
+        let dir = std::env::temp_dir().join(format!("sesame-align-pairs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        cfg.more_text = Some(dir.clone());
+        assert!(alignment_pairs(&cfg).is_none(), "no hsk_sentences.json: no pairs, and the run goes on");
+        std::fs::write(dir.join("hsk_sentences.json"), r#"[{"chinese":"低頭思故鄉。","translation":{"en":"I think of home."},"tokens":[{"word":"思","gloss_en":"to think"},{"word":"故鄉","gloss_en":"home; hometown"}]}]"#).unwrap();
+        let (records, pairs) = alignment_pairs(&cfg).unwrap();
+        assert_eq!((records.len(), pairs.len()), (1, 2));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     fn config() -> BertRunConfig {
         BertRunConfig {

@@ -113,6 +113,7 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path, 
             (None, Some(v)) if !v.languages.is_empty() => json!({
                 "step": l.step, "tokens": l.tokens, "valid_mlm": round(v.mlm_loss), "valid_top1": round(v.top1), "valid_pair_acc": round(v.pair_acc),
                 "valid_languages": v.languages.iter().map(|g| json!({"language": g.language, "top1": round(g.top1), "top5": round(g.top5), "own_language_top5": round(g.own_language_top5)})).collect::<Vec<_>>(),
+                "alignment_mrr": (!v.alignment_mrr.is_empty()).then(|| v.alignment_mrr.iter().map(|m| (m * 1e6).round() / 1e6).collect::<Vec<_>>()),
             }),
             (None, Some(v)) => json!({"step": l.step, "tokens": l.tokens, "valid_mlm": round(v.mlm_loss), "valid_top1": round(v.top1), "valid_pair_acc": round(v.pair_acc)}),
             _ => json!({"step": l.step}),

@@ -382,6 +382,8 @@ strings! {
     MlCentred => "mbert, each language's mean vector taken away", "mbert，減去各語言的平均向量", "mbert，减去各语言的平均向量";
     MlSmallTwin => "mbert, {} of the text", "mbert，{} 的文字", "mbert，{} 的文本";
     MlSmallMissing => "The smaller-data twin (the same recipe on a quarter of the text) has no card yet: its figures appear here when it ships.", "資料較少的雙胞胎（同樣的做法，只用四分之一的文字）還沒有模型卡：出了以後它的數字會出現在這裡。", "数据较少的双胞胎（同样的做法，只用四分之一的文本）还没有模型卡：出了以后它的数字会出现在这里。";
+    MlBestLayer => "best layer", "最好的一層", "最好的一层";
+    MlMrrCurveTitle => "Alignment during pretraining: MRR at the best layer, measured at each validation", "預訓練過程中的對齊：每次驗證時量到的最好一層的 MRR", "预训练过程中的对齐：每次验证时量到的最好一层的 MRR";
     MlAtStep => "step {}", "第 {} 步", "第 {} 步";
     MlRankOf => "Rank of the right word", "正確詞的名次", "正确词的名次";
     MlWord => "Chinese word", "中文詞", "中文词";

@@ -196,7 +196,8 @@ test("multilingual page: the smaller-data twin's card beside mbert's (MRR column
     data_share: 0.25,
     training: { ...card.training, steps: 1250 },
     eval: { ...card.eval, by_language: card.eval.by_language.map((l) => ({ ...l, top1: l.top1 * 0.8, own_language_top5: l.own_language_top5 * 0.99 })) },
-    curve: card.curve.filter((p) => p.step <= 1250),
+    // Its validations, with an alignment MRR per layer at each (as runs record from now on).
+    curve: card.curve.filter((p) => p.step <= 1250).map((p, i) => (p.valid_languages ? { ...p, alignment_mrr: p.alignment_mrr ?? card.alignment.mrr.map((m) => m * (0.6 + 0.05 * i)) } : p)),
     alignment: { ...card.alignment, mrr: card.alignment.mrr.map((m) => m * 0.9) },
   };
   const bytes = Buffer.from(JSON.stringify(twin));
@@ -227,6 +228,11 @@ test("multilingual page: the smaller-data twin's card beside mbert's (MRR column
     }
     assert.equal(Number(await attr(page, 'language-curve', 'data-twin-points')), twin.curve.filter((p) => p.valid_languages).length);
     assert.equal(await page.getByTestId('small-missing').count(), 0);
+    // Alignment during pretraining: a line per run from the validations that measured it.
+    const measured = (c) => c.curve.filter((p) => Array.isArray(p.alignment_mrr)).length;
+    assert.equal(Number(await attr(page, 'mrr-curve', 'data-twin-points')), measured(twin));
+    assert.equal(Number(await attr(page, 'mrr-curve', 'data-points')), measured(card));
+    await page.getByTestId('mrr-curve').screenshot({ path: join(ARTIFACTS, 'multilingual-twin-mrr-curve.png') });
     await page.getByTestId('mrr-table').screenshot({ path: join(ARTIFACTS, 'multilingual-twin-mrr.png') });
     await page.getByTestId('language-curve').screenshot({ path: join(ARTIFACTS, 'multilingual-twin-curve.png') });
     assert.deepEqual(errors, []);

@@ -103,6 +103,7 @@ pub fn Alignment(card: RwSignal<Loaded<Value>>, small: Small, demo: RwSignal<Loa
             <h2>{move || app.t(T::MlAlignTitle)}</h2>
             <p>{move || app.t(T::MlAlignExplain)}</p>
             <MrrTable card=card small=small />
+            <MrrCurve card=card small=small />
             <h3>{move || app.t(T::MlAlignLiveTitle)}</h3>
             {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="align-error">{e}</p> })}
             {move || match (embedded.get(), progress.get()) {
@@ -180,6 +181,68 @@ fn MrrTable(card: RwSignal<Loaded<Value>>, small: Small) -> impl IntoView {
             <p class="hint">{app.t(T::MlRandomHint)}</p>
             {matches!(small.get(), Some(None)).then(|| view! { <p class="hint" data-testid="small-missing">{app.t(T::MlSmallMissing)}</p> })}
         }.into_any())
+    }
+}
+
+/// A card's alignment during pretraining: `(step, MRR at the best layer)` at each validation
+/// that measured it (`curve[].alignment_mrr`).
+fn mrr_points(card: &Value) -> Vec<(f64, f64)> {
+    card.pointer("/curve")
+        .and_then(Value::as_array)
+        .map(|curve| {
+            curve
+                .iter()
+                .filter_map(|p| {
+                    let best = p.get("alignment_mrr")?.as_array()?.iter().filter_map(Value::as_f64).fold(f64::NAN, f64::max);
+                    Some((p.get("step")?.as_f64()?, best)).filter(|(_, b)| b.is_finite())
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// MRR at the best layer over the steps of pretraining, for mbert and the smaller-data twin,
+/// with the random-init twin's best layer and random guessing as flat lines: the lecture's "it
+/// needs data" as the runs measured it. Drawn once a run has two measured validations.
+#[component]
+fn MrrCurve(card: RwSignal<Loaded<Value>>, small: Small) -> impl IntoView {
+    use crate::ui::components::charts::{Axis, Curve, Mark, Plot};
+    let app = expect_context::<AppState>();
+    move || {
+        let c = card.get().and_then(Result::ok)?;
+        let twin = small.get().flatten();
+        let full = mrr_points(&c);
+        let less = twin.as_deref().map(mrr_points).unwrap_or_default();
+        if full.len().max(less.len()) < 2 {
+            return None;
+        }
+        let best = |key: &str| c.pointer(&format!("/alignment/{key}")).and_then(Value::as_array).map(|v| v.iter().filter_map(Value::as_f64).fold(f64::NAN, f64::max)).filter(|v| v.is_finite());
+        let chance = c.pointer("/alignment/chance").and_then(Value::as_f64);
+        let last = full.iter().chain(&less).map(|p| p.0).fold(0.0, f64::max).max(1.0);
+        let first = full.iter().chain(&less).map(|p| p.0).fold(f64::INFINITY, f64::min).min(last);
+        let top = full.iter().chain(&less).map(|p| p.1).chain(best("random_mrr")).fold(0.0, f64::max).max(1e-6) * 1.15;
+        let mut curves = Vec::new();
+        if let Some(r) = best("random_mrr") {
+            curves.push(Curve { name: format!("{} ({})", app.t(T::BenchRandom), app.t(T::MlBestLayer)), mark: Mark::Line("#999999", 1.5), points: vec![(first, r), (last, r)] });
+        }
+        if let Some(ch) = chance {
+            curves.push(Curve { name: app.t(T::MlChance).to_string(), mark: Mark::Line("#CCCCCC", 1.0), points: vec![(first, ch), (last, ch)] });
+        }
+        if !full.is_empty() {
+            curves.push(Curve { name: "mbert".into(), mark: Mark::Line("#0072B2", 2.0), points: full.clone() });
+        }
+        if let Some(t) = twin.as_ref().filter(|_| !less.is_empty()) {
+            let share = t.get("data_share").and_then(Value::as_f64).unwrap_or(0.25);
+            curves.push(Curve { name: app.t(T::MlSmallTwin).replace("{}", &format!("{:.0} %", 100.0 * share)), mark: Mark::Line("#56B4E9", 2.0), points: less.clone() });
+        }
+        let x = Axis::even(first, last, 4, |v| format!("{v:.0}")).titled(app.t(T::MlStep).to_string());
+        let y = Axis::even(0.0, top, 4, |v| format!("{v:.3}"));
+        Some(view! {
+            <figure class="chart loss-curve" data-testid="mrr-curve" data-points=full.len().to_string() data-twin-points=less.len().to_string()>
+                <figcaption>{app.t(T::MlMrrCurveTitle)}</figcaption>
+                <Plot width=560.0 height=240.0 x=x y=y curves=curves testid="mrr-curve-plot" label=app.t(T::MlMrrCurveTitle) />
+            </figure>
+        })
     }
 }
 
