@@ -8,7 +8,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::{model_head, Loaded, Small};
+use super::{model_head, numbers, twin_name, Loaded, Small};
 use crate::assets::MBERT;
 use crate::task::bert::LoadedPretraining;
 use crate::task::multilingual::{embed_pairs, Demo, Embedded};
@@ -134,10 +134,10 @@ fn MrrTable(card: RwSignal<Loaded<Value>>, small: Small) -> impl IntoView {
         let Some(a) = c.get("alignment") else {
             return Some(view! { <p class="hint" data-testid="mrr-missing">{app.t(T::MlNotMeasured)}</p> }.into_any());
         };
-        let list = |k: &str| a.get(k).and_then(Value::as_array).map(|v| v.iter().filter_map(Value::as_f64).collect::<Vec<f64>>()).unwrap_or_default();
+        let list = |k: &str| numbers(a, &format!("/{k}"));
         let (mrr, random, chance) = (list("mrr"), list("random_mrr"), a.get("chance").and_then(Value::as_f64).unwrap_or(0.0));
         let centred = list("mrr_centered");
-        let small_mrr: Option<Vec<f64>> = twin.as_ref().map(|t| t.pointer("/alignment/mrr").and_then(Value::as_array).map(|v| v.iter().filter_map(Value::as_f64).collect()).unwrap_or_default());
+        let small_mrr: Option<Vec<f64>> = twin.as_deref().map(|t| numbers(t, "/alignment/mrr"));
         let top = mrr.iter().chain(&random).chain(small_mrr.iter().flatten()).cloned().fold(chance, f64::max).max(1e-9);
         let bar = |v: f64, class: &'static str| view! {
             <span class="bench-track"><span class=format!("bench-fill {class}") style=format!("width: {:.1}%", 100.0 * v / top)></span></span>
@@ -193,7 +193,7 @@ fn mrr_points(card: &Value) -> Vec<(f64, f64)> {
             curve
                 .iter()
                 .filter_map(|p| {
-                    let best = p.get("alignment_mrr")?.as_array()?.iter().filter_map(Value::as_f64).fold(f64::NAN, f64::max);
+                    let best = numbers(p, "/alignment_mrr").into_iter().fold(f64::NAN, f64::max);
                     Some((p.get("step")?.as_f64()?, best)).filter(|(_, b)| b.is_finite())
                 })
                 .collect()
@@ -216,7 +216,7 @@ fn MrrCurve(card: RwSignal<Loaded<Value>>, small: Small) -> impl IntoView {
         if full.len().max(less.len()) < 2 {
             return None;
         }
-        let best = |key: &str| c.pointer(&format!("/alignment/{key}")).and_then(Value::as_array).map(|v| v.iter().filter_map(Value::as_f64).fold(f64::NAN, f64::max)).filter(|v| v.is_finite());
+        let best = |key: &str| Some(numbers(&c, &format!("/alignment/{key}")).into_iter().fold(f64::NAN, f64::max)).filter(|v| v.is_finite());
         let chance = c.pointer("/alignment/chance").and_then(Value::as_f64);
         let last = full.iter().chain(&less).map(|p| p.0).fold(0.0, f64::max).max(1.0);
         let first = full.iter().chain(&less).map(|p| p.0).fold(f64::INFINITY, f64::min).min(last);
@@ -232,8 +232,7 @@ fn MrrCurve(card: RwSignal<Loaded<Value>>, small: Small) -> impl IntoView {
             curves.push(Curve { name: "mbert".into(), mark: Mark::Line("#0072B2", 2.0), points: full.clone() });
         }
         if let Some(t) = twin.as_ref().filter(|_| !less.is_empty()) {
-            let share = t.get("data_share").and_then(Value::as_f64).unwrap_or(0.25);
-            curves.push(Curve { name: app.t(T::MlSmallTwin).replace("{}", &format!("{:.0} %", 100.0 * share)), mark: Mark::Line("#56B4E9", 2.0), points: less.clone() });
+            curves.push(Curve { name: twin_name(app, t), mark: Mark::Line("#56B4E9", 2.0), points: less.clone() });
         }
         let x = Axis::even(first, last, 4, |v| format!("{v:.0}")).titled(app.t(T::MlStep).to_string());
         let y = Axis::even(0.0, top, 4, |v| format!("{v:.3}"));

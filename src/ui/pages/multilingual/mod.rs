@@ -107,16 +107,22 @@ fn CardSummary(card: RwSignal<Loaded<Value>>) -> impl IntoView {
 /// The smaller-data twin's card: not looked for yet (`None`), absent (`Some(None)`), or read.
 pub type Small = RwSignal<Option<Option<Arc<Value>>>>;
 
+/// The twin's name, "mbert, 25 % of the text", from its card's `data_share`.
+pub fn twin_name(app: AppState, card: &Value) -> String {
+    let share = card.get("data_share").and_then(Value::as_f64).unwrap_or(0.25);
+    app.t(T::MlSmallTwin).replace("{}", &format!("{:.0} %", 100.0 * share))
+}
+
+/// The numbers of the array at `pointer` in `card` (none where it is missing).
+pub fn numbers(card: &Value, pointer: &str) -> Vec<f64> {
+    card.pointer(pointer).and_then(Value::as_array).map(|v| v.iter().filter_map(Value::as_f64).collect()).unwrap_or_default()
+}
+
 /// A card's name in a table head: "mbert, 25 % of the text · step 1,900" for the twin, the step
 /// for both, from the card's `data_share` and `training.steps`.
 pub fn model_head(app: AppState, card: &Value, twin: bool) -> String {
     let steps = card.pointer("/training/steps").and_then(Value::as_u64).map(|s| app.t(T::MlAtStep).replace("{}", &s.to_string()));
-    let name = if twin {
-        let share = card.get("data_share").and_then(Value::as_f64).unwrap_or(0.25);
-        app.t(T::MlSmallTwin).replace("{}", &format!("{:.0} %", 100.0 * share))
-    } else {
-        "mbert".to_string()
-    };
+    let name = if twin { twin_name(app, card) } else { "mbert".to_string() };
     match steps {
         Some(s) => format!("{name} · {s}"),
         None => name,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::{badge, model_head, Loaded, Small};
+use super::{badge, model_head, twin_name, Loaded, Small};
 use crate::assets::MBERT;
 use crate::task::bert::LoadedPretraining;
 use crate::task::fill_mask::{self, Prediction, Problem};
@@ -223,8 +223,7 @@ fn HeldOut(card: RwSignal<Loaded<Value>>, small: Small) -> impl IntoView {
             Series { name: format!("{} · top-5", app.t(T::MlEnglish)), color: "#56B4E9", values: series_of(&points, "en", "top5") },
         ];
         if twin.is_some() {
-            let share = twin.as_ref().and_then(|t| t.get("data_share")).and_then(Value::as_f64).unwrap_or(0.25);
-            let tag = app.t(T::MlSmallTwin).replace("{}", &format!("{:.0} %", 100.0 * share));
+            let tag = twin.as_deref().map(|t| twin_name(app, t)).unwrap_or_default();
             series.push(Series { name: format!("{} · top-5 · {tag}", app.t(T::MlChinese)), color: "#CC79A7", values: series_of(&twin_points, "zh", "top5") });
             series.push(Series { name: format!("{} · top-5 · {tag}", app.t(T::MlEnglish)), color: "#009E73", values: series_of(&twin_points, "en", "top5") });
         }
