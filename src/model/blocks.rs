@@ -356,9 +356,8 @@ impl BlockMatrix {
     }
 
     /// [`Self::matmul`] in plain Rust (natively, on every core; the browser's build uses
-    /// [`simd`]).
-    #[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
-    fn matmul_portable(&self, x: &[f32], t: usize) -> Vec<f32> {
+    /// [`simd`], which `tests/wasm-kernels` checks and times against this).
+    pub fn matmul_portable(&self, x: &[f32], t: usize) -> Vec<f32> {
         self.products(x, t, true)
     }
 
@@ -419,110 +418,237 @@ fn for_row_chunks(out: &mut [f32], width: usize, scratch: usize, f: impl Fn(usiz
     }
 }
 
-/// The browser's kernel: wasm SIMD128, four values per instruction. Per row and input it keeps a
-/// vector of partial sums across the row's blocks (one horizontal sum per output value).
+/// The browser's kernel: wasm SIMD128 integer dot products. Each 32-value block of the inputs is
+/// first written as two 16-bit integer parts, `x = e·(x̂ + x̌ / 65534)` up to `e / 131068`
+/// (`e = max|x| / 32767`: 2.3e-10 of the block's largest input, below f32's own rounding of
+/// `x`; one part alone, 1.5e-5, moved SmolLM2's log-probabilities by 4e-3 through the outliers
+/// of its hidden states). Each block's weights are widened straight from their bytes into 16-bit
+/// lanes and `i32x4.dot_i16x8_s` multiplies eight pairs into four exact 32-bit sums per
+/// instruction, scaled by `d·e` once per block — instead of converting every weight to f32.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd {
     use core::arch::wasm32::*;
 
-    use super::{BlockFormat, BlockMatrix, BLOCK, SUPER};
+    use super::{q4_k_scale_min, BlockFormat, BlockMatrix, BLOCK};
 
-    /// 16 unsigned bytes → 4 vectors of 4 f32.
+    /// A sub-block's 32 integer values as four vectors of eight i16 (value order), its scale
+    /// `d` and minimum `m` (`w = d·q + m`).
+    type Sub = ([v128; 4], f32, f32);
+
+    /// The little-endian f16 at byte `at`, as f32, without the `half` crate's per-call checks:
+    /// the bits moved into an f32's place and scaled by 2^112 (exact for normal and subnormal
+    /// values; infinities and NaN, never a GGUF scale, go through `half`).
     #[inline(always)]
-    fn widen_u8(b: v128) -> [v128; 4] {
-        let (l, h) = (u16x8_extend_low_u8x16(b), u16x8_extend_high_u8x16(b));
-        [
-            f32x4_convert_u32x4(u32x4_extend_low_u16x8(l)),
-            f32x4_convert_u32x4(u32x4_extend_high_u16x8(l)),
-            f32x4_convert_u32x4(u32x4_extend_low_u16x8(h)),
-            f32x4_convert_u32x4(u32x4_extend_high_u16x8(h)),
-        ]
+    fn f16_le(bytes: &[u8], at: usize) -> f32 {
+        let h = u16::from_le_bytes([bytes[at], bytes[at + 1]]);
+        if h & 0x7C00 == 0x7C00 {
+            return half::f16::from_bits(h).to_f32();
+        }
+        let magnitude = f32::from_bits(((h & 0x7FFF) as u32) << 13) * f32::from_bits(0x7780_0000); // × 2^112
+        f32::from_bits(magnitude.to_bits() | (((h & 0x8000) as u32) << 16))
     }
 
-    /// 16 signed bytes → 4 vectors of 4 f32.
+    /// 16 bytes at `at` of `bytes` (bounds checked once here).
     #[inline(always)]
-    fn widen_i8(b: v128) -> [v128; 4] {
-        let (l, h) = (i16x8_extend_low_i8x16(b), i16x8_extend_high_i8x16(b));
-        [
-            f32x4_convert_i32x4(i32x4_extend_low_i16x8(l)),
-            f32x4_convert_i32x4(i32x4_extend_high_i16x8(l)),
-            f32x4_convert_i32x4(i32x4_extend_low_i16x8(h)),
-            f32x4_convert_i32x4(i32x4_extend_high_i16x8(h)),
-        ]
+    fn load(bytes: &[u8], at: usize) -> v128 {
+        let b: &[u8; 16] = bytes[at..at + 16].try_into().expect("16 bytes");
+        // SAFETY: `b` is 16 readable bytes; wasm loads need no alignment.
+        unsafe { v128_load(b.as_ptr().cast()) }
     }
 
-    /// A Q4_1 or Q8_0 block's 32 integer values as 8 vectors (in value order), its scale and
-    /// minimum (the other formats go through [`BlockFormat::unpack`]).
+    /// 16 unsigned bytes → two vectors of eight i16.
     #[inline(always)]
-    fn unpack(format: BlockFormat, block: &[u8]) -> ([v128; 8], f32, f32) {
-        let d = half::f16::from_le_bytes([block[0], block[1]]).to_f32();
+    fn widen_u8(v: v128) -> [v128; 2] {
+        [u16x8_extend_low_u8x16(v), u16x8_extend_high_u8x16(v)]
+    }
+
+    /// 16 signed bytes → two vectors of eight i16.
+    #[inline(always)]
+    fn widen_i8(v: v128) -> [v128; 2] {
+        [i16x8_extend_low_i8x16(v), i16x8_extend_high_i8x16(v)]
+    }
+
+    /// Low and high nibbles of 16 bytes.
+    #[inline(always)]
+    fn nibbles(v: v128) -> (v128, v128) {
+        (v128_and(v, u8x16_splat(0x0F)), u8x16_shr(v, 4))
+    }
+
+    /// Sub-block `k` of a block (see [`BlockFormat`] for each layout; the same values as
+    /// [`BlockFormat::unpack`]).
+    #[inline(always)]
+    fn sub_block(format: BlockFormat, b: &[u8], k: usize) -> Sub {
         match format {
-            BlockFormat::Q4_1 => {
-                let m = half::f16::from_le_bytes([block[2], block[3]]).to_f32();
-                let packed: &[u8; 16] = block[4..20].try_into().expect("16 value bytes");
-                let v = u8x16(
-                    packed[0], packed[1], packed[2], packed[3], packed[4], packed[5], packed[6], packed[7], packed[8], packed[9], packed[10], packed[11], packed[12], packed[13], packed[14], packed[15],
-                );
-                let (lo, hi) = (widen_u8(v128_and(v, u8x16_splat(0x0F))), widen_u8(u8x16_shr(v, 4)));
-                ([lo[0], lo[1], lo[2], lo[3], hi[0], hi[1], hi[2], hi[3]], d, m)
-            }
             BlockFormat::Q8_0 => {
-                let values: &[u8; 32] = block[2..34].try_into().expect("32 value bytes");
-                let load = |b: &[u8]| u8x16(b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-                let (a, b) = (widen_i8(load(&values[..16])), widen_i8(load(&values[16..])));
-                ([a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]], d, 0.0)
+                let ([a0, a1], [b0, b1]) = (widen_i8(load(b, 2)), widen_i8(load(b, 18)));
+                ([a0, a1, b0, b1], f16_le(b, 0), 0.0)
             }
-            other => unreachable!("{other:?} is unpacked by BlockFormat::unpack"),
+            BlockFormat::Q4_1 => {
+                let (low, high) = nibbles(load(b, 4));
+                let ([a0, a1], [b0, b1]) = (widen_u8(low), widen_u8(high));
+                ([a0, a1, b0, b1], f16_le(b, 0), f16_le(b, 2))
+            }
+            BlockFormat::Q5_0 => {
+                // Fifth bit of value i: bit i of the little-endian word at byte 2. Lane i of
+                // `first` holds byte i / 8 of that word (values 0–15), of `second` byte
+                // 2 + i / 8 (values 16–31); a lane's bit i % 8 set → 0x10.
+                let word = u32x4_splat(u32::from_le_bytes([b[2], b[3], b[4], b[5]]));
+                let bits = u8x16(1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128);
+                let fifth = |lanes: v128| v128_and(i8x16_ne(v128_and(i8x16_swizzle(word, lanes), bits), u8x16_splat(0)), u8x16_splat(0x10));
+                let first = fifth(u8x16(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1));
+                let second = fifth(u8x16(2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3));
+                let (low, high) = nibbles(load(b, 6));
+                let sixteen = u8x16_splat(16);
+                let ([a0, a1], [b0, b1]) = (widen_i8(i8x16_sub(v128_or(low, first), sixteen)), widen_i8(i8x16_sub(v128_or(high, second), sixteen)));
+                ([a0, a1, b0, b1], f16_le(b, 0), 0.0)
+            }
+            BlockFormat::Q4_K => {
+                // Bytes 16 + 32c … hold sub-block 2c in their low nibbles, 2c + 1 in their high.
+                let at = 16 + 32 * (k / 2);
+                let pick = |v: v128| if k % 2 == 0 { v128_and(v, u8x16_splat(0x0F)) } else { u8x16_shr(v, 4) };
+                let ([a0, a1], [b0, b1]) = (widen_u8(pick(load(b, at))), widen_u8(pick(load(b, at + 16))));
+                let (s, m) = q4_k_scale_min(&b[4..16], k);
+                let (d, dmin) = (f16_le(b, 0), f16_le(b, 2));
+                ([a0, a1, b0, b1], d * s as f32, -(dmin * m as f32))
+            }
+            BlockFormat::Q6_K => {
+                // Sub-block k = 4·half + j: value l takes nibble j / 2 of ql[64·half + 32(j % 2) + l],
+                // bits 2j of qh[32·half + l]; values 0–15 scale sc[8·half + 2j], 16–31 the next.
+                let (half, j) = (k / 4, k % 4);
+                let (low_at, high_at) = (64 * half + 32 * (j % 2), 128 + 32 * half);
+                let value = |i: usize| {
+                    let low = load(b, low_at + i);
+                    let low = if j < 2 { v128_and(low, u8x16_splat(0x0F)) } else { u8x16_shr(low, 4) };
+                    let high = v128_and(u8x16_shr(load(b, high_at + i), 2 * j as u32), u8x16_splat(3));
+                    i8x16_sub(v128_or(low, i8x16_shl(high, 4)), u8x16_splat(32))
+                };
+                let (s0, s1) = (b[192 + 8 * half + 2 * j] as i8 as i16, b[192 + 8 * half + 2 * j + 1] as i8 as i16);
+                let ([a0, a1], [b0, b1]) = (widen_i8(value(0)), widen_i8(value(16)));
+                let (s0, s1) = (i16x8_splat(s0), i16x8_splat(s1));
+                ([i16x8_mul(a0, s0), i16x8_mul(a1, s0), i16x8_mul(b0, s1), i16x8_mul(b1, s1)], f16_le(b, 208), 0.0)
+            }
         }
     }
 
-    /// 32 inputs as 8 vectors.
-    #[inline(always)]
-    fn inputs(x: &[f32]) -> [v128; 8] {
-        let x: &[f32; BLOCK] = x.try_into().expect("32 inputs");
-        core::array::from_fn(|i| f32x4(x[4 * i], x[4 * i + 1], x[4 * i + 2], x[4 * i + 3]))
-    }
-
     pub(super) fn to_f32(m: &BlockMatrix) -> Vec<f32> {
+        let (per, subs) = (m.format.block_values(), m.format.sub_blocks());
         let mut out = vec![0.0f32; m.rows * m.cols];
-        for (block, dst) in m.bytes.chunks_exact(m.format.block_bytes()).zip(out.chunks_exact_mut(BLOCK)) {
-            let (q, d, mn) = unpack(m.format, block);
-            let (d, mn) = (f32x4_splat(d), f32x4_splat(mn));
-            for (i, v) in q.iter().enumerate() {
-                let w = f32x4_add(f32x4_mul(*v, d), mn);
-                dst[4 * i..4 * i + 4].copy_from_slice(&[f32x4_extract_lane::<0>(w), f32x4_extract_lane::<1>(w), f32x4_extract_lane::<2>(w), f32x4_extract_lane::<3>(w)]);
+        for (block, dst) in m.bytes.chunks_exact(m.format.block_bytes()).zip(out.chunks_exact_mut(per)) {
+            for (k, dst) in dst.chunks_exact_mut(BLOCK).enumerate().take(subs) {
+                let (q, d, mn) = sub_block(m.format, block, k);
+                let (d, mn) = (f32x4_splat(d), f32x4_splat(mn));
+                for (i, v) in q.iter().enumerate() {
+                    for (h, v) in [i32x4_extend_low_i16x8(*v), i32x4_extend_high_i16x8(*v)].into_iter().enumerate() {
+                        let w = f32x4_add(f32x4_mul(f32x4_convert_i32x4(v), d), mn);
+                        let at = 8 * i + 4 * h;
+                        dst[at..at + 4].copy_from_slice(&[f32x4_extract_lane::<0>(w), f32x4_extract_lane::<1>(w), f32x4_extract_lane::<2>(w), f32x4_extract_lane::<3>(w)]);
+                    }
+                }
             }
         }
         out
     }
 
+    /// The inputs as two 16-bit parts per 32-value block: `q` (`x̂`) and `low` (`x̌`) `[t, cols]`,
+    /// `scale` (`e`) and the exact `sum` of each block's inputs (for the minima) `[t, cols / 32]`.
+    struct Inputs {
+        q: Vec<i16>,
+        low: Vec<i16>,
+        scale: Vec<f32>,
+        sum: Vec<f32>,
+    }
+
+    /// The weight of the low part: `x̌` counts in units of `e / LOW`.
+    const LOW: f32 = 65534.0;
+
+    /// `Σ w·x̂ + Σ w·x̌ / LOW` of one block, four lanes.
+    #[inline(always)]
+    fn block_dot(w: &[v128; 4], high: &[v128; 4], low: &[v128; 4]) -> v128 {
+        let dot = |x: &[v128; 4]| i32x4_add(i32x4_add(i32x4_dot_i16x8(w[0], x[0]), i32x4_dot_i16x8(w[1], x[1])), i32x4_add(i32x4_dot_i16x8(w[2], x[2]), i32x4_dot_i16x8(w[3], x[3])));
+        f32x4_add(f32x4_convert_i32x4(dot(high)), f32x4_mul(f32x4_convert_i32x4(dot(low)), f32x4_splat(1.0 / LOW)))
+    }
+
+    /// 32 i16 at the start of `q` as four vectors.
+    #[inline(always)]
+    fn vectors(q: &[i16]) -> [v128; 4] {
+        let q: &[i16; BLOCK] = q[..BLOCK].try_into().expect("32 values");
+        // SAFETY: `q` is 32 readable i16; wasm loads need no alignment.
+        core::array::from_fn(|i| unsafe { v128_load(q.as_ptr().add(8 * i).cast()) })
+    }
+
+    fn quantize(x: &[f32]) -> Inputs {
+        let blocks = x.len() / BLOCK;
+        let (mut q, mut low) = (vec![0i16; x.len()], vec![0i16; x.len()]);
+        let (mut scale, mut sum) = (Vec::with_capacity(blocks), Vec::with_capacity(blocks));
+        for ((xs, qs), ls) in x.chunks_exact(BLOCK).zip(q.chunks_exact_mut(BLOCK)).zip(low.chunks_exact_mut(BLOCK)) {
+            let largest = xs.iter().fold(0.0f32, |a, v| a.max(v.abs()));
+            let e = largest / 32767.0;
+            if e > 0.0 && e.is_finite() {
+                for ((o, l), &v) in qs.iter_mut().zip(ls.iter_mut()).zip(xs) {
+                    // In f64, where v / e and the remainder are exact enough.
+                    let scaled = v as f64 / e as f64;
+                    let high = scaled.round();
+                    *o = high as i16;
+                    *l = ((scaled - high) * LOW as f64).round() as i16;
+                }
+            }
+            scale.push(e);
+            sum.push(xs.iter().sum());
+        }
+        Inputs { q, low, scale, sum }
+    }
+
     pub(super) fn matmul(m: &BlockMatrix, x: &[f32], t: usize) -> Vec<f32> {
+        match m.format {
+            BlockFormat::Q8_0 => products::<false>(m, x, t, |b, k| sub_block(BlockFormat::Q8_0, b, k)),
+            BlockFormat::Q4_1 => products::<true>(m, x, t, |b, k| sub_block(BlockFormat::Q4_1, b, k)),
+            BlockFormat::Q5_0 => products::<false>(m, x, t, |b, k| sub_block(BlockFormat::Q5_0, b, k)),
+            BlockFormat::Q4_K => products::<true>(m, x, t, |b, k| sub_block(BlockFormat::Q4_K, b, k)),
+            BlockFormat::Q6_K => products::<false>(m, x, t, |b, k| sub_block(BlockFormat::Q6_K, b, k)),
+        }
+    }
+
+    /// `x · Wᵀ` for one format (`MIN`: it has minima). One input (a decoded token) goes through
+    /// [`one_input`]'s integer products; several (a prompt) in f32, each sub-block widened to f32
+    /// once and used for all `t` inputs (there the widening is shared and f32 is as fast).
+    #[inline(always)]
+    fn products<const MIN: bool>(m: &BlockMatrix, x: &[f32], t: usize, unpack: impl Fn(&[u8], usize) -> Sub) -> Vec<f32> {
         let (rows, cols) = (m.rows, m.cols);
-        let (blocks, per, subs) = (cols / BLOCK, m.format.block_values(), m.format.sub_blocks());
-        let direct = matches!(m.format, BlockFormat::Q4_1 | BlockFormat::Q8_0);
+        let (subs, block_bytes) = (m.format.sub_blocks(), m.format.block_bytes());
+        let blocks = cols / BLOCK;
+        if t == 1 {
+            let inputs = quantize(x);
+            // An infinite or NaN input would be lost in the rounding: the f32 path keeps it.
+            if inputs.sum.iter().all(|s| s.is_finite()) {
+                return one_input::<MIN>(m, &inputs, unpack);
+            }
+        }
         let sums: Vec<f32> = x.chunks_exact(BLOCK).map(|b| b.iter().sum()).collect(); // [t, blocks]
         let mut out = vec![0.0f32; t * rows];
         let mut acc = vec![f32x4_splat(0.0); t];
         let mut minimum = vec![0.0f32; t];
-        let (mut values, mut dm) = ([0.0f32; SUPER], [(0.0f32, 0.0f32); SUPER / BLOCK]);
-        let rb = m.row_bytes();
-        for (r, row) in m.bytes.chunks_exact(rb).enumerate() {
+        for (r, row) in m.bytes.chunks_exact(m.row_bytes()).enumerate() {
             acc.fill(f32x4_splat(0.0));
             minimum.fill(0.0);
-            for (j, block) in row.chunks_exact(m.format.block_bytes()).enumerate() {
-                if !direct {
-                    m.format.unpack(block, &mut values, &mut dm);
-                }
+            for (b, block) in row.chunks_exact(block_bytes).enumerate() {
                 for k in 0..subs {
-                    let (q, d, mn) = if direct { unpack(m.format, block) } else { (inputs(&values[k * BLOCK..(k + 1) * BLOCK]), dm[k].0, dm[k].1) };
+                    let (w, d, mn) = unpack(block, k);
+                    let q: [v128; 8] = core::array::from_fn(|i| {
+                        let v = w[i / 2];
+                        f32x4_convert_i32x4(if i % 2 == 0 { i32x4_extend_low_i16x8(v) } else { i32x4_extend_high_i16x8(v) })
+                    });
                     let d = f32x4_splat(d);
-                    let at = j * per + k * BLOCK; // the sub-block's first column
+                    let j = b * subs + k; // the sub-block's index in the row
                     for s in 0..t {
-                        let xs = inputs(&x[s * cols + at..s * cols + at + BLOCK]);
-                        let a = f32x4_add(f32x4_add(f32x4_mul(q[0], xs[0]), f32x4_mul(q[1], xs[1])), f32x4_add(f32x4_mul(q[2], xs[2]), f32x4_mul(q[3], xs[3])));
-                        let b = f32x4_add(f32x4_add(f32x4_mul(q[4], xs[4]), f32x4_mul(q[5], xs[5])), f32x4_add(f32x4_mul(q[6], xs[6]), f32x4_mul(q[7], xs[7])));
-                        acc[s] = f32x4_add(acc[s], f32x4_mul(d, f32x4_add(a, b)));
-                        minimum[s] += mn * sums[s * blocks + at / BLOCK];
+                        let xs: &[f32; BLOCK] = x[s * cols + j * BLOCK..s * cols + (j + 1) * BLOCK].try_into().expect("32 inputs");
+                        // SAFETY: `xs` is 32 readable f32; wasm loads need no alignment.
+                        let xv: [v128; 8] = core::array::from_fn(|i| unsafe { v128_load(xs.as_ptr().add(4 * i).cast()) });
+                        let a = f32x4_add(f32x4_add(f32x4_mul(q[0], xv[0]), f32x4_mul(q[1], xv[1])), f32x4_add(f32x4_mul(q[2], xv[2]), f32x4_mul(q[3], xv[3])));
+                        let c = f32x4_add(f32x4_add(f32x4_mul(q[4], xv[4]), f32x4_mul(q[5], xv[5])), f32x4_add(f32x4_mul(q[6], xv[6]), f32x4_mul(q[7], xv[7])));
+                        acc[s] = f32x4_add(acc[s], f32x4_mul(d, f32x4_add(a, c)));
+                        if MIN {
+                            minimum[s] += mn * sums[s * blocks + j];
+                        }
                     }
                 }
             }
@@ -533,6 +659,32 @@ mod simd {
             }
         }
         out
+    }
+
+    /// [`products`] for one input (a decoded token): its 32-value blocks as vectors up front and
+    /// the accumulator in a register.
+    #[inline(always)]
+    fn one_input<const MIN: bool>(m: &BlockMatrix, inputs: &Inputs, unpack: impl Fn(&[u8], usize) -> Sub) -> Vec<f32> {
+        let (subs, block_bytes) = (m.format.sub_blocks(), m.format.block_bytes());
+        let x: Vec<([v128; 4], [v128; 4])> = inputs.q.chunks_exact(BLOCK).zip(inputs.low.chunks_exact(BLOCK)).map(|(q, l)| (vectors(q), vectors(l))).collect();
+        let blocks = x.len();
+        m.bytes
+            .chunks_exact(m.row_bytes())
+            .map(|row| {
+                let (mut acc, mut minimum) = (f32x4_splat(0.0), 0.0f32);
+                for (b, block) in row.chunks_exact(block_bytes).enumerate() {
+                    for k in 0..subs {
+                        let j = (b * subs + k).min(blocks - 1); // always b·subs + k: lets the compiler drop the checks
+                        let ((w, d, mn), (high, low)) = (unpack(block, k), &x[j]);
+                        acc = f32x4_add(acc, f32x4_mul(block_dot(&w, high, low), f32x4_splat(d * inputs.scale[j])));
+                        if MIN {
+                            minimum += mn * inputs.sum[j];
+                        }
+                    }
+                }
+                (f32x4_extract_lane::<0>(acc) + f32x4_extract_lane::<2>(acc)) + (f32x4_extract_lane::<1>(acc) + f32x4_extract_lane::<3>(acc)) + minimum
+            })
+            .collect()
     }
 }
 
