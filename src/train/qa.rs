@@ -287,6 +287,7 @@ pub fn split_questions(cfg: &QaRunConfig) -> Result<(Vec<Question>, Vec<Question
 pub fn build_model(cfg: &QaRunConfig, checkpoint: Option<&Path>, device: &Device) -> Result<(BertConfig, BertForQuestionAnswering), String> {
     let dir = cfg.init.dir();
     let config = run::read_json::<BertConfig>(&dir.join("config.json"))?;
+    window_fits(cfg, &config)?;
     let model = if let Some(ckpt) = checkpoint {
         let mut w = run::read_weights(ckpt)?;
         BertForQuestionAnswering::load(&config, &mut w, device).map_err(|e| e.to_string())?
@@ -412,8 +413,21 @@ pub fn pass_order(n: usize, seed: u64, pass: usize) -> Vec<usize> {
     order
 }
 
+/// An error sentence when the run's windows are longer than the model has positions for.
+fn window_fits(cfg: &QaRunConfig, config: &BertConfig) -> Result<(), String> {
+    let (len, positions) = (cfg.settings.max_len, config.max_position_embeddings);
+    if len > positions {
+        return Err(format!("windows of {len} tokens, but {} has positions for {positions}: pass --max-len {positions} or less", cfg.init.dir().display()));
+    }
+    Ok(())
+}
+
 /// Trains (or resumes) the run in `dir` for at most `minutes`, or to its last step.
 pub fn train(dir: &Path, fresh: Option<QaRunConfig>, minutes: f64) -> Result<QaState, String> {
+    // A new run is checked before its run.json is written, so a wrong window leaves nothing behind.
+    if let Some(fresh) = fresh.as_ref().filter(|_| !dir.join("run.json").exists()) {
+        window_fits(fresh, &run::read_json::<BertConfig>(&fresh.init.dir().join("config.json"))?)?;
+    }
     let cfg: QaRunConfig = run::load_or_create(dir, fresh)?;
     let device = cfg.backend.device();
     let data = cfg.load()?;
