@@ -523,6 +523,28 @@ mod tests {
     }
 
     #[test]
+    fn a_window_past_the_models_positions_is_refused_before_the_run_is_written() {
+        let dir = std::env::temp_dir().join(format!("sesame-qa-window-{}", std::process::id()));
+        let model = dir.join("model");
+        std::fs::create_dir_all(&model).unwrap();
+        let config = BertConfig { max_position_embeddings: 128, ..BertConfig::new(50, 16, 2, 4, 32) };
+        run::write_json(&model.join("config.json"), &config).unwrap();
+        let mut cfg: QaRunConfig = serde_json::from_value(serde_json::json!({
+            "language": "en", "train": [], "valid": "v", "article_split": null, "init": {"pretrained": model},
+            "settings": QaSettings::for_window(192), "negatives": 1, "epochs": 1.0, "batch": 4, "lr": 1e-4, "warmup": 0.1,
+            "freeze_word_embeddings": true, "seed": 1, "eval_every": 10, "eval_questions": 10, "ckpt_every": 10, "backend": Backend::Flex,
+        }))
+        .unwrap();
+        let run = dir.join("run");
+        let err = train(&run, Some(cfg.clone()), 0.0).unwrap_err();
+        assert!(err.contains("192") && err.contains("--max-len 128"), "{err}");
+        assert!(!run.join("run.json").exists(), "nothing is left behind");
+        cfg.settings = QaSettings::for_window(128);
+        assert!(window_fits(&cfg, &config).is_ok());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn pass_orders_are_permutations_fixed_by_seed_and_pass() {
         let a = pass_order(50, 3, 0);
         let mut s = a.clone();
