@@ -99,8 +99,12 @@ pub fn LineChart(
     series: Vec<Series>,
     /// Index of the x position to highlight.
     highlight: usize,
+    /// Values are shares: tooltips and the table read "99.6 %" instead of "0.996".
+    #[prop(optional)]
+    percent: bool,
 ) -> impl IntoView {
     let (w, h, left, pad) = (420.0, 220.0, 40.0, 22.0);
+    let value = move |v: f32| if percent { format!("{:.1} %", 100.0 * v) } else { format!("{v:.3}") };
     let n = x_labels.len().max(2);
     let x = move |i: usize| left + (w - left - pad) * i as f64 / (n - 1) as f64;
     // Y from a round value below the smallest point up to 1 (similarities), in 5 ticks.
@@ -127,7 +131,7 @@ pub fn LineChart(
                 .values
                 .iter()
                 .enumerate()
-                .filter_map(|(i, v)| v.map(|v| view! { <circle cx=x(i).to_string() cy=y(v).to_string() r="3" fill=s.color><title>{format!("{}: {v:.3}", s.name)}</title></circle> }))
+                .filter_map(|(i, v)| v.map(|v| view! { <circle cx=x(i).to_string() cy=y(v).to_string() r="3" fill=s.color><title>{format!("{}: {}", s.name, value(v))}</title></circle> }))
                 .collect_view();
             view! { <polyline points=pts.join(" ") fill="none" stroke=s.color stroke-width="2" />{dots} }
         })
@@ -140,7 +144,7 @@ pub fn LineChart(
     let rows = x_labels
         .iter()
         .enumerate()
-        .map(|(i, l)| std::iter::once(l.clone()).chain(series.iter().map(|s| s.values.get(i).copied().flatten().map_or(String::from("–"), |v| format!("{v:.3}")))).collect())
+        .map(|(i, l)| std::iter::once(l.clone()).chain(series.iter().map(|s| s.values.get(i).copied().flatten().map_or(String::from("–"), value))).collect())
         .collect();
     view! {
         <figure class="chart">

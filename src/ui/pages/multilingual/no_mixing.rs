@@ -12,7 +12,7 @@ use crate::assets::MBERT;
 use crate::task::bert::LoadedPretraining;
 use crate::task::fill_mask::{self, Prediction, Problem};
 use crate::task::multilingual::{own_language, Script};
-use crate::ui::components::charts::{ChartTable, LineChart, Series};
+use crate::ui::components::charts::{LineChart, Series};
 use crate::ui::i18n::{Lang, T};
 use crate::ui::state::{set_url_param, AppState, ModelStatus};
 use crate::ui::tasks::Job;
@@ -228,18 +228,11 @@ fn HeldOut(card: RwSignal<Loaded<Value>>, small: Small) -> impl IntoView {
             series.push(Series { name: format!("{} · top-5 · {tag}", app.t(T::MlEnglish)), color: "#009E73", values: series_of(&twin_points, "en", "top5") });
         }
         let labels: Vec<String> = steps.iter().map(u64::to_string).collect();
-        let table_rows: Vec<Vec<String>> = labels
-            .iter()
-            .enumerate()
-            .map(|(i, s)| std::iter::once(s.clone()).chain(series.iter().map(|x| x.values[i].map_or("–".to_string(), |v| format!("{:.1} %", 100.0 * v)))).collect())
-            .collect();
-        let head: Vec<String> = std::iter::once(app.t(T::MlStep).to_string()).chain(series.iter().map(|x| x.name.clone())).collect();
         let curve = (steps.len() >= 2).then(|| {
             let last = points.last().and_then(|(s, _)| steps.iter().position(|x| x == s)).unwrap_or(steps.len() - 1);
             view! {
                 <div data-testid="language-curve" data-points=points.len().to_string() data-twin-points=twin_points.len().to_string()>
-                    <LineChart title=app.t(T::MlCurveTitle).to_string() x_labels=labels series=series.clone() highlight=last />
-                    <ChartTable caption=app.t(T::MlCurveTitle).to_string() head=head rows=table_rows />
+                    <LineChart title=app.t(T::MlCurveTitle).to_string() x_labels=labels series=series highlight=last percent=true />
                 </div>
             }
         });
