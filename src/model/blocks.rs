@@ -448,6 +448,12 @@ mod simd {
         f32::from_bits(magnitude.to_bits() | (((h & 0x8000) as u32) << 16))
     }
 
+    /// Σ of the 4 lanes (pairs 0+2 and 1+3 first, the order both paths always used).
+    #[inline(always)]
+    fn hsum(v: v128) -> f32 {
+        (f32x4_extract_lane::<0>(v) + f32x4_extract_lane::<2>(v)) + (f32x4_extract_lane::<1>(v) + f32x4_extract_lane::<3>(v))
+    }
+
     /// 16 bytes at `at` of `bytes` (bounds checked once here).
     #[inline(always)]
     fn load(bytes: &[u8], at: usize) -> v128 {
@@ -653,9 +659,7 @@ mod simd {
                 }
             }
             for s in 0..t {
-                let v = acc[s];
-                let total = (f32x4_extract_lane::<0>(v) + f32x4_extract_lane::<2>(v)) + (f32x4_extract_lane::<1>(v) + f32x4_extract_lane::<3>(v));
-                out[s * rows + r] = total + minimum[s];
+                out[s * rows + r] = hsum(acc[s]) + minimum[s];
             }
         }
         out
@@ -682,7 +686,7 @@ mod simd {
                         }
                     }
                 }
-                (f32x4_extract_lane::<0>(acc) + f32x4_extract_lane::<2>(acc)) + (f32x4_extract_lane::<1>(acc) + f32x4_extract_lane::<3>(acc)) + minimum
+                hsum(acc) + minimum
             })
             .collect()
     }
