@@ -495,15 +495,15 @@ pub fn train(dir: &Path, fresh: Option<QaRunConfig>, minutes: f64) -> Result<QaS
 mod tests {
     use super::*;
 
-    #[test]
-    fn schedule_warms_up_then_decays_to_zero() {
-        let cfg = QaRunConfig {
+    /// A run's settings for the tests: `init` over a model directory, a window of `window`.
+    fn test_config(init: QaInit, window: usize) -> QaRunConfig {
+        QaRunConfig {
             language: "zh".into(),
             train: vec![],
             valid: "v".into(),
             article_split: None,
-            init: QaInit::Random("m".into()),
-            settings: QaSettings::for_window(128),
+            init,
+            settings: QaSettings::for_window(window),
             negatives: 1,
             epochs: 1.0,
             batch: 10,
@@ -515,7 +515,12 @@ mod tests {
             eval_questions: 10,
             ckpt_every: 10,
             backend: Backend::Flex,
-        };
+        }
+    }
+
+    #[test]
+    fn schedule_warms_up_then_decays_to_zero() {
+        let cfg = test_config(QaInit::Random("m".into()), 128);
         assert_eq!(cfg.total_steps(995), 100);
         assert!((cfg.lr_at(0, 100) - 1e-4).abs() < 1e-12);
         assert!((cfg.lr_at(9, 100) - 1e-3).abs() < 1e-12);
@@ -529,12 +534,7 @@ mod tests {
         std::fs::create_dir_all(&model).unwrap();
         let config = BertConfig { max_position_embeddings: 128, ..BertConfig::new(50, 16, 2, 4, 32) };
         run::write_json(&model.join("config.json"), &config).unwrap();
-        let mut cfg: QaRunConfig = serde_json::from_value(serde_json::json!({
-            "language": "en", "train": [], "valid": "v", "article_split": null, "init": {"pretrained": model},
-            "settings": QaSettings::for_window(192), "negatives": 1, "epochs": 1.0, "batch": 4, "lr": 1e-4, "warmup": 0.1,
-            "freeze_word_embeddings": true, "seed": 1, "eval_every": 10, "eval_questions": 10, "ckpt_every": 10, "backend": Backend::Flex,
-        }))
-        .unwrap();
+        let mut cfg = test_config(QaInit::Pretrained(model), 192);
         let run = dir.join("run");
         let err = train(&run, Some(cfg.clone()), 0.0).unwrap_err();
         assert!(err.contains("192") && err.contains("--max-len 128"), "{err}");
