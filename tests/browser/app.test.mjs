@@ -4,12 +4,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { serve, launch, watchErrors, figure, readMatrix, contrast, ARTIFACTS, ROOT, SLOW } from './harness.mjs';
+import { serve, launch, watchErrors, figure, readMatrix, contrast, ARTIFACTS, ROOT, SLOW, modelFile } from './harness.mjs';
 
 // The default experiment: sentences 1–5 use "apple" the fruit, 6–10 the company.
 const GROUPS = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1];
 // Sesame's pretrained BERTs (issue 3), checked on the diagnostics page when shipped.
-const PRETRAINED = ['bert-zh', 'bert-en', 'mbert'].filter((id) => existsSync(join(ROOT, 'dist', 'assets', 'models', id, 'v1', 'model.safetensors')));
+const PRETRAINED = ['bert-zh', 'bert-en', 'mbert'].filter((id) => existsSync(modelFile(id, 'model.safetensors', 'dist')));
 let server;
 const matrices = {};
 

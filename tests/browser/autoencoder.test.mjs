@@ -6,10 +6,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES } from './harness.mjs';
+import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES, modelFile } from './harness.mjs';
 
 const golden = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'ae-golden.json'), 'utf8'));
-const card = (id) => JSON.parse(readFileSync(join(ROOT, 'assets', 'models', id, 'v1', 'card.json'), 'utf8'));
+const card = (id) => JSON.parse(readFileSync(modelFile(id, 'card.json'), 'utf8'));
 const goldenCase = (family, file) => golden.cases.find((c) => c.family === family && c.file === file);
 
 let server;

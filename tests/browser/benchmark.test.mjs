@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { serve, launch, watchErrors, ARTIFACTS, ROOT, SLOW } from './harness.mjs';
+import { serve, launch, watchErrors, ARTIFACTS, ROOT, SLOW, modelFile } from './harness.mjs';
 
 // The scoreboard's definition, restated: encoder → (task → card id, JSON pointer, scale).
 const TASKS = [
@@ -22,7 +22,7 @@ const ENCODERS = {
 const pointer = (obj, p) => p.split('/').slice(1).reduce((o, k) => (o == null ? undefined : o[k]), obj);
 function expected(encoder, start, k) {
   const id = ENCODERS[encoder][k];
-  const file = id && join(ROOT, 'assets', 'models', id, 'v1', 'card.json');
+  const file = id && modelFile(id, 'card.json');
   if (!file || !existsSync(file)) return null;
   const run = JSON.parse(readFileSync(file, 'utf8')).runs.find((r) => r.init === start);
   const v = run && pointer(run, TASKS[k][1]);

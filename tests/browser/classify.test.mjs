@@ -6,11 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES } from './harness.mjs';
+import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES, modelFile } from './harness.mjs';
 
 const read = (model) => ({
   golden: JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', `${model}-golden.json`), 'utf8')),
-  card: JSON.parse(readFileSync(join(ROOT, 'assets', 'models', model, 'v1', 'card.json'), 'utf8')),
+  card: JSON.parse(readFileSync(modelFile(model, 'card.json'), 'utf8')),
 });
 
 let server;

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
-import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES } from './harness.mjs';
+import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES, modelFile } from './harness.mjs';
 
 const golden = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'smollm2-golden.json'), 'utf8'));
 const france = golden.cases.find((c) => c.prompt === 'The capital of France is');
@@ -313,7 +313,7 @@ test('Gemma 3 270M on WebGPU: golden bars after a prompt that overflowed tanh, d
     figure('webgpu.gemma3_logit_gap_max_diff', worst);
     const registry = JSON.parse(await page.evaluate(() => window.__sesameRegistry()));
     const entry = registry.entries.find((e) => e.key === 'gemma3-270m');
-    const gguf = statSync(join(ROOT, 'assets', 'models', 'gemma3-270m', 'v1', 'model.Q4_K_M.gguf')).size;
+    const gguf = statSync(modelFile('gemma3-270m', 'model.Q4_K_M.gguf')).size;
     figure('webgpu.gemma3_device_bytes_over_gguf', (entry.bytes / gguf).toFixed(3));
     assert.ok(entry.bytes <= 1.5 * gguf, `Gemma holds ${entry.bytes} bytes on the device for a ${gguf}-byte GGUF`);
     await page.screenshot({ path: join(ARTIFACTS, 'gpt-gemma3-webgpu.png'), fullPage: true });

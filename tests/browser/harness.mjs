@@ -11,6 +11,18 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ARTIFACTS = join(ROOT, 'tests', 'browser', 'artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
+/** The version of model `id` that the manifest lists ('v1' where it lists none): the one the pages
+ *  read, so the tests follow a model to its next version. */
+export function version(id) {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'assets', 'models', 'manifest.json'), 'utf8'));
+  return manifest.models.find((m) => m.id === id)?.version ?? 'v1';
+}
+
+/** `file` of model `id` in that version, under assets/models (or `dir`/assets/models, e.g. 'dist'). */
+export function modelFile(id, file, dir = '') {
+  return join(ROOT, dir, 'assets', 'models', id, version(id), file);
+}
+
 /** The two compute paths every model page is tested on: WebGPU (SwiftShader's CPU adapter here)
  *  and the CPU fallback, each asked for in the address. */
 export const MODES = [

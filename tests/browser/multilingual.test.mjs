@@ -11,10 +11,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES } from './harness.mjs';
+import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES, modelFile } from './harness.mjs';
 
-const card = JSON.parse(readFileSync(join(ROOT, 'assets', 'models', 'mbert', 'v1', 'card.json'), 'utf8'));
-const demo = JSON.parse(readFileSync(join(ROOT, 'assets', 'models', 'mbert', 'v1', 'demo.json'), 'utf8'));
+const card = JSON.parse(readFileSync(modelFile('mbert', 'card.json'), 'utf8'));
+const demo = JSON.parse(readFileSync(modelFile('mbert', 'demo.json'), 'utf8'));
 
 let server;
 before(async () => { server = await serve(); });
@@ -77,7 +77,7 @@ for (const mode of MODES) {
         }
       }
       // The smaller-data twin: its column when its card has shipped, else a note that it has not.
-      if (!existsSync(join(ROOT, 'assets', 'models', 'mbert-small', 'v1', 'card.json'))) {
+      if (!existsSync(modelFile('mbert-small', 'card.json'))) {
         await page.getByTestId('small-missing').waitFor({ timeout: SLOW });
         assert.equal(await page.getByTestId('mrr-small-head').count(), 0);
       }
@@ -113,7 +113,7 @@ for (const mode of MODES) {
         for (let i = 0; i < rows; i++) {
           const row = page.getByTestId(`zs-${key}-${i}`);
           const id = await row.getAttribute('data-card');
-          const file = join(ROOT, 'assets', 'models', id, 'v1', 'card.json');
+          const file = modelFile(id, 'card.json');
           const first = row.locator('td').first();
           if (!existsSync(file)) {
             assert.equal(await first.getAttribute('data-missing'), 'true', `${id} is not shipped: missing`);
@@ -189,7 +189,7 @@ test('multilingual page: Chinese UI from the address, phone width, bad address, 
 test("multilingual page: the smaller-data twin's card beside mbert's (MRR column, held-out rows, curve)", { timeout: 2 * SLOW }, async () => {
   // The twin's card: the shipped one, or (until it ships) one made from mbert's with other figures,
   // listed in the manifest as the app would find it. The page must show what the card says.
-  const shippedFile = join(ROOT, 'assets', 'models', 'mbert-small', 'v1', 'card.json');
+  const shippedFile = modelFile('mbert-small', 'card.json');
   const twin = existsSync(shippedFile) ? JSON.parse(readFileSync(shippedFile, 'utf8')) : {
     ...card,
     id: 'mbert-small',

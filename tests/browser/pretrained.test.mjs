@@ -6,11 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW } from './harness.mjs';
+import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, modelFile } from './harness.mjs';
 
 // Each model is committed when its pretraining meets the issue's proof (issue 3); until then its
 // tests are reported as skipped, with the reason.
-const shipped = (id) => existsSync(join(ROOT, 'dist', 'assets', 'models', id, 'v1', 'model.safetensors'));
+const shipped = (id) => existsSync(modelFile(id, 'model.safetensors', 'dist'));
 const skip = (id) => (shipped(id) ? false : `Sesame's pretrained ${id} is not shipped yet (assets/models/${id}/v1)`);
 
 let server;
@@ -138,7 +138,7 @@ for (const id of ['bert-zh', 'bert-en']) for (const mode of MODES) {
   const missing = skip(id) || (existsSync(fixturePath) ? false : `${heads} is not shipped yet`);
   test(`NSP and SOP heads on ${id}, ${mode.label}: logits equal PyTorch; the held-out table`, { timeout: 3 * SLOW, skip: missing }, async () => {
     const golden = JSON.parse(readFileSync(fixturePath, 'utf8'));
-    const card = JSON.parse(readFileSync(join(ROOT, 'assets', 'models', heads, 'v1', 'card.json'), 'utf8'));
+    const card = JSON.parse(readFileSync(modelFile(heads, 'card.json'), 'utf8'));
     const browser = await launch({ webgpu: mode.webgpu });
     try {
       const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1100 } });

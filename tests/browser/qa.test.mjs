@@ -6,11 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync, existsSync } from 'node:fs';
-import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES } from './harness.mjs';
+import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES, modelFile } from './harness.mjs';
 
 const MODELS = ['qa-zh', 'qa-en'].filter((id) => existsSync(join(ROOT, 'tests', 'fixtures', `${id}-golden.json`)));
 const golden = (id) => JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', `${id}-golden.json`), 'utf8'));
-const presets = (id) => JSON.parse(readFileSync(join(ROOT, 'assets', 'models', id, 'v1', 'presets.json'), 'utf8'));
+const presets = (id) => JSON.parse(readFileSync(modelFile(id, 'presets.json'), 'utf8'));
 
 let server;
 before(async () => { server = await serve(); });
@@ -74,7 +74,7 @@ for (const model of MODELS) {
         }
         // The issue's latency figure: the same long document read in 384-token windows (models
         // whose position table reaches that far: qa-en; bert-zh's window is 128).
-        const positions = JSON.parse(readFileSync(join(ROOT, 'assets', 'models', model, 'v1', 'config.json'), 'utf8')).max_position_embeddings;
+        const positions = JSON.parse(readFileSync(modelFile(model, 'config.json'), 'utf8')).max_position_embeddings;
         if (positions >= 384) {
           await page.getByTestId('qa-window-length').selectOption('384');
           await page.waitForFunction(() => document.querySelector('[data-testid=qa-answer]')?.dataset.windowTokens === '384', null, { timeout: 2 * SLOW });

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES } from './harness.mjs';
+import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES, modelFile } from './harness.mjs';
 
 const MODELS = [
   { id: 'pos-zh', lang: 'zh-Hans', long: '我爱北京天安门。' },
@@ -21,7 +21,7 @@ after(() => server?.stop());
 
 for (const { id: MODEL, lang, long } of MODELS) for (const mode of MODES) {
   const golden = read('tests', 'fixtures', `${MODEL}-golden.json`);
-  const card = read('assets', 'models', MODEL, 'v1', 'card.json');
+  const card = JSON.parse(readFileSync(modelFile(MODEL, 'card.json'), 'utf8'));
   test(`${MODEL} on ${mode.label}: token scores equal PyTorch; words, presets, bad input, the comparison`, { timeout: 4 * SLOW }, async () => {
     const browser = await launch({ webgpu: mode.webgpu });
     try {
@@ -82,7 +82,7 @@ test('the model switch: pos-zh → pos-en loads the English tagger, its presets 
     assert.equal(await page.getByTestId('tag-model-pos-zh').getAttribute('aria-pressed'), 'true');
     assert.equal(await page.getByTestId('tag-all').locator('.pos-word').count(), 44);
     await page.getByTestId('tag-model-pos-en').click();
-    const presets = read('assets', 'models', 'pos-en', 'v1', 'presets.json');
+    const presets = JSON.parse(readFileSync(modelFile('pos-en', 'presets.json'), 'utf8'));
     await page.waitForFunction((t) => new URLSearchParams(location.search).get('m') === 'pos-en' && new URLSearchParams(location.search).get('text') === t && document.querySelector('[data-testid=tag-result]'), presets[0].text, { timeout: SLOW });
     assert.equal(await page.getByTestId('tag-model-pos-en').getAttribute('aria-pressed'), 'true');
     assert.equal(await page.getByTestId('tag-all').locator('.pos-word').count(), 12);

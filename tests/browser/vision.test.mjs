@@ -7,10 +7,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES } from './harness.mjs';
+import { serve, launch, watchErrors, figure, ARTIFACTS, ROOT, SLOW, MODES, modelFile } from './harness.mjs';
 
 const golden = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', 'vit-golden.json'), 'utf8'));
-const card = JSON.parse(readFileSync(join(ROOT, 'assets', 'models', 'vit', 'v1', 'card.json'), 'utf8'));
+const card = JSON.parse(readFileSync(modelFile('vit', 'card.json'), 'utf8'));
 
 let server;
 before(async () => { server = await serve(); });

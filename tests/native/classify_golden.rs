@@ -28,7 +28,7 @@ struct Case {
 
 fn check(id: &str) {
     let fixture: Fixture = serde_json::from_str(&std::fs::read_to_string(format!("tests/fixtures/{id}-golden.json")).unwrap()).unwrap();
-    let bundle = Bundle::read(Path::new(&format!("assets/models/{}/v1", fixture.model)), "model.safetensors", Path::new("assets/models")).unwrap();
+    let bundle = Bundle::read(Path::new(&crate::common::model_dir(&fixture.model)), "model.safetensors", Path::new("assets/models")).unwrap();
     let m = LoadedClassifier::from_bundle(&bundle, &Device::flex()).unwrap();
     assert_eq!(m.classes, fixture.classes);
     let mut worst = 0.0f32;
@@ -99,7 +99,7 @@ struct TaggerCase {
 fn check_tagger(id: &str) {
     use sesame::task::tagging::{tag, words, LoadedTagger, TagProblem};
     let fixture: TaggerFixture = serde_json::from_str(&std::fs::read_to_string(format!("tests/fixtures/{id}-golden.json")).unwrap()).unwrap();
-    let bundle = Bundle::read(Path::new(&format!("assets/models/{}/v1", fixture.model)), "model.safetensors", Path::new("assets/models")).unwrap();
+    let bundle = Bundle::read(Path::new(&crate::common::model_dir(&fixture.model)), "model.safetensors", Path::new("assets/models")).unwrap();
     let m = LoadedTagger::from_bundle(&bundle, &Device::flex()).unwrap();
     assert_eq!(m.classes, fixture.classes);
     let mut worst = 0.0f32;

@@ -23,3 +23,15 @@ pub fn load(dir: &str, weights: &str) -> LoadedBert {
 pub fn fixture() -> sesame::task::bert_golden::Fixture {
     serde_json::from_str(include_str!("../fixtures/minilm-golden.json")).expect("fixture parses")
 }
+
+/// The version of model `id` that the manifest lists (`v1` where it lists none): the one the pages
+/// read, so the tests follow a model to its next version.
+pub fn version(id: &str) -> String {
+    let manifest: sesame::assets::Manifest = serde_json::from_slice(&read("assets/models/manifest.json".into())).expect("the manifest parses");
+    manifest.model(id).map_or_else(|| "v1".to_string(), |m| m.version.clone())
+}
+
+/// `assets/models/ID/VERSION` of that version.
+pub fn model_dir(id: &str) -> String {
+    format!("assets/models/{id}/{}", version(id))
+}

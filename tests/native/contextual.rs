@@ -114,7 +114,7 @@ fn golden_check_reports_token_mismatch_instead_of_comparing_garbage() {
 fn the_lectures_guo_example_on_bert_zh() {
     // The lecture's 5 + 5 sentences (果 in 苹果汁-like vs 苹果电脑-like use) on Sesame's own
     // Chinese BERT, whose vocabulary has 果 (MiniLM's has not: see the test above).
-    let bundle = sesame::model::Bundle::read(std::path::Path::new("assets/models/bert-zh/v1"), "model.safetensors", std::path::Path::new("assets/models")).unwrap();
+    let bundle = sesame::model::Bundle::read(std::path::Path::new(&crate::common::model_dir("bert-zh")), "model.safetensors", std::path::Path::new("assets/models")).unwrap();
     let bert = sesame::task::bert::LoadedPretraining::from_bundle(&bundle, &burn::tensor::Device::flex()).unwrap();
     let (target, sentences) = default_chinese();
     let (prepared, problems) = prepare(bert.encoder(), &sentences, &target);

@@ -35,13 +35,16 @@ fn check(gpt: &LoadedGpt, fixture: &GptFixture, tolerance: f32) -> Vec<sesame::t
 }
 
 /// Sesame's character GPT as shipped (f16 safetensors, its own tokenizer.json).
-const GPT_ZH: &str = "assets/models/gpt-zh/v1";
+/// The shipped gpt-zh: the version the manifest lists.
+fn gpt_zh() -> String {
+    crate::common::model_dir("gpt-zh")
+}
 /// Both sides upcast the same f16 weights; 4 small blocks (measured: at most 9.1e-6 on 8 prompts).
 const GPT_ZH_TOLERANCE: f32 = 5e-5;
 
 #[test]
 fn character_gpt_logits_tokens_and_greedy_text_match_transformers() {
-    let bundle = sesame::model::Bundle::read(std::path::Path::new(GPT_ZH), "model.safetensors", std::path::Path::new("assets/models")).expect("gpt-zh's files");
+    let bundle = sesame::model::Bundle::read(std::path::Path::new(&gpt_zh()), "model.safetensors", std::path::Path::new("assets/models")).expect("gpt-zh's files");
     let gpt = LoadedGpt::from_bundle(&bundle, &burn::tensor::Device::flex()).expect("gpt-zh loads");
     assert_eq!(gpt.eos(), Some(1));
     let fixture: GptFixture = serde_json::from_str(include_str!("../fixtures/gpt-zh-golden.json")).expect("fixture parses");
@@ -105,7 +108,7 @@ fn bad_files_are_errors_not_panics() {
 #[test]
 fn a_generation_session_reads_appends_and_refuses_bad_prompts() {
     use sesame::task::gpt_generation::{Appended, Generation, StartError};
-    let bundle = sesame::model::Bundle::read(std::path::Path::new(GPT_ZH), "model.safetensors", std::path::Path::new("assets/models")).expect("gpt-zh's files");
+    let bundle = sesame::model::Bundle::read(std::path::Path::new(&gpt_zh()), "model.safetensors", std::path::Path::new("assets/models")).expect("gpt-zh's files");
     let gpt = LoadedGpt::from_bundle(&bundle, &burn::tensor::Device::flex()).expect("gpt-zh loads");
     assert_eq!(Generation::start(&gpt, "  \n").err(), Some(StartError::Empty));
     let long = "床".repeat(gpt.max_context() + 5);

@@ -14,23 +14,26 @@ use sesame::task::multilingual::{embed_pairs, own_language, shifted_predictions,
 
 /// HF and Sesame read the same f16 weights; only the arithmetic differs.
 const TOLERANCE: f32 = 1e-3;
-const DIR: &str = "assets/models/mbert/v1";
+/// The shipped mbert: the version the manifest lists.
+fn dir() -> String {
+    crate::common::model_dir("mbert")
+}
 
 fn shipped() -> bool {
-    let ok = std::path::Path::new(&format!("{DIR}/model.safetensors")).exists() && std::path::Path::new("tests/fixtures/mbert-golden.json").exists();
+    let ok = std::path::Path::new(&format!("{}/model.safetensors", dir())).exists() && std::path::Path::new("tests/fixtures/mbert-golden.json").exists();
     if !ok {
-        eprintln!("NOT RUN: mbert is not shipped yet ({DIR})");
+        eprintln!("NOT RUN: mbert is not shipped yet ({})", dir());
     }
     ok
 }
 
 fn load() -> LoadedPretraining {
-    let bundle = Bundle::read(std::path::Path::new(DIR), "model.safetensors", std::path::Path::new("assets/models")).expect("the model's files");
+    let bundle = Bundle::read(std::path::Path::new(&dir()), "model.safetensors", std::path::Path::new("assets/models")).expect("the model's files");
     LoadedPretraining::from_bundle(&bundle, &Device::flex()).unwrap()
 }
 
 fn demo(m: &LoadedPretraining) -> (Demo, serde_json::Value) {
-    let bytes = std::fs::read(format!("{DIR}/demo.json")).unwrap();
+    let bytes = std::fs::read(format!("{}/demo.json", dir())).unwrap();
     (Demo::parse(&bytes, m.config.hidden_size).unwrap(), serde_json::from_slice(&bytes).unwrap())
 }
 

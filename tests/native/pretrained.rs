@@ -21,15 +21,15 @@ fn read(path: &str) -> Vec<u8> {
 /// Whether a model and its fixture are in the tree. Each is committed when its pretraining
 /// meets the issue's proof (issue 3); until then its tests say so and return.
 fn shipped(id: &str) -> bool {
-    let ok = std::path::Path::new(&format!("assets/models/{id}/v1/model.safetensors")).exists() && std::path::Path::new(&format!("tests/fixtures/{id}-golden.json")).exists();
+    let ok = std::path::Path::new(&format!("{}/model.safetensors", crate::common::model_dir(id))).exists() && std::path::Path::new(&format!("tests/fixtures/{id}-golden.json")).exists();
     if !ok {
-        eprintln!("NOT RUN: Sesame's pretrained {id} is not shipped yet (assets/models/{id}/v1)");
+        eprintln!("NOT RUN: Sesame's pretrained {id} is not shipped yet (assets/models/{id})");
     }
     ok
 }
 
 fn load(id: &str) -> LoadedPretraining {
-    let dir = format!("assets/models/{id}/v1");
+    let dir = crate::common::model_dir(id);
     let bundle = Bundle::read(std::path::Path::new(&dir), "model.safetensors", std::path::Path::new("assets/models")).expect("the model's files");
     LoadedPretraining::from_bundle(&bundle, &Device::flex()).unwrap()
 }
@@ -202,14 +202,14 @@ fn pair_heads_match_hf_and_each_does_its_own_task() {
     use sesame::assets::pair_heads_of;
     for bert in [BERT_ZH, BERT_EN] {
         let id = pair_heads_of(bert).unwrap();
-        let dir = format!("assets/models/{id}/v1");
+        let dir = crate::common::model_dir(id);
         if !shipped(bert) || !std::path::Path::new(&format!("tests/fixtures/{id}-golden.json")).exists() {
             eprintln!("NOT RUN: {id} is not shipped");
             continue;
         }
         let m = load(bert);
         let heads = pair::LoadedPairHeads::from_files(&read(&format!("{dir}/config.json")), &read(&format!("{dir}/heads.safetensors")), &Device::flex()).unwrap();
-        assert_eq!(heads.base, format!("{bert}/v1"));
+        assert_eq!(heads.base, format!("{bert}/{}", crate::common::version(bert)));
         let fixture: serde_json::Value = serde_json::from_slice(&read(&format!("tests/fixtures/{id}-golden.json"))).unwrap();
         let cases: Vec<PairHeadsCase> = serde_json::from_value(fixture["cases"].clone()).unwrap();
         let mut worst = 0f32;

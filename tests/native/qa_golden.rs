@@ -12,14 +12,14 @@ use sesame::train::qa_export::load_shipped;
 
 /// The QA models this build ships (those with a directory under assets/models).
 fn shipped() -> Vec<&'static str> {
-    [QA_ZH, QA_EN].into_iter().filter(|id| Path::new(&format!("assets/models/{id}/v1/card.json")).exists()).collect()
+    [QA_ZH, QA_EN].into_iter().filter(|id| Path::new(&format!("{}/card.json", crate::common::model_dir(id))).exists()).collect()
 }
 
 #[test]
 fn shipped_qa_models_match_pytorch() {
     let device = Device::flex();
     for id in shipped() {
-        let dir = format!("assets/models/{id}/v1");
+        let dir = crate::common::model_dir(id);
         let fixture: serde_json::Value = serde_json::from_slice(&std::fs::read(format!("tests/fixtures/{id}-golden.json")).expect("every shipped QA model has a golden fixture")).unwrap();
         let (config, model, tokenizer) = load_shipped(Path::new(&dir), &device).unwrap();
         let config_json: serde_json::Value = serde_json::from_slice(&std::fs::read(format!("{dir}/config.json")).unwrap()).unwrap();
@@ -51,7 +51,7 @@ fn shipped_qa_models_match_pytorch() {
 fn qa_cards_match_their_files_and_the_manifest() {
     let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read("assets/models/manifest.json").unwrap()).unwrap();
     for id in shipped() {
-        let dir = format!("assets/models/{id}/v1");
+        let dir = crate::common::model_dir(id);
         let card: serde_json::Value = serde_json::from_slice(&std::fs::read(format!("{dir}/card.json")).unwrap()).unwrap();
         let weights = std::fs::read(format!("{dir}/model.safetensors")).unwrap();
         assert_eq!(card["weights_bytes"].as_u64().unwrap() as usize, weights.len());
