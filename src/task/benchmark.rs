@@ -116,6 +116,35 @@ pub fn run_of(card: &Value, start: Start) -> Option<&Value> {
     card.get("runs")?.as_array()?.iter().find(|r| r.get("init").and_then(Value::as_str) == Some(start.card_word()))
 }
 
+/// A run's figures on one test file, as a zero-shot table cell needs them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SetFigures<'a> {
+    /// The figures (`{"em", "f1", …}`) measured on that file.
+    Found(&'a Value),
+    /// The run was trained on that file, so it has no test figure there.
+    TrainedOn,
+    /// No figure (the card does not have this file).
+    Missing,
+}
+
+/// The figures of `start`'s run in a QA card on the test file named `file` (a file name, e.g.
+/// `DRCD_dev.json`): from its `valid` section when `file` is the run's validation file, from its
+/// `zero_shot_sets` (a model judged unchanged on another language) otherwise; `TrainedOn` when
+/// `file` is one of the run's training files.
+pub fn set_figures<'a>(card: &'a Value, start: Start, file: &str) -> SetFigures<'a> {
+    let name = |v: &Value| v.as_str().map(|p| p.rsplit(['/', '\\']).next().unwrap_or(p).to_string());
+    let Some(run) = run_of(card, start) else { return SetFigures::Missing };
+    let config = card.get("run_config");
+    if config.and_then(|c| c.get("valid")).and_then(name).as_deref() == Some(file) {
+        return run.get("valid").map_or(SetFigures::Missing, SetFigures::Found);
+    }
+    if config.and_then(|c| c.get("train")).and_then(Value::as_array).is_some_and(|t| t.iter().any(|p| name(p).as_deref() == Some(file))) {
+        return SetFigures::TrainedOn;
+    }
+    let sets = run.get("zero_shot_sets").and_then(Value::as_array).into_iter().flatten().chain(run.get("zero_shot"));
+    sets.into_iter().find(|s| s.get("file").and_then(Value::as_str) == Some(file)).map_or(SetFigures::Missing, SetFigures::Found)
+}
+
 /// The figure of `task` for `start` in `card` (a fine-tuned model's card), if it has one.
 pub fn figure(card: &Value, task: &Task, start: Start) -> Option<(f64, Option<u64>)> {
     let run = run_of(card, start)?;
@@ -202,5 +231,26 @@ mod tests {
         // bert-en pretrained beats its random-init twin on average (the lecture's claim, as shipped).
         let en: Vec<f64> = rows.iter().filter(|r| r.encoder.id == "bert-en").map(|r| r.average().unwrap().0).collect();
         assert!(en[0] > en[1] + 10.0, "{en:?}");
+    }
+
+    #[test]
+    fn set_figures_come_from_valid_zero_shot_sets_or_say_trained_on() {
+        let zh = json!({
+            "run_config": {"valid": "../shared/data/qa/drcd/DRCD_dev.json", "train": ["../shared/data/qa/drcd/DRCD_test.json", "../shared/data/qa/cmrc2018/cmrc2018_trial.json"]},
+            "runs": [{"init": "pretrained", "valid": {"f1": 40.0}}]
+        });
+        assert_eq!(set_figures(&zh, Start::Pretrained, "DRCD_dev.json"), SetFigures::Found(&json!({"f1": 40.0})));
+        assert_eq!(set_figures(&zh, Start::Pretrained, "cmrc2018_trial.json"), SetFigures::TrainedOn);
+        assert_eq!(set_figures(&zh, Start::Random, "DRCD_dev.json"), SetFigures::Missing);
+        let en = json!({
+            "run_config": {"valid": "../shared/data/qa/squad/squad-v1.1-dev-40articles.json", "train": []},
+            "runs": [{"init": "random", "valid": {"f1": 9.0}, "zero_shot": {"file": "DRCD_dev.json", "f1": 3.0},
+                      "zero_shot_sets": [{"file": "DRCD_dev.json", "f1": 3.0}, {"file": "cmrc2018_trial.json", "f1": 5.0}]}]
+        });
+        assert_eq!(set_figures(&en, Start::Random, "cmrc2018_trial.json"), SetFigures::Found(&json!({"file": "cmrc2018_trial.json", "f1": 5.0})));
+        assert_eq!(set_figures(&en, Start::Random, "DRCD_dev.json"), SetFigures::Found(&json!({"file": "DRCD_dev.json", "f1": 3.0})));
+        assert_eq!(set_figures(&en, Start::Random, "other.json"), SetFigures::Missing);
+        let older = json!({"runs": [{"init": "pretrained", "zero_shot": {"file": "DRCD_dev.json", "f1": 2.0}}]});
+        assert_eq!(set_figures(&older, Start::Pretrained, "DRCD_dev.json"), SetFigures::Found(&json!({"file": "DRCD_dev.json", "f1": 2.0})));
     }
 }

@@ -405,7 +405,11 @@ strings! {
     MlZsTrainedEn => "mbert, fine-tuned on English only", "mbert，只用英文微調", "mbert，只用英文微调";
     MlZsSmallEn => "small-data mbert, fine-tuned on English only", "資料較少的 mbert，只用英文微調", "数据较少的 mbert，只用英文微调";
     MlZsRandomEn => "random init, fine-tuned on English only", "隨機初始化，只用英文微調", "随机初始化，只用英文微调";
-    MlZsQaCaption => "Question answering, tested on Chinese (DRCD)", "問答，用中文考（DRCD）", "问答，用中文考（DRCD）";
+    MlZsQaCaption => "Question answering, tested on Chinese (DRCD dev and CMRC 2018)", "問答，用中文考（DRCD dev 與 CMRC 2018）", "问答，用中文考（DRCD dev 与 CMRC 2018）";
+    MlZsDrcd => "DRCD dev", "DRCD dev", "DRCD dev";
+    MlZsCmrc => "CMRC 2018", "CMRC 2018", "CMRC 2018";
+    MlZsTrainedOn => "this model was fine-tuned on this set, so it has no test figure here", "這個模型就是用這份資料微調的，所以這裡沒有測試成績", "这个模型就是用这份数据微调的，所以这里没有测试成绩";
+    MlZsTrainedOnShort => "trained on it", "訓練資料", "训练数据";
     MlZsSentCaption => "Sentiment, tested on Chinese reviews (accuracy %)", "情感分類，用中文評論考（準確率 %）", "情感分类，用中文评论考（准确率 %）";
     MlZsLectureCaption => "The lecture's table (DRCD, F1)", "課堂上的表（DRCD，F1）", "课堂上的表（DRCD，F1）";
     MlZsModel => "Model", "模型", "模型";

@@ -240,3 +240,64 @@ test("multilingual page: the smaller-data twin's card beside mbert's (MRR column
     await browser.close();
   }
 });
+
+test('multilingual page: the zero-shot QA table has DRCD dev and CMRC 2018 columns, each figure from its card (made-up cards, served)', { timeout: 2 * SLOW }, async () => {
+  // Cards of the shape qa-export writes, with figures no real run has, so the page can only show
+  // them by reading them: the Chinese-trained run judged on DRCD dev (its validation file) and
+  // trained on CMRC's trial set; the English-trained runs judged unchanged on both files.
+  const sq = '../shared/data/qa/squad/squad-v1.1-dev-40articles.json';
+  const set = (file, f1, em) => ({ file, language: 'zh', questions: 100, f1, em, loss: 3 });
+  const cards = {
+    'mbert-qa-zh': {
+      id: 'mbert-qa-zh',
+      run_config: { valid: '../shared/data/qa/drcd/DRCD_dev.json', train: ['../shared/data/qa/drcd/DRCD_test.json', '../shared/data/qa/cmrc2018/cmrc2018_trial.json'] },
+      runs: [{ init: 'pretrained', valid: { questions: 3524, f1: 41.25, em: 30.5 } }, { init: 'random', valid: { questions: 3524, f1: 12.5, em: 4.25 } }],
+    },
+    'mbert-qa-en': {
+      id: 'mbert-qa-en',
+      run_config: { valid: sq, train: [] },
+      runs: [
+        { init: 'pretrained', valid: { f1: 33.5, em: 21 }, zero_shot: set('DRCD_dev.json', 20.125, 10.25), zero_shot_sets: [set('DRCD_dev.json', 20.125, 10.25), set('cmrc2018_trial.json', 18.375, 7.875)] },
+        { init: 'random', valid: { f1: 9.5, em: 3 }, zero_shot: set('DRCD_dev.json', 4.5, 0.75), zero_shot_sets: [set('DRCD_dev.json', 4.5, 0.75), set('cmrc2018_trial.json', 5.25, 1.5)] },
+      ],
+    },
+  };
+  const bodies = Object.fromEntries(Object.entries(cards).map(([id, c]) => [id, Buffer.from(JSON.stringify(c))]));
+  const browser = await launch({ webgpu: false });
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block', viewport: { width: 1280, height: 1000 } });
+    const errors = watchErrors(page);
+    await page.route('**/assets/models/manifest.json', async (r) => {
+      const m = await (await r.fetch()).json();
+      // The twin's QA card is left out: its row must say missing.
+      m.models = m.models.filter((e) => !(e.id in bodies) && e.id !== 'mbert-small-qa-en');
+      for (const [id, bytes] of Object.entries(bodies)) {
+        m.models.push({ id, version: 'vtest', name: id, license: 'Apache-2.0', source: 'test', files: [{ name: 'card.json', bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }] });
+      }
+      await r.fulfill({ contentType: 'application/json', body: JSON.stringify(m) });
+    });
+    for (const [id, bytes] of Object.entries(bodies)) await page.route(`**/${id}/vtest/card.json`, (r) => r.fulfill({ contentType: 'application/json', body: bytes }));
+    await page.goto(`${server.url}?p=multilingual&lang=en`);
+    await page.getByTestId('zs-qa-0').waitFor({ timeout: SLOW });
+    const cells = async (i) => page.getByTestId(`zs-qa-${i}`).locator('td').evaluateAll((tds) => tds.map((td) => ({ set: td.dataset.set, value: td.dataset.value, missing: td.dataset.missing, trained: td.dataset.trainedOn, text: td.textContent })));
+    const values = (row) => row.map((c) => (c.value !== undefined ? Number(c.value) : c.trained ? 'trained' : c.missing ? 'missing' : '?'));
+    const r0 = await cells(0);
+    assert.deepEqual(r0.map((c) => c.set), ['DRCD_dev.json', 'DRCD_dev.json', 'cmrc2018_trial.json', 'cmrc2018_trial.json']);
+    assert.deepEqual(values(r0), [41.25, 30.5, 'trained', 'trained'], 'Chinese-trained: DRCD dev from its validation, CMRC is its training data');
+    assert.equal(r0[2].text, 'trained on it');
+    assert.deepEqual(values(await cells(1)), [20.125, 10.25, 18.375, 7.875], 'English-trained mbert judged on both Chinese sets');
+    assert.deepEqual(values(await cells(2)), ['missing', 'missing', 'missing', 'missing'], 'the twin has no card: missing, not zero');
+    assert.deepEqual(values(await cells(3)), [4.5, 0.75, 5.25, 1.5], 'random init judged on both sets');
+    assert.equal((await cells(1))[0].text, '20.1');
+    const heads = await page.getByTestId('zs-qa').locator('thead th').allTextContents();
+    assert.deepEqual(heads, ['DRCD dev', 'CMRC 2018', 'F1', 'EM', 'F1', 'EM']);
+    await page.getByTestId('zs-qa').screenshot({ path: join(ARTIFACTS, 'multilingual-zero-shot-qa.png') });
+    // The Chinese UI names the training-data cell in Chinese.
+    await page.goto(`${server.url}?p=multilingual&lang=zh-Hans`);
+    await page.getByTestId('zs-qa-0').waitFor({ timeout: SLOW });
+    assert.equal((await cells(0))[2].text, '训练数据');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,13 +1,13 @@
 //! "Zero-shot transfer": mbert fine-tuned on English only and tested on Chinese, beside mbert
-//! fine-tuned on Chinese and the random-init twin fine-tuned on English, for QA (F1 / EM on the
-//! Chinese set) and sentiment (accuracy), the full-data and the small-data mbert. Every figure is
+//! fine-tuned on Chinese and the random-init twin fine-tuned on English, for QA (F1 / EM on DRCD
+//! dev and on CMRC 2018) and sentiment (accuracy), the full-data and the small-data mbert. Every figure is
 //! read from a fine-tuned model's card; a model not trained yet shows as missing. The lecture's
 //! table (its figures, typed as the lecture gives them) stands beside.
 
 use leptos::prelude::*;
 use serde_json::Value;
 
-use crate::task::benchmark::{run_of, Start};
+use crate::task::benchmark::{run_of, set_figures, SetFigures, Start};
 use crate::ui::i18n::T;
 use crate::ui::state::AppState;
 use crate::ui::tasks::spawn_owned;
@@ -40,9 +40,19 @@ const SENTIMENT_ROWS: [RowSpec; 4] = [
     RowSpec { card: crate::assets::MBERT_SENTIMENT_EN, start: Start::Random, section: "zero_shot", label: T::MlZsRandomEn },
 ];
 
-/// The section of `spec`'s run in `card`, if the card has it.
-fn section<'a>(card: &'a Value, spec: &RowSpec) -> Option<&'a Value> {
-    run_of(card, spec.start)?.get(spec.section)
+/// The Chinese QA test sets, by file name, with their column labels.
+const QA_SETS: [(&str, T); 2] = [("DRCD_dev.json", T::MlZsDrcd), ("cmrc2018_trial.json", T::MlZsCmrc)];
+
+/// The QA table's column groups.
+const QA_SET_COLUMNS: [Option<(&str, T)>; 2] = [Some(QA_SETS[0]), Some(QA_SETS[1])];
+
+/// The figures of `spec`'s row in `card` on the test file `file` (QA), or in its section as it
+/// is (sentiment: one Chinese set).
+fn row_figures<'a>(card: &'a Value, spec: &RowSpec, file: Option<&str>) -> SetFigures<'a> {
+    match file {
+        Some(file) => set_figures(card, spec.start, file),
+        None => run_of(card, spec.start).and_then(|r| r.get(spec.section)).map_or(SetFigures::Missing, SetFigures::Found),
+    }
 }
 
 /// The zero-shot section.
@@ -59,30 +69,47 @@ pub fn ZeroShot() -> impl IntoView {
         }
         cards.set(Some(found));
     });
-    let table = move |rows: &'static [RowSpec; 4], metrics: &'static [(&'static str, f64)], key: &'static str| {
+    // `sets`: the test files (QA) whose columns the table has, or `[None]` (sentiment).
+    let table = move |rows: &'static [RowSpec; 4], sets: &'static [Option<(&'static str, T)>], metrics: &'static [(&'static str, f64)], key: &'static str| {
         let Some(found) = cards.get() else { return view! { <p class="hint" role="status">{app.t(T::BenchReading)}</p> }.into_any() };
         let body = rows
             .iter()
             .enumerate()
             .map(|(i, spec)| {
                 let card = found.iter().find(|(id, _)| *id == spec.card).and_then(|(_, c)| c.as_ref());
-                let s = card.and_then(|c| section(c, spec));
-                let cells = metrics
+                let cells = sets
                     .iter()
-                    .map(|&(m, scale)| match s.and_then(|s| s.get(m)).and_then(Value::as_f64) {
-                        Some(v) => view! { <td class="num" data-value=(v * scale).to_string()>{format!("{:.1}", v * scale)}</td> }.into_any(),
-                        None => view! { <td class="num missing" data-missing="true" title=app.t(T::BenchNoCard)>"–"</td> }.into_any(),
+                    .flat_map(|set| metrics.iter().map(move |m| (set, m)))
+                    .map(|(set, &(m, scale))| {
+                        let file = set.map(|(f, _)| f);
+                        let figures = card.map_or(SetFigures::Missing, |c| row_figures(c, spec, file));
+                        match figures {
+                            SetFigures::Found(s) if s.get(m).and_then(Value::as_f64).is_some_and(f64::is_finite) => {
+                                let v = s.get(m).and_then(Value::as_f64).unwrap_or_default() * scale;
+                                view! { <td class="num" data-set=file data-value=v.to_string()>{format!("{v:.1}")}</td> }.into_any()
+                            }
+                            SetFigures::TrainedOn => view! { <td class="num missing" data-set=file data-trained-on="true" title=app.t(T::MlZsTrainedOn)>{app.t(T::MlZsTrainedOnShort)}</td> }.into_any(),
+                            _ => view! { <td class="num missing" data-set=file data-missing="true" title=app.t(T::BenchNoCard)>"–"</td> }.into_any(),
+                        }
                     })
                     .collect_view();
                 view! { <tr data-testid=format!("zs-{key}-{i}") data-card=spec.card><th scope="row">{app.t(spec.label)}</th>{cells}</tr> }
             })
             .collect_view();
-        let heads = metrics.iter().map(|(m, _)| view! { <th scope="col">{m.to_uppercase()}</th> }).collect_view();
+        let metric_heads = move || sets.iter().flat_map(|_| metrics.iter().map(|(m, _)| view! { <th scope="col">{m.to_uppercase()}</th> })).collect_view();
+        let head = match sets.first() {
+            Some(Some(_)) => view! {
+                <tr><td></td>{sets.iter().flatten().map(|(_, label)| view! { <th scope="colgroup" colspan=metrics.len().to_string()>{app.t(*label)}</th> }).collect_view()}</tr>
+                <tr><td></td>{metric_heads()}</tr>
+            }
+            .into_any(),
+            _ => view! { <tr><td></td>{metric_heads()}</tr> }.into_any(),
+        };
         view! {
             <div class="table-scroll" tabindex="0" role="region" aria-label=app.t(if key == "qa" { T::MlZsQaCaption } else { T::MlZsSentCaption })>
                 <table class="ds-table" data-testid=format!("zs-{key}")>
                     <caption>{app.t(if key == "qa" { T::MlZsQaCaption } else { T::MlZsSentCaption })}</caption>
-                    <thead><tr><td></td>{heads}</tr></thead>
+                    <thead>{head}</thead>
                     <tbody>{body}</tbody>
                 </table>
             </div>
@@ -93,8 +120,8 @@ pub fn ZeroShot() -> impl IntoView {
         <div class="panel" data-control="zeroshot">
             <h2>{move || app.t(T::MlZsTitle)}</h2>
             <p>{move || app.t(T::MlZsExplain)}</p>
-            {move || table(&QA_ROWS, &[("f1", 1.0), ("em", 1.0)], "qa")}
-            {move || table(&SENTIMENT_ROWS, &[("accuracy", 100.0)], "sentiment")}
+            {move || table(&QA_ROWS, &QA_SET_COLUMNS, &[("f1", 1.0), ("em", 1.0)], "qa")}
+            {move || table(&SENTIMENT_ROWS, &[None], &[("accuracy", 100.0)], "sentiment")}
             <p class="hint">{move || app.t(T::BenchMissingHint)}</p>
             <div class="table-scroll">
                 <table class="ds-table" data-testid="zs-lecture">
