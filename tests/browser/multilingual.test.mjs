@@ -279,12 +279,13 @@ test('multilingual page: the zero-shot QA table has DRCD dev and CMRC 2018 colum
     for (const [id, bytes] of Object.entries(bodies)) await page.route(`**/${id}/vtest/card.json`, (r) => r.fulfill({ contentType: 'application/json', body: bytes }));
     await page.goto(`${server.url}?p=multilingual&lang=en`);
     await page.getByTestId('zs-qa-0').waitFor({ timeout: SLOW });
-    const cells = async (i) => page.getByTestId(`zs-qa-${i}`).locator('td').evaluateAll((tds) => tds.map((td) => ({ set: td.dataset.set, value: td.dataset.value, missing: td.dataset.missing, trained: td.dataset.trainedOn, text: td.textContent })));
+    const cells = async (i) => page.getByTestId(`zs-qa-${i}`).locator('td').evaluateAll((tds) => tds.map((td) => ({ set: td.dataset.set, span: td.colSpan, value: td.dataset.value, missing: td.dataset.missing, trained: td.dataset.trainedOn, text: td.textContent })));
     const values = (row) => row.map((c) => (c.value !== undefined ? Number(c.value) : c.trained ? 'trained' : c.missing ? 'missing' : '?'));
     const r0 = await cells(0);
-    assert.deepEqual(r0.map((c) => c.set), ['DRCD_dev.json', 'DRCD_dev.json', 'cmrc2018_trial.json', 'cmrc2018_trial.json']);
-    assert.deepEqual(values(r0), [41.25, 30.5, 'trained', 'trained'], 'Chinese-trained: DRCD dev from its validation, CMRC is its training data');
+    assert.deepEqual(r0.map((c) => c.set), ['DRCD_dev.json', 'DRCD_dev.json', 'cmrc2018_trial.json']);
+    assert.deepEqual(values(r0), [41.25, 30.5, 'trained'], 'Chinese-trained: DRCD dev from its validation, CMRC (one cell across F1 and EM) is its training data');
     assert.equal(r0[2].text, 'trained on it');
+    assert.equal(r0[2].span, 2);
     assert.deepEqual(values(await cells(1)), [20.125, 10.25, 18.375, 7.875], 'English-trained mbert judged on both Chinese sets');
     assert.deepEqual(values(await cells(2)), ['missing', 'missing', 'missing', 'missing'], 'the twin has no card: missing, not zero');
     assert.deepEqual(values(await cells(3)), [4.5, 0.75, 5.25, 1.5], 'random init judged on both sets');

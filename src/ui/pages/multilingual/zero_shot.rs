@@ -77,19 +77,24 @@ pub fn ZeroShot() -> impl IntoView {
             .enumerate()
             .map(|(i, spec)| {
                 let card = found.iter().find(|(id, _)| *id == spec.card).and_then(|(_, c)| c.as_ref());
+                // Per test set: a cell per metric, or one cell across them where the run trained on it.
                 let cells = sets
                     .iter()
-                    .flat_map(|set| metrics.iter().map(move |m| (set, m)))
-                    .map(|(set, &(m, scale))| {
+                    .map(|set| {
                         let file = set.map(|(f, _)| f);
-                        let figures = card.map_or(SetFigures::Missing, |c| row_figures(c, spec, file));
-                        match figures {
-                            SetFigures::Found(s) if s.get(m).and_then(Value::as_f64).is_some_and(f64::is_finite) => {
-                                let v = s.get(m).and_then(Value::as_f64).unwrap_or_default() * scale;
-                                view! { <td class="num" data-set=file data-value=v.to_string()>{format!("{v:.1}")}</td> }.into_any()
-                            }
-                            SetFigures::TrainedOn => view! { <td class="num missing" data-set=file data-trained-on="true" title=app.t(T::MlZsTrainedOn)>{app.t(T::MlZsTrainedOnShort)}</td> }.into_any(),
-                            _ => view! { <td class="num missing" data-set=file data-missing="true" title=app.t(T::BenchNoCard)>"–"</td> }.into_any(),
+                        match card.map_or(SetFigures::Missing, |c| row_figures(c, spec, file)) {
+                            SetFigures::TrainedOn => view! { <td class="num missing trained-on" colspan=metrics.len().to_string() data-set=file data-trained-on="true" title=app.t(T::MlZsTrainedOn)>{app.t(T::MlZsTrainedOnShort)}</td> }.into_any(),
+                            figures => metrics
+                                .iter()
+                                .map(|&(m, scale)| match figures {
+                                    SetFigures::Found(s) if s.get(m).and_then(Value::as_f64).is_some_and(f64::is_finite) => {
+                                        let v = s.get(m).and_then(Value::as_f64).unwrap_or_default() * scale;
+                                        view! { <td class="num" data-set=file data-value=v.to_string()>{format!("{v:.1}")}</td> }.into_any()
+                                    }
+                                    _ => view! { <td class="num missing" data-set=file data-missing="true" title=app.t(T::BenchNoCard)>"–"</td> }.into_any(),
+                                })
+                                .collect_view()
+                                .into_any(),
                         }
                     })
                     .collect_view();
@@ -99,7 +104,7 @@ pub fn ZeroShot() -> impl IntoView {
         let metric_heads = move || sets.iter().flat_map(|_| metrics.iter().map(|(m, _)| view! { <th scope="col">{m.to_uppercase()}</th> })).collect_view();
         let head = match sets.first() {
             Some(Some(_)) => view! {
-                <tr><td></td>{sets.iter().flatten().map(|(_, label)| view! { <th scope="colgroup" colspan=metrics.len().to_string()>{app.t(*label)}</th> }).collect_view()}</tr>
+                <tr><td></td>{sets.iter().flatten().map(|(_, label)| view! { <th scope="colgroup" class="set-head" colspan=metrics.len().to_string()>{app.t(*label)}</th> }).collect_view()}</tr>
                 <tr><td></td>{metric_heads()}</tr>
             }
             .into_any(),
@@ -107,7 +112,7 @@ pub fn ZeroShot() -> impl IntoView {
         };
         view! {
             <div class="table-scroll" tabindex="0" role="region" aria-label=app.t(if key == "qa" { T::MlZsQaCaption } else { T::MlZsSentCaption })>
-                <table class="ds-table" data-testid=format!("zs-{key}")>
+                <table class="ds-table zs-table" data-testid=format!("zs-{key}")>
                     <caption>{app.t(if key == "qa" { T::MlZsQaCaption } else { T::MlZsSentCaption })}</caption>
                     <thead>{head}</thead>
                     <tbody>{body}</tbody>
