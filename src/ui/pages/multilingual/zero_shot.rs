@@ -18,7 +18,8 @@ struct RowSpec {
     card: &'static str,
     /// Its pretrained or its random-init run.
     start: Start,
-    /// `zero_shot` (tested on the other language) or `valid` (its own held-out set).
+    /// `zero_shot` (tested on the other language) or `valid` (its own held-out set); the QA
+    /// table finds each test file's figures itself (`set_figures`).
     section: &'static str,
     /// What the row is.
     label: T,
@@ -40,11 +41,8 @@ const SENTIMENT_ROWS: [RowSpec; 4] = [
     RowSpec { card: crate::assets::MBERT_SENTIMENT_EN, start: Start::Random, section: "zero_shot", label: T::MlZsRandomEn },
 ];
 
-/// The Chinese QA test sets, by file name, with their column labels.
-const QA_SETS: [(&str, T); 2] = [("DRCD_dev.json", T::MlZsDrcd), ("cmrc2018_trial.json", T::MlZsCmrc)];
-
-/// The QA table's column groups.
-const QA_SET_COLUMNS: [Option<(&str, T)>; 2] = [Some(QA_SETS[0]), Some(QA_SETS[1])];
+/// The QA table's column groups: the Chinese test sets, by file name, with their labels.
+const QA_SETS: [Option<(&str, T)>; 2] = [Some(("DRCD_dev.json", T::MlZsDrcd)), Some(("cmrc2018_trial.json", T::MlZsCmrc))];
 
 /// The figures of `spec`'s row in `card` on the test file `file` (QA), or in its section as it
 /// is (sentiment: one Chinese set).
@@ -125,7 +123,7 @@ pub fn ZeroShot() -> impl IntoView {
         <div class="panel" data-control="zeroshot">
             <h2>{move || app.t(T::MlZsTitle)}</h2>
             <p>{move || app.t(T::MlZsExplain)}</p>
-            {move || table(&QA_ROWS, &QA_SET_COLUMNS, &[("f1", 1.0), ("em", 1.0)], "qa")}
+            {move || table(&QA_ROWS, &QA_SETS, &[("f1", 1.0), ("em", 1.0)], "qa")}
             {move || table(&SENTIMENT_ROWS, &[None], &[("accuracy", 100.0)], "sentiment")}
             <p class="hint">{move || app.t(T::BenchMissingHint)}</p>
             <div class="table-scroll">
