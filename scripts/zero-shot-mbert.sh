@@ -58,43 +58,36 @@ train_until_done() {
   done
 }
 
-# fine_tune BASE PREFIX: English QA and English sentiment from BASE, pretrained and random.
+# fine_tune BASE PREFIX LANG: QA and sentiment in LANG from BASE, pretrained and random.
 fine_tune() {
-  local base="$1" prefix="$2" init
+  local base="$1" prefix="$2" lang="$3" init
   for init in pretrained random; do
-    train_until_done qa "$RUNS/$prefix-qa-en-$init" --shared "$SHARED" --lang en --model "$base" --init "$init" --epochs "$EPOCHS_QA" $QA_FLAGS
-    train_until_done classify "$RUNS/$prefix-sentiment-en-$init" --task sentiment-en --model "$base" --init "$init" --epochs "$EPOCHS_SENTIMENT" $SENTIMENT_FLAGS
+    train_until_done qa "$RUNS/$prefix-qa-$lang-$init" --shared "$SHARED" --lang "$lang" --model "$base" --init "$init" --epochs "$EPOCHS_QA" $QA_FLAGS
+    train_until_done classify "$RUNS/$prefix-sentiment-$lang-$init" --task "sentiment-$lang" --model "$base" --init "$init" --epochs "$EPOCHS_SENTIMENT" $SENTIMENT_FLAGS
   done
 }
 
-# export_cards PREFIX ID_PREFIX VERSION: the zero-shot cards of one base.
+# export_cards PREFIX ID_PREFIX VERSION LANG: the cards of one base's LANG fine-tunes, each judged
+# on the other language too (QA only from English: the Chinese QA files are the zero-shot sets).
 export_cards() {
-  local prefix="$1" id="$2" v="$3"
-  if [ ! -f "assets/models/$id-qa-en/$v/card.json" ]; then
-    "$BIN" qa-export --pretrained "$RUNS/$prefix-qa-en-pretrained" --random "$RUNS/$prefix-qa-en-random" \
-      --to "assets/models/$id-qa-en/$v" --card-only $ZERO_SHOT_QA
+  local prefix="$1" id="$2" v="$3" lang="$4" other=en zero_shot_qa=""
+  if [ "$lang" = en ]; then other=zh zero_shot_qa="$ZERO_SHOT_QA"; fi
+  if [ ! -f "assets/models/$id-qa-$lang/$v/card.json" ]; then
+    "$BIN" qa-export --pretrained "$RUNS/$prefix-qa-$lang-pretrained" --random "$RUNS/$prefix-qa-$lang-random" \
+      --to "assets/models/$id-qa-$lang/$v" --card-only $zero_shot_qa
   fi
-  if [ ! -f "assets/models/$id-sentiment-en/$v/card.json" ]; then
-    "$BIN" classify-export --pretrained "$RUNS/$prefix-sentiment-en-pretrained" --random "$RUNS/$prefix-sentiment-en-random" \
-      --to "assets/models/$id-sentiment-en/$v" --zero-shot sentiment-zh --card-only
+  if [ ! -f "assets/models/$id-sentiment-$lang/$v/card.json" ]; then
+    "$BIN" classify-export --pretrained "$RUNS/$prefix-sentiment-$lang-pretrained" --random "$RUNS/$prefix-sentiment-$lang-random" \
+      --to "assets/models/$id-sentiment-$lang/$v" --zero-shot "sentiment-$other" --card-only
   fi
 }
 
 if [ "$ONLY_SMALL" != 1 ]; then
   [ -f "$FULL/model.safetensors" ] || { log "no $FULL/model.safetensors: ship mbert first (scripts/ship-mbert.sh)"; exit 1; }
-  fine_tune "$FULL" full
-  for init in pretrained random; do
-    train_until_done qa "$RUNS/full-qa-zh-$init" --shared "$SHARED" --lang zh --model "$FULL" --init "$init" --epochs "$EPOCHS_QA" $QA_FLAGS
-    train_until_done classify "$RUNS/full-sentiment-zh-$init" --task sentiment-zh --model "$FULL" --init "$init" --epochs "$EPOCHS_SENTIMENT" $SENTIMENT_FLAGS
+  for lang in en zh; do
+    fine_tune "$FULL" full "$lang"
+    export_cards full mbert "$VERSION" "$lang"
   done
-  export_cards full mbert "$VERSION"
-  if [ ! -f "assets/models/mbert-qa-zh/$VERSION/card.json" ]; then
-    "$BIN" qa-export --pretrained "$RUNS/full-qa-zh-pretrained" --random "$RUNS/full-qa-zh-random" --to "assets/models/mbert-qa-zh/$VERSION" --card-only
-  fi
-  if [ ! -f "assets/models/mbert-sentiment-zh/$VERSION/card.json" ]; then
-    "$BIN" classify-export --pretrained "$RUNS/full-sentiment-zh-pretrained" --random "$RUNS/full-sentiment-zh-random" \
-      --to "assets/models/mbert-sentiment-zh/$VERSION" --zero-shot sentiment-en --card-only
-  fi
 fi
 
 # The twin: its shipped files back where a model's base is looked for, for as long as this runs.
@@ -102,6 +95,6 @@ fi
 [ -f "$SMALL/model.safetensors" ] && { log "$SMALL/model.safetensors is there already: the twin ships as a card only, remove it"; exit 1; }
 trap 'rm -f "$SMALL/model.safetensors" "$SMALL/config.json" "$SMALL/tokenizer.json"' EXIT
 cp "$SMALL_RUN/export/model.safetensors" "$SMALL_RUN/export/config.json" "$SMALL_RUN/export/tokenizer.json" "$SMALL/"
-fine_tune "$SMALL" small
-export_cards small mbert-small "$SMALL_VERSION"
+fine_tune "$SMALL" small en
+export_cards small mbert-small "$SMALL_VERSION" en
 log "zero-shot cards written; the /multilingual page reads them (figures: jq '.runs[] | {init, zero_shot_sets}')"
