@@ -141,8 +141,8 @@ pub fn set_figures<'a>(card: &'a Value, start: Start, file: &str) -> SetFigures<
     if config.and_then(|c| c.get("train")).and_then(Value::as_array).is_some_and(|t| t.iter().any(|p| name(p).as_deref() == Some(file))) {
         return SetFigures::TrainedOn;
     }
-    let sets = run.get("zero_shot_sets").and_then(Value::as_array).into_iter().flatten().chain(run.get("zero_shot"));
-    sets.into_iter().find(|s| s.get("file").and_then(Value::as_str) == Some(file)).map_or(SetFigures::Missing, SetFigures::Found)
+    let mut sets = run.get("zero_shot_sets").and_then(Value::as_array).into_iter().flatten().chain(run.get("zero_shot"));
+    sets.find(|s| s.get("file").and_then(Value::as_str) == Some(file)).map_or(SetFigures::Missing, SetFigures::Found)
 }
 
 /// The figure of `task` for `start` in `card` (a fine-tuned model's card), if it has one.

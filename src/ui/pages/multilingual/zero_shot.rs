@@ -85,11 +85,12 @@ pub fn ZeroShot() -> impl IntoView {
                             figures => metrics
                                 .iter()
                                 .map(|&(m, scale)| match figures {
-                                    SetFigures::Found(s) if s.get(m).and_then(Value::as_f64).is_some_and(f64::is_finite) => {
-                                        let v = s.get(m).and_then(Value::as_f64).unwrap_or_default() * scale;
-                                        view! { <td class="num" data-set=file data-value=v.to_string()>{format!("{v:.1}")}</td> }.into_any()
-                                    }
-                                    _ => view! { <td class="num missing" data-set=file data-missing="true" title=app.t(T::BenchNoCard)>"–"</td> }.into_any(),
+                                    SetFigures::Found(s) => s.get(m).and_then(Value::as_f64).filter(|v| v.is_finite()).map(|v| v * scale),
+                                    _ => None,
+                                })
+                                .map(|value| match value {
+                                    Some(v) => view! { <td class="num" data-set=file data-value=v.to_string()>{format!("{v:.1}")}</td> }.into_any(),
+                                    None => view! { <td class="num missing" data-set=file data-missing="true" title=app.t(T::BenchNoCard)>"–"</td> }.into_any(),
                                 })
                                 .collect_view()
                                 .into_any(),
