@@ -6,10 +6,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch, launchPersistent, watchErrors, figure, ARTIFACTS, ROOT, SLOW } from './harness.mjs';
+import { serve, launch, launchPersistent, watchErrors, figure, version, ARTIFACTS, ROOT, SLOW } from './harness.mjs';
 
 let server;
 let browser;
@@ -37,6 +37,24 @@ async function context(origin = server.url, persistent = null) {
 }
 
 const swReady = (page) => page.waitForFunction(() => window.sesamePwa?.state === 'ready' && !!navigator.serviceWorker.controller, null, { timeout: SLOW });
+
+const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/** Makes the release copied into `dir` a new one, as a deploy would: the build id `from` becomes
+ *  `to` in the page and the service worker, and the worker's list gets the new sha256 of the page
+ *  and of each file in `rehash` (a shell file changed without it there is a tampered release). */
+function redeploy(dir, from, to, rehash = []) {
+  const index = join(dir, 'index.html');
+  writeFileSync(index, readFileSync(index, 'utf8').replaceAll(from, to));
+  const sw = join(dir, 'sw.js');
+  let text = readFileSync(sw, 'utf8').replaceAll(from, to);
+  for (const file of ['index.html', ...rehash]) {
+    const entry = new RegExp(`\\["${file.replaceAll('.', '\\.')}","[0-9a-f]{64}"\\]`);
+    assert.match(text, entry, `the service worker lists ${file} with its sha256`);
+    text = text.replace(entry, `["${file}","${sha256(join(dir, file))}"]`);
+  }
+  writeFileSync(sw, text);
+}
 
 /** PNG width and height from the IHDR chunk. */
 const pngSize = (bytes) => [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
@@ -94,7 +112,7 @@ test('offline: a model page reloads with no network; "make available offline" br
       }
       return out;
     });
-    assert.ok(Object.keys(copies).some((u) => u.includes('/bert-zh/v1/')), JSON.stringify(copies));
+    assert.ok(Object.keys(copies).some((u) => u.includes(`/bert-zh/${version('bert-zh')}/`)), JSON.stringify(copies));
     for (const [url, names] of Object.entries(copies)) assert.deepEqual(names, ['sesame-weights'], `${url} cached once`);
 
     await ctx.setOffline(true);
@@ -172,13 +190,7 @@ test('update: a new release installs beside the running one, the reader is told,
     // Deploy a new release: a new build id in the page and in the service worker, and the page's
     // new sha256 in the service worker's list (it checks every file it installs).
     const newBuild = `${oldBuild}x`;
-    const sha = (f) => createHash('sha256').update(readFileSync(join(dir, f))).digest('hex');
-    const oldIndexSha = sha('index.html');
-    const index = join(dir, 'index.html');
-    writeFileSync(index, readFileSync(index, 'utf8').replaceAll(oldBuild, newBuild));
-    const sw = join(dir, 'sw.js');
-    assert.ok(readFileSync(sw, 'utf8').includes(oldIndexSha), 'the service worker lists the page with its sha256');
-    writeFileSync(sw, readFileSync(sw, 'utf8').replaceAll(oldBuild, newBuild).replace(oldIndexSha, sha('index.html')));
+    redeploy(dir, oldBuild, newBuild);
     await page.reload();
     await page.getByTestId('update-ready').waitFor({ timeout: SLOW });
     assert.equal(await page.getByTestId('footer-build').textContent(), oldBuild, 'the old release runs until the reader reloads');
@@ -207,9 +219,7 @@ test('update: a new release installs beside the running one, the reader is told,
     const tampered = `${newBuild}y`;
     const js = join(dir, 'sesame.js');
     writeFileSync(js, readFileSync(js, 'utf8') + '\n// changed after the release was hashed\n');
-    const indexSha = sha('index.html');
-    writeFileSync(index, readFileSync(index, 'utf8').replaceAll(newBuild, tampered));
-    writeFileSync(sw, readFileSync(sw, 'utf8').replaceAll(newBuild, tampered).replace(indexSha, sha('index.html')));
+    redeploy(dir, newBuild, tampered);
     const outcome = await page.evaluate(async () => {
       const reg = await navigator.serviceWorker.getRegistration();
       const seen = new Promise((resolve) => reg.addEventListener('updatefound', () => {
@@ -226,6 +236,81 @@ test('update: a new release installs beside the running one, the reader is told,
     assert.equal(await page.getByTestId('update-ready').count(), 0);
     await check(page);
     assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+    release.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('model update: a release that ships a model\'s next version drops the old files, fetches and checks the new, and works offline on them', { timeout: 3 * SLOW }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sesame-release-'));
+  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  const release = await serve(dir);
+  const { ctx, check } = await context(release.url);
+  try {
+    const page = await ctx.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${release.url}?p=masking&lang=en&m=bert-zh&text=${encodeURIComponent('台湾大[MASK]')}`);
+    await swReady(page);
+    await page.getByTestId('prediction-card').first().waitFor({ timeout: SLOW });
+    /** The paths of bert-zh's files in the app's weights cache. */
+    const cached = () => page.evaluate(async () => (await (await caches.open('sesame-weights')).keys())
+      .map((r) => new URL(r.url).pathname).filter((p) => p.includes('/bert-zh/')).map((p) => p.slice(p.indexOf('/bert-zh/'))).sort());
+    const from = version('bert-zh');
+    const to = `v${Number(from.slice(1)) + 1}`;
+    const before = await cached();
+    assert.ok(before.length >= 4 && before.every((p) => p.startsWith(`/bert-zh/${from}/`)), JSON.stringify(before));
+
+    // The next version, as shipping one does: its files under a new immutable address (the same
+    // weights here, so the answer can be compared; a changed card, so one sha256 differs) and the
+    // manifest naming it, in a new release.
+    const models = join(dir, 'assets', 'models');
+    cpSync(join(models, 'bert-zh', from), join(models, 'bert-zh', to), { recursive: true });
+    const cardPath = join(models, 'bert-zh', to, 'card.json');
+    writeFileSync(cardPath, JSON.stringify({ ...JSON.parse(readFileSync(cardPath, 'utf8')), version: to }));
+    const manifestPath = join(models, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    const entry = manifest.models.find((m) => m.id === 'bert-zh');
+    entry.version = to;
+    Object.assign(entry.files.find((f) => f.name === 'card.json'), { bytes: statSync(cardPath).size, sha256: sha256(cardPath) });
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    const oldBuild = await page.getByTestId('footer-build').textContent();
+    redeploy(dir, oldBuild, `${oldBuild}m`, ['assets/models/manifest.json']);
+
+    await page.reload();
+    await page.getByTestId('update-ready').waitFor({ timeout: SLOW });
+    await Promise.all([page.waitForEvent('load', { timeout: SLOW }), page.getByTestId('update-reload').click()]);
+    const card = page.getByTestId('prediction-card').first();
+    await card.waitFor({ timeout: SLOW });
+    assert.equal(await page.getByTestId('footer-build').textContent(), `${oldBuild}m`);
+    const after = await cached();
+    assert.deepEqual(after, before.map((p) => p.replace(`/bert-zh/${from}/`, `/bert-zh/${to}/`)), 'the old version\'s files are gone, the new one\'s are there');
+
+    // The new version, offline.
+    await ctx.setOffline(true);
+    await page.reload();
+    await card.waitFor({ timeout: SLOW });
+    assert.ok((await card.locator('.bar-label').allTextContents()).slice(0, 5).includes('学'));
+    await ctx.setOffline(false);
+
+    // A release whose manifest names a file that does not match its sha256 is refused by the app,
+    // not cached, and the page says so and stays usable.
+    const next = `v${Number(to.slice(1)) + 1}`;
+    cpSync(join(models, 'bert-zh', to), join(models, 'bert-zh', next), { recursive: true });
+    entry.version = next;
+    writeFileSync(join(models, 'bert-zh', next, 'config.json'), '{"changed": "after the manifest was written"}');
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    redeploy(dir, `${oldBuild}m`, `${oldBuild}n`, ['assets/models/manifest.json']);
+    await page.reload();
+    await page.getByTestId('update-ready').waitFor({ timeout: SLOW });
+    await Promise.all([page.waitForEvent('load', { timeout: SLOW }), page.getByTestId('update-reload').click()]);
+    await page.getByTestId('load-error').waitFor({ timeout: SLOW });
+    assert.match(await page.getByTestId('load-error').textContent(), /config\.json (is corrupt|has \d+ bytes, expected)/);
+    assert.ok(!(await cached()).includes(`/bert-zh/${next}/config.json`), 'the mismatched file is not cached');
+    await page.screenshot({ path: join(ARTIFACTS, 'model-update-mismatch.png'), fullPage: true });
+    await check(page);
+    assert.deepEqual(errors.filter((e) => !/config\.json (is corrupt|has \d+ bytes)/.test(e)), []);
   } finally {
     await ctx.close();
     release.stop();
