@@ -23,7 +23,7 @@ use super::vocab_trim;
 pub use super::vocab_trim::VocabTrim;
 use super::vocab_train;
 pub use super::vocab_train::VocabTrain;
-use super::run::{append_log, load_or_create, optimizer, read_json, read_weights, scalar, write_checkpoint, write_json, Backend, LogLine, Renumber};
+use super::run::{self, append_log, load_or_create, optimizer, read_json, read_weights, scalar, write_checkpoint, write_json, Backend, LogLine, Renumber};
 
 /// Where a run's weights start.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -261,51 +261,36 @@ pub struct BertState {
     pub rewarm_from: Option<usize>,
 }
 
-/// Steps over which a restored run's learning rate warms up again.
-pub const REWARM_STEPS: usize = 100;
+pub use super::run::REWARM_STEPS;
 
 impl BertState {
     /// The share of the scheduled learning rate used at `step` (1 except just after a restore).
     pub fn rewarm(&self, step: usize) -> f64 {
-        self.rewarm_from.map_or(1.0, |from| ((step.saturating_sub(from) + 1) as f64 / REWARM_STEPS as f64).min(1.0))
+        run::rewarm(self.rewarm_from, step)
     }
 }
 
-/// Writes a weights-only snapshot of the run in `dir` into `to`, small enough to commit: its
-/// weights in f16 (`model.f16.safetensors`), `state.json`, `run.json` and the run's tokenizer.
-/// Machines do not keep ignored files between sessions; a snapshot in git lets a new machine
-/// continue the run ([`restore`]) instead of training again from step 0.
+impl run::Progress for BertState {
+    fn mark_restored(&mut self) {
+        self.rewarm_from = Some(self.step);
+    }
+}
+
+/// Writes a weights-only snapshot of the run in `dir` into `to` ([`run::write_snapshot`]), its
+/// `run.json` naming the tokenizer beside it.
 pub fn snapshot(dir: &Path, to: &Path) -> Result<BertState, String> {
-    let ckpt = dir.join("ckpt");
-    let state: BertState = read_json(&ckpt.join("state.json"))?;
     let mut cfg: BertRunConfig = read_json(&dir.join("run.json"))?;
-    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
-    let weights = read_weights(&ckpt.join("model.safetensors"))?;
-    std::fs::write(to.join("model.f16.safetensors"), crate::model::weights::to_f16_safetensors(&weights).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    std::fs::copy(&cfg.tokenizer, to.join("tokenizer.json")).map_err(|e| format!("{}: {e}", cfg.tokenizer.display()))?;
-    cfg.tokenizer = PathBuf::from("tokenizer.json");
-    write_json(&to.join("run.json"), &cfg)?;
-    write_json(&to.join("state.json"), &state)?;
-    Ok(state)
+    let tokenizer = std::mem::replace(&mut cfg.tokenizer, PathBuf::from("tokenizer.json"));
+    run::write_snapshot(dir, to, &tokenizer, &cfg)
 }
 
 /// Re-creates a run directory `dir` from a [`snapshot`] in `from`: the same settings, weights
 /// (f16 → f32) and progress; AdamW starts afresh, so the learning rate warms up again over
 /// [`REWARM_STEPS`] steps. `sesame-train resume --out DIR` then continues it.
 pub fn restore(from: &Path, dir: &Path) -> Result<BertState, String> {
-    if dir.join("run.json").exists() {
-        return Err(format!("{} already holds a run", dir.display()));
-    }
     let mut cfg: BertRunConfig = read_json(&from.join("run.json"))?;
-    let mut state: BertState = read_json(&from.join("state.json"))?;
-    let ckpt = dir.join("ckpt");
-    std::fs::create_dir_all(&ckpt).map_err(|e| e.to_string())?;
-    std::fs::copy(from.join("tokenizer.json"), dir.join("tokenizer.json")).map_err(|e| e.to_string())?;
+    let state = run::restore_snapshot(from, dir)?;
     cfg.tokenizer = dir.join("tokenizer.json");
-    let weights = read_weights(&from.join("model.f16.safetensors"))?;
-    std::fs::write(ckpt.join("model.safetensors"), crate::model::weights::to_f32_safetensors(&weights).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    state.rewarm_from = Some(state.step);
-    write_json(&ckpt.join("state.json"), &state)?;
     write_json(&dir.join("run.json"), &cfg)?;
     Ok(state)
 }
@@ -647,12 +632,7 @@ pub fn train(dir: &Path, fresh: Option<BertRunConfig>, minutes: f64) -> Result<B
     let mut state = BertState::default();
     if resume {
         state = serde_json::from_slice(&std::fs::read(ckpt.join("state.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-        // A run restored from a weights-only snapshot has no optimiser state until its first checkpoint.
-        if ckpt.join("optim.bpk").exists() {
-            optim = optim.load(ckpt.join("optim.bpk")).map_err(|e| format!("loading optimiser state: {e:?}"))?;
-        } else if state.rewarm_from.is_none() {
-            return Err(format!("{} has no optimiser state", ckpt.display()));
-        }
+        optim = run::resume_optimizer(&ckpt, optim, state.rewarm_from.is_some())?;
         eprintln!("resumed at step {} ({} tokens, {:.0} s)", state.step, state.tokens, state.seconds);
     }
     let model = if !resume && cfg.prior_head { informed_head(model, &cfg, &data, &device) } else { model };

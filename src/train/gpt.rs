@@ -310,6 +310,37 @@ pub struct GptState {
     pub tokens: u64,
     /// Training seconds over all sessions.
     pub seconds: f64,
+    /// The step a run restored from a weights-only snapshot restarted its optimiser at
+    /// ([`restore`]): the learning rate warms up again from there ([`run::rewarm`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rewarm_from: Option<usize>,
+}
+
+impl run::Progress for GptState {
+    fn mark_restored(&mut self) {
+        self.rewarm_from = Some(self.step);
+    }
+}
+
+/// Writes a weights-only snapshot of the run in `dir` into `to` (f16 weights, progress, settings,
+/// tokenizer: [`run::write_snapshot`]), small enough to commit, so a run outlives its machine.
+pub fn snapshot(dir: &Path, to: &Path) -> Result<GptState, String> {
+    let cfg: GptRunConfig = run::read_json(&dir.join("run.json"))?;
+    run::write_snapshot(dir, to, &dir.join("tokenizer.json"), &cfg)
+}
+
+/// Re-creates the run directory `dir` from a [`snapshot`] in `from`; running `sesame-train gpt
+/// --out DIR` then continues it with a fresh AdamW and a re-warmed learning rate.
+pub fn restore(from: &Path, dir: &Path) -> Result<GptState, String> {
+    let cfg: GptRunConfig = run::read_json(&from.join("run.json"))?;
+    let state = run::restore_snapshot(from, dir)?;
+    run::write_json(&dir.join("run.json"), &cfg)?;
+    Ok(state)
+}
+
+/// Whether the run (or snapshot) in `dir` is a character-GPT run (its `run.json` reads as one).
+pub fn is_gpt_run(dir: &Path) -> bool {
+    run::read_json::<GptRunConfig>(&dir.join("run.json")).is_ok()
 }
 
 /// Reads a run's log.
@@ -364,8 +395,8 @@ pub fn train(dir: &Path, fresh: Option<GptRunConfig>, minutes: f64) -> Result<Gp
     let mut optim = run::optimizer();
     let mut state = GptState::default();
     if resume {
-        optim = optim.load(ckpt.join("optim.bpk")).map_err(|e| format!("loading optimiser state: {e:?}"))?;
-        state = serde_json::from_slice(&std::fs::read(ckpt.join("state.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        state = run::read_json(&ckpt.join("state.json"))?;
+        optim = run::resume_optimizer(&ckpt, optim, state.rewarm_from.is_some())?;
         eprintln!("resumed at step {} of {} ({:.0} s)", state.step, cfg.steps, state.seconds);
     }
     eprintln!("{} parameters; {} steps of {} × {} characters", model.num_params(), cfg.steps, cfg.batch, cfg.seq);
@@ -382,7 +413,7 @@ pub fn train(dir: &Path, fresh: Option<GptRunConfig>, minutes: f64) -> Result<Gp
     let (mut sum, mut count) = (0.0, 0usize);
     while state.step < cfg.steps && started.elapsed().as_secs_f64() < minutes * 60.0 {
         let batch = training_batch(&cfg, &data.streams, state.step);
-        let lr = cfg.lr_at(state.step);
+        let lr = cfg.lr_at(state.step) * run::rewarm(state.rewarm_from, state.step);
         let loss = lm_loss(&model, &batch, &device);
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         model = optim.step(lr, model, grads);
@@ -508,5 +539,46 @@ mod tests {
         let after = evaluate(&model.valid(), &valid, 4, &device.inner());
         assert!(after.loss < before.loss * 0.5, "{before:?} → {after:?}");
         assert!(after.top1 > 0.9, "{after:?}");
+    }
+
+    #[test]
+    fn a_snapshot_restores_the_run_in_f16_with_a_fresh_optimiser_and_a_rewarm() {
+        let root = std::env::temp_dir().join(format!("sesame-gpt-snapshot-{}", std::process::id()));
+        let (dir, snap, back) = (root.join("run"), root.join("snap"), root.join("back"));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(dir.join("ckpt")).unwrap();
+        let c = cfg();
+        run::write_json(&dir.join("run.json"), &c).unwrap();
+        std::fs::write(dir.join("tokenizer.json"), b"{\"model\": {}}").unwrap();
+        let device = Device::flex();
+        let model = build_model(&c, None, &device).unwrap();
+        std::fs::write(dir.join("ckpt/model.safetensors"), crate::model::weights::to_f32_safetensors(&model.export()).unwrap()).unwrap();
+        let state = GptState { step: 60, tokens: 720, seconds: 3.5, rewarm_from: None };
+        run::write_json(&dir.join("ckpt/state.json"), &state).unwrap();
+
+        assert_eq!(snapshot(&dir, &snap).unwrap(), state);
+        assert!(is_gpt_run(&snap) && is_gpt_run(&dir));
+        let restored = restore(&snap, &back).unwrap();
+        assert_eq!(restored, GptState { rewarm_from: Some(60), ..state.clone() });
+        assert_eq!(run::read_json::<GptRunConfig>(&back.join("run.json")).unwrap(), c);
+        assert_eq!(std::fs::read(back.join("tokenizer.json")).unwrap(), std::fs::read(dir.join("tokenizer.json")).unwrap());
+        // The restored weights are the run's, to f16 precision: the same next-character losses.
+        let again = build_model(&c, Some(&back.join("ckpt/model.safetensors")), &device).unwrap();
+        let windows = vec![vec![2u32, 3, 4, 5, 6], vec![7, 2, 2, 3, 1]];
+        let (a, b) = (evaluate(&model, &windows, 2, &device), evaluate(&again, &windows, 2, &device));
+        assert!((a.loss - b.loss).abs() < 1e-3, "{a:?} vs {b:?}");
+        // No optimiser state: a restored run starts AdamW afresh, any other run without one is broken.
+        let ckpt = back.join("ckpt");
+        assert!(!ckpt.join("optim.bpk").exists());
+        assert!(run::resume_optimizer(&ckpt, run::optimizer(), true).is_ok());
+        assert!(run::resume_optimizer(&ckpt, run::optimizer(), false).is_err());
+        // The learning rate warms up again from the restored step, then follows the schedule.
+        assert!((run::rewarm(restored.rewarm_from, 60) - 1.0 / run::REWARM_STEPS as f64).abs() < 1e-12);
+        assert_eq!(run::rewarm(restored.rewarm_from, 60 + run::REWARM_STEPS), 1.0);
+        assert_eq!(run::rewarm(None, 0), 1.0);
+        assert!(restore(&snap, &back).is_err(), "an existing run is never overwritten");
+        std::fs::write(root.join("run.json"), b"{\"corpus\": \"c\", \"tokenizer\": \"t\"}").unwrap();
+        assert!(!is_gpt_run(&root), "a BERT run is not a GPT run");
+        let _ = std::fs::remove_dir_all(&root);
     }
 }

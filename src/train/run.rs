@@ -143,6 +143,72 @@ pub fn write_checkpoint(dir: &Path, weights: &Weights, optim: &ModuleOptimizer, 
     std::fs::rename(&tmp, &ckpt).map_err(|e| e.to_string())
 }
 
+/// Steps over which a run restored from a weights-only snapshot warms its learning rate up
+/// again while AdamW's moments are rebuilt.
+pub const REWARM_STEPS: usize = 100;
+
+/// The share of the scheduled learning rate used at `step` by a run restored at step `from`
+/// ([`restore_snapshot`]): rising linearly over [`REWARM_STEPS`], then 1; 1 for a run never restored.
+pub fn rewarm(from: Option<usize>, step: usize) -> f64 {
+    from.map_or(1.0, |from| ((step.saturating_sub(from) + 1) as f64 / REWARM_STEPS as f64).min(1.0))
+}
+
+/// A trainer's progress (`ckpt/state.json`) as a snapshot carries it.
+pub trait Progress: Serialize + DeserializeOwned {
+    /// Marks the progress as restored from a weights-only snapshot at its current step, so that
+    /// the learning rate warms up again from there ([`rewarm`]).
+    fn mark_restored(&mut self);
+}
+
+/// Writes a weights-only snapshot of the run in `dir` into `to`, small enough to commit: the
+/// checkpoint's weights in f16 (`model.f16.safetensors`), its `state.json`, the run's settings
+/// `run` (as `run.json`) and its `tokenizer` (as `tokenizer.json`). Machines do not keep ignored
+/// files between sessions; a snapshot in git lets a new machine continue the run
+/// ([`restore_snapshot`]) instead of training again from step 0.
+pub fn write_snapshot<S: Progress>(dir: &Path, to: &Path, tokenizer: &Path, run: &impl Serialize) -> Result<S, String> {
+    let ckpt = dir.join("ckpt");
+    let state: S = read_json(&ckpt.join("state.json"))?;
+    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
+    let weights = read_weights(&ckpt.join("model.safetensors"))?;
+    std::fs::write(to.join("model.f16.safetensors"), crate::model::weights::to_f16_safetensors(&weights).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    std::fs::copy(tokenizer, to.join("tokenizer.json")).map_err(|e| format!("{}: {e}", tokenizer.display()))?;
+    write_json(&to.join("run.json"), run)?;
+    write_json(&to.join("state.json"), &state)?;
+    Ok(state)
+}
+
+/// Re-creates the checkpoint of a run directory `dir` from a snapshot in `from` ([`write_snapshot`]):
+/// weights f16 → f32, the progress marked restored, the tokenizer copied to `dir/tokenizer.json`;
+/// no optimiser state, so the trainer starts AdamW afresh and re-warms. The caller writes
+/// `run.json`. A directory that already holds a run is never overwritten.
+pub fn restore_snapshot<S: Progress>(from: &Path, dir: &Path) -> Result<S, String> {
+    if dir.join("run.json").exists() {
+        return Err(format!("{} already holds a run", dir.display()));
+    }
+    let mut state: S = read_json(&from.join("state.json"))?;
+    let ckpt = dir.join("ckpt");
+    std::fs::create_dir_all(&ckpt).map_err(|e| e.to_string())?;
+    std::fs::copy(from.join("tokenizer.json"), dir.join("tokenizer.json")).map_err(|e| e.to_string())?;
+    let weights = read_weights(&from.join("model.f16.safetensors"))?;
+    std::fs::write(ckpt.join("model.safetensors"), crate::model::weights::to_f32_safetensors(&weights).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    state.mark_restored();
+    write_json(&ckpt.join("state.json"), &state)?;
+    Ok(state)
+}
+
+/// Loads the optimiser state of a checkpoint being resumed: a run restored from a weights-only
+/// snapshot has none until its first checkpoint and starts afresh (`restored`); any other run
+/// without one is an error.
+pub fn resume_optimizer(ckpt: &Path, optim: ModuleOptimizer, restored: bool) -> Result<ModuleOptimizer, String> {
+    if ckpt.join("optim.bpk").exists() {
+        optim.load(ckpt.join("optim.bpk")).map_err(|e| format!("loading optimiser state: {e:?}"))
+    } else if restored {
+        Ok(optim)
+    } else {
+        Err(format!("{} has no optimiser state", ckpt.display()))
+    }
+}
+
 /// A run's settings: read from `dir/run.json` when it exists (a resumed run), or `fresh`,
 /// written there (a new run). Any training loop's settings type works.
 pub fn load_or_create<T: Serialize + DeserializeOwned>(dir: &Path, fresh: Option<T>) -> Result<T, String> {

@@ -567,7 +567,8 @@ pub fn pair_heads(a: &PairHeads) -> Result<(), String> {
 }
 
 /// `snapshot`: a run's weights (f16), progress, settings and tokenizer in a folder small enough
-/// to commit, so that a new machine can continue the run (`restore`).
+/// to commit, so that a new machine can continue the run (`restore`). BERT runs (`zh`, `en`,
+/// `mbert`) and character-GPT runs (`gpt`) alike.
 #[derive(Args)]
 pub struct Snapshot {
     /// The run directory.
@@ -579,8 +580,14 @@ pub struct Snapshot {
 }
 
 pub fn snapshot(a: &Snapshot) -> Result<(), String> {
-    let state = bert::snapshot(&a.out, &a.to)?;
-    println!("snapshot of {} at step {} ({} tokens, {:.0} s) → {}", a.out.display(), state.step, state.tokens, state.seconds, a.to.display());
+    let (step, tokens, seconds) = if sesame::train::gpt::is_gpt_run(&a.out) {
+        let s = sesame::train::gpt::snapshot(&a.out, &a.to)?;
+        (s.step, s.tokens, s.seconds)
+    } else {
+        let s = bert::snapshot(&a.out, &a.to)?;
+        (s.step, s.tokens, s.seconds)
+    };
+    println!("snapshot of {} at step {step} ({tokens} tokens, {seconds:.0} s) → {}", a.out.display(), a.to.display());
     Ok(())
 }
 
@@ -597,8 +604,14 @@ pub struct Restore {
 }
 
 pub fn restore(a: &Restore) -> Result<(), String> {
-    let state = bert::restore(&a.from, &a.out)?;
-    println!("{} restored at step {} ({} tokens); continue with `sesame-train resume --out {}`", a.out.display(), state.step, state.tokens, a.out.display());
+    let out = a.out.display();
+    if sesame::train::gpt::is_gpt_run(&a.from) {
+        let s = sesame::train::gpt::restore(&a.from, &a.out)?;
+        println!("{out} restored at step {} ({} characters); continue with `sesame-train gpt --out {out}`", s.step, s.tokens);
+    } else {
+        let s = bert::restore(&a.from, &a.out)?;
+        println!("{out} restored at step {} ({} tokens); continue with `sesame-train resume --out {out}`", s.step, s.tokens);
+    }
     Ok(())
 }
 
