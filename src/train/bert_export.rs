@@ -268,12 +268,46 @@ pub fn manifest_entry_for(manifest: &Path, dir: &Path, id: &str, name: &str, nam
         license: "Apache-2.0".into(),
         source: "pretrained by Sesame (sesame-train); see card.json".into(),
         files,
+        base_only: false,
     };
-    match m.models.iter_mut().find(|e| e.id == id) {
-        Some(e) => *e = entry,
+    // An entry kept as a base at this very version is now the model again.
+    m.models.retain(|e| !(e.id == id && e.version == entry.version && e.base_only));
+    match m.models.iter().position(|e| e.id == id && !e.base_only) {
+        Some(i) => {
+            let old = std::mem::replace(&mut m.models[i], entry);
+            // A new version: the old one stays listed (as a base only) while shipped fine-tunes
+            // lay over it; keep_used_bases drops it once none does.
+            if old.version != m.models[i].version {
+                m.models.push(ModelEntry { base_only: true, ..old });
+            }
+        }
         None => m.models.push(entry),
     }
+    keep_used_bases(&mut m, manifest.parent().unwrap_or(Path::new(".")));
     std::fs::write(manifest, serde_json::to_string_pretty(&m).map_err(|e| e.to_string())? + "\n").map_err(|e| e.to_string())
+}
+
+/// Drops the manifest's base-only entries that no listed model lays over: the bases named by the
+/// current models' `config.json` (`sesame_base_weights`: `id/version/file`, in `models_dir`),
+/// and the bases of those bases, are kept.
+pub fn keep_used_bases(m: &mut Manifest, models_dir: &Path) {
+    let base_of = |e: &ModelEntry| -> Option<(String, String)> {
+        e.file("config.json")?;
+        let config: Value = serde_json::from_slice(&std::fs::read(models_dir.join(&e.id).join(&e.version).join("config.json")).ok()?).ok()?;
+        let mut parts = config.get("sesame_base_weights")?.as_str()?.splitn(3, '/');
+        Some((parts.next()?.to_string(), parts.next()?.to_string()))
+    };
+    let mut used: Vec<(String, String)> = Vec::new();
+    let mut todo: Vec<&ModelEntry> = m.models.iter().filter(|e| !e.base_only).collect();
+    while let Some(e) = todo.pop() {
+        if let Some((id, version)) = base_of(e) {
+            if !used.contains(&(id.clone(), version.clone())) {
+                todo.extend(m.models.iter().filter(|b| b.id == id && b.version == version));
+                used.push((id, version));
+            }
+        }
+    }
+    m.models.retain(|e| !e.base_only || used.contains(&(e.id.clone(), e.version.clone())));
 }
 
 /// Writes `value` under `key` into the card of the shipped model in `dir` (`card.json`), keeping
@@ -333,6 +367,44 @@ pub fn keep_card_only(manifest: &Path, dir: &Path, id: &str, name: &str) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_version_keeps_the_old_one_as_a_base_while_a_listed_fine_tune_lays_over_it() {
+        let root = std::env::temp_dir().join(format!("sesame-base-versions-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let models = root.join("models");
+        let manifest = models.join("manifest.json");
+        std::fs::create_dir_all(&models).unwrap();
+        std::fs::write(&manifest, br#"{"models": []}"#).unwrap();
+        let ship = |id: &str, v: &str, base: Option<&str>| {
+            let dir = models.join(id).join(v);
+            std::fs::create_dir_all(&dir).unwrap();
+            let config = match base {
+                Some(b) => json!({"sesame_base_weights": b}),
+                None => json!({}),
+            };
+            std::fs::write(dir.join("config.json"), config.to_string()).unwrap();
+            std::fs::write(dir.join("model.safetensors"), format!("{id} {v}")).unwrap();
+            manifest_entry_for(&manifest, &dir, id, id, &["model.safetensors", "config.json"]).unwrap();
+            serde_json::from_slice::<Manifest>(&std::fs::read(&manifest).unwrap()).unwrap()
+        };
+        let listed = |m: &Manifest| m.models.iter().map(|e| format!("{}/{}{}", e.id, e.version, if e.base_only { " (base)" } else { "" })).collect::<Vec<_>>();
+        ship("minilm", "v1", None);
+        ship("bert-en", "v1", Some("minilm/v1/model.safetensors"));
+        ship("qa-en", "v1", Some("bert-en/v1/model.safetensors"));
+        // bert-en v2: v1 stays (qa-en lays over it), minilm too (bert-en v1 and v2 both lay over it).
+        let m = ship("bert-en", "v2", Some("minilm/v1/model.safetensors"));
+        assert_eq!(listed(&m), ["minilm/v1", "bert-en/v2", "qa-en/v1", "bert-en/v1 (base)"]);
+        assert_eq!(m.model("bert-en").unwrap().version, "v2");
+        assert_eq!(m.base("bert-en/v1/model.safetensors").unwrap().0.version, "v1");
+        // qa-en re-made on v2: nothing lays over bert-en v1 any more, so it goes.
+        let m = ship("qa-en", "v2", Some("bert-en/v2/model.safetensors"));
+        assert_eq!(listed(&m), ["minilm/v1", "bert-en/v2", "qa-en/v2"]);
+        // Shipping a version again replaces it in place; no base entry appears.
+        let m = ship("bert-en", "v2", Some("minilm/v1/model.safetensors"));
+        assert_eq!(listed(&m), ["minilm/v1", "bert-en/v2", "qa-en/v2"]);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 
     #[test]
     fn a_card_only_entry_keeps_the_card_and_lists_it_alone() {

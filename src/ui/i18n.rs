@@ -213,6 +213,7 @@ strings! {
     OffModels => "Models", "模型", "模型";
     OffCached => "on this device", "已在這台裝置上", "已在这台设备上";
     OffNotCached => "not downloaded yet", "尚未下載", "尚未下载";
+    OffKeptAsBase => "an earlier version, kept for the fine-tuned models trained on it", "較早的版本，留給以它微調的模型使用", "较早的版本，留给以它微调的模型使用";
     OffDownloadAll => "Make all models available offline", "下載全部模型以便離線使用", "下载全部模型以便离线使用";
     OffDownloading => "Downloading", "下載中", "下载中";
     OffDone => "Every model is on this device: all pages work offline.", "所有模型都已在這台裝置上：每一頁都能離線使用。", "所有模型都已在这台设备上：每一页都能离线使用。";

@@ -15,7 +15,7 @@ mkdirSync(ARTIFACTS, { recursive: true });
  *  read, so the tests follow a model to its next version. */
 export function version(id) {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'assets', 'models', 'manifest.json'), 'utf8'));
-  return manifest.models.find((m) => m.id === id)?.version ?? 'v1';
+  return manifest.models.find((m) => m.id === id && !m.base_only)?.version ?? 'v1';
 }
 
 /** `file` of model `id` in that version, under assets/models (or `dir`/assets/models, e.g. 'dist'). */

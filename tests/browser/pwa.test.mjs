@@ -243,17 +243,19 @@ test('update: a new release installs beside the running one, the reader is told,
   }
 });
 
-test('model update: a release that ships a model\'s next version drops the old files, fetches and checks the new, and works offline on them', { timeout: 3 * SLOW }, async () => {
+test('model update: a new version of a base model is fetched and checked, the fine-tunes keep the version they were trained on, offline too; a version no longer listed is dropped; a mismatched file is refused', { timeout: 4 * SLOW }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sesame-release-'));
   cpSync(join(ROOT, 'dist'), dir, { recursive: true });
   const release = await serve(dir);
-  const { ctx, check } = await context(release.url);
+  const { ctx, requests, check } = await context(release.url);
   try {
     const page = await ctx.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${release.url}?p=masking&lang=en&m=bert-zh&text=${encodeURIComponent('台湾大[MASK]')}`);
+    const masking = `${release.url}?p=masking&lang=en&m=bert-zh&text=${encodeURIComponent('台湾大[MASK]')}`;
+    await page.goto(masking);
     await swReady(page);
-    await page.getByTestId('prediction-card').first().waitFor({ timeout: SLOW });
+    const card = page.getByTestId('prediction-card').first();
+    await card.waitFor({ timeout: SLOW });
     /** The paths of bert-zh's files in the app's weights cache. */
     const cached = () => page.evaluate(async () => (await (await caches.open('sesame-weights')).keys())
       .map((r) => new URL(r.url).pathname).filter((p) => p.includes('/bert-zh/')).map((p) => p.slice(p.indexOf('/bert-zh/'))).sort());
@@ -261,50 +263,95 @@ test('model update: a release that ships a model\'s next version drops the old f
     const to = `v${Number(from.slice(1)) + 1}`;
     const before = await cached();
     assert.ok(before.length >= 4 && before.every((p) => p.startsWith(`/bert-zh/${from}/`)), JSON.stringify(before));
-
-    // The next version, as shipping one does: its files under a new immutable address (the same
-    // weights here, so the answer can be compared; a changed card, so one sha256 differs) and the
-    // manifest naming it, in a new release.
     const models = join(dir, 'assets', 'models');
+    const manifestPath = join(models, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    const entry = manifest.models.find((m) => m.id === 'bert-zh' && !m.base_only);
+    const deltas = manifest.models.filter((m) => {
+      try { return JSON.parse(readFileSync(join(models, m.id, m.version, 'config.json'), 'utf8')).sesame_base_weights?.startsWith(`bert-zh/${from}/`); } catch { return false; }
+    }).map((m) => m.id);
+    assert.ok(deltas.includes('sentiment-zh'), `sentiment-zh lays over bert-zh ${from}: ${deltas}`);
+    let build = await page.getByTestId('footer-build').textContent();
+    const ship = (suffix) => { redeploy(dir, build, `${build}${suffix}`, ['assets/models/manifest.json']); build = `${build}${suffix}`; };
+    const update = async () => {
+      await page.reload();
+      await page.getByTestId('update-ready').waitFor({ timeout: SLOW });
+      await Promise.all([page.waitForEvent('load', { timeout: SLOW }), page.getByTestId('update-reload').click()]);
+    };
+
+    // The next version, as `sesame-train export` ships one: its files under a new immutable
+    // address (the same weights here, so the answer can be compared; a changed card, so one
+    // sha256 differs), the manifest naming it, and the old version kept as a base because the
+    // fine-tuned models lay over it.
     cpSync(join(models, 'bert-zh', from), join(models, 'bert-zh', to), { recursive: true });
     const cardPath = join(models, 'bert-zh', to, 'card.json');
     writeFileSync(cardPath, JSON.stringify({ ...JSON.parse(readFileSync(cardPath, 'utf8')), version: to }));
-    const manifestPath = join(models, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    const entry = manifest.models.find((m) => m.id === 'bert-zh');
+    const old = structuredClone(entry);
     entry.version = to;
     Object.assign(entry.files.find((f) => f.name === 'card.json'), { bytes: statSync(cardPath).size, sha256: sha256(cardPath) });
+    manifest.models.push({ ...old, base_only: true });
     writeFileSync(manifestPath, JSON.stringify(manifest));
-    const oldBuild = await page.getByTestId('footer-build').textContent();
-    redeploy(dir, oldBuild, `${oldBuild}m`, ['assets/models/manifest.json']);
-
-    await page.reload();
-    await page.getByTestId('update-ready').waitFor({ timeout: SLOW });
-    await Promise.all([page.waitForEvent('load', { timeout: SLOW }), page.getByTestId('update-reload').click()]);
-    const card = page.getByTestId('prediction-card').first();
+    ship('m');
+    await update();
     await card.waitFor({ timeout: SLOW });
-    assert.equal(await page.getByTestId('footer-build').textContent(), `${oldBuild}m`);
-    const after = await cached();
-    assert.deepEqual(after, before.map((p) => p.replace(`/bert-zh/${from}/`, `/bert-zh/${to}/`)), 'the old version\'s files are gone, the new one\'s are there');
+    assert.equal(await page.getByTestId('footer-build').textContent(), build);
+    assert.deepEqual(await cached(), [...before, ...before.map((p) => p.replace(`/bert-zh/${from}/`, `/bert-zh/${to}/`))].sort(), 'the new version is fetched, the old one kept as a base');
 
-    // The new version, offline.
+    // A fine-tune over the old version loads that version's weights, not the new one's.
+    await page.evaluate(async (path) => {
+      const c = await caches.open('sesame-weights');
+      for (const r of await c.keys()) if (new URL(r.url).pathname.endsWith(path)) await c.delete(r);
+    }, `/bert-zh/${from}/model.safetensors`);
+    const mark = requests.length;
+    await page.goto(`${release.url}?p=classify&lang=en&m=sentiment-zh&text=${encodeURIComponent('这本书写得太好了')}`);
+    await page.getByTestId('cls-result').waitFor({ timeout: SLOW });
+    const fetched = requests.slice(mark).filter((u) => u.endsWith('.safetensors')).map((u) => new URL(u).pathname);
+    assert.ok(fetched.some((p) => p.endsWith(`/bert-zh/${from}/model.safetensors`)), JSON.stringify(fetched));
+    assert.ok(!fetched.some((p) => p.includes(`/bert-zh/${to}/`)), JSON.stringify(fetched));
+    // The NSP/SOP heads were trained on the old version's output: not applied to the new one,
+    // the page says why and goes on with the encoder's own head.
+    await page.goto(`${release.url}?p=pair&lang=en&m=bert-zh`);
+    await page.getByTestId('pair-heads-error').waitFor({ timeout: SLOW });
+    assert.match(await page.getByTestId('pair-heads-error').textContent(), new RegExp(`trained on bert-zh/${from} but this build ships bert-zh/${to}`));
+    await page.getByTestId('pair-result').waitFor({ timeout: SLOW });
+    // Both, offline.
+    await page.goto(`${release.url}?p=classify&lang=en&m=sentiment-zh&text=${encodeURIComponent('这本书写得太好了')}`);
+    await page.getByTestId('cls-result').waitFor({ timeout: SLOW });
     await ctx.setOffline(true);
     await page.reload();
+    await page.getByTestId('cls-result').waitFor({ timeout: SLOW });
+    await page.goto(masking);
     await card.waitFor({ timeout: SLOW });
     assert.ok((await card.locator('.bar-label').allTextContents()).slice(0, 5).includes('学'));
     await ctx.setOffline(false);
+    // The offline page lists the kept version for what it is.
+    await page.goto(`${release.url}?p=offline&lang=en`);
+    const kept = page.locator(`[data-model=bert-zh][data-version=${from}]`);
+    await kept.waitFor({ timeout: SLOW });
+    assert.match(await kept.textContent(), new RegExp(`${from} — an earlier version, kept for the fine-tuned models trained on it`));
+    assert.equal(await page.locator('[data-model=bert-zh]').count(), 2);
+    await page.screenshot({ path: join(ARTIFACTS, 'offline-kept-base.png'), fullPage: true });
+    await page.goto(masking);
+    await card.waitFor({ timeout: SLOW });
 
-    // A release whose manifest names a file that does not match its sha256 is refused by the app,
-    // not cached, and the page says so and stays usable.
+    // A release that lists the old version nowhere (as once every fine-tune has moved on) drops
+    // its cached files.
+    manifest.models = manifest.models.filter((m) => !m.base_only && !deltas.includes(m.id));
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    ship('n');
+    await update();
+    await card.waitFor({ timeout: SLOW });
+    assert.deepEqual(await cached(), before.map((p) => p.replace(`/bert-zh/${from}/`, `/bert-zh/${to}/`)), 'the old version\'s files are gone');
+
+    // A release whose manifest names a file that does not match its sha256: the app refuses it,
+    // caches nothing, and the page says so and stays usable.
     const next = `v${Number(to.slice(1)) + 1}`;
     cpSync(join(models, 'bert-zh', to), join(models, 'bert-zh', next), { recursive: true });
     entry.version = next;
     writeFileSync(join(models, 'bert-zh', next, 'config.json'), '{"changed": "after the manifest was written"}');
     writeFileSync(manifestPath, JSON.stringify(manifest));
-    redeploy(dir, `${oldBuild}m`, `${oldBuild}n`, ['assets/models/manifest.json']);
-    await page.reload();
-    await page.getByTestId('update-ready').waitFor({ timeout: SLOW });
-    await Promise.all([page.waitForEvent('load', { timeout: SLOW }), page.getByTestId('update-reload').click()]);
+    ship('o');
+    await update();
     await page.getByTestId('load-error').waitFor({ timeout: SLOW });
     assert.match(await page.getByTestId('load-error').textContent(), /config\.json (is corrupt|has \d+ bytes, expected)/);
     assert.ok(!(await cached()).includes(`/bert-zh/${next}/config.json`), 'the mismatched file is not cached');

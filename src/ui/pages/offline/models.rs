@@ -67,8 +67,11 @@ pub fn ModelTable(rows: RwSignal<Option<Result<Vec<Row>, String>>>) -> impl Into
                         <table class="models" data-testid="model-table">
                             <tbody>
                                 {list.into_iter().map(|r| view! {
-                                    <tr data-model=r.entry.id.clone() data-cached=r.cached.to_string()>
-                                        <td>{r.entry.name.clone()}</td>
+                                    <tr data-model=r.entry.id.clone() data-version=r.entry.version.clone() data-cached=r.cached.to_string()>
+                                        <td>
+                                            {r.entry.name.clone()}
+                                            {r.entry.base_only.then(|| view! { <span class="muted">{format!(" · {} — {}", r.entry.version, app.t(T::OffKeptAsBase))}</span> })}
+                                        </td>
                                         <td class="num">{mb(r.entry.total_bytes() as f64)}</td>
                                         <td>{if r.cached { view! { <span class="ok">"✓ "{app.t(T::OffCached)}</span> }.into_any() } else { view! { <span class="muted">{app.t(T::OffNotCached)}</span> }.into_any() }}</td>
                                     </tr>
