@@ -5,7 +5,7 @@
 # --into), and the golden file of HF transformers' BertForPreTraining on the shipped weights.
 # Every step measures the shipped f16 files, so a re-export is this one command.
 #
-#   scripts/ship-mbert.sh                               # runs/mbert-v1 → assets/models/mbert/v1
+#   scripts/ship-mbert.sh                               # runs/mbert-v1 → assets/models/mbert/v2
 #   RUN=runs/mbert-small-v1 TO=assets/models/mbert-small/v1 CARD_ONLY=1 scripts/ship-mbert.sh
 #
 # CARD_ONLY=1 (the smaller-data twin, whose figures the page shows but which no page runs): after
@@ -16,7 +16,7 @@
 # transformers and safetensors (GOLDEN_PY; skipped with a warning when there is none).
 source "$(dirname "$0")/lib.sh"
 RUN="${RUN:-runs/mbert-v1}"
-TO="${TO:-assets/models/mbert/v1}"
+TO="${TO:-assets/models/mbert/v2}"
 ID="$(basename "$(dirname "$TO")")"
 CARD_ONLY="${CARD_ONLY:-0}"
 if [ "$CARD_ONLY" = 1 ]; then

@@ -1,4 +1,4 @@
-//! Sesame's two-language BERT as shipped (assets/models/mbert/v1): golden logits against HF
+//! Sesame's two-language BERT as shipped (assets/models/mbert/, the version the manifest lists): golden logits against HF
 //! `BertForPreTraining`, blanks answered in the sentence's language, the language vector turning
 //! predictions Chinese, and the page's batched alignment code against the native one-sentence path.
 
