@@ -555,13 +555,16 @@ mod tests {
         std::fs::write(dir.join("ckpt/model.safetensors"), crate::model::weights::to_f32_safetensors(&model.export()).unwrap()).unwrap();
         let state = GptState { step: 60, tokens: 720, seconds: 3.5, rewarm_from: None };
         run::write_json(&dir.join("ckpt/state.json"), &state).unwrap();
+        std::fs::write(dir.join("log.jsonl"), b"{\"step\":60}\n").unwrap();
 
         assert_eq!(snapshot(&dir, &snap).unwrap(), state);
         assert!(is_gpt_run(&snap) && is_gpt_run(&dir));
         let restored = restore(&snap, &back).unwrap();
         assert_eq!(restored, GptState { rewarm_from: Some(60), ..state.clone() });
         assert_eq!(run::read_json::<GptRunConfig>(&back.join("run.json")).unwrap(), c);
-        assert_eq!(std::fs::read(back.join("tokenizer.json")).unwrap(), std::fs::read(dir.join("tokenizer.json")).unwrap());
+        for f in ["tokenizer.json", "log.jsonl"] {
+            assert_eq!(std::fs::read(back.join(f)).unwrap(), std::fs::read(dir.join(f)).unwrap(), "{f}");
+        }
         // The restored weights are the run's, to f16 precision: the same next-character losses.
         let again = build_model(&c, Some(&back.join("ckpt/model.safetensors")), &device).unwrap();
         let windows = vec![vec![2u32, 3, 4, 5, 6], vec![7, 2, 2, 3, 1]];

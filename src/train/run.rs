@@ -162,7 +162,7 @@ pub trait Progress: Serialize + DeserializeOwned {
 
 /// Writes a weights-only snapshot of the run in `dir` into `to`, small enough to commit: the
 /// checkpoint's weights in f16 (`model.f16.safetensors`), its `state.json`, the run's settings
-/// `run` (as `run.json`) and its `tokenizer` (as `tokenizer.json`). Machines do not keep ignored
+/// `run` (as `run.json`), its `tokenizer` (as `tokenizer.json`) and its `log.jsonl`. Machines do not keep ignored
 /// files between sessions; a snapshot in git lets a new machine continue the run
 /// ([`restore_snapshot`]) instead of training again from step 0.
 pub fn write_snapshot<S: Progress>(dir: &Path, to: &Path, tokenizer: &Path, run: &impl Serialize) -> Result<S, String> {
@@ -174,6 +174,10 @@ pub fn write_snapshot<S: Progress>(dir: &Path, to: &Path, tokenizer: &Path, run:
     std::fs::copy(tokenizer, to.join("tokenizer.json")).map_err(|e| format!("{}: {e}", tokenizer.display()))?;
     write_json(&to.join("run.json"), run)?;
     write_json(&to.join("state.json"), &state)?;
+    // The curve so far, so a restored run's card draws it from step 0.
+    if dir.join("log.jsonl").exists() {
+        std::fs::copy(dir.join("log.jsonl"), to.join("log.jsonl")).map_err(|e| e.to_string())?;
+    }
     Ok(state)
 }
 
@@ -193,6 +197,9 @@ pub fn restore_snapshot<S: Progress>(from: &Path, dir: &Path) -> Result<S, Strin
     std::fs::write(ckpt.join("model.safetensors"), crate::model::weights::to_f32_safetensors(&weights).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     state.mark_restored();
     write_json(&ckpt.join("state.json"), &state)?;
+    if from.join("log.jsonl").exists() {
+        std::fs::copy(from.join("log.jsonl"), dir.join("log.jsonl")).map_err(|e| e.to_string())?;
+    }
     Ok(state)
 }
 
