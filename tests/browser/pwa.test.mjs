@@ -56,6 +56,31 @@ function redeploy(dir, from, to, rehash = []) {
   writeFileSync(sw, text);
 }
 
+/** A copy of dist/ served as a release of its own (a test may redeploy it), a service-worker
+ *  context on it, and a page on bert-zh's masking page once the worker is in control. */
+async function openRelease() {
+  const dir = mkdtempSync(join(tmpdir(), 'sesame-release-'));
+  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
+  const release = await serve(dir);
+  const c = await context(release.url);
+  const close = async () => {
+    await c.ctx.close();
+    release.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const page = await c.ctx.newPage();
+    const errors = watchErrors(page);
+    const masking = `${release.url}?p=masking&lang=en&m=bert-zh&text=${encodeURIComponent('台湾大[MASK]')}`;
+    await page.goto(masking);
+    await swReady(page);
+    return { ...c, dir, release, page, errors, masking, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
 /** PNG width and height from the IHDR chunk. */
 const pngSize = (bytes) => [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
 
@@ -170,16 +195,8 @@ test('offline: a model page reloads with no network; "make available offline" br
 });
 
 test('update: a new release installs beside the running one, the reader is told, reload switches, offline still works', { timeout: 3 * SLOW }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sesame-release-'));
-  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
-  const release = await serve(dir);
-  const { ctx, check } = await context(release.url);
+  const { ctx, check, dir, release, page, errors, close } = await openRelease();
   try {
-    const page = await ctx.newPage();
-    const errors = watchErrors(page);
-    const masking = `${release.url}?p=masking&lang=en&m=bert-zh&text=${encodeURIComponent('台湾大[MASK]')}`;
-    await page.goto(masking);
-    await swReady(page);
     await page.getByTestId('prediction-card').first().waitFor({ timeout: SLOW });
     const oldBuild = await page.getByTestId('footer-build').textContent();
     // A second tab of the same app, open on another page: it must move to the new release too.
@@ -237,23 +254,13 @@ test('update: a new release installs beside the running one, the reader is told,
     await check(page);
     assert.deepEqual(errors, []);
   } finally {
-    await ctx.close();
-    release.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 });
 
 test('model update: a new version of a base model is fetched and checked, the fine-tunes keep the version they were trained on, offline too; a version no longer listed is dropped; a mismatched file is refused', { timeout: 4 * SLOW }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sesame-release-'));
-  cpSync(join(ROOT, 'dist'), dir, { recursive: true });
-  const release = await serve(dir);
-  const { ctx, requests, check } = await context(release.url);
+  const { ctx, requests, check, dir, release, page, errors, masking, close } = await openRelease();
   try {
-    const page = await ctx.newPage();
-    const errors = watchErrors(page);
-    const masking = `${release.url}?p=masking&lang=en&m=bert-zh&text=${encodeURIComponent('台湾大[MASK]')}`;
-    await page.goto(masking);
-    await swReady(page);
     const card = page.getByTestId('prediction-card').first();
     await card.waitFor({ timeout: SLOW });
     /** The paths of bert-zh's files in the app's weights cache. */
@@ -359,9 +366,7 @@ test('model update: a new version of a base model is fetched and checked, the fi
     await check(page);
     assert.deepEqual(errors.filter((e) => !/config\.json (is corrupt|has \d+ bytes)/.test(e)), []);
   } finally {
-    await ctx.close();
-    release.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 });
 
