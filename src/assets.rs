@@ -77,14 +77,17 @@ impl Manifest {
     /// `id/version/file`): that version exactly, so a fine-tuned model keeps the base it was
     /// trained on after the base ships a newer version.
     pub fn base(&self, path: &str) -> Result<(&ModelEntry, String), String> {
-        let mut parts = path.splitn(3, '/');
-        let (Some(id), Some(version), Some(file)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(format!("malformed base path {path:?} (expected id/version/file)"));
-        };
+        let (id, version, file) = split_base_path(path).ok_or_else(|| format!("malformed base path {path:?} (expected id/version/file)"))?;
         let entry = self.model_version(id, version).ok_or_else(|| format!("the base {id} {version} is not in this build (assets/models/manifest.json does not list it)"))?;
         entry.file(file).ok_or_else(|| format!("the base {id} {version} has no {file}"))?;
         Ok((entry, file.to_string()))
     }
+}
+
+/// The parts of a delta's base path (`sesame_base_weights`): model id, version and file name.
+pub fn split_base_path(path: &str) -> Option<(&str, &str, &str)> {
+    let mut parts = path.splitn(3, '/');
+    Some((parts.next()?, parts.next()?, parts.next()?))
 }
 
 /// Lower-case hex sha256.

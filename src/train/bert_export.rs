@@ -7,7 +7,7 @@ use burn::module::Module;
 use burn::tensor::Device;
 use serde_json::{json, Value};
 
-use crate::assets::{sha256_hex, FileEntry, Manifest, ModelEntry};
+use crate::assets::{sha256_hex, split_base_path, FileEntry, Manifest, ModelEntry};
 use crate::model::bert_pretraining::BertForPreTraining;
 use crate::model::weights::to_f16_safetensors;
 use crate::model::BertConfig;
@@ -294,8 +294,8 @@ pub fn keep_used_bases(m: &mut Manifest, models_dir: &Path) {
     let base_of = |e: &ModelEntry| -> Option<(String, String)> {
         e.file("config.json")?;
         let config: Value = serde_json::from_slice(&std::fs::read(models_dir.join(&e.id).join(&e.version).join("config.json")).ok()?).ok()?;
-        let mut parts = config.get("sesame_base_weights")?.as_str()?.splitn(3, '/');
-        Some((parts.next()?.to_string(), parts.next()?.to_string()))
+        let (id, version, _) = split_base_path(config.get("sesame_base_weights")?.as_str()?)?;
+        Some((id.to_string(), version.to_string()))
     };
     let mut used: Vec<(String, String)> = Vec::new();
     let mut todo: Vec<&ModelEntry> = m.models.iter().filter(|e| !e.base_only).collect();
