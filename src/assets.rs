@@ -82,6 +82,22 @@ impl Manifest {
         entry.file(file).ok_or_else(|| format!("the base {id} {version} has no {file}"))?;
         Ok((entry, file.to_string()))
     }
+
+    /// Model `id`'s current entry, or the message a page shows when this build lacks it.
+    pub fn require(&self, id: &str) -> Result<&ModelEntry, String> {
+        self.model(id).ok_or_else(|| format!("the model {id} is not in this build yet (assets/models/manifest.json does not list it)"))
+    }
+
+    /// Whether NSP/SOP heads `heads_id`, trained on the encoder version `base`
+    /// (`sesame_pair_heads_base`, `id/version`), can run on this build: heads read their encoder's
+    /// output, so trained on one version they mean nothing on another.
+    pub fn check_pair_heads_base(&self, heads_id: &str, base: &str) -> Result<(), String> {
+        let current = base.split('/').next().and_then(|id| self.model(id)).map(|m| format!("{}/{}", m.id, m.version));
+        if current.as_deref() == Some(base) {
+            return Ok(());
+        }
+        Err(format!("{heads_id} was trained on {base} but this build ships {} (retrain them: sesame-train pair-heads)", current.unwrap_or_else(|| "no such model".into())))
+    }
 }
 
 /// The parts of a delta's base path (`sesame_base_weights`): model id, version and file name.
@@ -307,6 +323,11 @@ mod tests {
         assert!(m.base("bert-zh/v3/model.safetensors").unwrap_err().contains("bert-zh v3 is not in this build"));
         assert!(m.base("bert-zh/v1/other.bin").unwrap_err().contains("has no other.bin"));
         assert!(m.base("bert-zh").is_err());
+        // Pair heads run only on the encoder version they were trained on; a kept base is not it.
+        assert!(m.check_pair_heads_base("pair-heads-zh", "bert-zh/v2").is_ok());
+        assert_eq!(m.check_pair_heads_base("pair-heads-zh", "bert-zh/v1").unwrap_err(), "pair-heads-zh was trained on bert-zh/v1 but this build ships bert-zh/v2 (retrain them: sesame-train pair-heads)");
+        assert!(m.check_pair_heads_base("pair-heads-en", "bert-en/v1").unwrap_err().ends_with("ships no such model (retrain them: sesame-train pair-heads)"));
+        assert!(m.require("bert-en").unwrap_err().contains("not in this build"));
         // A base-only entry is never the model, and round-trips; a current one writes no flag.
         assert!(Manifest { models: vec![entry("v1", true)] }.model("bert-zh").is_none());
         let json = serde_json::to_string(&m).unwrap();
@@ -332,9 +353,7 @@ mod tests {
         // NSP/SOP heads read their encoder's output: the version they were trained on is the one shipped.
         for e in m.models.iter().filter(|e| e.id.starts_with("pair-heads-")) {
             let config: serde_json::Value = serde_json::from_slice(&std::fs::read(root.join(&e.id).join(&e.version).join("config.json")).unwrap()).unwrap();
-            let base = config["sesame_pair_heads_base"].as_str().unwrap();
-            let current = m.model(base.split('/').next().unwrap()).map(|b| format!("{}/{}", b.id, b.version));
-            assert_eq!(current.as_deref(), Some(base), "{} was trained on {base}: retrain it on the shipped version", e.id);
+            m.check_pair_heads_base(&e.id, config["sesame_pair_heads_base"].as_str().unwrap()).unwrap();
         }
         for e in m.models.iter().filter(|e| e.base_only) {
             assert!(named.contains(&(e.id.clone(), e.version.clone())), "{} {} is kept as a base but nothing lays over it", e.id, e.version);

@@ -38,18 +38,13 @@ pub async fn load_pretraining(compute: &Compute, id: &str, progress: &dyn Fn(Sta
 pub async fn load_pair_heads(compute: &Compute, id: &str, progress: &dyn Fn(Stage)) -> Result<(LoadedPairHeads, LoadStats), String> {
     let fetch_start = now_ms();
     progress(Stage::Manifest);
-    let entry = super::load::manifest_entry(id).await?;
-    let (files, from_cache, bytes) = super::load::fetch_files(&entry, &["config.json", "heads.safetensors"], progress).await?;
+    let manifest = super::load::manifest().await?;
+    let (files, from_cache, bytes) = super::load::fetch_files(manifest.require(id)?, &["config.json", "heads.safetensors"], progress).await?;
     let fetch_ms = now_ms() - fetch_start;
     progress(Stage::Build);
     let build_start = now_ms();
     let heads = LoadedPairHeads::from_files(&files[0], &files[1], &compute.device)?;
-    // Heads read their encoder's output: trained on one version, they mean nothing on another.
-    let manifest = super::load::manifest().await?;
-    let current = heads.base.split('/').next().and_then(|base| manifest.model(base)).map(|m| format!("{}/{}", m.id, m.version));
-    if current.as_deref() != Some(heads.base.as_str()) {
-        return Err(format!("{id} was trained on {} but this build ships {} (retrain them: sesame-train pair-heads)", heads.base, current.unwrap_or_else(|| "no such model".into())));
-    }
+    manifest.check_pair_heads_base(id, &heads.base)?;
     let build_ms = now_ms() - build_start;
     Ok((heads, LoadStats { bytes, from_cache, fetch_ms, build_ms, warmup_ms: 0.0, device_bytes: 0 }))
 }

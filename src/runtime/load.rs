@@ -31,8 +31,7 @@ pub async fn manifest() -> Result<Manifest, String> {
 
 /// The manifest entry of a model.
 pub async fn manifest_entry(id: &str) -> Result<ModelEntry, String> {
-    let manifest = manifest().await?;
-    manifest.model(id).cloned().ok_or_else(|| format!("the model {id} is not in this build yet (assets/models/manifest.json does not list it)"))
+    manifest().await?.require(id).cloned()
 }
 
 /// Fetches `names` of a model (cache or network, sha256-checked) with one progress bar over all.
@@ -110,12 +109,12 @@ pub async fn presets<T: serde::de::DeserializeOwned>(id: &str) -> Result<Vec<T>,
 /// shared with other models through the Cache API).
 pub async fn fetch_model_files(id: &str, weights: &str, progress: &dyn Fn(Stage)) -> Result<ModelFiles, String> {
     progress(Stage::Manifest);
-    let entry = manifest_entry(id).await?;
-    let (mut files, mut from_cache, mut bytes) = fetch_files(&entry, &["config.json", "tokenizer.json", weights], progress).await?;
+    let manifest = manifest().await?;
+    let entry = manifest.require(id)?;
+    let (mut files, mut from_cache, mut bytes) = fetch_files(entry, &["config.json", "tokenizer.json", weights], progress).await?;
     // A delta's base may itself be a delta: follow the chain through each base's config.
     // Each base is the version the delta was trained on (`id/version/file`), which the manifest
     // keeps listed after a newer version of that model ships.
-    let manifest = manifest().await?;
     let mut bases = Vec::new();
     let mut next = Bundle::base_path(&files[0]);
     while let Some(path) = next {
