@@ -58,35 +58,38 @@ train_until_done() {
   done
 }
 
-# fine_tune BASE PREFIX LANG: QA and sentiment in LANG from BASE, pretrained and random.
-fine_tune() {
-  local base="$1" prefix="$2" lang="$3" init
+# sentiment BASE PREFIX ID VERSION LANG / qa …: LANG's fine-tunes of one kind from BASE, pretrained and
+# random, then their card-only export, each judged on the other language too (QA only from
+# English: the Chinese QA files are the zero-shot sets). Sentiment goes first: its runs are short,
+# so a session that ends mid-way has its card written.
+sentiment() {
+  local base="$1" prefix="$2" id="$3" v="$4" lang="$5" other=en init
+  if [ "$lang" = en ]; then other=zh; fi
   for init in pretrained random; do
-    train_until_done qa "$RUNS/$prefix-qa-$lang-$init" --shared "$SHARED" --lang "$lang" --model "$base" --init "$init" --epochs "$EPOCHS_QA" $QA_FLAGS
     train_until_done classify "$RUNS/$prefix-sentiment-$lang-$init" --task "sentiment-$lang" --model "$base" --init "$init" --epochs "$EPOCHS_SENTIMENT" $SENTIMENT_FLAGS
   done
-}
-
-# export_cards PREFIX ID_PREFIX VERSION LANG: the cards of one base's LANG fine-tunes, each judged
-# on the other language too (QA only from English: the Chinese QA files are the zero-shot sets).
-export_cards() {
-  local prefix="$1" id="$2" v="$3" lang="$4" other=en zero_shot_qa=""
-  if [ "$lang" = en ]; then other=zh zero_shot_qa="$ZERO_SHOT_QA"; fi
-  if [ ! -f "assets/models/$id-qa-$lang/$v/card.json" ]; then
-    "$BIN" qa-export --pretrained "$RUNS/$prefix-qa-$lang-pretrained" --random "$RUNS/$prefix-qa-$lang-random" \
-      --to "assets/models/$id-qa-$lang/$v" --card-only $zero_shot_qa
-  fi
   if [ ! -f "assets/models/$id-sentiment-$lang/$v/card.json" ]; then
     "$BIN" classify-export --pretrained "$RUNS/$prefix-sentiment-$lang-pretrained" --random "$RUNS/$prefix-sentiment-$lang-random" \
       --to "assets/models/$id-sentiment-$lang/$v" --zero-shot "sentiment-$other" --card-only
+  fi
+}
+qa() {
+  local base="$1" prefix="$2" id="$3" v="$4" lang="$5" zero_shot_qa="" init
+  if [ "$lang" = en ]; then zero_shot_qa="$ZERO_SHOT_QA"; fi
+  for init in pretrained random; do
+    train_until_done qa "$RUNS/$prefix-qa-$lang-$init" --shared "$SHARED" --lang "$lang" --model "$base" --init "$init" --epochs "$EPOCHS_QA" $QA_FLAGS
+  done
+  if [ ! -f "assets/models/$id-qa-$lang/$v/card.json" ]; then
+    "$BIN" qa-export --pretrained "$RUNS/$prefix-qa-$lang-pretrained" --random "$RUNS/$prefix-qa-$lang-random" \
+      --to "assets/models/$id-qa-$lang/$v" --card-only $zero_shot_qa
   fi
 }
 
 if [ "$ONLY_SMALL" != 1 ]; then
   [ -f "$FULL/model.safetensors" ] || { log "no $FULL/model.safetensors: ship mbert first (scripts/ship-mbert.sh)"; exit 1; }
   for lang in en zh; do
-    fine_tune "$FULL" full "$lang"
-    export_cards full mbert "$VERSION" "$lang"
+    sentiment "$FULL" full mbert "$VERSION" "$lang"
+    qa "$FULL" full mbert "$VERSION" "$lang"
   done
 fi
 
@@ -95,6 +98,6 @@ fi
 [ -f "$SMALL/model.safetensors" ] && { log "$SMALL/model.safetensors is there already: the twin ships as a card only, remove it"; exit 1; }
 trap 'rm -f "$SMALL/model.safetensors" "$SMALL/config.json" "$SMALL/tokenizer.json"' EXIT
 cp "$SMALL_RUN/export/model.safetensors" "$SMALL_RUN/export/config.json" "$SMALL_RUN/export/tokenizer.json" "$SMALL/"
-fine_tune "$SMALL" small en
-export_cards small mbert-small "$SMALL_VERSION" en
+sentiment "$SMALL" small mbert-small "$SMALL_VERSION" en
+qa "$SMALL" small mbert-small "$SMALL_VERSION" en
 log "zero-shot cards written; the /multilingual page reads them (figures: jq '.runs[] | {init, zero_shot_sets}')"

@@ -165,11 +165,20 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path) 
 }
 
 /// Held-out figures and continuations of a shipped model (`gpt-eval`): the data settings come
-/// from its card, the vocabulary from its own `tokenizer.json`.
-pub fn evaluate_shipped(model_dir: &Path) -> Result<(LmEval, Vec<(String, LmEval)>, Vec<(String, String)>), String> {
-    let file = |f: &str| std::fs::read(model_dir.join(f)).map_err(|e| format!("{}: {e}", model_dir.join(f).display()));
-    let card: Value = serde_json::from_slice(&file("card.json")?).map_err(|e| e.to_string())?;
-    let cfg: GptRunConfig = serde_json::from_value(card["run_config"].clone()).map_err(|e| format!("card.json run_config: {e}"))?;
+/// from its card, the vocabulary from its own `tokenizer.json`. With `split_of` (another shipped
+/// model's directory) the held-out split is that model's instead (its corpus, sources and poem
+/// count), so two versions trained on different text are measured on the same characters.
+pub fn evaluate_shipped(model_dir: &Path, split_of: Option<&Path>) -> Result<(LmEval, Vec<(String, LmEval)>, Vec<(String, String)>), String> {
+    let run_config = |dir: &Path| -> Result<GptRunConfig, String> {
+        let path = dir.join("card.json");
+        let card: Value = serde_json::from_slice(&std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?).map_err(|e| format!("{}: {e}", path.display()))?;
+        serde_json::from_value(card["run_config"].clone()).map_err(|e| format!("{} run_config: {e}", path.display()))
+    };
+    let mut cfg = run_config(model_dir)?;
+    if let Some(other) = split_of {
+        let o = run_config(other)?;
+        (cfg.corpus, cfg.t2s, cfg.poems, cfg.more_text, cfg.poetry_share) = (o.corpus, o.t2s, o.poems, o.more_text, o.poetry_share);
+    }
     let device = Device::flex();
     let gpt = LoadedGpt::from_bundle(&Bundle::read(model_dir, "model.safetensors", model_dir)?, &device)?;
     let data = cfg.load(model_dir)?;

@@ -155,10 +155,15 @@ pub struct Eval {
     /// The shipped model directory.
     #[arg(long, default_value = "assets/models/gpt-zh/v1")]
     model: PathBuf,
+    /// Measure on another shipped model's held-out split (its corpus, sources and poem count),
+    /// e.g. `--split-of assets/models/gpt-zh/v1` to compare a version trained on more text
+    /// with v1 on the same characters.
+    #[arg(long)]
+    split_of: Option<PathBuf>,
 }
 
 pub fn eval(a: &Eval) -> Result<(), String> {
-    let (all, per, examples) = sesame::train::gpt_export::evaluate_shipped(&a.model)?;
+    let (all, per, examples) = sesame::train::gpt_export::evaluate_shipped(&a.model, a.split_of.as_deref())?;
     println!("{:<20}{:>12}{:>10}{:>12}{:>8}", "source", "characters", "loss", "perplexity", "top-1");
     for (name, e) in per.iter().chain(std::iter::once(&("all".to_string(), all.clone()))) {
         println!("{name:<20}{:>12}{:>10.3}{:>12.1}{:>7.1}%", e.tokens, e.loss, e.loss.exp(), 100.0 * e.top1);
