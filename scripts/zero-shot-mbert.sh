@@ -62,6 +62,20 @@ train_until_done() {
 # random, then their card-only export, each judged on the other language too (QA only from
 # English: the Chinese QA files are the zero-shot sets). Sentiment goes first: its runs are short,
 # so a session that ends mid-way has its card written.
+# name ID KIND LANG: the display name of a card-only model (the manifest and the offline page show it).
+name() {
+  local who=mbert language=Chinese other=English
+  [ "$1" = mbert-small ] && who="mbert's small-data twin"
+  [ "$3" = en ] && language=English other=Chinese
+  if [ "$2" = sentiment ]; then
+    echo "$who fine-tuned on $language sentiment (card only; judged zero-shot on $other reviews)"
+  elif [ "$3" = en ]; then
+    echo "$who fine-tuned on English QA (card only; judged zero-shot on DRCD and CMRC 2018)"
+  else
+    echo "$who fine-tuned on Chinese QA (card only)"
+  fi
+}
+
 sentiment() {
   local base="$1" prefix="$2" id="$3" v="$4" lang="$5" other=en init
   if [ "$lang" = en ]; then other=zh; fi
@@ -70,7 +84,7 @@ sentiment() {
   done
   if [ ! -f "assets/models/$id-sentiment-$lang/$v/card.json" ]; then
     "$BIN" classify-export --pretrained "$RUNS/$prefix-sentiment-$lang-pretrained" --random "$RUNS/$prefix-sentiment-$lang-random" \
-      --to "assets/models/$id-sentiment-$lang/$v" --zero-shot "sentiment-$other" --card-only
+      --to "assets/models/$id-sentiment-$lang/$v" --zero-shot "sentiment-$other" --card-only --name "$(name "$id" sentiment "$lang")"
   fi
 }
 qa() {
@@ -81,7 +95,7 @@ qa() {
   done
   if [ ! -f "assets/models/$id-qa-$lang/$v/card.json" ]; then
     "$BIN" qa-export --pretrained "$RUNS/$prefix-qa-$lang-pretrained" --random "$RUNS/$prefix-qa-$lang-random" \
-      --to "assets/models/$id-qa-$lang/$v" --card-only $zero_shot_qa
+      --to "assets/models/$id-qa-$lang/$v" --card-only --name "$(name "$id" qa "$lang")" $zero_shot_qa
   fi
 }
 
