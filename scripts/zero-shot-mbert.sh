@@ -58,10 +58,6 @@ train_until_done() {
   done
 }
 
-# sentiment BASE PREFIX ID VERSION LANG / qa …: LANG's fine-tunes of one kind from BASE, pretrained and
-# random, then their card-only export, each judged on the other language too (QA only from
-# English: the Chinese QA files are the zero-shot sets). Sentiment goes first: its runs are short,
-# so a session that ends mid-way has its card written.
 # name ID KIND LANG: the display name of a card-only model (the manifest and the offline page show it).
 name() {
   local who=mbert language=Chinese other=English
@@ -76,6 +72,10 @@ name() {
   fi
 }
 
+# sentiment BASE PREFIX ID VERSION LANG / qa …: LANG's fine-tunes of one kind from BASE, pretrained and
+# random, then their card-only export, each judged on the other language too (QA only from
+# English: the Chinese QA files are the zero-shot sets). Sentiment goes first: its runs are short,
+# so a session that ends mid-way has its card written.
 sentiment() {
   local base="$1" prefix="$2" id="$3" v="$4" lang="$5" other=en init
   if [ "$lang" = en ]; then other=zh; fi
