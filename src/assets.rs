@@ -68,6 +68,12 @@ impl Manifest {
         self.models.iter().find(|m| m.id == id && !m.base_only)
     }
 
+    /// The name model `id`'s current entry gives it, or the id itself when the manifest does not
+    /// list it yet (a model shipped for the first time keeps the id until it is named).
+    pub fn listed_name(&self, id: &str) -> String {
+        self.model(id).map(|e| e.name.clone()).unwrap_or_else(|| id.to_string())
+    }
+
     /// The entry of model `id` at exactly `version`: the current one or one kept as a base.
     pub fn model_version(&self, id: &str, version: &str) -> Option<&ModelEntry> {
         self.models.iter().find(|m| m.id == id && m.version == version)
@@ -328,6 +334,7 @@ mod tests {
         assert_eq!(m.check_pair_heads_base("pair-heads-zh", "bert-zh/v1").unwrap_err(), "pair-heads-zh was trained on bert-zh/v1 but this build ships bert-zh/v2 (retrain them: sesame-train pair-heads)");
         assert!(m.check_pair_heads_base("pair-heads-en", "bert-en/v1").unwrap_err().ends_with("ships no such model (retrain them: sesame-train pair-heads)"));
         assert!(m.require("bert-en").unwrap_err().contains("not in this build"));
+        assert_eq!((m.listed_name("bert-zh"), m.listed_name("bert-en")), ("BERT".to_string(), "bert-en".to_string()), "a listed model's name, else its id");
         // A base-only entry is never the model, and round-trips; a current one writes no flag.
         assert!(Manifest { models: vec![entry("v1", true)] }.model("bert-zh").is_none());
         let json = serde_json::to_string(&m).unwrap();

@@ -338,12 +338,17 @@ pub fn add_to_demo(manifest: &Path, dir: &Path, key: &str, value: Value) -> Resu
     refresh_manifest(manifest, dir)
 }
 
+/// The model id of a shipped model's folder, `assets/models/ID/VERSION`.
+pub fn model_id(dir: &Path) -> Result<String, String> {
+    dir.parent().and_then(Path::file_name).map(|f| f.to_string_lossy().to_string()).ok_or_else(|| format!("{}: a model must live in assets/models/ID/VERSION", dir.display()))
+}
+
 /// Re-lists the files of the shipped model in `dir` in its manifest entry (the four a BERT ships,
 /// and `demo.json` when there is one), keeping the entry's id and name.
 pub fn refresh_manifest(manifest: &Path, dir: &Path) -> Result<(), String> {
     let m: Manifest = serde_json::from_slice(&std::fs::read(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?).map_err(|e| e.to_string())?;
-    let id = dir.parent().and_then(Path::file_name).map(|f| f.to_string_lossy().to_string()).ok_or("a model must live in assets/models/ID/VERSION")?;
-    let name = m.model(&id).map(|e| e.name.clone()).unwrap_or_else(|| id.clone());
+    let id = model_id(dir)?;
+    let name = m.listed_name(&id);
     let mut names = vec!["model.safetensors", "tokenizer.json", "config.json", "card.json"];
     if dir.join("demo.json").exists() {
         names.push("demo.json");
@@ -424,6 +429,8 @@ mod tests {
         assert_eq!((card["weights_shipped"].as_bool(), card["weights_sha256"].as_str()), (Some(false), Some("ab")));
         let m: Manifest = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
         assert_eq!(m.model("m-x").unwrap().files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), vec!["card.json"]);
+        assert_eq!(model_id(&dir).unwrap(), "m-x");
+        assert!(model_id(Path::new("/")).unwrap_err().contains("assets/models/ID/VERSION"));
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -87,16 +87,16 @@ pub(super) fn round(x: f64) -> f64 {
     (x * 10000.0).round() / 10000.0
 }
 
-/// The weights file a fine-tuned model's delta lays over: the pretrained model's own file, or,
-/// when that is itself a delta, its base (the word embeddings are the same in both).
 /// The file of the shipped model in `init_dir` itself (`bert-en/v1/model.safetensors`), relative
 /// to `assets/models/`: the base of a delta that keeps that model's blocks as they are.
 pub(super) fn own_file(init_dir: &Path) -> Result<String, String> {
-    let version = init_dir.file_name().ok_or("bad model directory")?.to_string_lossy();
-    let id = init_dir.parent().and_then(Path::file_name).ok_or("bad model directory")?.to_string_lossy();
+    let version = init_dir.file_name().ok_or_else(|| format!("{}: bad model directory", init_dir.display()))?.to_string_lossy();
+    let id = super::bert_export::model_id(init_dir)?;
     Ok(format!("{id}/{version}/model.safetensors"))
 }
 
+/// The weights file a fine-tuned model's delta lays over: the pretrained model's own file, or,
+/// when that is itself a delta, its base (the word embeddings are the same in both).
 pub(super) fn base_file(init_dir: &Path) -> Result<String, String> {
     let config = std::fs::read(init_dir.join("config.json")).map_err(|e| e.to_string())?;
     if let Some(base) = Bundle::base_path(&config) {

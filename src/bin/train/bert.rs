@@ -475,7 +475,10 @@ pub struct Export {
 }
 
 pub fn export(a: &Export) -> Result<(), String> {
-    let id = a.id.clone().unwrap_or_else(|| a.to.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
+    let id = match &a.id {
+        Some(id) => id.clone(),
+        None => bert_export::model_id(&a.to)?,
+    };
     let name = a.name.clone().unwrap_or_else(|| id.clone());
     let card = bert_export::export(&a.out, &a.to, &id, &name, &a.manifest, a.batches, a.base.as_deref())?;
     println!("exported {} → {}: {}", a.out.display(), a.to.display(), serde_json::to_string_pretty(&card["eval"]).unwrap_or_default());
@@ -503,9 +506,9 @@ pub struct CardOnly {
 }
 
 pub fn card_only(a: &CardOnly) -> Result<(), String> {
-    let id = a.to.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).ok_or("--to must be assets/models/ID/VERSION")?;
+    let id = bert_export::model_id(&a.to)?;
     let manifest: sesame::assets::Manifest = serde_json::from_slice(&std::fs::read(&a.manifest).map_err(|e| format!("{}: {e}", a.manifest.display()))?).map_err(|e| e.to_string())?;
-    let name = a.name.clone().or_else(|| manifest.model(&id).map(|e| e.name.clone())).unwrap_or_else(|| id.clone());
+    let name = a.name.clone().unwrap_or_else(|| manifest.listed_name(&id));
     if let Some(keep) = &a.keep_in {
         std::fs::create_dir_all(keep).map_err(|e| format!("{}: {e}", keep.display()))?;
         for entry in std::fs::read_dir(&a.to).map_err(|e| format!("{}: {e}", a.to.display()))? {

@@ -147,7 +147,7 @@ pub struct Export {
 }
 
 pub fn export(a: &Export) -> Result<(), String> {
-    let id = a.to.parent().and_then(|p| p.file_name()).map(|s| s.to_string_lossy().to_string()).ok_or("--to must be assets/models/ID/VERSION")?;
+    let id = sesame::train::bert_export::model_id(&a.to)?;
     let name = a.name.clone().unwrap_or_else(|| format!("Sesame QA ({id})"));
     let card = sesame::train::qa_export::export(&a.pretrained, &a.random, &a.to, &id, &name, &a.manifest, &a.zero_shot, &a.zero_shot_lang, a.card_only)?;
     for r in card["runs"].as_array().into_iter().flatten() {
