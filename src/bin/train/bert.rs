@@ -454,18 +454,11 @@ pub struct Export {
     /// The run directory.
     #[arg(long)]
     out: PathBuf,
-    /// The shipped model directory, `assets/models/ID/VERSION`.
-    #[arg(long)]
-    to: PathBuf,
     /// Manifest id (default: the ID of --to).
     #[arg(long)]
     id: Option<String>,
-    /// Display name (default: the id).
-    #[arg(long)]
-    name: Option<String>,
-    /// The manifest to update.
-    #[arg(long, default_value = "assets/models/manifest.json")]
-    manifest: PathBuf,
+    #[command(flatten)]
+    ship: crate::Ship,
     /// Held-out batches for the card's figures.
     #[arg(long, default_value_t = 40)]
     batches: usize,
@@ -477,11 +470,11 @@ pub struct Export {
 pub fn export(a: &Export) -> Result<(), String> {
     let id = match &a.id {
         Some(id) => id.clone(),
-        None => bert_export::model_id(&a.to)?,
+        None => a.ship.id()?,
     };
-    let name = a.name.clone().unwrap_or_else(|| id.clone());
-    let card = bert_export::export(&a.out, &a.to, &id, &name, &a.manifest, a.batches, a.base.as_deref())?;
-    println!("exported {} → {}: {}", a.out.display(), a.to.display(), serde_json::to_string_pretty(&card["eval"]).unwrap_or_default());
+    let name = a.ship.name_or(|| id.clone());
+    let card = bert_export::export(&a.out, &a.ship.to, &id, &name, &a.ship.manifest, a.batches, a.base.as_deref())?;
+    println!("exported {} → {}: {}", a.out.display(), a.ship.to.display(), serde_json::to_string_pretty(&card["eval"]).unwrap_or_default());
     Ok(())
 }
 
@@ -491,35 +484,28 @@ pub fn export(a: &Export) -> Result<(), String> {
 /// them. For models whose figures a page shows but which no page runs (the smaller-data mbert).
 #[derive(Args)]
 pub struct CardOnly {
-    /// The shipped model directory, `assets/models/ID/VERSION`.
-    #[arg(long)]
-    to: PathBuf,
-    /// Display name (default: the manifest's).
-    #[arg(long)]
-    name: Option<String>,
-    /// The manifest to update.
-    #[arg(long, default_value = "assets/models/manifest.json")]
-    manifest: PathBuf,
+    #[command(flatten)]
+    ship: crate::Ship,
     /// Copy the shipped files here before they go (e.g. runs/mbert-small-v1/export).
     #[arg(long)]
     keep_in: Option<PathBuf>,
 }
 
 pub fn card_only(a: &CardOnly) -> Result<(), String> {
-    let id = bert_export::model_id(&a.to)?;
-    let manifest: sesame::assets::Manifest = serde_json::from_slice(&std::fs::read(&a.manifest).map_err(|e| format!("{}: {e}", a.manifest.display()))?).map_err(|e| e.to_string())?;
-    let name = a.name.clone().unwrap_or_else(|| manifest.listed_name(&id));
+    let (to, id) = (&a.ship.to, a.ship.id()?);
+    let manifest: sesame::assets::Manifest = serde_json::from_slice(&std::fs::read(&a.ship.manifest).map_err(|e| format!("{}: {e}", a.ship.manifest.display()))?).map_err(|e| e.to_string())?;
+    let name = a.ship.name_or(|| manifest.listed_name(&id));
     if let Some(keep) = &a.keep_in {
         std::fs::create_dir_all(keep).map_err(|e| format!("{}: {e}", keep.display()))?;
-        for entry in std::fs::read_dir(&a.to).map_err(|e| format!("{}: {e}", a.to.display()))? {
+        for entry in std::fs::read_dir(to).map_err(|e| format!("{}: {e}", to.display()))? {
             let path = entry.map_err(|e| e.to_string())?.path();
             if path.is_file() {
                 std::fs::copy(&path, keep.join(path.file_name().unwrap_or_default())).map_err(|e| format!("{}: {e}", path.display()))?;
             }
         }
     }
-    bert_export::keep_card_only(&a.manifest, &a.to, &id, &name)?;
-    println!("{id}: card only in {}{}", a.to.display(), a.keep_in.as_ref().map(|k| format!(" (the shipped files kept in {})", k.display())).unwrap_or_default());
+    bert_export::keep_card_only(&a.ship.manifest, to, &id, &name)?;
+    println!("{id}: card only in {}{}", to.display(), a.keep_in.as_ref().map(|k| format!(" (the shipped files kept in {})", k.display())).unwrap_or_default());
     Ok(())
 }
 

@@ -107,15 +107,8 @@ pub struct Export {
     /// The run fine-tuned from random initialisation.
     #[arg(long)]
     random: PathBuf,
-    /// The shipped model directory, `assets/models/ID/VERSION`.
-    #[arg(long)]
-    to: PathBuf,
-    /// Display name (default: "Sesame classifier (ID)").
-    #[arg(long)]
-    name: Option<String>,
-    /// The manifest to update.
-    #[arg(long, default_value = "assets/models/manifest.json")]
-    manifest: PathBuf,
+    #[command(flatten)]
+    ship: crate::Ship,
     /// Also judge both models, unchanged, on this task's held-out examples (zero-shot transfer
     /// to another language with the same classes, e.g. sentiment-zh for an English-trained mbert).
     #[arg(long, value_enum)]
@@ -127,9 +120,9 @@ pub struct Export {
 }
 
 pub fn export(a: &Export) -> Result<(), String> {
-    let id = sesame::train::bert_export::model_id(&a.to)?;
-    let name = a.name.clone().unwrap_or_else(|| format!("Sesame classifier ({id})"));
-    let card = sesame::train::classify_export::export(&a.pretrained, &a.random, &a.to, &id, &name, &a.manifest, a.zero_shot, a.card_only)?;
+    let id = a.ship.id()?;
+    let name = a.ship.name_or(|| format!("Sesame classifier ({id})"));
+    let card = sesame::train::classify_export::export(&a.pretrained, &a.random, &a.ship.to, &id, &name, &a.ship.manifest, a.zero_shot, a.card_only)?;
     for r in card["runs"].as_array().into_iter().flatten() {
         println!("{:10} steps {:>5}  final loss {:.3}  held-out accuracy {:.4}", r["init"].as_str().unwrap_or(""), r["steps"], r["final_train_loss"].as_f64().unwrap_or(f64::NAN), r["valid"]["accuracy"].as_f64().unwrap_or(f64::NAN));
     }

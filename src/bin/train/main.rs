@@ -26,6 +26,33 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// Where an export command ships a model: its folder, display name and manifest (shared by the
+/// BERT, classifier, QA and tagger exports and `card-only`; the flags are the same in each).
+#[derive(Args)]
+pub struct Ship {
+    /// The shipped model directory, `assets/models/ID/VERSION`.
+    #[arg(long)]
+    pub to: PathBuf,
+    /// Display name (default: the command's own, e.g. "Sesame QA (ID)"; card-only keeps the manifest's).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The manifest to update.
+    #[arg(long, default_value = "assets/models/manifest.json")]
+    pub manifest: PathBuf,
+}
+
+impl Ship {
+    /// The model id: the ID of `--to`.
+    pub fn id(&self) -> Result<String, String> {
+        sesame::train::bert_export::model_id(&self.to)
+    }
+
+    /// `--name`, else the command's default.
+    pub fn name_or(&self, default: impl FnOnce() -> String) -> String {
+        self.name.clone().unwrap_or_else(default)
+    }
+}
+
 /// Where a training command keeps its run and how long this session may train (shared by the
 /// BERT, QA and auto-encoder trainers).
 #[derive(Args)]

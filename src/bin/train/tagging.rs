@@ -103,21 +103,14 @@ pub struct Export {
     /// The run fine-tuned from random initialisation.
     #[arg(long)]
     random: PathBuf,
-    /// The shipped model directory, `assets/models/ID/VERSION`.
-    #[arg(long)]
-    to: PathBuf,
-    /// Display name.
-    #[arg(long)]
-    name: Option<String>,
-    /// The manifest to update.
-    #[arg(long, default_value = "assets/models/manifest.json")]
-    manifest: PathBuf,
+    #[command(flatten)]
+    ship: crate::Ship,
 }
 
 pub fn export(a: &Export) -> Result<(), String> {
-    let id = sesame::train::bert_export::model_id(&a.to)?;
-    let name = a.name.clone().unwrap_or_else(|| format!("Sesame tagger ({id})"));
-    let card = sesame::train::tagging_export::export(&a.pretrained, &a.random, &a.to, &id, &name, &a.manifest)?;
+    let id = a.ship.id()?;
+    let name = a.ship.name_or(|| format!("Sesame tagger ({id})"));
+    let card = sesame::train::tagging_export::export(&a.pretrained, &a.random, &a.ship.to, &id, &name, &a.ship.manifest)?;
     for r in card["runs"].as_array().into_iter().flatten() {
         println!("{:10} steps {:>5}  final loss {:.3}  held-out token accuracy {:.4}  word tags {:.4}", r["init"].as_str().unwrap_or(""), r["steps"], r["final_train_loss"].as_f64().unwrap_or(f64::NAN), r["valid"]["accuracy"].as_f64().unwrap_or(f64::NAN), r["valid"]["word_accuracy"].as_f64().unwrap_or(f64::NAN));
     }
