@@ -254,7 +254,7 @@ pub fn update_manifest(manifest: &Path, dir: &Path, id: &str, name: &str) -> Res
 /// Adds or replaces the manifest entry of model `id` with the files `names` in `dir` (a
 /// version directory `assets/models/ID/VERSION`).
 pub fn manifest_entry_for(manifest: &Path, dir: &Path, id: &str, name: &str, names: &[&str]) -> Result<(), String> {
-    let mut m: Manifest = serde_json::from_slice(&std::fs::read(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?).map_err(|e| e.to_string())?;
+    let mut m: Manifest = super::run::read_json(manifest)?;
     let version = dir.file_name().map(|f| f.to_string_lossy().to_string()).ok_or("bad directory")?;
     let mut files = Vec::new();
     for &file in names {
@@ -346,7 +346,7 @@ pub fn model_id(dir: &Path) -> Result<String, String> {
 /// Re-lists the files of the shipped model in `dir` in its manifest entry (the four a BERT ships,
 /// and `demo.json` when there is one), keeping the entry's id and name.
 pub fn refresh_manifest(manifest: &Path, dir: &Path) -> Result<(), String> {
-    let m: Manifest = serde_json::from_slice(&std::fs::read(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?).map_err(|e| e.to_string())?;
+    let m: Manifest = super::run::read_json(manifest)?;
     let id = model_id(dir)?;
     let name = m.listed_name(&id);
     let mut names = vec!["model.safetensors", "tokenizer.json", "config.json", "card.json"];

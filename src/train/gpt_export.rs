@@ -170,8 +170,9 @@ pub fn export(run_dir: &Path, to: &Path, id: &str, name: &str, manifest: &Path) 
 /// count), so two versions trained on different text are measured on the same characters.
 pub fn evaluate_shipped(model_dir: &Path, split_of: Option<&Path>) -> Result<(LmEval, Vec<(String, LmEval)>, Vec<(String, String)>), String> {
     let run_config = |dir: &Path| -> Result<GptRunConfig, String> {
-        let card: Value = super::run::read_json(&dir.join("card.json"))?;
-        serde_json::from_value(card["run_config"].clone()).map_err(|e| format!("{} run_config: {e}", dir.join("card.json").display()))
+        let path = dir.join("card.json");
+        let card: Value = super::run::read_json(&path)?;
+        serde_json::from_value(card["run_config"].clone()).map_err(|e| format!("{} run_config: {e}", path.display()))
     };
     let mut cfg = run_config(model_dir)?;
     if let Some(other) = split_of {

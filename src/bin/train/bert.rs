@@ -493,7 +493,7 @@ pub struct CardOnly {
 
 pub fn card_only(a: &CardOnly) -> Result<(), String> {
     let (to, id) = (&a.ship.to, a.ship.id()?);
-    let manifest: sesame::assets::Manifest = serde_json::from_slice(&std::fs::read(&a.ship.manifest).map_err(|e| format!("{}: {e}", a.ship.manifest.display()))?).map_err(|e| e.to_string())?;
+    let manifest: sesame::assets::Manifest = sesame::train::run::read_json(&a.ship.manifest)?;
     let name = a.ship.name_or(|| manifest.listed_name(&id));
     if let Some(keep) = &a.keep_in {
         std::fs::create_dir_all(keep).map_err(|e| format!("{}: {e}", keep.display()))?;
