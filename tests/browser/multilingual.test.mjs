@@ -220,13 +220,26 @@ test("multilingual page: the smaller-data twin's card beside mbert's (MRR column
     assert.ok(head.includes(`${Math.round(100 * twin.data_share)} %`) && head.includes(String(twin.training.steps)), `the twin's column says what it is: ${head}`);
     for (let l = 0; l < twin.alignment.mrr.length; l++) {
       assert.ok(Math.abs(Number(await attr(page, `mrr-small-${l}`, 'data-value')) - twin.alignment.mrr[l]) < 1e-12, `twin MRR at layer ${l}`);
+      // Its ratio is to its own random start (it trained its own vocabulary), not to mbert's.
+      const own = twin.alignment.random_mrr[l];
+      assert.ok(Math.abs(Number(await attr(page, `mrr-small-ratio-${l}`, 'data-random')) - own) < 1e-12, `twin's random start at layer ${l}`);
+      const ratio = await page.getByTestId(`mrr-small-ratio-${l}`).textContent();
+      assert.ok(ratio.startsWith(`${(twin.alignment.mrr[l] / own).toFixed(2)}×`), `twin's ratio at layer ${l}: ${ratio}`);
     }
+    assert.equal(await page.getByTestId('small-random-hint').count(), 1);
+    const heads = await page.getByTestId('mrr-table').locator('thead th').allTextContents();
+    assert.ok(heads.includes('mbert · random init') && heads.includes('mbert · ratio'), `whose random start the columns show: ${heads.join(' | ')}`);
     for (const l of twin.eval.by_language) {
       const cells = page.getByTestId(`heldout-small-${l.language}`).locator('td');
       assert.ok(Math.abs(Number(await cells.nth(0).getAttribute('data-value')) - l.own_language_top5) < 1e-9);
       assert.ok(Math.abs(Number(await cells.nth(1).getAttribute('data-value')) - l.top1) < 1e-9);
     }
     assert.equal(Number(await attr(page, 'language-curve', 'data-twin-points')), twin.curve.filter((p) => p.valid_languages).length);
+    // Dozens of validations on the x axis: at most 8 step labels, so that they stay readable.
+    const xLabels = await page.getByTestId('language-curve').locator('svg text.tick[text-anchor="middle"]').allTextContents();
+    assert.ok(xLabels.length >= 2 && xLabels.length <= 8, `x labels: ${xLabels.join(' ')}`);
+    const lastStep = Math.max(...[card, twin].flatMap((c) => c.curve.filter((p) => p.valid_languages).map((p) => p.step)));
+    assert.equal(xLabels.at(-1), String(lastStep));
     assert.equal(await page.getByTestId('small-missing').count(), 0);
     // Alignment during pretraining: a line per run from the validations that measured it.
     const measured = (c) => c.curve.filter((p) => Array.isArray(p.alignment_mrr)).length;

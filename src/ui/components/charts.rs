@@ -118,9 +118,13 @@ pub fn LineChart(
             <text x=(left - 6.0).to_string() y=(y(t) + 4.0).to_string() class="tick" text-anchor="end">{format!("{t:.2}")}</text>
         })
         .collect_view();
+    // Many x positions (a pretraining curve's validations): 8 labels spread over them, the first
+    // and the last among them, so that they do not run into each other (the table lists all).
+    let labelled = spread_among(x_labels.len(), 8);
     let labels = x_labels
         .iter()
         .enumerate()
+        .filter(|(i, _)| labelled.contains(i))
         .map(|(i, l)| view! { <text x=x(i).to_string() y=(h - 8.0).to_string() class="tick" text-anchor="middle">{l.clone()}</text> })
         .collect_view();
     let lines = series
@@ -293,8 +297,13 @@ fn plot_table(label: &str, x: &Axis, curves: &[Curve]) -> impl IntoView {
 /// Which of `n` points a chart's table lists: all of them up to 12, else 12 evenly spaced ones
 /// (the first and the last among them).
 pub fn spread(n: usize) -> Vec<usize> {
-    const MOST: usize = 12;
-    if n <= MOST { (0..n).collect() } else { (0..MOST).map(|i| i * (n - 1) / (MOST - 1)).collect() }
+    spread_among(n, 12)
+}
+
+/// Which of `n` points to pick when at most `most` (≥ 2) fit: all of them, else `most` evenly
+/// spaced ones with the first and the last among them.
+fn spread_among(n: usize, most: usize) -> Vec<usize> {
+    if n <= most { (0..n).collect() } else { (0..most).map(|i| i * (n - 1) / (most - 1)).collect() }
 }
 
 /// A number as a chart's table shows it: whole numbers (counts, steps) whole, others to 4 decimals.

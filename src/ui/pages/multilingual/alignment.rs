@@ -26,6 +26,12 @@ fn layer_name(app: AppState, l: usize) -> String {
     }
 }
 
+/// A column's or a line's name, "mbert · " before it when the smaller-data twin is shown too (each
+/// run has its own random start, so "random init" alone would not say whose).
+fn mbert_s(twin_shown: bool, what: &str) -> String {
+    if twin_shown { format!("mbert · {what}") } else { what.to_string() }
+}
+
 /// English neighbours shown.
 const NEIGHBOURS: usize = 8;
 
@@ -138,6 +144,8 @@ fn MrrTable(card: RwSignal<Loaded<Value>>, small: Small) -> impl IntoView {
         let (mrr, random, chance) = (list("mrr"), list("random_mrr"), a.get("chance").and_then(Value::as_f64).unwrap_or(0.0));
         let centred = list("mrr_centered");
         let small_mrr: Option<Vec<f64>> = twin.as_deref().map(|t| numbers(t, "/alignment/mrr"));
+        // The twin trained its own vocabulary, so its untrained start is its own: its ratio is to that.
+        let small_random: Vec<f64> = twin.as_deref().map(|t| numbers(t, "/alignment/random_mrr")).unwrap_or_default();
         let top = mrr.iter().chain(&random).chain(small_mrr.iter().flatten()).cloned().fold(chance, f64::max).max(1e-9);
         let bar = |v: f64, class: &'static str| view! {
             <span class="bench-track"><span class=format!("bench-fill {class}") style=format!("width: {:.1}%", 100.0 * v / top)></span></span>
@@ -152,7 +160,16 @@ fn MrrTable(card: RwSignal<Loaded<Value>>, small: Small) -> impl IntoView {
                     <th scope="row">{layer_name(app, l)}</th>
                     <td class="ml-mrr">{bar(m, "pretrained")}</td>
                     {small_mrr.as_ref().map(|s| match s.get(l) {
-                        Some(&v) => view! { <td class="ml-mrr" data-testid=format!("mrr-small-{l}") data-value=v.to_string()>{bar(v, "small")}</td> }.into_any(),
+                        Some(&v) => view! {
+                            <td class="ml-mrr" data-testid=format!("mrr-small-{l}") data-value=v.to_string()>
+                                {bar(v, "small")}
+                                {small_random.get(l).map(|&r| view! {
+                                    <span class="ml-own-random" data-testid=format!("mrr-small-ratio-{l}") data-random=r.to_string()>
+                                        {format!("{:.2}× · {} {r:.4}", v / r.max(1e-12), app.t(T::MlOwnRandom))}
+                                    </span>
+                                })}
+                            </td>
+                        }.into_any(),
                         None => view! { <td class="num missing" data-testid=format!("mrr-small-{l}") data-missing="true">"–"</td> }.into_any(),
                     })}
                     <td class="ml-mrr">{bar(r, "random")}</td>
@@ -174,11 +191,12 @@ fn MrrTable(card: RwSignal<Loaded<Value>>, small: Small) -> impl IntoView {
             <div class="table-scroll" tabindex="0" role="region" aria-label=app.t(T::MlMrrCaption)>
                 <table class="ds-table ml-mrr-table" data-testid="mrr-table" data-chance=chance.to_string()>
                     <caption>{caption}</caption>
-                    <thead><tr><td></td><th scope="col">{model_head(app, &c, false)}</th>{twin.as_ref().map(|t| view! { <th scope="col" data-testid="mrr-small-head">{model_head(app, t, true)}</th> })}<th scope="col">{app.t(T::BenchRandom)}</th><th scope="col">{app.t(T::MlRatio)}</th><th scope="col">{app.t(T::MlCentred)}</th></tr></thead>
+                    <thead><tr><td></td><th scope="col">{model_head(app, &c, false)}</th>{twin.as_ref().map(|t| view! { <th scope="col" data-testid="mrr-small-head">{model_head(app, t, true)}</th> })}<th scope="col">{mbert_s(twin.is_some(), app.t(T::BenchRandom))}</th><th scope="col">{mbert_s(twin.is_some(), app.t(T::MlRatio))}</th><th scope="col">{app.t(T::MlCentred)}</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
             <p class="hint">{app.t(T::MlRandomHint)}</p>
+            {twin.is_some().then(|| view! { <p class="hint" data-testid="small-random-hint">{app.t(T::MlOwnRandomHint)}</p> })}
             {matches!(small.get(), Some(None)).then(|| view! { <p class="hint" data-testid="small-missing">{app.t(T::MlSmallMissing)}</p> })}
         }.into_any())
     }
@@ -220,10 +238,12 @@ fn MrrCurve(card: RwSignal<Loaded<Value>>, small: Small) -> impl IntoView {
         let chance = c.pointer("/alignment/chance").and_then(Value::as_f64);
         let last = full.iter().chain(&less).map(|p| p.0).fold(0.0, f64::max).max(1.0);
         let first = full.iter().chain(&less).map(|p| p.0).fold(f64::INFINITY, f64::min).min(last);
-        let top = full.iter().chain(&less).map(|p| p.1).chain(best("random_mrr")).fold(0.0, f64::max).max(1e-6) * 1.15;
+        let twin_random = twin.as_deref().and_then(|t| Some(numbers(t, "/alignment/random_mrr").into_iter().fold(f64::NAN, f64::max)).filter(|v| v.is_finite()));
+        let top = full.iter().chain(&less).map(|p| p.1).chain(best("random_mrr")).chain(twin_random).fold(0.0, f64::max).max(1e-6) * 1.15;
         let mut curves = Vec::new();
         if let Some(r) = best("random_mrr") {
-            curves.push(Curve { name: format!("{} ({})", app.t(T::BenchRandom), app.t(T::MlBestLayer)), mark: Mark::Line("#999999", 1.5), points: vec![(first, r), (last, r)] });
+            let name = mbert_s(twin.is_some(), &format!("{} ({})", app.t(T::BenchRandom), app.t(T::MlBestLayer)));
+            curves.push(Curve { name, mark: Mark::Line("#999999", 1.5), points: vec![(first, r), (last, r)] });
         }
         if let Some(ch) = chance {
             curves.push(Curve { name: app.t(T::MlChance).to_string(), mark: Mark::Line("#CCCCCC", 1.0), points: vec![(first, ch), (last, ch)] });
@@ -232,6 +252,10 @@ fn MrrCurve(card: RwSignal<Loaded<Value>>, small: Small) -> impl IntoView {
             curves.push(Curve { name: "mbert".into(), mark: Mark::Line("#0072B2", 2.0), points: full.clone() });
         }
         if let Some(t) = twin.as_ref().filter(|_| !less.is_empty()) {
+            if let Some(r) = twin_random {
+                let name = format!("{} · {} ({})", twin_name(app, t), app.t(T::BenchRandom), app.t(T::MlBestLayer));
+                curves.push(Curve { name, mark: Mark::Line("#B9DDF2", 1.5), points: vec![(first, r), (last, r)] });
+            }
             curves.push(Curve { name: twin_name(app, t), mark: Mark::Line("#56B4E9", 2.0), points: less.clone() });
         }
         let x = Axis::even(first, last, 4, |v| format!("{v:.0}")).titled(app.t(T::MlStep).to_string());
