@@ -13,8 +13,8 @@
 #   EPOCHS_QA=0.01 EPOCHS_SENTIMENT=0.02 RUNS=runs/zs-try ONLY_SMALL=1 …   # a quick try of the plumbing
 #
 # Resumable: run it again after an interruption; finished runs are skipped (each trains for at
-# most $MINUTES per call, then resumes from its checkpoint) and an export whose card exists is
-# skipped (delete the card to judge again). Every export measures the f16 weights and keeps the
+# most $MINUTES per call, then resumes from its checkpoint), and a pair of runs whose card exists
+# is neither trained nor exported again, on this machine or a new one (delete the card to redo it). Every export measures the f16 weights and keeps the
 # card alone (`--card-only`): the pages read the figures, no page runs these models.
 #
 # The twin ships as a card only (scripts/ship-mbert.sh CARD_ONLY=1 keeps its files in
@@ -79,6 +79,7 @@ name() {
 sentiment() {
   local base="$1" prefix="$2" id="$3" v="$4" lang="$5" other=en init
   if [ "$lang" = en ]; then other=zh; fi
+  if [ -f "assets/models/$id-sentiment-$lang/$v/card.json" ]; then log "$id-sentiment-$lang/$v has its card: skipped"; return; fi
   for init in pretrained random; do
     train_until_done classify "$RUNS/$prefix-sentiment-$lang-$init" --task "sentiment-$lang" --model "$base" --init "$init" --epochs "$EPOCHS_SENTIMENT" $SENTIMENT_FLAGS
   done
@@ -90,6 +91,7 @@ sentiment() {
 qa() {
   local base="$1" prefix="$2" id="$3" v="$4" lang="$5" zero_shot_qa="" init
   if [ "$lang" = en ]; then zero_shot_qa="$ZERO_SHOT_QA"; fi
+  if [ -f "assets/models/$id-qa-$lang/$v/card.json" ]; then log "$id-qa-$lang/$v has its card: skipped"; return; fi
   for init in pretrained random; do
     train_until_done qa "$RUNS/$prefix-qa-$lang-$init" --shared "$SHARED" --lang "$lang" --model "$base" --init "$init" --epochs "$EPOCHS_QA" $QA_FLAGS
   done
