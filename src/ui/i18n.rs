@@ -384,6 +384,7 @@ strings! {
     MlSmallTwin => "mbert, {} of the text", "mbert，{} 的文字", "mbert，{} 的文本";
     MlSmallMissing => "The smaller-data twin (the same recipe on a quarter of the text) has no card yet: its figures appear here when it ships.", "資料較少的雙胞胎（同樣的做法，只用四分之一的文字）還沒有模型卡：出了以後它的數字會出現在這裡。", "数据较少的双胞胎（同样的做法，只用四分之一的文本）还没有模型卡：出了以后它的数字会出现在这里。";
     MlBestLayer => "best layer", "最好的一層", "最好的一层";
+    MlZsMissingHint => "A dash is a figure not measured yet (that fine-tune's card has not shipped): it is missing, not zero. Random init is the same network fine-tuned the same way from random weights: a model that transfers must beat it on Chinese.", "破折號代表還沒量到的數字（那個微調模型的卡還沒出）：是缺少，不是零。隨機初始化是同一個網路、同樣的微調，只是從隨機權重開始：真的能轉移的模型在中文上必須贏過它。", "破折号代表还没量到的数字（那个微调模型的卡还没出）：是缺少，不是零。随机初始化是同一个网络、同样的微调，只是从随机权重开始：真的能迁移的模型在中文上必须赢过它。";
     MlOwnRandom => "its own random init", "它自己的隨機初始化", "它自己的随机初始化";
     MlOwnRandomHint => "The smaller-data twin trained its own vocabulary on its quarter of the text, so its untrained start is not mbert's: each is compared with its own random init (the ratio under the twin's bar).", "資料較少的雙胞胎用它那四分之一的文字訓練了自己的詞表，所以它未訓練時的起點和 mbert 不同：各自跟自己的隨機初始化比（雙胞胎長條下的倍數）。", "数据较少的双胞胎用它那四分之一的文本训练了自己的词表，所以它未训练时的起点和 mbert 不同：各自跟自己的随机初始化比（双胞胎长条下的倍数）。";
     MlMrrCurveTitle => "Alignment during pretraining: MRR at the best layer, measured at each validation", "預訓練過程中的對齊：每次驗證時量到的最好一層的 MRR", "预训练过程中的对齐：每次验证时量到的最好一层的 MRR";

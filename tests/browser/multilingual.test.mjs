@@ -109,6 +109,8 @@ for (const mode of MODES) {
       await page.getByTestId('align-layer').fill('1');
       await page.waitForFunction(() => location.search.includes('word=') && location.search.includes('layer=1'), null, { timeout: SLOW });
       // Zero-shot tables: a card's figure where the fine-tuned model ships, missing (not zero) where not.
+      // The note under them speaks of this page's tables (not of /benchmark's average and gain).
+      assert.doesNotMatch(await page.getByTestId('zs-missing-hint').textContent(), /average|Gain/);
       for (const [key, rows] of [['qa', 4], ['sentiment', 4]]) {
         for (let i = 0; i < rows; i++) {
           const row = page.getByTestId(`zs-${key}-${i}`);

@@ -100,7 +100,9 @@ pub fn ZeroShot() -> impl IntoView {
                 view! { <tr data-testid=format!("zs-{key}-{i}") data-card=spec.card><th scope="row">{app.t(spec.label)}</th>{cells}</tr> }
             })
             .collect_view();
-        let metric_heads = move || sets.iter().flat_map(|_| metrics.iter().map(|(m, _)| view! { <th scope="col">{m.to_uppercase()}</th> })).collect_view();
+        // F1 and EM as the papers write them; accuracy in the reader's language.
+        let metric_head = move |m: &str| if m == "accuracy" { app.t(T::ClsAccuracy).to_string() } else { m.to_uppercase() };
+        let metric_heads = move || sets.iter().flat_map(|_| metrics.iter().map(|(m, _)| view! { <th scope="col">{metric_head(m)}</th> })).collect_view();
         let head = match sets.first() {
             Some(Some(_)) => view! {
                 <tr><td></td>{sets.iter().flatten().map(|(_, label)| view! { <th scope="colgroup" class="set-head" colspan=metrics.len().to_string()>{app.t(*label)}</th> }).collect_view()}</tr>
@@ -126,7 +128,7 @@ pub fn ZeroShot() -> impl IntoView {
             <p>{move || app.t(T::MlZsExplain)}</p>
             {move || table(&QA_ROWS, &QA_SETS, &[("f1", 1.0), ("em", 1.0)], "qa")}
             {move || table(&SENTIMENT_ROWS, &[None], &[("accuracy", 100.0)], "sentiment")}
-            <p class="hint">{move || app.t(T::BenchMissingHint)}</p>
+            <p class="hint" data-testid="zs-missing-hint">{move || app.t(T::MlZsMissingHint)}</p>
             <div class="table-scroll">
                 <table class="ds-table" data-testid="zs-lecture">
                     <caption>{move || app.t(T::MlZsLectureCaption)}</caption>
