@@ -444,6 +444,7 @@ strings! {
     BenchQa => "QA (F1)", "問答（F1）", "问答（F1）";
     BenchXqa => "Zero-shot QA, en → zh (F1)", "零樣本問答，英 → 中（F1）", "零样本问答，英 → 中（F1）";
     BenchXsentiment => "Zero-shot sentiment, en → zh", "零樣本情感，英 → 中", "零样本情感，英 → 中";
+    BenchMbertSmall => "mbert, a quarter of the text", "mbert（四分之一的文字）", "mbert（四分之一的文本）";
     BenchBertZh => "bert-zh (Chinese)", "bert-zh（中文）", "bert-zh（中文）";
     BenchBertEn => "bert-en (English)", "bert-en（英文）", "bert-en（英文）";
     BenchGlueTitle => "What GLUE is, and the lecture's chart", "GLUE 是什麼，以及課堂上的那張圖", "GLUE 是什么，以及课堂上的那张图";

@@ -18,6 +18,7 @@ const ENCODERS = {
   'bert-zh': ['sentiment-zh', 'pos-zh', 'qnli-zh', 'qa-zh', null, null],
   'bert-en': ['sentiment-en', 'pos-en', 'qnli-en', 'qa-en', null, null],
   mbert: ['mbert-sentiment-zh', null, null, 'mbert-qa-zh', 'mbert-qa-en', 'mbert-sentiment-en'],
+  'mbert-small': [null, null, null, null, 'mbert-small-qa-en', 'mbert-small-sentiment-en'],
 };
 const pointer = (obj, p) => p.split('/').slice(1).reduce((o, k) => (o == null ? undefined : o[k]), obj);
 function expected(encoder, start, k) {

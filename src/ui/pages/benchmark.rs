@@ -30,6 +30,7 @@ fn encoder_name(app: AppState, id: &str) -> String {
     match id {
         "bert-zh" => app.t(T::BenchBertZh).to_string(),
         "bert-en" => app.t(T::BenchBertEn).to_string(),
+        "mbert-small" => app.t(T::BenchMbertSmall).to_string(),
         other => other.to_string(),
     }
 }
