@@ -234,11 +234,13 @@ fn MrrCurve(card: RwSignal<Loaded<Value>>, small: Small) -> impl IntoView {
         if full.len().max(less.len()) < 2 {
             return None;
         }
-        let best = |key: &str| Some(numbers(&c, &format!("/alignment/{key}")).into_iter().fold(f64::NAN, f64::max)).filter(|v| v.is_finite());
+        // A card's best layer of one alignment list (`mrr`, `random_mrr`).
+        let best_of = |card: &Value, key: &str| Some(numbers(card, &format!("/alignment/{key}")).into_iter().fold(f64::NAN, f64::max)).filter(|v| v.is_finite());
+        let best = |key: &str| best_of(&c, key);
         let chance = c.pointer("/alignment/chance").and_then(Value::as_f64);
         let last = full.iter().chain(&less).map(|p| p.0).fold(0.0, f64::max).max(1.0);
         let first = full.iter().chain(&less).map(|p| p.0).fold(f64::INFINITY, f64::min).min(last);
-        let twin_random = twin.as_deref().and_then(|t| Some(numbers(t, "/alignment/random_mrr").into_iter().fold(f64::NAN, f64::max)).filter(|v| v.is_finite()));
+        let twin_random = twin.as_deref().and_then(|t| best_of(t, "random_mrr"));
         let top = full.iter().chain(&less).map(|p| p.1).chain(best("random_mrr")).chain(twin_random).fold(0.0, f64::max).max(1e-6) * 1.15;
         let mut curves = Vec::new();
         if let Some(r) = best("random_mrr") {
