@@ -14,8 +14,9 @@
 #
 # Resumable: run it again after an interruption; finished runs are skipped (each trains for at
 # most $MINUTES per call, then resumes from its checkpoint), and a pair of runs whose card exists
-# is neither trained nor exported again, on this machine or a new one (delete the card to redo it). Every export measures the f16 weights and keeps the
-# card alone (`--card-only`): the pages read the figures, no page runs these models.
+# is neither trained nor exported again, on this machine or a new one (delete the card to redo
+# it). Every export measures the f16 weights and keeps the card alone (`--card-only`): the pages
+# read the figures, no page runs these models.
 #
 # The twin ships as a card only (scripts/ship-mbert.sh CARD_ONLY=1 keeps its files in
 # $SMALL_RUN/export). Its fine-tunes keep the word embeddings frozen like mbert's, so their
