@@ -67,9 +67,20 @@ impl Bundle {
 
     /// Reads a model folder natively: `dir/config.json`, `dir/tokenizer.json`, `dir/{weights}`
     /// and, for a delta, its base under `models_root` (the folder holding `assets/models/`' ids).
+    /// A file missing from a folder whose `card.json` says `"weights_shipped": false` (a model
+    /// shipped as its card only) is named as such.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn read(dir: &std::path::Path, weights: &str, models_root: &std::path::Path) -> Result<Self, String> {
-        let read = |p: std::path::PathBuf| std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()));
+        let read = |p: std::path::PathBuf| {
+            std::fs::read(&p).map_err(|e| match p.parent().filter(|d| card_only(d)) {
+                Some(d) => format!(
+                    "{} ships its card only (weights_shipped: false in its card.json): its weights are not in the repository; \
+                     the card's command trains them again (exported without --card-only)",
+                    d.display()
+                ),
+                None => format!("{}: {e}", p.display()),
+            })
+        };
         let config = read(dir.join("config.json"))?;
         let mut bases = Vec::new();
         let mut next = Self::base_path(&config);
@@ -86,9 +97,31 @@ impl Bundle {
     }
 }
 
+/// Whether `dir/card.json` marks a model shipped as its card only (`"weights_shipped": false`).
+#[cfg(not(target_arch = "wasm32"))]
+fn card_only(dir: &std::path::Path) -> bool {
+    std::fs::read(dir.join("card.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .is_some_and(|card| card["weights_shipped"] == serde_json::Value::Bool(false))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_card_only_model_is_named_as_such_and_a_missing_folder_by_its_file() {
+        let root = std::env::temp_dir().join(format!("sesame-bundle-{}", std::process::id()));
+        let dir = root.join("m/v1");
+        std::fs::create_dir_all(&dir).unwrap();
+        let missing = Bundle::read(&dir, "model.safetensors", &root).unwrap_err();
+        assert!(missing.contains("config.json") && !missing.contains("card only"), "{missing}");
+        std::fs::write(dir.join("card.json"), br#"{"weights_shipped": false}"#).unwrap();
+        let card_only = Bundle::read(&dir, "model.safetensors", &root).unwrap_err();
+        assert!(card_only.contains("ships its card only"), "{card_only}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 
     #[test]
     fn a_delta_needs_its_base_and_a_whole_model_does_not() {

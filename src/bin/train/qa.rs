@@ -167,13 +167,6 @@ pub struct Eval {
 pub fn eval(a: &Eval) -> Result<(), String> {
     let dir = &a.model;
     let card: serde_json::Value = run::read_json(&dir.join("card.json"))?;
-    if card["weights_shipped"] == serde_json::json!(false) {
-        return Err(format!(
-            "{} ships its card only (weights_shipped: false; its figures were measured on the f16 weights named by weights_sha256): \
-             train it again with the card's runs[].command and export it without --card-only to evaluate it here",
-            dir.display()
-        ));
-    }
     let device = burn::tensor::Device::flex();
     let (_, model, tokenizer) = sesame::train::qa_export::load_shipped(dir, &device)?;
     let cfg: QaRunConfig = match &a.run {
